@@ -1,0 +1,60 @@
+"""Alembic environment: the target is every context's MetaData, joined in bootstrap."""
+
+from alembic import context
+from sqlalchemy import text
+
+from taskhub.bootstrap import all_metadata
+from taskhub.platform.sql_types import UtcDateTime
+
+config = context.config
+target_metadata = all_metadata()
+_MIGRATION_LOCK = 7_424_201  # arbitrary, constant: serialises concurrent `taskhub migrate`
+
+
+def _render_item(type_: str, obj: object, _autogen_context: object) -> str | bool:
+    """Render project column types as plain SQLAlchemy ones: migrations must not import the app."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _progress(message: str) -> None:
+    report = config.attributes.get("progress")
+    if report is not None:
+        report(message)
+
+
+def _report_step(*, step: object, **_: object) -> None:
+    direction = "applied" if getattr(step, "is_upgrade", True) else "reverted"
+    _progress(f"{direction} {getattr(step, 'up_revision_id', '?')}")
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes["engine"]
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=connection.dialect.name == "sqlite",
+                compare_type=True,
+                render_item=_render_item,
+                on_version_apply=_report_step,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            connection.commit()
+        finally:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK}
+                )
+                connection.commit()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline migrations are not supported; run `taskhub migrate`")
+run_migrations_online()

@@ -1,0 +1,44 @@
+"""The composition root: the one place that knows every context and wires them together.
+
+Tests build the same container with other settings, or override single providers with
+fakes (`container.identity.password_hasher.override(...)`), so what is tested is what
+runs.
+"""
+
+from dependency_injector import containers, providers
+from sqlalchemy import MetaData
+
+from taskhub.contexts.identity.adapters.sql import tables as identity_tables
+from taskhub.contexts.identity.container import IdentityContainer
+from taskhub.platform.database import create_database_engine
+from taskhub.platform.metrics import HttpMetrics
+from taskhub.platform.secret_key import resolve_secret_key
+from taskhub.platform.settings import Settings
+from taskhub.shared_kernel.clock import SystemClock
+
+
+class ApplicationContainer(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    secret_key = providers.Dependency(instance_of=str)
+
+    engine = providers.Singleton(create_database_engine, settings.provided.database_url)
+    clock = providers.Singleton(SystemClock)
+    metrics = providers.Singleton(HttpMetrics)
+
+    identity = providers.Container(
+        IdentityContainer,
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        secret_key=secret_key,
+    )
+
+
+def build_container(settings: Settings) -> ApplicationContainer:
+    """Raises SettingsError when the configuration cannot be completed (no secret key)."""
+    return ApplicationContainer(settings=settings, secret_key=resolve_secret_key(settings))
+
+
+def all_metadata() -> list[MetaData]:
+    """Every context's tables: alembic's target, and the schema tests' reference."""
+    return [identity_tables.metadata]

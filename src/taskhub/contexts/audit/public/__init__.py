@@ -1,0 +1,1 @@
+"""The public layer of the audit context."""

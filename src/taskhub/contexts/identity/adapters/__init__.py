@@ -1,0 +1,1 @@
+"""Identity adapters: HTTP resources, SQL storage, and the cryptography behind credentials."""

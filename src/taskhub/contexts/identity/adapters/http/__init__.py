@@ -1,0 +1,1 @@
+"""Identity over HTTP: request and response schemas and the declared endpoints."""

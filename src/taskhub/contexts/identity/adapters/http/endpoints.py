@@ -1,0 +1,233 @@
+"""Identity's endpoints: §Authentication of the HTTP contract, API keys aside."""
+
+from collections.abc import Sequence
+
+from taskhub.contexts.identity.adapters.http.schemas import (
+    AuthResponse,
+    ChangePasswordRequest,
+    LoginRequest,
+    RefreshRequest,
+    RegisterRequest,
+    SessionBody,
+    SessionList,
+    UpdateMeRequest,
+    UserBody,
+)
+from taskhub.contexts.identity.application.accounts import (
+    AccountService,
+    ChangePassword,
+    Register,
+    Rename,
+    SignIn,
+)
+from taskhub.contexts.identity.application.results import SignedIn
+from taskhub.contexts.identity.application.sessions import Refresh, SessionService
+from taskhub.contexts.identity.domain.errors import InvalidRefreshToken
+from taskhub.contexts.identity.domain.user import User
+from taskhub.platform.http.endpoints import Access, Call, Cookie, Endpoint, Reply
+
+REFRESH_COOKIE = "taskhub_refresh"
+REFRESH_COOKIE_PATH = "/api/v1/auth"
+_API = "/api/v1"
+
+
+def user_body(user: User) -> UserBody:
+    return UserBody(id=user.id, email=user.email, name=user.name, created_at=user.created_at)
+
+
+class IdentityEndpoints:
+    def __init__(
+        self, *, accounts: AccountService, sessions: SessionService, refresh_ttl: int
+    ) -> None:
+        self._accounts = accounts
+        self._sessions = sessions
+        self._refresh_ttl = refresh_ttl
+
+    def _signed_in(self, result: SignedIn, status: int) -> Reply:
+        return Reply(
+            status=status,
+            body=AuthResponse(
+                user=user_body(result.user),
+                access_token=result.access_token,
+                refresh_token=result.refresh_token,
+                token_type="Bearer",  # noqa: S106 - the OAuth token type, not a secret
+                expires_in=result.expires_in,
+            ),
+            cookies=(self._refresh_cookie(result.refresh_token, self._refresh_ttl),),
+        )
+
+    @staticmethod
+    def _refresh_cookie(value: str, max_age: int) -> Cookie:
+        return Cookie(REFRESH_COOKIE, value, max_age=max_age, path=REFRESH_COOKIE_PATH)
+
+    def register(self, call: Call) -> Reply:
+        body: RegisterRequest = call.body
+        result = self._accounts.register(
+            Register(email=body.email, password=body.password, name=body.name, origin=call.origin)
+        )
+        return self._signed_in(result, 201)
+
+    def login(self, call: Call) -> Reply:
+        body: LoginRequest = call.body
+        result = self._accounts.sign_in(
+            SignIn(email=body.email, password=body.password, origin=call.origin)
+        )
+        return self._signed_in(result, 200)
+
+    def refresh(self, call: Call) -> Reply:
+        body: RefreshRequest | None = call.body
+        token = body.refresh_token if body is not None else call.cookies.get(REFRESH_COOKIE)
+        if not token:
+            raise InvalidRefreshToken()
+        result = self._sessions.refresh(Refresh(refresh_token=token, origin=call.origin))
+        return self._signed_in(result, 200)
+
+    def logout(self, call: Call) -> Reply:
+        self._sessions.sign_out(call.user)
+        return Reply(status=204, cookies=(self._refresh_cookie("", 0),))
+
+    def change_password(self, call: Call) -> Reply:
+        body: ChangePasswordRequest = call.body
+        self._accounts.change_password(
+            ChangePassword(
+                user_id=call.user.user_id,
+                current_password=body.current_password,
+                new_password=body.new_password,
+            )
+        )
+        return Reply(status=204, cookies=(self._refresh_cookie("", 0),))
+
+    def me(self, call: Call) -> Reply:
+        return Reply(body=user_body(self._accounts.profile(call.user.user_id)))
+
+    def update_me(self, call: Call) -> Reply:
+        body: UpdateMeRequest = call.body
+        user = self._accounts.rename(Rename(user_id=call.user.user_id, name=body.name))
+        return Reply(body=user_body(user))
+
+    def list_sessions(self, call: Call) -> Reply:
+        views = self._sessions.list_live(call.user)
+        items = [
+            SessionBody(
+                id=v.session.id,
+                created_at=v.session.created_at,
+                last_used_at=v.session.last_used_at,
+                ip=v.session.ip,
+                user_agent=v.session.user_agent,
+                current=v.current,
+            )
+            for v in views
+        ]
+        return Reply(body=SessionList(items=items, next_cursor=None))
+
+    def revoke_session(self, call: Call) -> Reply:
+        self._sessions.revoke(call.user, call.params["session_id"])
+        return Reply(status=204)
+
+    def endpoints(self) -> Sequence[Endpoint]:
+        tag = "authentication"
+        return [
+            Endpoint(
+                "POST",
+                f"{_API}/auth/register",
+                self.register,
+                "register",
+                "Create an account",
+                tag,
+                Access.PUBLIC,
+                body=RegisterRequest,
+                response=AuthResponse,
+                status=201,
+                errors=(409, 429),
+            ),
+            Endpoint(
+                "POST",
+                f"{_API}/auth/login",
+                self.login,
+                "login",
+                "Sign in",
+                tag,
+                Access.PUBLIC,
+                body=LoginRequest,
+                response=AuthResponse,
+                errors=(401, 429),
+            ),
+            Endpoint(
+                "POST",
+                f"{_API}/auth/refresh",
+                self.refresh,
+                "refresh",
+                "Exchange a refresh token for a new pair",
+                tag,
+                Access.PUBLIC,
+                body=RefreshRequest,
+                body_optional=True,
+                response=AuthResponse,
+                errors=(401, 429),
+                description="The presented token is dead afterwards; presenting it again "
+                "revokes the whole session.",
+            ),
+            Endpoint(
+                "POST",
+                f"{_API}/auth/logout",
+                self.logout,
+                "logout",
+                "Sign out of this session",
+                tag,
+                Access.USER,
+                status=204,
+            ),
+            Endpoint(
+                "POST",
+                f"{_API}/auth/change-password",
+                self.change_password,
+                "change_password",
+                "Change the password and end every session",
+                tag,
+                Access.USER,
+                body=ChangePasswordRequest,
+                status=204,
+            ),
+            Endpoint(
+                "GET",
+                f"{_API}/users/me",
+                self.me,
+                "get_me",
+                "The signed-in user",
+                "users",
+                Access.USER,
+                response=UserBody,
+            ),
+            Endpoint(
+                "PATCH",
+                f"{_API}/users/me",
+                self.update_me,
+                "update_me",
+                "Rename yourself",
+                "users",
+                Access.USER,
+                body=UpdateMeRequest,
+                response=UserBody,
+            ),
+            Endpoint(
+                "GET",
+                f"{_API}/users/me/sessions",
+                self.list_sessions,
+                "list_sessions",
+                "Your live sessions",
+                "users",
+                Access.USER,
+                response=SessionList,
+            ),
+            Endpoint(
+                "DELETE",
+                f"{_API}/users/me/sessions/{{session_id:uuid}}",
+                self.revoke_session,
+                "revoke_session",
+                "End one of your sessions",
+                "users",
+                Access.USER,
+                status=204,
+                errors=(404,),
+            ),
+        ]

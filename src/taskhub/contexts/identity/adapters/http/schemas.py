@@ -1,0 +1,90 @@
+"""Request and response bodies of the identity endpoints.
+
+The limits declared here validate requests and describe them in OpenAPI; the domain
+still enforces its own rules (password policy, email shape) behind them.
+"""
+
+import uuid
+from datetime import datetime
+
+import attrs
+
+from taskhub.platform.http.fields import described, text
+
+
+@attrs.frozen
+class RegisterRequest:
+    """Create an account and sign in."""
+
+    email: str = text(min_length=3, max_length=254, example="ada@example.com")
+    password: str = text(
+        min_length=8,
+        max_length=128,
+        description="8-128 characters with at least one letter and one digit.",
+    )
+    name: str = text(min_length=1, max_length=200, not_blank=True, example="Ada Lovelace")
+
+
+@attrs.frozen
+class LoginRequest:
+    email: str = text(min_length=1, max_length=254)
+    password: str = text(min_length=1, max_length=1024)
+
+
+@attrs.frozen
+class RefreshRequest:
+    """Omit the body to use the `taskhub_refresh` cookie instead."""
+
+    refresh_token: str = text(min_length=1, max_length=512)
+
+
+@attrs.frozen
+class ChangePasswordRequest:
+    current_password: str = text(min_length=1, max_length=1024)
+    new_password: str = text(
+        min_length=8,
+        max_length=128,
+        description="8-128 characters with at least one letter and one digit.",
+    )
+
+
+@attrs.frozen
+class UpdateMeRequest:
+    name: str = text(min_length=1, max_length=200, not_blank=True)
+
+
+@attrs.frozen
+class UserBody:
+    """A user as the user sees themself."""
+
+    id: uuid.UUID
+    email: str
+    name: str
+    created_at: datetime
+
+
+@attrs.frozen
+class AuthResponse:
+    user: UserBody
+    access_token: str
+    refresh_token: str
+    token_type: str = described("Always `Bearer`.")
+    expires_in: int = described("Seconds until the access token expires.")
+
+
+@attrs.frozen
+class SessionBody:
+    """A live sign-in (refresh-token family)."""
+
+    id: uuid.UUID
+    created_at: datetime
+    last_used_at: datetime
+    ip: str | None
+    user_agent: str | None
+    current: bool = described("True for the session the calling access token belongs to.")
+
+
+@attrs.frozen
+class SessionList:
+    items: list[SessionBody]
+    next_cursor: str | None

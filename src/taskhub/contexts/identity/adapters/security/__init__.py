@@ -1,0 +1,1 @@
+"""Library-backed implementations of the credential ports (bcrypt, PyJWT, secrets)."""

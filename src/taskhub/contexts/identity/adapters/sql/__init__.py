@@ -1,0 +1,1 @@
+"""Identity storage on SQLAlchemy Core: tables, repositories, the unit of work."""

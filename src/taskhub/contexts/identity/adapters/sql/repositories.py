@@ -1,0 +1,178 @@
+"""SQL repositories for users and sessions (SQLAlchemy Core, explicit mapping)."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from taskhub.contexts.identity.adapters.sql.tables import refresh_tokens, sessions, users
+from taskhub.contexts.identity.domain.email import canonical_email
+from taskhub.contexts.identity.domain.errors import EmailTaken
+from taskhub.contexts.identity.domain.session import RefreshToken, Session
+from taskhub.contexts.identity.domain.user import User
+
+
+def _user(row: Any) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        name=row.name,
+        password_hash=row.password_hash,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        is_active=row.is_active,
+    )
+
+
+class SqlUserRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+        self.seen: list[User] = []
+
+    def add(self, user: User) -> None:
+        try:
+            self._connection.execute(
+                users.insert().values(
+                    id=user.id,
+                    email=user.email,
+                    email_canonical=user.canonical_email,
+                    name=user.name,
+                    password_hash=user.password_hash,
+                    is_active=user.is_active,
+                    created_at=user.created_at,
+                    updated_at=user.updated_at,
+                )
+            )
+        except IntegrityError:
+            raise EmailTaken() from None
+        self.seen.append(user)
+
+    def get(self, user_id: uuid.UUID) -> User | None:
+        row = self._connection.execute(sa.select(users).where(users.c.id == user_id)).first()
+        return self._track(_user(row)) if row else None
+
+    def get_by_email(self, email: str) -> User | None:
+        row = self._connection.execute(
+            sa.select(users).where(users.c.email_canonical == canonical_email(email))
+        ).first()
+        return self._track(_user(row)) if row else None
+
+    def update(self, user: User) -> None:
+        self._connection.execute(
+            users.update()
+            .where(users.c.id == user.id)
+            .values(
+                name=user.name,
+                password_hash=user.password_hash,
+                is_active=user.is_active,
+                updated_at=user.updated_at,
+            )
+        )
+
+    def _track(self, user: User) -> User:
+        self.seen.append(user)
+        return user
+
+
+def _session(row: Any) -> Session:
+    return Session(
+        id=row.id,
+        user_id=row.user_id,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        ip=row.ip,
+        user_agent=row.user_agent,
+        revoked_at=row.revoked_at,
+        revoke_reason=row.revoke_reason,
+    )
+
+
+class SqlSessionRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+        self.seen: list[Session] = []
+
+    def add(self, session: Session) -> None:
+        self._connection.execute(
+            sessions.insert().values(
+                id=session.id,
+                user_id=session.user_id,
+                created_at=session.created_at,
+                last_used_at=session.last_used_at,
+                ip=session.ip,
+                user_agent=session.user_agent,
+                revoked_at=session.revoked_at,
+                revoke_reason=session.revoke_reason,
+            )
+        )
+        self.seen.append(session)
+
+    def get(self, session_id: uuid.UUID) -> Session | None:
+        row = self._connection.execute(
+            sa.select(sessions).where(sessions.c.id == session_id)
+        ).first()
+        return self._track(_session(row)) if row else None
+
+    def update(self, session: Session) -> None:
+        self._connection.execute(
+            sessions.update()
+            .where(sessions.c.id == session.id)
+            .values(
+                last_used_at=session.last_used_at,
+                ip=session.ip,
+                user_agent=session.user_agent,
+                revoked_at=session.revoked_at,
+                revoke_reason=session.revoke_reason,
+            )
+        )
+
+    def list_live(self, user_id: uuid.UUID) -> list[Session]:
+        rows = self._connection.execute(
+            sa.select(sessions)
+            .where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None))
+            .order_by(sessions.c.last_used_at.desc(), sessions.c.id)
+        )
+        return [self._track(_session(row)) for row in rows]
+
+    def add_token(self, token: RefreshToken) -> None:
+        self._connection.execute(
+            refresh_tokens.insert().values(
+                id=token.id,
+                session_id=token.session_id,
+                token_hash=token.token_hash,
+                issued_at=token.issued_at,
+                expires_at=token.expires_at,
+                rotated_at=token.rotated_at,
+            )
+        )
+
+    def find_token(self, token_hash: str) -> RefreshToken | None:
+        row = self._connection.execute(
+            sa.select(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash)
+        ).first()
+        if row is None:
+            return None
+        return RefreshToken(
+            id=row.id,
+            session_id=row.session_id,
+            token_hash=row.token_hash,
+            issued_at=row.issued_at,
+            expires_at=row.expires_at,
+            rotated_at=row.rotated_at,
+        )
+
+    def retire_token(self, token_id: uuid.UUID, now: datetime) -> bool:
+        # A conditional UPDATE: under concurrency PostgreSQL re-checks the WHERE after
+        # the row lock is released, and SQLite serialises writers, so one caller wins.
+        result = self._connection.execute(
+            refresh_tokens.update()
+            .where(refresh_tokens.c.id == token_id, refresh_tokens.c.rotated_at.is_(None))
+            .values(rotated_at=now)
+        )
+        return result.rowcount == 1
+
+    def _track(self, session: Session) -> Session:
+        self.seen.append(session)
+        return session

@@ -1,0 +1,53 @@
+"""Identity's tables, on identity's own MetaData."""
+
+import sqlalchemy as sa
+
+from taskhub.platform.sql_types import UtcDateTime, new_metadata
+
+metadata = new_metadata()
+
+users = sa.Table(
+    "identity_users",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("email_canonical", sa.String(254), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+sessions = sa.Table(
+    "identity_sessions",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column(
+        "user_id", sa.Uuid, sa.ForeignKey("identity_users.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("last_used_at", UtcDateTime, nullable=False),
+    sa.Column("ip", sa.String(64)),
+    sa.Column("user_agent", sa.String(512)),
+    sa.Column("revoked_at", UtcDateTime),
+    sa.Column("revoke_reason", sa.String(32)),
+    sa.Index("ix_identity_sessions_user_live", "user_id", "revoked_at"),
+)
+
+refresh_tokens = sa.Table(
+    "identity_refresh_tokens",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column(
+        "session_id",
+        sa.Uuid,
+        sa.ForeignKey("identity_sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("issued_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("rotated_at", UtcDateTime),
+)

@@ -1,0 +1,174 @@
+"""Registering, signing in, and the account's own profile and password."""
+
+import uuid
+
+import attrs
+
+from taskhub.contexts.identity.application.ports import PasswordHasher, UnitOfWorkFactory
+from taskhub.contexts.identity.application.results import SignedIn
+from taskhub.contexts.identity.application.session_tokens import SessionTokens
+from taskhub.contexts.identity.domain.email import validated_email
+from taskhub.contexts.identity.domain.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    wrong_current_password,
+)
+from taskhub.contexts.identity.domain.events import SignInFailed, UserSignedIn
+from taskhub.contexts.identity.domain.password_policy import check_password
+from taskhub.contexts.identity.domain.session import RevokeReason, Session
+from taskhub.contexts.identity.domain.user import User
+from taskhub.shared_kernel.clock import Clock
+from taskhub.shared_kernel.errors import NotFound
+from taskhub.shared_kernel.ids import new_id
+from taskhub.shared_kernel.principal import RequestOrigin
+
+
+@attrs.frozen
+class Register:
+    email: str
+    password: str
+    name: str
+    origin: RequestOrigin = attrs.field(factory=RequestOrigin)
+
+
+@attrs.frozen
+class SignIn:
+    email: str
+    password: str
+    origin: RequestOrigin = attrs.field(factory=RequestOrigin)
+
+
+@attrs.frozen
+class ChangePassword:
+    user_id: uuid.UUID
+    current_password: str
+    new_password: str
+
+
+@attrs.frozen
+class Rename:
+    user_id: uuid.UUID
+    name: str
+
+
+class AccountService:
+    """The use cases of one's own account."""
+
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        hasher: PasswordHasher,
+        tokens: SessionTokens,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._tokens = tokens
+        self._clock = clock
+
+    def register(self, command: Register) -> SignedIn:
+        email = validated_email(command.email)
+        check_password(command.password)
+        password_hash = self._hasher.hash(command.password)
+        now = self._clock.now()
+        with self._uow() as uow:
+            if uow.users.get_by_email(email) is not None:
+                raise EmailTaken()
+            user = User.register(
+                email=email, name=command.name, password_hash=password_hash, now=now
+            )
+            uow.users.add(user)
+            session = Session.start(
+                user_id=user.id, now=now, ip=command.origin.ip, user_agent=command.origin.user_agent
+            )
+            uow.sessions.add(session)
+            signed_in = self._tokens.issue(uow, user, session, now)
+            uow.commit()
+        return signed_in
+
+    def sign_in(self, command: SignIn) -> SignedIn:
+        now = self._clock.now()
+        with self._uow() as uow:
+            user = uow.users.get_by_email(command.email.strip())
+            if user is None:
+                self._hasher.spend_equal_effort(command.password)
+                raise InvalidCredentials()
+            if not self._hasher.verify(command.password, user.password_hash) or not user.is_active:
+                user.record(SignInFailed(event_id=new_id(), occurred_at=now, user_id=user.id))
+                uow.users.update(user)
+                uow.commit()
+                raise InvalidCredentials()
+            session = Session.start(
+                user_id=user.id, now=now, ip=command.origin.ip, user_agent=command.origin.user_agent
+            )
+            uow.sessions.add(session)
+            user.record(
+                UserSignedIn(
+                    event_id=new_id(), occurred_at=now, user_id=user.id, session_id=session.id
+                )
+            )
+            uow.users.update(user)
+            signed_in = self._tokens.issue(uow, user, session, now)
+            uow.commit()
+        return signed_in
+
+    def profile(self, user_id: uuid.UUID) -> User:
+        with self._uow() as uow:
+            user = uow.users.get(user_id)
+        if user is None:
+            raise NotFound("The user was not found.")
+        return user
+
+    def rename(self, command: Rename) -> User:
+        now = self._clock.now()
+        with self._uow() as uow:
+            user = uow.users.get(command.user_id)
+            if user is None:
+                raise NotFound("The user was not found.")
+            user.rename(command.name, now)
+            uow.users.update(user)
+            uow.commit()
+        return user
+
+    def change_password(self, command: ChangePassword) -> None:
+        """Replace the password and end every session, this one included."""
+        check_password(command.new_password, field="new_password")
+        with self._uow() as uow:
+            user = uow.users.get(command.user_id)
+            if user is None:
+                raise NotFound("The user was not found.")
+            current_hash = user.password_hash
+        if not self._hasher.verify(command.current_password, current_hash):
+            raise wrong_current_password()
+        new_hash = self._hasher.hash(command.new_password)
+        now = self._clock.now()
+        with self._uow() as uow:
+            user = uow.users.get(command.user_id)
+            if user is None:
+                raise NotFound("The user was not found.")
+            if user.password_hash != current_hash:
+                # Changed by a concurrent request since we verified: verify again.
+                raise wrong_current_password()
+            user.change_password(new_hash, now)
+            uow.users.update(user)
+            for session in uow.sessions.list_live(user.id):
+                session.revoke(now, RevokeReason.PASSWORD_CHANGED)
+                uow.sessions.update(session)
+            uow.commit()
+
+    def set_active(self, email: str, active: bool) -> bool:
+        """The operator's switch; deactivating ends every session at once."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            user = uow.users.get_by_email(email.strip())
+            if user is None:
+                raise NotFound(f"No account has the email {email.strip()!r}.")
+            changed = user.set_active(active, now)
+            uow.users.update(user)
+            if not active:
+                for session in uow.sessions.list_live(user.id):
+                    session.revoke(now, RevokeReason.ACCOUNT_DEACTIVATED)
+                    uow.sessions.update(session)
+            uow.commit()
+        return changed

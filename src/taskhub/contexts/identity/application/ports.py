@@ -1,0 +1,111 @@
+"""What identity's use cases need from the outside world.
+
+Each port has an in-memory fake in `application.testing` held to the same contract
+tests as its SQL or library-backed adapter.
+"""
+
+import uuid
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+import attrs
+
+from taskhub.contexts.identity.domain.session import RefreshToken, Session
+from taskhub.contexts.identity.domain.user import User
+
+
+class UserRepository(Protocol):
+    def add(self, user: User) -> None:
+        """Store a new user; raise EmailTaken if the canonical email is in use."""
+        ...
+
+    def get(self, user_id: uuid.UUID) -> User | None: ...
+
+    def get_by_email(self, email: str) -> User | None:
+        """Look up by email, case-insensitively."""
+        ...
+
+    def update(self, user: User) -> None: ...
+
+
+class SessionRepository(Protocol):
+    def add(self, session: Session) -> None: ...
+
+    def get(self, session_id: uuid.UUID) -> Session | None: ...
+
+    def update(self, session: Session) -> None: ...
+
+    def list_live(self, user_id: uuid.UUID) -> list[Session]:
+        """The user's unrevoked sessions, most recently used first."""
+        ...
+
+    def add_token(self, token: RefreshToken) -> None: ...
+
+    def find_token(self, token_hash: str) -> RefreshToken | None: ...
+
+    def retire_token(self, token_id: uuid.UUID, now: datetime) -> bool:
+        """Mark a token rotated if it is not yet; True only for the one caller that did.
+
+        This is the single atomic step that makes two concurrent refreshes of the same
+        token produce exactly one winner.
+        """
+        ...
+
+
+class IdentityUnitOfWork(Protocol):
+    users: UserRepository
+    sessions: SessionRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> IdentityUnitOfWork: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password: str, password_hash: str) -> bool: ...
+
+    def spend_equal_effort(self, password: str) -> None:
+        """Do the work of one `verify` against nothing, so unknown emails take as long."""
+        ...
+
+
+@attrs.frozen
+class AccessClaims:
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+
+
+@attrs.frozen
+class IssuedAccessToken:
+    token: str
+    expires_in: int
+
+
+class AccessTokenCodec(Protocol):
+    def issue(self, claims: AccessClaims) -> IssuedAccessToken: ...
+
+    def read(self, token: str) -> AccessClaims:
+        """Verify signature, algorithm, type and registered claims; raise InvalidAccessToken."""
+        ...
+
+
+class OpaqueTokens(Protocol):
+    """Random secrets and the one-way digests under which they are stored."""
+
+    def new_token(self) -> str: ...
+
+    def digest(self, token: str) -> str: ...

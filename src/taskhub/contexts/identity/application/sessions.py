@@ -1,0 +1,119 @@
+"""Refreshing, listing and ending sessions, and checking access tokens against them."""
+
+import uuid
+
+import attrs
+
+from taskhub.contexts.identity.application.ports import (
+    AccessTokenCodec,
+    IdentityUnitOfWork,
+    OpaqueTokens,
+    UnitOfWorkFactory,
+)
+from taskhub.contexts.identity.application.results import SessionView, SignedIn
+from taskhub.contexts.identity.application.session_tokens import SessionTokens
+from taskhub.contexts.identity.domain.errors import InvalidAccessToken, InvalidRefreshToken
+from taskhub.contexts.identity.domain.events import RefreshTokenReused
+from taskhub.contexts.identity.domain.session import RevokeReason
+from taskhub.shared_kernel.clock import Clock
+from taskhub.shared_kernel.errors import NotFound
+from taskhub.shared_kernel.ids import new_id
+from taskhub.shared_kernel.principal import Principal, PrincipalKind, RequestOrigin
+
+
+@attrs.frozen
+class Refresh:
+    refresh_token: str
+    origin: RequestOrigin = attrs.field(factory=RequestOrigin)
+
+
+class SessionService:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        tokens: SessionTokens,
+        access_tokens: AccessTokenCodec,
+        opaque_tokens: OpaqueTokens,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._tokens = tokens
+        self._access_tokens = access_tokens
+        self._opaque_tokens = opaque_tokens
+        self._clock = clock
+
+    def refresh(self, command: Refresh) -> SignedIn:
+        """Rotate: retire the presented token and issue a new pair in the same session."""
+        now = self._clock.now()
+        digest = self._opaque_tokens.digest(command.refresh_token)
+        with self._uow() as uow:
+            token = uow.sessions.find_token(digest)
+            if token is None:
+                raise InvalidRefreshToken()
+            session = uow.sessions.get(token.session_id)
+            if session is None or not session.is_live:
+                raise InvalidRefreshToken()
+            if token.rotated_at is not None or not uow.sessions.retire_token(token.id, now):
+                self._revoke_family_after_reuse(uow, session.id)
+                uow.commit()
+                raise InvalidRefreshToken()
+            if token.is_expired(now):
+                uow.commit()
+                raise InvalidRefreshToken()
+            user = uow.users.get(session.user_id)
+            if user is None or not user.is_active:
+                raise InvalidRefreshToken()
+            session.touch(now, command.origin.ip, command.origin.user_agent)
+            uow.sessions.update(session)
+            signed_in = self._tokens.issue(uow, user, session, now)
+            uow.commit()
+        return signed_in
+
+    def _revoke_family_after_reuse(self, uow: IdentityUnitOfWork, session_id: uuid.UUID) -> None:
+        now = self._clock.now()
+        session = uow.sessions.get(session_id)
+        if session is None:
+            return
+        session.record(
+            RefreshTokenReused(
+                event_id=new_id(), occurred_at=now, user_id=session.user_id, session_id=session.id
+            )
+        )
+        session.revoke(now, RevokeReason.TOKEN_REUSE)
+        uow.sessions.update(session)
+
+    def authenticate(self, access_token: str) -> Principal:
+        """A user principal for a valid token whose session is live and user active."""
+        claims = self._access_tokens.read(access_token)
+        with self._uow() as uow:
+            session = uow.sessions.get(claims.session_id)
+            if session is None or not session.is_live or session.user_id != claims.user_id:
+                raise InvalidAccessToken()
+            user = uow.users.get(claims.user_id)
+            if user is None or not user.is_active:
+                raise InvalidAccessToken()
+        return Principal(
+            kind=PrincipalKind.USER, user_id=claims.user_id, session_id=claims.session_id
+        )
+
+    def sign_out(self, principal: Principal) -> None:
+        if principal.session_id is not None:
+            self.revoke(principal, principal.session_id, reason=RevokeReason.SIGN_OUT)
+
+    def list_live(self, principal: Principal) -> list[SessionView]:
+        with self._uow() as uow:
+            sessions = uow.sessions.list_live(principal.user_id)
+        return [SessionView(session=s, current=s.id == principal.session_id) for s in sessions]
+
+    def revoke(
+        self, principal: Principal, session_id: uuid.UUID, reason: str = RevokeReason.USER_REVOKED
+    ) -> None:
+        now = self._clock.now()
+        with self._uow() as uow:
+            session = uow.sessions.get(session_id)
+            if session is None or session.user_id != principal.user_id or not session.is_live:
+                raise NotFound("The session was not found.")
+            session.revoke(now, reason)
+            uow.sessions.update(session)
+            uow.commit()

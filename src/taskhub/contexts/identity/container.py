@@ -1,0 +1,58 @@
+"""Identity's providers; what it needs from outside is declared as dependencies."""
+
+from dependency_injector import containers, providers
+from sqlalchemy.engine import Engine
+
+from taskhub.contexts.identity.adapters.http.endpoints import IdentityEndpoints
+from taskhub.contexts.identity.adapters.security.access_tokens import JwtAccessTokenCodec
+from taskhub.contexts.identity.adapters.security.opaque_tokens import SecretsOpaqueTokens
+from taskhub.contexts.identity.adapters.security.passwords import BcryptPasswordHasher
+from taskhub.contexts.identity.adapters.sql.unit_of_work import SqlIdentityUnitOfWork
+from taskhub.contexts.identity.application.accounts import AccountService
+from taskhub.contexts.identity.application.session_tokens import SessionTokens
+from taskhub.contexts.identity.application.sessions import SessionService
+from taskhub.platform.settings import Settings
+from taskhub.shared_kernel.clock import Clock
+
+
+class IdentityContainer(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    engine = providers.Dependency(instance_of=Engine)
+    clock: providers.Dependency[Clock] = providers.Dependency()
+    secret_key = providers.Dependency(instance_of=str)
+
+    unit_of_work = providers.Factory(SqlIdentityUnitOfWork, engine=engine)
+    password_hasher = providers.Singleton(
+        BcryptPasswordHasher, rounds=settings.provided.bcrypt_rounds
+    )
+    access_tokens = providers.Singleton(
+        JwtAccessTokenCodec, secret_key=secret_key, ttl_seconds=settings.provided.access_token_ttl
+    )
+    opaque_tokens = providers.Singleton(SecretsOpaqueTokens)
+    session_tokens = providers.Singleton(
+        SessionTokens,
+        access_tokens=access_tokens,
+        opaque_tokens=opaque_tokens,
+        refresh_ttl=settings.provided.refresh_token_ttl,
+    )
+    accounts = providers.Singleton(
+        AccountService,
+        uow=unit_of_work.provider,
+        hasher=password_hasher,
+        tokens=session_tokens,
+        clock=clock,
+    )
+    sessions = providers.Singleton(
+        SessionService,
+        uow=unit_of_work.provider,
+        tokens=session_tokens,
+        access_tokens=access_tokens,
+        opaque_tokens=opaque_tokens,
+        clock=clock,
+    )
+    http = providers.Singleton(
+        IdentityEndpoints,
+        accounts=accounts,
+        sessions=sessions,
+        refresh_ttl=settings.provided.refresh_token_ttl,
+    )

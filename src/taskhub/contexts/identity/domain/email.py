@@ -1,0 +1,24 @@
+"""Email addresses: compared case-insensitively, stored as given."""
+
+import re
+
+from taskhub.shared_kernel.errors import ValidationFailed
+
+MAX_EMAIL_LENGTH = 254
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def canonical_email(raw: str) -> str:
+    """The form uniqueness is checked on: trimmed and lower-cased."""
+    return raw.strip().lower()
+
+
+def validated_email(raw: str, field: str = "email") -> str:
+    email = raw.strip()
+    if not email:
+        raise ValidationFailed.single(field, "must not be empty")
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise ValidationFailed.single(field, f"must be at most {MAX_EMAIL_LENGTH} characters")
+    if not _EMAIL.match(email):
+        raise ValidationFailed.single(field, "must be an email address")
+    return email

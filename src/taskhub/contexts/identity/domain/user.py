@@ -1,0 +1,90 @@
+"""The User aggregate."""
+
+import uuid
+from datetime import datetime
+
+import attrs
+
+from taskhub.contexts.identity.domain.email import canonical_email
+from taskhub.contexts.identity.domain.events import (
+    AccountActivationChanged,
+    PasswordChanged,
+    ProfileUpdated,
+    UserRegistered,
+)
+from taskhub.shared_kernel.errors import ValidationFailed
+from taskhub.shared_kernel.events import EventRecorder
+from taskhub.shared_kernel.ids import new_id
+
+MAX_NAME_LENGTH = 200
+
+
+def validated_name(name: str, field: str = "name") -> str:
+    if not name.strip():
+        raise ValidationFailed.single(field, "must not be blank")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationFailed.single(field, f"must be at most {MAX_NAME_LENGTH} characters")
+    return name
+
+
+@attrs.define(kw_only=True)
+class User(EventRecorder):
+    id: uuid.UUID
+    email: str
+    name: str
+    password_hash: str = attrs.field(repr=False)
+    created_at: datetime
+    updated_at: datetime
+    is_active: bool = True
+
+    @property
+    def canonical_email(self) -> str:
+        return canonical_email(self.email)
+
+    @classmethod
+    def register(cls, *, email: str, name: str, password_hash: str, now: datetime) -> "User":
+        user = cls(
+            id=new_id(),
+            email=email,
+            name=validated_name(name),
+            password_hash=password_hash,
+            created_at=now,
+            updated_at=now,
+        )
+        user.record(
+            UserRegistered(event_id=new_id(), occurred_at=now, user_id=user.id, email=email)
+        )
+        return user
+
+    def rename(self, name: str, now: datetime) -> None:
+        name = validated_name(name)
+        if name == self.name:
+            return
+        self.record(
+            ProfileUpdated(
+                event_id=new_id(),
+                occurred_at=now,
+                user_id=self.id,
+                changes={"name": (self.name, name)},
+            )
+        )
+        self.name = name
+        self.updated_at = now
+
+    def change_password(self, password_hash: str, now: datetime) -> None:
+        self.password_hash = password_hash
+        self.updated_at = now
+        self.record(PasswordChanged(event_id=new_id(), occurred_at=now, user_id=self.id))
+
+    def set_active(self, active: bool, now: datetime) -> bool:
+        """Returns whether anything changed."""
+        if self.is_active == active:
+            return False
+        self.is_active = active
+        self.updated_at = now
+        self.record(
+            AccountActivationChanged(
+                event_id=new_id(), occurred_at=now, user_id=self.id, active=active
+            )
+        )
+        return True

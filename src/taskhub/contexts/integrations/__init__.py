@@ -1,0 +1,1 @@
+"""Integrations: webhooks, deliveries, the dispatcher."""

@@ -1,0 +1,1 @@
+"""Tenancy: organizations, memberships and roles, teams."""

@@ -1,0 +1,1 @@
+"""The adapters layer of the tenancy context."""

@@ -1,0 +1,8 @@
+"""Tenancy's providers. The context has no use cases yet; the container exists so the
+composition root and the layer contracts already cover it."""
+
+from dependency_injector import containers
+
+
+class TenancyContainer(containers.DeclarativeContainer):
+    pass

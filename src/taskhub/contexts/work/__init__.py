@@ -1,0 +1,1 @@
+"""Work: projects, tasks, dependencies, labels, comments."""

@@ -1,0 +1,1 @@
+"""Process entry points: the WSGI app factory, the command line, the worker."""

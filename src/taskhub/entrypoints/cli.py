@@ -1,0 +1,234 @@
+"""The `taskhub` command line.
+
+Configuration problems are reported one line each and exit with status 2, never with a
+traceback; long steps (migrations) say what they are doing.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from taskhub import __version__
+from taskhub.platform.settings import Settings, SettingsError, load_settings
+
+EXIT_USAGE = 2
+
+
+def _fail(lines: Sequence[str]) -> NoReturn:
+    print("taskhub: configuration error:", file=sys.stderr)
+    for line in lines:
+        print(f"  {line}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        _fail(exc.problems)
+
+
+def _progress(message: str) -> None:
+    print(f"taskhub: {message}", file=sys.stderr, flush=True)
+
+
+def _migrate(settings: Settings) -> None:
+    from taskhub.platform.database import create_database_engine
+    from taskhub.platform.migrations import pending_revisions, upgrade
+
+    engine = create_database_engine(settings.database_url)
+    try:
+        pending = pending_revisions(engine)
+        if not pending:
+            _progress("database schema is up to date")
+            return
+        _progress(f"applying {len(pending)} migration(s): {', '.join(pending)}")
+        upgrade(engine, progress=_progress)
+        _progress("database schema is up to date")
+    finally:
+        engine.dispose()
+
+
+def _database_reachable(settings: Settings) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from taskhub.platform.database import check_database, create_database_engine
+
+    engine = create_database_engine(settings.database_url)
+    try:
+        check_database(engine)
+    except OperationalError:
+        where = _redacted(settings.database_url)
+        _fail([f"TASKHUB_DATABASE_URL: the database does not answer ({where})"])
+    finally:
+        engine.dispose()
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from taskhub.platform.secret_key import resolve_secret_key
+
+    settings = _settings()
+    if args.workers < 1:
+        _fail(["--workers: must be at least 1"])
+    if args.workers > 1 and settings.redis_url is None:
+        _fail(
+            [
+                "--workers > 1 needs TASKHUB_REDIS_URL: rate limits and caches must be "
+                "shared by every process that serves"
+            ]
+        )
+    try:
+        resolve_secret_key(settings)
+    except SettingsError as exc:
+        _fail(exc.problems)
+    _database_reachable(settings)
+    if settings.is_sqlite:
+        _migrate(settings)
+    else:
+        _require_current_schema(settings)
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="taskhub-metrics-")
+    from taskhub.entrypoints.server import serve
+
+    _progress(f"serving on http://{args.bind} with {args.workers} worker(s)")
+    serve(bind=args.bind, workers=args.workers)
+
+
+def _require_current_schema(settings: Settings) -> None:
+    from taskhub.platform.database import create_database_engine
+    from taskhub.platform.migrations import pending_revisions
+
+    engine = create_database_engine(settings.database_url)
+    try:
+        pending = pending_revisions(engine)
+    finally:
+        engine.dispose()
+    if pending:
+        _fail(
+            [f"the database schema is behind by {len(pending)} migration(s); run `taskhub migrate`"]
+        )
+
+
+def cmd_migrate(_args: argparse.Namespace) -> None:
+    settings = _settings()
+    _database_reachable(settings)
+    _migrate(settings)
+
+
+def cmd_worker(_args: argparse.Namespace) -> None:
+    settings = _settings()
+    _database_reachable(settings)
+    _progress(
+        "nothing to run yet: no context publishes events, so there is no outbox relay "
+        "or consumer to start"
+    )
+
+
+def cmd_openapi(_args: argparse.Namespace) -> None:
+    """Print the document the server would serve, without a database or configuration."""
+    from falcon.testing import TestClient
+
+    from taskhub.bootstrap import build_container
+    from taskhub.entrypoints.wsgi import create_app
+    from taskhub.platform.logging import configure_logging
+
+    configure_logging("WARNING")
+    settings = Settings(database_url="sqlite://", secret_key="-" * 32, bcrypt_rounds=4)
+    result = TestClient(create_app(build_container(settings))).simulate_get("/openapi.json")
+    sys.stdout.write(result.text + "\n")
+
+
+def _set_active(active: bool) -> Callable[[argparse.Namespace], None]:
+    def run(args: argparse.Namespace) -> None:
+        from taskhub.bootstrap import build_container
+        from taskhub.shared_kernel.errors import NotFound
+
+        settings = _settings()
+        _database_reachable(settings)
+        try:
+            container = build_container(settings)
+        except SettingsError as exc:
+            _fail(exc.problems)
+        try:
+            changed = container.identity.accounts().set_active(args.email, active)
+        except NotFound as exc:
+            print(f"taskhub: {exc.detail}", file=sys.stderr)
+            raise SystemExit(1) from None
+        state = "active" if active else "deactivated"
+        print(f"{args.email}: {state}" + ("" if changed else " (unchanged)"))
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="taskhub", description="taskhub: a multi-tenant task-management backend."
+    )
+    parser.add_argument("--version", action="version", version=f"taskhub {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the HTTP API",
+        description="Serve the HTTP API with gunicorn. On the embedded SQLite default the "
+        "database is created and migrated first; on PostgreSQL run `taskhub migrate` first.",
+    )
+    serve.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (default %(default)s)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (default %(default)s)"
+    )
+    serve.set_defaults(run=cmd_serve)
+
+    migrate = commands.add_parser(
+        "migrate", help="apply database migrations", description="Apply every pending migration."
+    )
+    migrate.set_defaults(run=cmd_migrate)
+
+    worker = commands.add_parser(
+        "worker",
+        help="run the outbox relay and event consumers",
+        description="Run the outbox relay and the event consumers against the broker.",
+    )
+    worker.set_defaults(run=cmd_worker)
+
+    openapi = commands.add_parser(
+        "openapi", help="print the OpenAPI document", description="Print the OpenAPI 3.1 document."
+    )
+    openapi.set_defaults(run=cmd_openapi)
+
+    users = commands.add_parser(
+        "users", help="operator actions on accounts", description="Operator actions on accounts."
+    )
+    user_commands = users.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, active, text in (
+        (
+            "deactivate",
+            False,
+            "deactivate an account: its tokens and sessions stop working at once",
+        ),
+        ("activate", True, "activate a deactivated account"),
+    ):
+        action = user_commands.add_parser(
+            name, help=text, description=text[0].upper() + text[1:] + "."
+        )
+        action.add_argument("email")
+        action.set_defaults(run=_set_active(active))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Running the WSGI app under gunicorn from `taskhub serve`.
+
+The app is built in each worker after the fork, so no database connection or thread is
+ever shared across processes.
+"""
+
+from typing import Any
+
+import falcon
+from gunicorn.app.base import BaseApplication
+
+THREADS_PER_WORKER = 4
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> falcon.App[falcon.Request, falcon.Response]:
+        from taskhub.entrypoints.wsgi import application
+
+        return application()
+
+
+def serve(*, bind: str, workers: int) -> None:
+    _Gunicorn(
+        {
+            "bind": bind,
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": THREADS_PER_WORKER,
+            "graceful_timeout": 20,
+            "timeout": 60,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "proc_name": "taskhub",
+        }
+    ).run()

@@ -1,0 +1,32 @@
+"""The WSGI application.
+
+`create_app(container)` is what tests and `taskhub serve` use; `application()` builds
+the container from the environment for running under any WSGI server, e.g.
+`gunicorn 'taskhub.entrypoints.wsgi:application()'`.
+"""
+
+import functools
+
+import falcon
+
+from taskhub.bootstrap import ApplicationContainer, build_container
+from taskhub.platform.database import check_database
+from taskhub.platform.http.app import build_falcon_app
+from taskhub.platform.logging import configure_logging
+from taskhub.platform.settings import load_settings
+
+
+def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, falcon.Response]:
+    endpoints = [*container.identity.http().endpoints()]
+    return build_falcon_app(
+        settings=container.settings(),
+        endpoints=endpoints,
+        authenticator=container.identity.sessions(),
+        health_checks={"database": functools.partial(check_database, container.engine())},
+        metrics=container.metrics(),
+    )
+
+
+def application() -> falcon.App[falcon.Request, falcon.Response]:
+    configure_logging()
+    return create_app(build_container(load_settings()))

@@ -1,0 +1,1 @@
+"""Technical building blocks shared by the adapters of every context."""

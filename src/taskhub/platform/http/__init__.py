@@ -1,0 +1,1 @@
+"""Falcon building blocks: endpoint declarations, body parsing, errors, middleware, OpenAPI."""

@@ -1,0 +1,76 @@
+"""Assembling a Falcon application from declared endpoints and platform pieces.
+
+`entrypoints.wsgi.create_app(container)` calls this with what the container built;
+nothing here knows which contexts exist.
+"""
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+import falcon
+
+from taskhub import __version__
+from taskhub.platform.http.authentication import Authenticator
+from taskhub.platform.http.converter import make_converter
+from taskhub.platform.http.dispatch import mount
+from taskhub.platform.http.endpoints import Endpoint
+from taskhub.platform.http.middleware import RequestContextMiddleware
+from taskhub.platform.http.openapi import build_document
+from taskhub.platform.http.operations import HealthCheck, operational_endpoints
+from taskhub.platform.http.problems import install_error_handlers
+from taskhub.platform.metrics import HttpMetrics
+from taskhub.platform.settings import Settings
+
+
+def build_falcon_app(
+    *,
+    settings: Settings,
+    endpoints: Sequence[Endpoint],
+    authenticator: Authenticator,
+    health_checks: Mapping[str, HealthCheck],
+    metrics: HttpMetrics,
+    extra_middleware: Sequence[Any] = (),
+) -> falcon.App[falcon.Request, falcon.Response]:
+    middleware: list[Any] = [RequestContextMiddleware(settings.trusted_proxies, metrics)]
+    if settings.cors_origins:
+        middleware.append(
+            falcon.CORSMiddleware(
+                allow_origins=list(settings.cors_origins),
+                allow_credentials=list(settings.cors_origins),
+                expose_headers=[
+                    "X-Request-ID",
+                    "ETag",
+                    "Link",
+                    "RateLimit",
+                    "RateLimit-Policy",
+                    "Retry-After",
+                    "Idempotent-Replayed",
+                ],
+            )
+        )
+    middleware.extend(extra_middleware)
+    app = falcon.App(middleware=middleware)
+    app.req_options.strip_url_path_trailing_slash = True
+    app.req_options.keep_blank_qs_values = True
+    app.resp_options.secure_cookies_by_default = True
+    install_error_handlers(app)
+
+    all_endpoints: list[Endpoint] = []
+
+    @cache
+    def document() -> dict[str, Any]:
+        return build_document(all_endpoints, title="taskhub API", version=__version__)
+
+    all_endpoints.extend(endpoints)
+    all_endpoints.extend(
+        operational_endpoints(health_checks=health_checks, document=document, metrics=metrics)
+    )
+    mount(
+        app,
+        all_endpoints,
+        converter=make_converter(),
+        authenticator=authenticator,
+        max_body_bytes=settings.max_body_bytes,
+    )
+    return app

@@ -1,0 +1,152 @@
+"""The strict JSON <-> attrs converter every HTTP adapter builds on.
+
+cattrs is lenient by default (it would turn 123 into "123"); an API contract must not
+be, so scalar hooks here accept exactly the JSON type they describe. Structuring errors
+are flattened into `FieldError`s with paths like `operations[3].title`.
+"""
+
+import enum
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+from cattrs.v import format_exception
+
+from taskhub.shared_kernel.errors import FieldError, ValidationFailed
+
+T = TypeVar("T")
+
+
+def _strict_str(value: Any, _type: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("must be a string")
+    return value
+
+
+def _strict_int(value: Any, _type: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("must be an integer")
+    return value
+
+
+def _strict_float(value: Any, _type: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("must be a number")
+    return float(value)
+
+
+def _strict_bool(value: Any, _type: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("must be true or false")
+    return value
+
+
+def _uuid(value: Any, _type: Any) -> uuid.UUID:
+    if not isinstance(value, str):
+        raise TypeError("must be a UUID string")
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValueError("must be a UUID") from None
+
+
+def parse_timestamp(value: str) -> datetime:
+    """An RFC 3339 timestamp with an offset, normalised to UTC."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError("must be an RFC 3339 timestamp such as 2026-11-22T10:00:00Z") from None
+    if parsed.tzinfo is None:
+        raise ValueError("must include a timezone offset, e.g. 2026-11-22T10:00:00Z")
+    return parsed.astimezone(UTC)
+
+
+def _datetime(value: Any, _type: Any) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError("must be an RFC 3339 timestamp string")
+    return parse_timestamp(value)
+
+
+def format_timestamp(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _enum(value: Any, type_: type[enum.Enum]) -> enum.Enum:
+    try:
+        return type_(value)
+    except ValueError:
+        allowed = ", ".join(str(member.value) for member in type_)
+        raise ValueError(f"must be one of: {allowed}") from None
+
+
+def make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(int, _strict_int)
+    converter.register_structure_hook(float, _strict_float)
+    converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook(uuid.UUID, _uuid)
+    converter.register_structure_hook(datetime, _datetime)
+    converter.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum
+    )
+    converter.register_unstructure_hook(uuid.UUID, str)
+    converter.register_unstructure_hook(datetime, format_timestamp)
+    converter.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
+    )
+    return converter
+
+
+def structure(converter: cattrs.Converter, data: Any, type_: type[T]) -> T:
+    """Structure `data` or raise ValidationFailed naming every bad field."""
+    if not isinstance(data, dict):
+        raise ValidationFailed.single("body", "must be a JSON object")
+    try:
+        return converter.structure(data, type_)
+    except Exception as exc:
+        errors = sorted(set(_field_errors(exc, "")), key=lambda e: e.field)
+        raise ValidationFailed(errors or [FieldError("body", "is invalid")]) from None
+
+
+def _join(path: str, name: str | int) -> str:
+    if isinstance(name, int):
+        return f"{path}[{name}]"
+    return f"{path}.{name}" if path else name
+
+
+def _field_errors(exc: BaseException, path: str) -> Iterator[FieldError]:
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        with_notes, without_notes = exc.group_exceptions()
+        for inner, note in with_notes:
+            key = getattr(note, "name", None)
+            if key is None:
+                key = getattr(note, "index", None)
+            yield from _field_errors(inner, _join(path, key) if key is not None else path)
+        for inner in without_notes:
+            yield from _field_errors(inner, path)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields):
+            yield FieldError(_join(path, key), "is not a known field")
+    elif isinstance(exc, KeyError):
+        yield FieldError(path or "body", "is required")
+    elif isinstance(exc, ValueError | TypeError) and exc.args and isinstance(exc.args[0], str):
+        message = exc.args[0]
+        if message.startswith(("must", "is ")):
+            yield FieldError(path or "body", message)
+        else:
+            yield FieldError(path or "body", _plain(exc))
+    else:
+        yield FieldError(path or "body", _plain(exc))
+
+
+def _plain(exc: BaseException) -> str:
+    text = format_exception(exc, None)
+    return text if len(text) < 200 else "is invalid"

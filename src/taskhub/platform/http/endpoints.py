@@ -1,0 +1,108 @@
+"""Endpoint declarations: the one description of a route that both Falcon and OpenAPI read.
+
+An adapter declares `Endpoint(method, path, handler, body=..., response=...)`; the
+application mounts those on the router and builds `/openapi.json` from the very same
+list, so a route cannot exist without being documented, nor be documented without
+existing.
+"""
+
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from taskhub.shared_kernel.principal import Principal, RequestOrigin
+
+
+class Access(enum.Enum):
+    """Who may call an endpoint."""
+
+    PUBLIC = "public"
+    """No credentials."""
+    USER = "user"
+    """A user's access token; API keys are refused."""
+    PRINCIPAL = "principal"
+    """A user's access token or an API key."""
+
+
+@attrs.frozen
+class Cookie:
+    name: str
+    value: str
+    max_age: int | None
+    path: str
+    http_only: bool = True
+    secure: bool = True
+    same_site: str = "Strict"
+
+
+@attrs.frozen
+class Call:
+    """What a handler receives: the parsed body and everything else it may need."""
+
+    body: Any
+    params: Mapping[str, Any]
+    query: Mapping[str, list[str]]
+    headers: Mapping[str, str]
+    cookies: Mapping[str, str]
+    principal: Principal | None
+    origin: RequestOrigin
+
+    @property
+    def user(self) -> Principal:
+        if self.principal is None:
+            raise RuntimeError("endpoint declared PUBLIC access but needs a principal")
+        return self.principal
+
+
+@attrs.frozen
+class Reply:
+    status: int = 200
+    body: Any = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    cookies: tuple[Cookie, ...] = ()
+    media_type: str = "application/json"
+
+
+Handler = Callable[[Call], Reply]
+
+
+@attrs.frozen
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    operation_id: str
+    summary: str
+    tag: str
+    access: Access = Access.USER
+    body: type | None = None
+    body_optional: bool = False
+    response: Any = None
+    status: int = 200
+    errors: tuple[int, ...] = ()
+    description: str | None = None
+    include_in_schema: bool = True
+    response_media_type: str = "application/json"
+
+
+def openapi_path(path: str) -> str:
+    """`/tasks/{task_id:uuid}` (Falcon) -> `/tasks/{task_id}` (OpenAPI)."""
+    out = []
+    for segment in path.split("/"):
+        if segment.startswith("{") and ":" in segment:
+            out.append(segment.split(":", 1)[0] + "}")
+        else:
+            out.append(segment)
+    return "/".join(out)
+
+
+def path_parameters(path: str) -> list[tuple[str, str | None]]:
+    """The `(name, converter)` pairs of a Falcon URI template."""
+    params = []
+    for segment in path.split("/"):
+        if segment.startswith("{") and segment.endswith("}"):
+            name, _, converter = segment[1:-1].partition(":")
+            params.append((name, converter or None))
+    return params

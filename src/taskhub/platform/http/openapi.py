@@ -1,0 +1,202 @@
+"""The OpenAPI 3.1 document, built from the declared endpoints and their attrs classes.
+
+Nothing here is written by hand per route: schemas come from the request and response
+classes (types, required fields, limits from `fields.text` and friends), paths and
+parameters from the endpoint declarations.
+"""
+
+import enum
+import types
+import typing
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from taskhub.platform.http.endpoints import Access, Endpoint, openapi_path, path_parameters
+from taskhub.platform.http.fields import OPENAPI_KEY
+from taskhub.platform.http.problems import PROBLEM_JSON
+
+_SCALARS: dict[Any, dict[str, Any]] = {
+    Any: {},
+    str: {"type": "string"},
+    bool: {"type": "boolean"},
+    int: {"type": "integer"},
+    float: {"type": "number"},
+    uuid.UUID: {"type": "string", "format": "uuid"},
+    datetime: {"type": "string", "format": "date-time"},
+}
+_CONVERTER_SCHEMAS = {"uuid": {"type": "string", "format": "uuid"}, "int": {"type": "integer"}}
+
+
+class SchemaBuilder:
+    def __init__(self) -> None:
+        self.components: dict[str, Any] = {}
+
+    def schema_for(self, type_: Any) -> dict[str, Any]:
+        origin = typing.get_origin(type_)
+        args = typing.get_args(type_)
+        if type_ is type(None):
+            return {"type": "null"}
+        if origin in (typing.Union, types.UnionType):
+            options = [self.schema_for(arg) for arg in args]
+            return {"anyOf": options}
+        if origin is typing.Literal:
+            return {"enum": list(args)}
+        if origin in (list, tuple, Sequence, frozenset, set) or (
+            isinstance(origin, type) and issubclass(origin, Sequence) and origin is not str
+        ):
+            item = args[0] if args else Any
+            return {"type": "array", "items": self.schema_for(item)}
+        if origin is dict:
+            value = args[1] if len(args) == 2 else Any
+            return {"type": "object", "additionalProperties": self.schema_for(value)}
+        if type_ in _SCALARS:
+            return dict(_SCALARS[type_])
+        if isinstance(type_, type) and issubclass(type_, enum.Enum):
+            return {"type": "string", "enum": [m.value for m in type_]}
+        if attrs.has(type_):
+            return self._component(type_)
+        raise TypeError(f"no OpenAPI schema for {type_!r}")
+
+    def _component(self, cls: type) -> dict[str, Any]:
+        name = cls.__name__
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        if name in self.components:
+            return ref
+        self.components[name] = {}  # placeholder so recursive types terminate
+        hints = typing.get_type_hints(cls)
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for field in attrs.fields(cls):
+            schema = dict(self.schema_for(hints[field.name]))
+            schema.update(field.metadata.get(OPENAPI_KEY, {}))
+            properties[field.name] = schema
+            if field.default is attrs.NOTHING:
+                required.append(field.name)
+        component: dict[str, Any] = {
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": False,
+        }
+        if required:
+            component["required"] = required
+        if cls.__doc__:
+            component["description"] = " ".join(cls.__doc__.split())
+        self.components[name] = component
+        return ref
+
+
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status", "detail", "code", "request_id"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "request_id": {"type": ["string", "null"]},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+_ERROR_TEXT = {
+    400: "Malformed JSON or bad query syntax.",
+    401: "Missing, invalid or expired credentials.",
+    403: "The caller's role does not allow this.",
+    404: "Not found.",
+    409: "Conflict with the current state.",
+    412: "If-Match does not match the current version.",
+    413: "Body over the size limit.",
+    415: "Body is not JSON.",
+    422: "Validation failed; `errors` names each field.",
+    429: "Rate limited; see Retry-After.",
+    503: "A required backing service is down.",
+}
+
+
+def build_document(endpoints: Sequence[Endpoint], *, title: str, version: str) -> dict[str, Any]:
+    builder = SchemaBuilder()
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in endpoints:
+        if not endpoint.include_in_schema:
+            continue
+        paths.setdefault(openapi_path(endpoint.path), {})[endpoint.method.lower()] = _operation(
+            endpoint, builder
+        )
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": {**builder.components, "Problem": _PROBLEM_SCHEMA},
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A user's access token (JWT) or an API key (thk_...).",
+                }
+            },
+        },
+    }
+
+
+def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": endpoint.operation_id,
+        "summary": endpoint.summary,
+        "tags": [endpoint.tag],
+    }
+    if endpoint.description:
+        operation["description"] = endpoint.description
+    parameters = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": _CONVERTER_SCHEMAS.get(converter or "", {"type": "string"}),
+        }
+        for name, converter in path_parameters(endpoint.path)
+    ]
+    if parameters:
+        operation["parameters"] = parameters
+    if endpoint.access is Access.PUBLIC:
+        operation["security"] = []
+    else:
+        operation["security"] = [{"bearer": []}]
+    if endpoint.body is not None:
+        operation["requestBody"] = {
+            "required": not endpoint.body_optional,
+            "content": {"application/json": {"schema": builder.schema_for(endpoint.body)}},
+        }
+    responses: dict[str, Any] = {}
+    success: dict[str, Any] = {"description": endpoint.summary}
+    if endpoint.response is not None:
+        success["content"] = {
+            endpoint.response_media_type: {"schema": builder.schema_for(endpoint.response)}
+        }
+    responses[str(endpoint.status)] = success
+    statuses = set(endpoint.errors)
+    if endpoint.access is not Access.PUBLIC:
+        statuses.add(401)
+    if endpoint.body is not None:
+        statuses.update({400, 413, 415, 422})
+    for status in sorted(statuses):
+        responses[str(status)] = {
+            "description": _ERROR_TEXT.get(status, "Error."),
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    operation["responses"] = responses
+    return operation

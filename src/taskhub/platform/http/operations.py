@@ -1,0 +1,140 @@
+"""Operational endpoints: health, the OpenAPI document, its interactive page, metrics.
+
+They are declared like every other endpoint so the router and the document agree on
+them too.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import structlog
+
+from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
+from taskhub.platform.http.problems import PROBLEM_JSON, problem_body
+from taskhub.platform.metrics import METRICS_CONTENT_TYPE, HttpMetrics
+
+log = structlog.get_logger("taskhub.health")
+
+HealthCheck = Callable[[], None]
+
+_DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>taskhub API</title>
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+  <script>
+    window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui"});
+  </script>
+</body>
+</html>
+"""
+
+
+@attrs.frozen
+class LiveStatus:
+    """The process is up and serving."""
+
+    status: str
+
+
+@attrs.frozen
+class ReadyStatus:
+    """Every required backing service answered."""
+
+    status: str
+    checks: dict[str, str]
+
+
+def operational_endpoints(
+    *,
+    health_checks: Mapping[str, HealthCheck],
+    document: Callable[[], dict[str, Any]],
+    metrics: HttpMetrics,
+) -> Sequence[Endpoint]:
+    def live(_call: Call) -> Reply:
+        return Reply(body=LiveStatus(status="ok"))
+
+    def ready(call: Call) -> Reply:
+        results: dict[str, str] = {}
+        for name, check in health_checks.items():
+            try:
+                check()
+            except Exception as exc:
+                log.warning("health_check_failed", check=name, error=type(exc).__name__)
+                results[name] = "down"
+            else:
+                results[name] = "ok"
+        if all(value == "ok" for value in results.values()):
+            return Reply(body=ReadyStatus(status="ok", checks=results))
+        down = ", ".join(name for name, value in results.items() if value != "ok")
+        return Reply(
+            status=503,
+            media_type=PROBLEM_JSON,
+            headers={"Retry-After": "5"},
+            body=problem_body(
+                503,
+                detail=f"Not ready: {down} unavailable.",
+                request_id=call.origin.request_id,
+                extra={"checks": results},
+            ),
+        )
+
+    def openapi(_call: Call) -> Reply:
+        return Reply(body=document())
+
+    def docs(_call: Call) -> Reply:
+        return Reply(body=_DOCS_PAGE, media_type="text/html; charset=utf-8")
+
+    def prometheus(_call: Call) -> Reply:
+        return Reply(body=metrics.render(), media_type=METRICS_CONTENT_TYPE)
+
+    def public(
+        method: str, path: str, handler: Any, name: str, summary: str, **extra: Any
+    ) -> Endpoint:
+        return Endpoint(method, path, handler, name, summary, "operations", Access.PUBLIC, **extra)
+
+    return [
+        public("GET", "/health/live", live, "health_live", "Liveness", response=LiveStatus),
+        public(
+            "GET",
+            "/health/ready",
+            ready,
+            "health_ready",
+            "Readiness",
+            response=ReadyStatus,
+            errors=(503,),
+        ),
+        public(
+            "GET",
+            "/openapi.json",
+            openapi,
+            "openapi",
+            "The OpenAPI 3.1 document",
+            response=dict[str, Any],
+        ),
+        public(
+            "GET",
+            "/docs",
+            docs,
+            "docs",
+            "Interactive API documentation",
+            response=str,
+            response_media_type="text/html",
+        ),
+        public(
+            "GET",
+            "/metrics",
+            prometheus,
+            "metrics",
+            "Prometheus metrics",
+            response=str,
+            response_media_type="text/plain",
+        ),
+    ]

@@ -1,0 +1,215 @@
+"""Configuration from `TASKHUB_*` environment variables, validated once at start.
+
+Every bad value is reported, one line each, before anything starts, so an operator
+fixes a deployment in one pass instead of one crash at a time.
+"""
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+
+_RATE_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)s?\s*$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+MIN_SECRET_KEY_BYTES = 32
+
+
+class SettingsError(Exception):
+    """Raised with every problem found, so the caller can print them all."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@attrs.frozen
+class RateLimit:
+    quota: int
+    window_seconds: int
+
+    def __str__(self) -> str:
+        return f"{self.quota}/{self.window_seconds}s"
+
+
+@attrs.frozen
+class Settings:
+    database_url: str = "sqlite:///./taskhub.db"
+    broker_url: str = "memory://"
+    redis_url: str | None = None
+    secret_key: str | None = None
+    access_token_ttl: int = 900
+    refresh_token_ttl: int = 1_209_600
+    bcrypt_rounds: int = 12
+    rate_limit_auth: RateLimit = RateLimit(10, 60)
+    rate_limit_api: RateLimit = RateLimit(1200, 60)
+    webhook_allow_private: bool = False
+    webhook_retry_schedule: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
+    max_body_bytes: int = 1_048_576
+    cors_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file, or None for an in-memory or non-SQLite database."""
+        if not self.is_sqlite:
+            return None
+        _, _, rest = self.database_url.partition(":///")
+        if not rest or rest.startswith(":memory:"):
+            return None
+        return Path(rest.split("?", 1)[0])
+
+
+def _positive_int(name: str, raw: str, problems: list[str], *, minimum: int = 1) -> int | None:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        problems.append(f"{name}={raw!r}: expected a whole number")
+        return None
+    if value < minimum:
+        problems.append(f"{name}={raw!r}: must be at least {minimum}")
+        return None
+    return value
+
+
+def _rate(name: str, raw: str, problems: list[str]) -> RateLimit | None:
+    match = _RATE_RE.match(raw)
+    if not match or int(match.group(1)) < 1:
+        problems.append(
+            f"{name}={raw!r}: expected '<count>/<second|minute|hour|day>', e.g. 10/minute"
+        )
+        return None
+    return RateLimit(int(match.group(1)), _RATE_UNITS[match.group(2)])
+
+
+def _bool(name: str, raw: str, problems: list[str]) -> bool | None:
+    lowered = raw.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    problems.append(f"{name}={raw!r}: expected true or false")
+    return None
+
+
+def _database_url(name: str, raw: str, problems: list[str]) -> str | None:
+    url = raw.strip()
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite://") or url.startswith("postgresql+psycopg://"):
+        return url
+    problems.append(f"{name}={raw!r}: expected a sqlite:/// or postgresql+psycopg:// URL")
+    return None
+
+
+def _schedule(name: str, raw: str, problems: list[str]) -> tuple[int, ...] | None:
+    parts = [p.strip() for p in raw.split(",")]
+    try:
+        values = tuple(int(p) for p in parts)
+    except ValueError:
+        values = ()
+    if not values or any(v < 1 for v in values):
+        problems.append(
+            f"{name}={raw!r}: expected comma-separated positive seconds, e.g. 5,300,1800"
+        )
+        return None
+    return values
+
+
+def _origins(name: str, raw: str, problems: list[str]) -> tuple[str, ...] | None:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    bad = [o for o in origins if not re.match(r"^https?://[^/\s]+$", o)]
+    if bad:
+        problems.append(f"{name}: not an origin (scheme://host[:port]): {', '.join(bad)}")
+        return None
+    return origins
+
+
+def _networks(
+    name: str, raw: str, problems: list[str]
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None:
+    networks = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            problems.append(f"{name}: {part!r} is not an IP address or network")
+            return None
+    return tuple(networks)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate every `TASKHUB_*` variable; raise SettingsError listing all problems."""
+    env = os.environ if environ is None else environ
+    problems: list[str] = []
+    values: dict[str, object] = {}
+
+    def take(var: str, key: str, parse: object) -> None:
+        raw = env.get(var)
+        if raw is None:
+            return
+        value = parse(var, raw, problems)  # type: ignore[operator]
+        if value is not None:
+            values[key] = value
+
+    take("TASKHUB_DATABASE_URL", "database_url", _database_url)
+    take("TASKHUB_BROKER_URL", "broker_url", _broker_url)
+    take("TASKHUB_REDIS_URL", "redis_url", _redis_url)
+    take("TASKHUB_SECRET_KEY", "secret_key", _secret_key)
+    take("TASKHUB_ACCESS_TOKEN_TTL", "access_token_ttl", _positive_int)
+    take("TASKHUB_REFRESH_TOKEN_TTL", "refresh_token_ttl", _positive_int)
+    take("TASKHUB_BCRYPT_ROUNDS", "bcrypt_rounds", _bcrypt_rounds)
+    take("TASKHUB_RATE_LIMIT_AUTH", "rate_limit_auth", _rate)
+    take("TASKHUB_RATE_LIMIT_API", "rate_limit_api", _rate)
+    take("TASKHUB_WEBHOOK_ALLOW_PRIVATE", "webhook_allow_private", _bool)
+    take("TASKHUB_WEBHOOK_RETRY_SCHEDULE", "webhook_retry_schedule", _schedule)
+    take("TASKHUB_MAX_BODY_BYTES", "max_body_bytes", _positive_int)
+    take("TASKHUB_CORS_ORIGINS", "cors_origins", _origins)
+    take("TASKHUB_TRUSTED_PROXIES", "trusted_proxies", _networks)
+
+    if problems:
+        raise SettingsError(problems)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _broker_url(name: str, raw: str, problems: list[str]) -> str | None:
+    url = raw.strip()
+    if url.startswith(("memory://", "amqp://", "amqps://", "pyamqp://")):
+        return url
+    problems.append(f"{name}={raw!r}: expected memory:// or an amqp:// URL")
+    return None
+
+
+def _redis_url(name: str, raw: str, problems: list[str]) -> str | None:
+    url = raw.strip()
+    if not url:
+        return None
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return url
+    problems.append(f"{name}={raw!r}: expected a redis:// URL")
+    return None
+
+
+def _secret_key(name: str, raw: str, problems: list[str]) -> str | None:
+    if len(raw.encode()) < MIN_SECRET_KEY_BYTES:
+        problems.append(f"{name}: must be at least {MIN_SECRET_KEY_BYTES} bytes long")
+        return None
+    return raw
+
+
+def _bcrypt_rounds(name: str, raw: str, problems: list[str]) -> int | None:
+    value = _positive_int(name, raw, problems, minimum=4)
+    if value is not None and value > 31:
+        problems.append(f"{name}={raw!r}: must be between 4 and 31")
+        return None
+    return value
