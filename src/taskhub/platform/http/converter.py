@@ -19,6 +19,7 @@ from cattrs.errors import (
 )
 from cattrs.v import format_exception
 
+from taskhub.platform.http.fields import InvalidField
 from taskhub.shared_kernel.errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
@@ -132,6 +133,8 @@ def _field_errors(exc: BaseException, path: str) -> Iterator[FieldError]:
             yield from _field_errors(inner, _join(path, key) if key is not None else path)
         for inner in without_notes:
             yield from _field_errors(inner, path)
+    elif isinstance(exc, InvalidField):
+        yield FieldError(_join(path, exc.field), exc.message)
     elif isinstance(exc, ForbiddenExtraKeysError):
         for key in sorted(exc.extra_fields):
             yield FieldError(_join(path, key), "is not a known field")

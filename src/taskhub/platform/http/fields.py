@@ -16,26 +16,42 @@ import attrs
 OPENAPI_KEY = "openapi"
 
 
+class InvalidField(ValueError):
+    """A validator's complaint, carrying the field's name.
+
+    attrs validators run in `__init__`, after cattrs has structured every field, so
+    cattrs cannot tell which field failed; the name travels with the error instead.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
 def _check_text(
     min_length: int, max_length: int | None, pattern: str | None, not_blank: bool
 ) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     compiled = re.compile(pattern) if pattern else None
 
-    def check(_instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
             return
+        problem = None
         if len(value) < min_length:
-            raise ValueError(
+            problem = (
                 "must not be empty"
                 if min_length == 1
                 else f"must be at least {min_length} characters"
             )
-        if max_length is not None and len(value) > max_length:
-            raise ValueError(f"must be at most {max_length} characters")
-        if not_blank and not value.strip():
-            raise ValueError("must not be blank")
-        if compiled is not None and not compiled.fullmatch(value):
-            raise ValueError(f"must match {pattern}")
+        elif max_length is not None and len(value) > max_length:
+            problem = f"must be at most {max_length} characters"
+        elif not_blank and not value.strip():
+            problem = "must not be blank"
+        elif compiled is not None and not compiled.fullmatch(value):
+            problem = f"must match {pattern}"
+        if problem is not None:
+            raise InvalidField(attribute.name, problem)
 
     return check
 
@@ -71,13 +87,13 @@ def text(
 def integer(
     *, minimum: int | None = None, maximum: int | None = None, default: Any = attrs.NOTHING
 ) -> Any:
-    def check(_instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
             return
         if minimum is not None and value < minimum:
-            raise ValueError(f"must be at least {minimum}")
+            raise InvalidField(attribute.name, f"must be at least {minimum}")
         if maximum is not None and value > maximum:
-            raise ValueError(f"must be at most {maximum}")
+            raise InvalidField(attribute.name, f"must be at most {maximum}")
 
     schema: dict[str, Any] = {}
     if minimum is not None:

@@ -1,0 +1,199 @@
+"""Fakes of identity's ports."""
+
+import copy
+import hashlib
+import itertools
+import uuid
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Self, TypeVar
+
+from taskhub.contexts.identity.application.ports import AccessClaims, IssuedAccessToken
+from taskhub.contexts.identity.domain.email import canonical_email
+from taskhub.contexts.identity.domain.errors import EmailTaken, InvalidAccessToken
+from taskhub.contexts.identity.domain.session import RefreshToken, Session
+from taskhub.contexts.identity.domain.user import User
+
+T = TypeVar("T")
+
+
+class IdentityStore:
+    """The 'database' the fakes share across units of work."""
+
+    def __init__(self) -> None:
+        self.users: dict[uuid.UUID, User] = {}
+        self.sessions: dict[uuid.UUID, Session] = {}
+        self.tokens: dict[uuid.UUID, RefreshToken] = {}
+
+
+def _copy(value: T) -> T:
+    duplicate = copy.deepcopy(value)
+    pull = getattr(duplicate, "pull_events", None)
+    if pull is not None:
+        pull()
+    return duplicate
+
+
+class FakeUserRepository:
+    def __init__(self, store: IdentityStore) -> None:
+        self._store = store
+        self.seen: list[User] = []
+
+    def add(self, user: User) -> None:
+        if any(u.canonical_email == user.canonical_email for u in self._store.users.values()):
+            raise EmailTaken()
+        self._store.users[user.id] = _copy(user)
+        self.seen.append(user)
+
+    def get(self, user_id: uuid.UUID) -> User | None:
+        user = self._store.users.get(user_id)
+        return self._track(_copy(user)) if user else None
+
+    def get_by_email(self, email: str) -> User | None:
+        wanted = canonical_email(email)
+        for user in self._store.users.values():
+            if user.canonical_email == wanted:
+                return self._track(_copy(user))
+        return None
+
+    def update(self, user: User) -> None:
+        if user.id in self._store.users:
+            self._store.users[user.id] = _copy(user)
+
+    def _track(self, user: User) -> User:
+        self.seen.append(user)
+        return user
+
+
+class FakeSessionRepository:
+    def __init__(self, store: IdentityStore) -> None:
+        self._store = store
+        self.seen: list[Session] = []
+
+    def add(self, session: Session) -> None:
+        self._store.sessions[session.id] = _copy(session)
+        self.seen.append(session)
+
+    def get(self, session_id: uuid.UUID) -> Session | None:
+        session = self._store.sessions.get(session_id)
+        return self._track(_copy(session)) if session else None
+
+    def update(self, session: Session) -> None:
+        if session.id in self._store.sessions:
+            self._store.sessions[session.id] = _copy(session)
+
+    def list_live(self, user_id: uuid.UUID) -> list[Session]:
+        live = [
+            s
+            for s in self._store.sessions.values()
+            if s.user_id == user_id and s.revoked_at is None
+        ]
+        live.sort(key=lambda s: (-s.last_used_at.timestamp(), s.id))
+        return [self._track(_copy(s)) for s in live]
+
+    def add_token(self, token: RefreshToken) -> None:
+        self._store.tokens[token.id] = _copy(token)
+
+    def find_token(self, token_hash: str) -> RefreshToken | None:
+        for token in self._store.tokens.values():
+            if token.token_hash == token_hash:
+                return _copy(token)
+        return None
+
+    def retire_token(self, token_id: uuid.UUID, now: datetime) -> bool:
+        token = self._store.tokens.get(token_id)
+        if token is None or token.rotated_at is not None:
+            return False
+        token.rotated_at = now
+        return True
+
+    def _track(self, session: Session) -> Session:
+        self.seen.append(session)
+        return session
+
+
+class FakeIdentityUnitOfWork:
+    """Changes are staged on a copy of the store and swapped in on commit."""
+
+    def __init__(self, store: IdentityStore) -> None:
+        self._store = store
+        self.committed = False
+
+    def __enter__(self) -> Self:
+        self._staged = copy.deepcopy(self._store)
+        self.users = FakeUserRepository(self._staged)
+        self.sessions = FakeSessionRepository(self._staged)
+        self.committed = False
+        return self
+
+    def commit(self) -> None:
+        self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
+        self.committed = True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        del self._staged
+
+
+class FakePasswordHasher:
+    """Reversible-looking but one-way enough for tests; no bcrypt cost."""
+
+    def __init__(self) -> None:
+        self.equal_effort_calls = 0
+
+    def hash(self, password: str) -> str:
+        return "fake$" + hashlib.sha256(password.encode()).hexdigest()
+
+    def verify(self, password: str, password_hash: str) -> bool:
+        return password_hash == self.hash(password)
+
+    def spend_equal_effort(self, password: str) -> None:
+        self.equal_effort_calls += 1
+
+
+class FakeAccessTokenCodec:
+    """Tokens are readable strings; revoking is the session's job, not the codec's."""
+
+    def __init__(self, ttl_seconds: int = 900) -> None:
+        self._ttl = ttl_seconds
+
+    def issue(self, claims: AccessClaims) -> IssuedAccessToken:
+        return IssuedAccessToken(
+            token=f"access:{claims.user_id}:{claims.session_id}:{uuid.uuid4().hex}",
+            expires_in=self._ttl,
+        )
+
+    def read(self, token: str) -> AccessClaims:
+        parts = token.split(":")
+        if len(parts) != 4 or parts[0] != "access":
+            raise InvalidAccessToken()
+        try:
+            return AccessClaims(user_id=uuid.UUID(parts[1]), session_id=uuid.UUID(parts[2]))
+        except ValueError:
+            raise InvalidAccessToken() from None
+
+
+class FakeOpaqueTokens:
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+
+    def new_token(self) -> str:
+        return f"refresh-{next(self._counter)}-{uuid.uuid4().hex}"
+
+    def digest(self, token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> None:
+        self._now += timedelta(**delta)

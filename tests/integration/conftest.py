@@ -1,0 +1,132 @@
+"""Databases for integration tests: a fresh SQLite file and the PostgreSQL test database.
+
+Both are migrated with alembic (the same path production takes); every test starts from
+empty tables.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from dependency_injector import providers
+from falcon import testing
+from sqlalchemy.engine import Engine, make_url
+
+from taskhub.bootstrap import ApplicationContainer, all_metadata, build_container
+from taskhub.entrypoints.wsgi import create_app
+from taskhub.platform.database import create_database_engine
+from taskhub.platform.migrations import upgrade
+from taskhub.platform.settings import Settings
+from tests.conftest import service_unavailable
+
+POSTGRES_URL = os.environ.get(
+    "TASKHUB_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/taskhub_test"
+)
+TEST_SECRET = "integration-test-secret-key-0123456789abcdef"
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the test database if it is missing (needs a server that answers)."""
+    target = make_url(url)
+    admin = sa.create_engine(
+        target.set(database="postgres"),
+        isolation_level="AUTOCOMMIT",
+        connect_args={"connect_timeout": 3},
+    )
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": target.database},
+            ).first()
+            if not exists:
+                connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    try:
+        ensure_postgres_database(POSTGRES_URL)
+    except sa.exc.OperationalError as exc:
+        service_unavailable("PostgreSQL", exc.orig)
+    return POSTGRES_URL
+
+
+def _reset_schema(engine: Engine) -> None:
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_url: str) -> Iterator[Engine]:
+    engine = create_database_engine(postgres_url)
+    _reset_schema(engine)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    path = tmp_path_factory.mktemp("sqlite") / "taskhub.db"
+    engine = create_database_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_tables(engine: Engine) -> None:
+    tables = [t for metadata in all_metadata() for t in metadata.sorted_tables]
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """A migrated database with empty tables, once on SQLite and once on PostgreSQL."""
+    name = "migrated_sqlite" if request.param == "sqlite" else "migrated_postgres"
+    engine: Engine = request.getfixturevalue(name)
+    _empty_tables(engine)
+    return engine
+
+
+def settings_for(engine: Engine, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": engine.url.render_as_string(hide_password=False),
+        "secret_key": TEST_SECRET,
+        "bcrypt_rounds": 4,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def container_for(engine: Engine, **overrides: object) -> ApplicationContainer:
+    container = build_container(settings_for(engine, **overrides))
+    container.engine.override(providers.Object(engine))
+    return container
+
+
+@pytest.fixture
+def container(engine: Engine) -> ApplicationContainer:
+    return container_for(engine)
+
+
+@pytest.fixture
+def client(container: ApplicationContainer) -> testing.TestClient:
+    return testing.TestClient(create_app(container))
+
+
+@pytest.fixture
+def fresh_sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'fresh.db'}"
