@@ -17,21 +17,10 @@ from taskhub.platform.http.authentication import Authenticator, bearer_credentia
 from taskhub.platform.http.converter import structure
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.media import JSONDecodeError, dumps, loads
-from taskhub.shared_kernel.errors import TaskhubError, Unauthenticated
+from taskhub.platform.http.problems import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from taskhub.shared_kernel.errors import Unauthenticated
 
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
-
-
-class BadRequest(TaskhubError):
-    code = "bad_request"
-
-
-class PayloadTooLarge(TaskhubError):
-    code = "payload_too_large"
-
-
-class UnsupportedMediaType(TaskhubError):
-    code = "unsupported_media_type"
 
 
 def _read_body(req: falcon.Request, max_bytes: int) -> bytes:

@@ -28,6 +28,27 @@ from taskhub.shared_kernel.errors import (
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("taskhub.http")
 
+
+class HttpProblem(TaskhubError):
+    """An error about the HTTP request itself rather than about the domain."""
+
+    status = 400
+
+
+class BadRequest(HttpProblem):
+    code = "bad_request"
+
+
+class PayloadTooLarge(HttpProblem):
+    code = "payload_too_large"
+    status = 413
+
+
+class UnsupportedMediaType(HttpProblem):
+    code = "unsupported_media_type"
+    status = 415
+
+
 _STATUS_BY_ERROR: list[tuple[type[TaskhubError], int]] = [
     (ValidationFailed, 422),
     (NotFound, 404),
@@ -57,6 +78,8 @@ _CODE_BY_STATUS = {
 
 
 def status_for(error: TaskhubError) -> int:
+    if isinstance(error, HttpProblem):
+        return error.status
     for kind, status in _STATUS_BY_ERROR:
         if isinstance(error, kind):
             return status
