@@ -45,6 +45,7 @@ def test_register_returns_the_user_and_a_token_pair(client: testing.TestClient) 
     assert body["user"]["created_at"].endswith("Z")
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 900
+    assert result.headers["cache-control"] == "no-store"
     uuid.UUID(body["user"]["id"])
 
 

@@ -54,6 +54,8 @@ class IdentityEndpoints:
                 expires_in=result.expires_in,
             ),
             cookies=(self._refresh_cookie(result.refresh_token, self._refresh_ttl),),
+            # Token responses must never be stored by a cache (RFC 6749 §5.1).
+            headers={"Cache-Control": "no-store"},
         )
 
     @staticmethod
