@@ -17,7 +17,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "identity_users",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -81,7 +80,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     op.drop_index(
         op.f("ix_identity_refresh_tokens_session_id"), table_name="identity_refresh_tokens"
     )

@@ -10,6 +10,8 @@ from sqlalchemy import MetaData
 
 from taskhub.contexts.identity.adapters.sql import tables as identity_tables
 from taskhub.contexts.identity.container import IdentityContainer
+from taskhub.contexts.tenancy.adapters.sql import tables as tenancy_tables
+from taskhub.contexts.tenancy.container import TenancyContainer
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.metrics import HttpMetrics
 from taskhub.platform.secret_key import resolve_secret_key
@@ -32,6 +34,12 @@ class ApplicationContainer(containers.DeclarativeContainer):
         clock=clock,
         secret_key=secret_key,
     )
+    tenancy = providers.Container(
+        TenancyContainer,
+        engine=engine,
+        clock=clock,
+        user_directory=identity.user_directory,
+    )
 
 
 def build_container(settings: Settings) -> ApplicationContainer:
@@ -41,4 +49,4 @@ def build_container(settings: Settings) -> ApplicationContainer:
 
 def all_metadata() -> list[MetaData]:
     """Every context's tables: alembic's target, and the schema tests' reference."""
-    return [identity_tables.metadata]
+    return [identity_tables.metadata, tenancy_tables.metadata]

@@ -12,16 +12,27 @@ import falcon
 from taskhub.bootstrap import ApplicationContainer, build_container
 from taskhub.platform.database import check_database
 from taskhub.platform.http.app import build_falcon_app
+from taskhub.platform.http.endpoints import Endpoint
 from taskhub.platform.logging import configure_logging
 from taskhub.platform.settings import load_settings
 
 
+def endpoints(container: ApplicationContainer) -> list[Endpoint]:
+    """Every context's declared endpoints: what the router mounts and OpenAPI describes."""
+    return [
+        *container.identity.http().endpoints(),
+        *container.identity.api_key_http().endpoints(),
+        *container.tenancy.http().endpoints(),
+    ]
+
+
 def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, falcon.Response]:
-    endpoints = [*container.identity.http().endpoints()]
     return build_falcon_app(
         settings=container.settings(),
-        endpoints=endpoints,
-        authenticator=container.identity.sessions(),
+        endpoints=endpoints(container),
+        authenticator=container.identity.authenticator(),
+        org_access=container.tenancy.access(),
+        secret_key=container.secret_key(),
         health_checks={"database": functools.partial(check_database, container.engine())},
         metrics=container.metrics(),
     )

@@ -5,6 +5,8 @@ import uuid
 
 import attrs
 
+from taskhub.shared_kernel.roles import Role
+
 
 class PrincipalKind(enum.StrEnum):
     USER = "user"
@@ -24,7 +26,7 @@ class Principal:
     session_id: uuid.UUID | None = None
     api_key_id: uuid.UUID | None = None
     org_id: uuid.UUID | None = None
-    role: str | None = None
+    role: Role | None = None
 
     @property
     def is_user(self) -> bool:
@@ -38,3 +40,16 @@ class RequestOrigin:
     ip: str | None = None
     user_agent: str | None = None
     request_id: str | None = None
+
+
+@attrs.frozen
+class Actor:
+    """A principal acting inside one organization, with its effective role there."""
+
+    principal: Principal
+    org_id: uuid.UUID
+    role: Role
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.principal.user_id

@@ -38,7 +38,7 @@ def identity() -> Identity:
     opaque = FakeOpaqueTokens()
     tokens = SessionTokens(access_tokens=access, opaque_tokens=opaque, refresh_ttl=REFRESH_TTL)
 
-    def uow() -> FakeIdentityUnitOfWork:
+    def uow(*, read_only: bool = False) -> FakeIdentityUnitOfWork:
         return FakeIdentityUnitOfWork(store)
 
     return Identity(

@@ -3,12 +3,16 @@
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
+from taskhub.contexts.identity.adapters.http.api_key_endpoints import ApiKeyEndpoints
 from taskhub.contexts.identity.adapters.http.endpoints import IdentityEndpoints
 from taskhub.contexts.identity.adapters.security.access_tokens import JwtAccessTokenCodec
 from taskhub.contexts.identity.adapters.security.opaque_tokens import SecretsOpaqueTokens
 from taskhub.contexts.identity.adapters.security.passwords import BcryptPasswordHasher
 from taskhub.contexts.identity.adapters.sql.unit_of_work import SqlIdentityUnitOfWork
 from taskhub.contexts.identity.application.accounts import AccountService
+from taskhub.contexts.identity.application.api_keys import ApiKeyService
+from taskhub.contexts.identity.application.credentials import CredentialAuthenticator
+from taskhub.contexts.identity.application.directory import IdentityUserDirectory
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.application.sessions import SessionService
 from taskhub.platform.settings import Settings
@@ -50,9 +54,17 @@ class IdentityContainer(containers.DeclarativeContainer):
         opaque_tokens=opaque_tokens,
         clock=clock,
     )
+    api_keys = providers.Singleton(
+        ApiKeyService, uow=unit_of_work.provider, opaque_tokens=opaque_tokens, clock=clock
+    )
+    authenticator = providers.Singleton(
+        CredentialAuthenticator, sessions=sessions, api_keys=api_keys
+    )
+    user_directory = providers.Singleton(IdentityUserDirectory, uow=unit_of_work.provider)
     http = providers.Singleton(
         IdentityEndpoints,
         accounts=accounts,
         sessions=sessions,
         refresh_ttl=settings.provided.refresh_token_ttl,
     )
+    api_key_http = providers.Singleton(ApiKeyEndpoints, api_keys=api_keys)

@@ -1,8 +1,30 @@
-"""Tenancy's providers. The context has no use cases yet; the container exists so the
-composition root and the layer contracts already cover it."""
+"""Tenancy's providers; the user directory comes from identity through the root."""
 
-from dependency_injector import containers
+from dependency_injector import containers, providers
+from sqlalchemy.engine import Engine
+
+from taskhub.contexts.identity.public import UserDirectory
+from taskhub.contexts.tenancy.adapters.http.endpoints import TenancyEndpoints
+from taskhub.contexts.tenancy.adapters.sql.unit_of_work import SqlTenancyUnitOfWork
+from taskhub.contexts.tenancy.application.access import TenancyAccess
+from taskhub.contexts.tenancy.application.members import MemberService
+from taskhub.contexts.tenancy.application.organizations import OrganizationService
+from taskhub.contexts.tenancy.application.teams import TeamService
+from taskhub.shared_kernel.clock import Clock
 
 
 class TenancyContainer(containers.DeclarativeContainer):
-    pass
+    engine = providers.Dependency(instance_of=Engine)
+    clock: providers.Dependency[Clock] = providers.Dependency()
+    user_directory: providers.Dependency[UserDirectory] = providers.Dependency()
+
+    unit_of_work = providers.Factory(SqlTenancyUnitOfWork, engine=engine)
+    access = providers.Singleton(TenancyAccess, uow=unit_of_work.provider)
+    organizations = providers.Singleton(OrganizationService, uow=unit_of_work.provider, clock=clock)
+    members = providers.Singleton(
+        MemberService, uow=unit_of_work.provider, directory=user_directory, clock=clock
+    )
+    teams = providers.Singleton(TeamService, uow=unit_of_work.provider, clock=clock)
+    http = providers.Singleton(
+        TenancyEndpoints, organizations=organizations, members=members, teams=teams
+    )

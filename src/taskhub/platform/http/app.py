@@ -13,7 +13,9 @@ import falcon
 from taskhub import __version__
 from taskhub.platform.http.authentication import Authenticator
 from taskhub.platform.http.converter import make_converter
-from taskhub.platform.http.dispatch import mount
+from taskhub.platform.http.authorization import OrgAccess
+from taskhub.platform.http.cursors import CursorCodec
+from taskhub.platform.http.dispatch import Pipeline, mount
 from taskhub.platform.http.endpoints import Endpoint
 from taskhub.platform.http.middleware import RequestContextMiddleware
 from taskhub.platform.http.openapi import build_document
@@ -28,6 +30,8 @@ def build_falcon_app(
     settings: Settings,
     endpoints: Sequence[Endpoint],
     authenticator: Authenticator,
+    org_access: OrgAccess,
+    secret_key: str,
     health_checks: Mapping[str, HealthCheck],
     metrics: HttpMetrics,
     extra_middleware: Sequence[Any] = (),
@@ -66,11 +70,12 @@ def build_falcon_app(
     all_endpoints.extend(
         operational_endpoints(health_checks=health_checks, document=document, metrics=metrics)
     )
-    mount(
-        app,
-        all_endpoints,
+    pipeline = Pipeline(
         converter=make_converter(),
         authenticator=authenticator,
+        org_access=org_access,
+        cursors=CursorCodec(secret_key),
         max_body_bytes=settings.max_body_bytes,
     )
+    mount(app, all_endpoints, pipeline)
     return app

@@ -1,26 +1,50 @@
 """Mounting declared endpoints on Falcon.
 
 Each path becomes one resource whose responders run the same pipeline: authenticate,
-read the body within the size limit, insist on JSON, structure it strictly, call the
-handler, write the reply. Handlers never see Falcon.
+resolve the caller's role in the path's organization, read the body within the size
+limit, insist on JSON, structure it strictly, call the handler, write the reply (with
+ETag, conditional GET and cursor links). Handlers never see Falcon.
 """
 
 import re
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import cattrs
 import falcon
 
 from taskhub.platform.http.authentication import Authenticator, bearer_credential
+from taskhub.platform.http.authorization import OrgAccess
 from taskhub.platform.http.converter import structure
+from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.media import JSONDecodeError, dumps, loads
 from taskhub.platform.http.problems import BadRequest, PayloadTooLarge, UnsupportedMediaType
-from taskhub.shared_kernel.errors import Unauthenticated
+from taskhub.shared_kernel.errors import (
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    ValidationFailed,
+)
+from taskhub.shared_kernel.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest
+from taskhub.shared_kernel.principal import Actor, Principal
 
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
+
+
+@attrs.frozen
+class Pipeline:
+    """What every endpoint resource shares."""
+
+    converter: cattrs.Converter
+    authenticator: Authenticator
+    org_access: OrgAccess
+    cursors: CursorCodec
+    max_body_bytes: int
 
 
 def _read_body(req: falcon.Request, max_bytes: int) -> bytes:
@@ -33,20 +57,43 @@ def _read_body(req: falcon.Request, max_bytes: int) -> bytes:
     return data
 
 
+def _etag_version(header: str | None) -> int | None:
+    match = _ETAG.match(header) if header else None
+    return int(match.group(1)) if match else None
+
+
+def _if_match(req: falcon.Request) -> int | None:
+    header = req.get_header("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    version = _etag_version(header)
+    if version is None:
+        raise PreconditionFailed('If-Match must be an ETag this API issued, such as "3".')
+    return version
+
+
+def _page_request(req: falcon.Request, cursors: CursorCodec) -> PageRequest:
+    raw_limit = req.get_param("limit")
+    limit = DEFAULT_LIMIT
+    if raw_limit is not None:
+        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+            raise ValidationFailed.single("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+        limit = int(raw_limit)
+    cursor = req.get_param("cursor")
+    return PageRequest(limit=limit, after=cursors.decode(cursor) if cursor else None)
+
+
+def _next_link(req: falcon.Request, cursor: str) -> str:
+    params = [(k, v) for k, v in urllib.parse.parse_qsl(req.query_string) if k != "cursor"]
+    params.append(("cursor", cursor))
+    return f'<{req.path}?{urllib.parse.urlencode(params)}>; rel="next"'
+
+
 class EndpointResource:
     """One Falcon resource for one path; responders are attached per declared method."""
 
-    def __init__(
-        self,
-        endpoints: Sequence[Endpoint],
-        *,
-        converter: cattrs.Converter,
-        authenticator: Authenticator,
-        max_body_bytes: int,
-    ) -> None:
-        self._converter = converter
-        self._authenticator = authenticator
-        self._max_body_bytes = max_body_bytes
+    def __init__(self, endpoints: Sequence[Endpoint], pipeline: Pipeline) -> None:
+        self._pipeline = pipeline
         for endpoint in endpoints:
             setattr(self, f"on_{endpoint.method.lower()}", self._responder(endpoint))
 
@@ -56,34 +103,59 @@ class EndpointResource:
 
         return respond
 
+    def _authenticate(self, endpoint: Endpoint, req: falcon.Request) -> Principal | None:
+        if endpoint.access is Access.PUBLIC:
+            return None
+        principal = self._pipeline.authenticator.authenticate(bearer_credential(req.auth))
+        req.context.principal = principal
+        if endpoint.access is Access.USER and not principal.is_user:
+            raise PermissionDenied(
+                "API keys cannot be used here; sign in as a user.", code="api_key_not_allowed"
+            )
+        return principal
+
+    def _actor(
+        self, endpoint: Endpoint, principal: Principal | None, params: dict[str, Any]
+    ) -> Actor | None:
+        if endpoint.org_role is None or principal is None:
+            return None
+        org_id = params["org_id"]
+        role = self._pipeline.org_access.role_in(principal, org_id)
+        if role is None:
+            raise NotFound("The organization was not found.")
+        if not role.at_least(endpoint.org_role):
+            raise PermissionDenied(f"This needs the {endpoint.org_role} role or above.")
+        return Actor(principal=principal, org_id=org_id, role=role)
+
     def _handle(
         self, endpoint: Endpoint, req: falcon.Request, resp: falcon.Response, params: dict[str, Any]
     ) -> None:
-        principal = None
-        if endpoint.access is not Access.PUBLIC:
-            principal = self._authenticator.authenticate(bearer_credential(req.auth))
-            if endpoint.access is Access.USER and not principal.is_user:
-                raise Unauthenticated(
-                    "API keys cannot be used here; sign in as a user.", code="user_required"
-                )
-            req.context.principal = principal
-        body = self._parse_body(endpoint, req)
+        principal = self._authenticate(endpoint, req)
+        actor = self._actor(endpoint, principal, params)
+        page = _page_request(req, self._pipeline.cursors) if endpoint.paginated else PageRequest()
         call = Call(
-            body=body,
+            body=self._parse_body(endpoint, req),
             params=params,
             query=_query(req),
             headers={k.lower(): v for k, v in req.headers.items()},
             cookies=dict(req.cookies),
             principal=principal,
             origin=req.context.origin,
+            actor=actor,
+            page=page,
+            if_match=_if_match(req) if req.method in ("PATCH", "PUT", "DELETE") else None,
         )
         reply = endpoint.handler(call)
-        self._write(reply, resp)
+        self._write(endpoint, reply, req, resp)
+
+    def _converter(self, endpoint: Endpoint) -> cattrs.Converter:
+        converter: cattrs.Converter = endpoint.converter or self._pipeline.converter
+        return converter
 
     def _parse_body(self, endpoint: Endpoint, req: falcon.Request) -> Any:
         if endpoint.body is None:
             return None
-        data = _read_body(req, self._max_body_bytes)
+        data = _read_body(req, self._pipeline.max_body_bytes)
         if not data.strip():
             if endpoint.body_optional:
                 return None
@@ -94,9 +166,11 @@ class EndpointResource:
             document = loads(data)
         except JSONDecodeError:
             raise BadRequest("The request body is not valid JSON.") from None
-        return structure(self._converter, document, endpoint.body)
+        return structure(self._converter(endpoint), document, endpoint.body)
 
-    def _write(self, reply: Reply, resp: falcon.Response) -> None:
+    def _write(
+        self, endpoint: Endpoint, reply: Reply, req: falcon.Request, resp: falcon.Response
+    ) -> None:
         resp.status = reply.status
         for name, value in reply.headers.items():
             resp.set_header(name, value)
@@ -110,14 +184,34 @@ class EndpointResource:
                 http_only=cookie.http_only,
                 same_site=cookie.same_site,
             )
-        if reply.body is None:
+        body = reply.body
+        if body is None:
             return
-        if isinstance(reply.body, bytes | str):
+        if isinstance(body, bytes | str):
             resp.content_type = reply.media_type
-            resp.data = reply.body.encode() if isinstance(reply.body, str) else reply.body
+            resp.data = body.encode() if isinstance(body, str) else body
             return
+        version = getattr(body, "version", None)
+        if isinstance(version, int):
+            resp.etag = f'"{version}"'
+            if req.method == "GET" and _etag_version(req.get_header("If-None-Match")) == version:
+                resp.status = 304
+                return
+        converter = self._converter(endpoint)
+        if isinstance(body, Page):
+            next_cursor = (
+                self._pipeline.cursors.encode(body.next_after) if body.next_after else None
+            )
+            if next_cursor:
+                resp.append_header("Link", _next_link(req, next_cursor))
+            document: Any = {
+                "items": [converter.unstructure(item) for item in body.items],
+                "next_cursor": next_cursor,
+            }
+        else:
+            document = converter.unstructure(body)
         resp.content_type = reply.media_type
-        resp.data = dumps(self._converter.unstructure(reply.body))
+        resp.data = dumps(document)
 
 
 def _query(req: falcon.Request) -> dict[str, list[str]]:
@@ -130,10 +224,7 @@ def _query(req: falcon.Request) -> dict[str, list[str]]:
 def mount(
     app: falcon.App[falcon.Request, falcon.Response],
     endpoints: Sequence[Endpoint],
-    *,
-    converter: cattrs.Converter,
-    authenticator: Authenticator,
-    max_body_bytes: int,
+    pipeline: Pipeline,
 ) -> None:
     by_path: dict[str, list[Endpoint]] = defaultdict(list)
     for endpoint in endpoints:
@@ -142,12 +233,4 @@ def mount(
         methods = [e.method for e in group]
         if len(methods) != len(set(methods)):
             raise ValueError(f"{path} declares a method twice: {methods}")
-        app.add_route(
-            path,
-            EndpointResource(
-                group,
-                converter=converter,
-                authenticator=authenticator,
-                max_body_bytes=max_body_bytes,
-            ),
-        )
+        app.add_route(path, EndpointResource(group, pipeline))

@@ -12,7 +12,9 @@ from typing import Any
 
 import attrs
 
-from taskhub.shared_kernel.principal import Principal, RequestOrigin
+from taskhub.shared_kernel.pagination import PageRequest
+from taskhub.shared_kernel.principal import Actor, Principal, RequestOrigin
+from taskhub.shared_kernel.roles import Role
 
 
 class Access(enum.Enum):
@@ -48,12 +50,22 @@ class Call:
     cookies: Mapping[str, str]
     principal: Principal | None
     origin: RequestOrigin
+    actor: Actor | None = None
+    page: PageRequest = attrs.field(factory=PageRequest)
+    if_match: int | None = None
 
     @property
     def user(self) -> Principal:
         if self.principal is None:
             raise RuntimeError("endpoint declared PUBLIC access but needs a principal")
         return self.principal
+
+    @property
+    def in_org(self) -> Actor:
+        """The caller in the path's organization; set for endpoints that declare `org_role`."""
+        if self.actor is None:
+            raise RuntimeError("endpoint declared no org_role but needs an actor")
+        return self.actor
 
 
 @attrs.frozen
@@ -85,6 +97,16 @@ class Endpoint:
     description: str | None = None
     include_in_schema: bool = True
     response_media_type: str = "application/json"
+    org_role: Role | None = None
+    """The least role in the path's organization (`{org_id}`) the caller must hold."""
+    paginated: bool = False
+    """The handler returns a `Page` of `response` items; `limit`/`cursor` are parsed."""
+    converter: Any = None
+    """The context's own cattrs converter; the platform's default when None."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.org_role is not None and "{org_id" not in self.path:
+            raise ValueError(f"{self.path}: org_role needs an {{org_id}} path parameter")
 
 
 def openapi_path(path: str) -> str:

@@ -126,6 +126,23 @@ _ERROR_TEXT = {
 }
 
 
+_PAGE_PARAMETERS = [
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+    },
+    {
+        "name": "cursor",
+        "in": "query",
+        "required": False,
+        "description": "The `next_cursor` of the previous page; opaque.",
+        "schema": {"type": "string"},
+    },
+]
+
+
 def build_document(endpoints: Sequence[Endpoint], *, title: str, version: str) -> dict[str, Any]:
     builder = SchemaBuilder()
     paths: dict[str, dict[str, Any]] = {}
@@ -170,6 +187,8 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
         }
         for name, converter in path_parameters(endpoint.path)
     ]
+    if endpoint.paginated:
+        parameters.extend(_PAGE_PARAMETERS)
     if parameters:
         operation["parameters"] = parameters
     if endpoint.access is Access.PUBLIC:
@@ -184,13 +203,33 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     success: dict[str, Any] = {"description": endpoint.summary}
     if endpoint.response is not None:
-        success["content"] = {
-            endpoint.response_media_type: {"schema": builder.schema_for(endpoint.response)}
-        }
+        schema = builder.schema_for(endpoint.response)
+        if endpoint.paginated:
+            schema = {
+                "type": "object",
+                "required": ["items", "next_cursor"],
+                "properties": {
+                    "items": {"type": "array", "items": schema},
+                    "next_cursor": {"type": ["string", "null"]},
+                },
+            }
+        success["content"] = {endpoint.response_media_type: {"schema": schema}}
     responses[str(endpoint.status)] = success
     statuses = set(endpoint.errors)
     if endpoint.access is not Access.PUBLIC:
         statuses.add(401)
+    if endpoint.access is Access.USER:
+        statuses.add(403)
+    if endpoint.org_role is not None:
+        statuses.update({403, 404})
+        operation["description"] = (
+            f"Needs the `{endpoint.org_role}` role or above in the organization. "
+            + operation.get("description", "")
+        ).strip()
+    if endpoint.paginated:
+        statuses.update({400, 422})
+    if endpoint.method in ("PATCH", "PUT", "DELETE") and endpoint.org_role is not None:
+        statuses.add(412)
     if endpoint.body is not None:
         statuses.update({400, 413, 415, 422})
     for status in sorted(statuses):

@@ -114,7 +114,7 @@ class AccountService:
         return signed_in
 
     def profile(self, user_id: uuid.UUID) -> User:
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             user = uow.users.get(user_id)
         if user is None:
             raise NotFound("The user was not found.")

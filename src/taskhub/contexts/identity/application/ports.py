@@ -11,8 +11,10 @@ from typing import Protocol, Self
 
 import attrs
 
+from taskhub.contexts.identity.domain.api_key import ApiKey
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
+from taskhub.shared_kernel.pagination import Page, PageRequest
 
 
 class UserRepository(Protocol):
@@ -27,6 +29,8 @@ class UserRepository(Protocol):
         ...
 
     def update(self, user: User) -> None: ...
+
+    def get_many(self, user_ids: list[uuid.UUID]) -> list[User]: ...
 
 
 class SessionRepository(Protocol):
@@ -53,9 +57,26 @@ class SessionRepository(Protocol):
         ...
 
 
+class ApiKeyRepository(Protocol):
+    def add(self, key: ApiKey) -> None: ...
+
+    def get(self, org_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey | None:
+        """A key of that organization (revoked ones too), or None."""
+        ...
+
+    def find_by_hash(self, key_hash: str) -> ApiKey | None: ...
+
+    def update(self, key: ApiKey) -> None: ...
+
+    def list_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
+        """Unrevoked keys by creation time, then id."""
+        ...
+
+
 class IdentityUnitOfWork(Protocol):
     users: UserRepository
     sessions: SessionRepository
+    api_keys: ApiKeyRepository
 
     def __enter__(self) -> Self: ...
 
@@ -70,7 +91,9 @@ class IdentityUnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> IdentityUnitOfWork: ...
+    def __call__(self, *, read_only: bool = False) -> IdentityUnitOfWork:
+        """`read_only` lets the database skip write locks for pure reads."""
+        ...
 
 
 class PasswordHasher(Protocol):

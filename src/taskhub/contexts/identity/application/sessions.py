@@ -86,7 +86,7 @@ class SessionService:
     def authenticate(self, access_token: str) -> Principal:
         """A user principal for a valid token whose session is live and user active."""
         claims = self._access_tokens.read(access_token)
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             session = uow.sessions.get(claims.session_id)
             if session is None or not session.is_live or session.user_id != claims.user_id:
                 raise InvalidAccessToken()
@@ -102,7 +102,7 @@ class SessionService:
             self.revoke(principal, principal.session_id, reason=RevokeReason.SIGN_OUT)
 
     def list_live(self, principal: Principal) -> list[SessionView]:
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             sessions = uow.sessions.list_live(principal.user_id)
         return [SessionView(session=s, current=s.id == principal.session_id) for s in sessions]
 

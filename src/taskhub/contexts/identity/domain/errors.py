@@ -33,3 +33,10 @@ class InvalidAccessToken(Unauthenticated):
 
 def wrong_current_password() -> ValidationFailed:
     return ValidationFailed.single("current_password", "is incorrect")
+
+
+class InvalidApiKey(Unauthenticated):
+    code = "invalid_api_key"
+
+    def __init__(self) -> None:
+        super().__init__("The API key is invalid, expired or revoked.")

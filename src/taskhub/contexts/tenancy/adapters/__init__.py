@@ -1,1 +1,1 @@
-"""The adapters layer of the tenancy context."""
+"""Tenancy adapters: HTTP resources and SQL storage."""

@@ -1,1 +1,1 @@
-"""The application layer of the tenancy context."""
+"""Tenancy's use cases and the ports they need."""

@@ -1,1 +1,1 @@
-"""The domain layer of the tenancy context."""
+"""Tenancy's rules: organizations, who belongs to them in which role, and teams."""

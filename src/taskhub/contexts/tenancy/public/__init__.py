@@ -1,1 +1,5 @@
-"""The public layer of the tenancy context."""
+"""What tenancy publishes: the role lookup other contexts depend on."""
+
+from taskhub.contexts.tenancy.public.roles import RoleLookup
+
+__all__ = ["RoleLookup"]

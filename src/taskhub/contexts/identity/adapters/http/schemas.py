@@ -10,6 +10,7 @@ from datetime import datetime
 import attrs
 
 from taskhub.platform.http.fields import described, text
+from taskhub.shared_kernel.roles import Role
 
 
 @attrs.frozen
@@ -88,3 +89,35 @@ class SessionBody:
 class SessionList:
     items: list[SessionBody]
     next_cursor: str | None
+
+
+@attrs.frozen
+class CreateApiKeyRequest:
+    name: str = text(min_length=1, max_length=200, not_blank=True)
+    role: Role = described("At most your own role in the organization.")
+    expires_at: datetime | None = described(
+        "When the key stops working; never if omitted.", default=None
+    )
+
+
+@attrs.frozen
+class ApiKeyBody:
+    id: uuid.UUID
+    name: str
+    role: Role
+    prefix: str
+    expires_at: datetime | None
+    created_at: datetime
+
+
+@attrs.frozen
+class CreatedApiKeyBody:
+    """The new key; `key` is shown only in this response."""
+
+    id: uuid.UUID
+    name: str
+    role: Role
+    prefix: str
+    key: str
+    expires_at: datetime | None
+    created_at: datetime

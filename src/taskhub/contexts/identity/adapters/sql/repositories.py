@@ -7,11 +7,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from taskhub.contexts.identity.adapters.sql.tables import refresh_tokens, sessions, users
+from taskhub.contexts.identity.adapters.sql.tables import (
+    api_keys,
+    refresh_tokens,
+    sessions,
+    users,
+)
+from taskhub.contexts.identity.domain.api_key import ApiKey
 from taskhub.contexts.identity.domain.email import canonical_email
 from taskhub.contexts.identity.domain.errors import EmailTaken
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
+from taskhub.platform.sql_pagination import keyset_page
+from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.roles import Role
 
 
 def _user(row: Any) -> User:
@@ -70,6 +79,10 @@ class SqlUserRepository:
                 updated_at=user.updated_at,
             )
         )
+
+    def get_many(self, user_ids: list[uuid.UUID]) -> list[User]:
+        rows = self._connection.execute(sa.select(users).where(users.c.id.in_(user_ids)))
+        return [_user(row) for row in rows]
 
     def _track(self, user: User) -> User:
         self.seen.append(user)
@@ -176,3 +189,64 @@ class SqlSessionRepository:
     def _track(self, session: Session) -> Session:
         self.seen.append(session)
         return session
+
+
+def _api_key(row: Any) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        org_id=row.org_id,
+        name=row.name,
+        role=Role(row.role),
+        prefix=row.prefix,
+        key_hash=row.key_hash,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+class SqlApiKeyRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def add(self, key: ApiKey) -> None:
+        self._connection.execute(
+            api_keys.insert().values(
+                id=key.id,
+                org_id=key.org_id,
+                name=key.name,
+                role=key.role.value,
+                prefix=key.prefix,
+                key_hash=key.key_hash,
+                created_by=key.created_by,
+                created_at=key.created_at,
+                expires_at=key.expires_at,
+                revoked_at=key.revoked_at,
+            )
+        )
+
+    def get(self, org_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey | None:
+        row = self._connection.execute(
+            sa.select(api_keys).where(api_keys.c.id == key_id, api_keys.c.org_id == org_id)
+        ).first()
+        return _api_key(row) if row else None
+
+    def find_by_hash(self, key_hash: str) -> ApiKey | None:
+        row = self._connection.execute(
+            sa.select(api_keys).where(api_keys.c.key_hash == key_hash)
+        ).first()
+        return _api_key(row) if row else None
+
+    def update(self, key: ApiKey) -> None:
+        self._connection.execute(
+            api_keys.update().where(api_keys.c.id == key.id).values(revoked_at=key.revoked_at)
+        )
+
+    def list_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
+        query = sa.select(api_keys).where(
+            api_keys.c.org_id == org_id, api_keys.c.revoked_at.is_(None)
+        )
+        return keyset_page(
+            self._connection, query, [api_keys.c.created_at, api_keys.c.id], page, _api_key
+        )

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from taskhub.contexts.identity.adapters.sql.repositories import (
+    SqlApiKeyRepository,
     SqlSessionRepository,
     SqlUserRepository,
 )
@@ -12,7 +13,9 @@ from taskhub.platform.unit_of_work import SqlUnitOfWork
 class SqlIdentityUnitOfWork(SqlUnitOfWork):
     users: SqlUserRepository
     sessions: SqlSessionRepository
+    api_keys: SqlApiKeyRepository
 
     def _start(self, connection: sa.Connection) -> None:
         self.users = SqlUserRepository(connection)
         self.sessions = SqlSessionRepository(connection)
+        self.api_keys = SqlApiKeyRepository(connection)

@@ -6,15 +6,18 @@ import itertools
 import uuid
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Protocol, Self, TypeVar
 
 from taskhub.contexts.identity.application.ports import AccessClaims, IssuedAccessToken
+from taskhub.contexts.identity.domain.api_key import ApiKey
 from taskhub.contexts.identity.domain.email import canonical_email
 from taskhub.contexts.identity.domain.errors import EmailTaken, InvalidAccessToken
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
+from taskhub.shared_kernel.pagination import Page, PageRequest
 
 T = TypeVar("T")
+T_contra = TypeVar("T_contra", contravariant=True)
 
 
 class IdentityStore:
@@ -24,6 +27,7 @@ class IdentityStore:
         self.users: dict[uuid.UUID, User] = {}
         self.sessions: dict[uuid.UUID, Session] = {}
         self.tokens: dict[uuid.UUID, RefreshToken] = {}
+        self.api_keys: dict[uuid.UUID, ApiKey] = {}
 
 
 def _copy(value: T) -> T:
@@ -59,6 +63,9 @@ class FakeUserRepository:
     def update(self, user: User) -> None:
         if user.id in self._store.users:
             self._store.users[user.id] = _copy(user)
+
+    def get_many(self, user_ids: list[uuid.UUID]) -> list[User]:
+        return [_copy(self._store.users[i]) for i in user_ids if i in self._store.users]
 
     def _track(self, user: User) -> User:
         self.seen.append(user)
@@ -112,6 +119,50 @@ class FakeSessionRepository:
         return session
 
 
+def fake_page(items: list[T], page: PageRequest, key: "KeyFunction[T]") -> Page[T]:
+    """Keyset pagination over a list, as the SQL helper does it."""
+    ordered = sorted(items, key=key)
+    if page.after is not None:
+        ordered = [item for item in ordered if key(item) > page.after]
+    chunk = ordered[: page.limit]
+    more = len(ordered) > page.limit
+    return Page(items=chunk, next_after=key(chunk[-1]) if more and chunk else None)
+
+
+class KeyFunction(Protocol[T_contra]):
+    def __call__(self, item: T_contra, /) -> tuple[str, ...]: ...
+
+
+class FakeApiKeyRepository:
+    def __init__(self, store: IdentityStore) -> None:
+        self._store = store
+
+    def add(self, key: ApiKey) -> None:
+        self._store.api_keys[key.id] = _copy(key)
+
+    def get(self, org_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey | None:
+        key = self._store.api_keys.get(key_id)
+        return _copy(key) if key is not None and key.org_id == org_id else None
+
+    def find_by_hash(self, key_hash: str) -> ApiKey | None:
+        for key in self._store.api_keys.values():
+            if key.key_hash == key_hash:
+                return _copy(key)
+        return None
+
+    def update(self, key: ApiKey) -> None:
+        if key.id in self._store.api_keys:
+            self._store.api_keys[key.id] = _copy(key)
+
+    def list_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
+        live = [
+            _copy(k)
+            for k in self._store.api_keys.values()
+            if k.org_id == org_id and k.revoked_at is None
+        ]
+        return fake_page(live, page, lambda k: (k.created_at.isoformat(), str(k.id)))
+
+
 class FakeIdentityUnitOfWork:
     """Changes are staged on a copy of the store and swapped in on commit."""
 
@@ -123,6 +174,7 @@ class FakeIdentityUnitOfWork:
         self._staged = copy.deepcopy(self._store)
         self.users = FakeUserRepository(self._staged)
         self.sessions = FakeSessionRepository(self._staged)
+        self.api_keys = FakeApiKeyRepository(self._staged)
         self.committed = False
         return self
 

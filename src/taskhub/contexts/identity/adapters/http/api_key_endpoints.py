@@ -1,0 +1,101 @@
+"""API keys over HTTP: identity owns the credential, the path's organization its scope."""
+
+from collections.abc import Sequence
+
+from taskhub.contexts.identity.adapters.http.schemas import (
+    ApiKeyBody,
+    CreateApiKeyRequest,
+    CreatedApiKeyBody,
+)
+from taskhub.contexts.identity.application.api_keys import ApiKeyService, CreateApiKey
+from taskhub.contexts.identity.domain.api_key import ApiKey
+from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
+from taskhub.shared_kernel.pagination import Page
+from taskhub.shared_kernel.roles import Role
+
+KEYS = "/api/v1/orgs/{org_id:uuid}/api-keys"
+
+
+def key_body(key: ApiKey) -> ApiKeyBody:
+    return ApiKeyBody(
+        id=key.id,
+        name=key.name,
+        role=key.role,
+        prefix=key.prefix,
+        expires_at=key.expires_at,
+        created_at=key.created_at,
+    )
+
+
+class ApiKeyEndpoints:
+    def __init__(self, *, api_keys: ApiKeyService) -> None:
+        self._api_keys = api_keys
+
+    def create(self, call: Call) -> Reply:
+        body: CreateApiKeyRequest = call.body
+        created = self._api_keys.create(
+            call.in_org, CreateApiKey(name=body.name, role=body.role, expires_at=body.expires_at)
+        )
+        key = created.key
+        return Reply(
+            status=201,
+            body=CreatedApiKeyBody(
+                id=key.id,
+                name=key.name,
+                role=key.role,
+                prefix=key.prefix,
+                key=created.secret,
+                expires_at=key.expires_at,
+                created_at=key.created_at,
+            ),
+        )
+
+    def list(self, call: Call) -> Reply:
+        page = self._api_keys.list(call.in_org, call.page)
+        return Reply(body=Page(items=[key_body(k) for k in page.items], next_after=page.next_after))
+
+    def revoke(self, call: Call) -> Reply:
+        self._api_keys.revoke(call.in_org, call.params["key_id"])
+        return Reply(status=204)
+
+    def endpoints(self) -> Sequence[Endpoint]:
+        tag = "api-keys"
+        return [
+            Endpoint(
+                "POST",
+                KEYS,
+                self.create,
+                "create_api_key",
+                "Create an API key",
+                tag,
+                Access.PRINCIPAL,
+                body=CreateApiKeyRequest,
+                response=CreatedApiKeyBody,
+                status=201,
+                org_role=Role.ADMIN,
+                description="The key's role may not exceed yours; `key` is shown only here.",
+            ),
+            Endpoint(
+                "GET",
+                KEYS,
+                self.list,
+                "list_api_keys",
+                "API keys (without secrets)",
+                tag,
+                Access.PRINCIPAL,
+                response=ApiKeyBody,
+                paginated=True,
+                org_role=Role.ADMIN,
+            ),
+            Endpoint(
+                "DELETE",
+                f"{KEYS}/{{key_id:uuid}}",
+                self.revoke,
+                "revoke_api_key",
+                "Revoke an API key",
+                tag,
+                Access.PRINCIPAL,
+                status=204,
+                org_role=Role.ADMIN,
+            ),
+        ]

@@ -1,0 +1,1 @@
+"""Tenancy over HTTP: §Organizations of the contract."""

@@ -1,0 +1,1 @@
+"""Tenancy storage on SQLAlchemy Core."""

@@ -1,0 +1,73 @@
+"""Tenancy's tables, on tenancy's own MetaData.
+
+User ids are plain columns, not foreign keys into identity's tables: contexts own
+their tables and could move to separate databases without a schema tangle.
+"""
+
+import sqlalchemy as sa
+
+from taskhub.platform.sql_types import UtcDateTime, new_metadata
+
+metadata = new_metadata()
+
+organizations = sa.Table(
+    "tenancy_organizations",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("slug", sa.String(63), nullable=False, unique=True),
+    sa.Column("plan", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("deleted_at", UtcDateTime),
+)
+
+memberships = sa.Table(
+    "tenancy_memberships",
+    metadata,
+    sa.Column(
+        "org_id",
+        sa.Uuid,
+        sa.ForeignKey("tenancy_organizations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("user_id", sa.Uuid, primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("joined_at", UtcDateTime, nullable=False),
+    sa.Index("ix_tenancy_memberships_user", "user_id", "org_id"),
+    sa.Index("ix_tenancy_memberships_org_joined", "org_id", "joined_at", "user_id"),
+)
+
+teams = sa.Table(
+    "tenancy_teams",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column(
+        "org_id",
+        sa.Uuid,
+        sa.ForeignKey("tenancy_organizations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_canonical", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("deleted_at", UtcDateTime),
+    sa.Index("ix_tenancy_teams_org_created", "org_id", "created_at", "id"),
+    sa.Index("ix_tenancy_teams_org_name", "org_id", "name_canonical"),
+)
+
+team_members = sa.Table(
+    "tenancy_team_members",
+    metadata,
+    sa.Column(
+        "team_id", sa.Uuid, sa.ForeignKey("tenancy_teams.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("user_id", sa.Uuid, primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("added_at", UtcDateTime, nullable=False),
+    sa.Index("ix_tenancy_team_members_team_added", "team_id", "added_at", "user_id"),
+)

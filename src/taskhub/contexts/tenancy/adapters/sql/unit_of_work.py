@@ -1,0 +1,21 @@
+"""Tenancy's unit of work on SQL."""
+
+import sqlalchemy as sa
+
+from taskhub.contexts.tenancy.adapters.sql.repositories import (
+    SqlMembershipRepository,
+    SqlOrganizationRepository,
+    SqlTeamRepository,
+)
+from taskhub.platform.unit_of_work import SqlUnitOfWork
+
+
+class SqlTenancyUnitOfWork(SqlUnitOfWork):
+    organizations: SqlOrganizationRepository
+    memberships: SqlMembershipRepository
+    teams: SqlTeamRepository
+
+    def _start(self, connection: sa.Connection) -> None:
+        self.organizations = SqlOrganizationRepository(connection)
+        self.memberships = SqlMembershipRepository(connection)
+        self.teams = SqlTeamRepository(connection)

@@ -1,0 +1,76 @@
+"""Founding, reading, changing and deleting organizations."""
+
+import uuid
+
+import attrs
+
+from taskhub.contexts.tenancy.application.ports import UnitOfWorkFactory
+from taskhub.contexts.tenancy.domain.membership import Membership
+from taskhub.contexts.tenancy.domain.organization import Organization
+from taskhub.shared_kernel.clock import Clock
+from taskhub.shared_kernel.concurrency import ensure_version
+from taskhub.shared_kernel.errors import NotFound
+from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.principal import Actor
+from taskhub.shared_kernel.roles import Role
+
+
+@attrs.frozen
+class ChangeOrganization:
+    name: str | None = None
+    slug: str | None = None
+    expected_version: int | None = None
+
+
+def org_not_found() -> NotFound:
+    return NotFound("The organization was not found.")
+
+
+class OrganizationService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def found(self, user_id: uuid.UUID, *, name: str, slug: str) -> Organization:
+        """Create an organization; its founder becomes its owner."""
+        now = self._clock.now()
+        org = Organization.found(name=name, slug=slug, now=now)
+        with self._uow() as uow:
+            uow.organizations.add(org)
+            uow.memberships.add(
+                Membership(org_id=org.id, user_id=user_id, role=Role.OWNER, joined_at=now)
+            )
+            uow.commit()
+        return org
+
+    def list_mine(self, user_id: uuid.UUID, page: PageRequest) -> Page[tuple[Organization, Role]]:
+        with self._uow(read_only=True) as uow:
+            return uow.organizations.list_for_user(user_id, page)
+
+    def get(self, actor: Actor) -> Organization:
+        with self._uow(read_only=True) as uow:
+            org = uow.organizations.get(actor.org_id)
+        if org is None:
+            raise org_not_found()
+        return org
+
+    def change(self, actor: Actor, command: ChangeOrganization) -> Organization:
+        with self._uow() as uow:
+            org = uow.organizations.get(actor.org_id, for_update=True)
+            if org is None:
+                raise org_not_found()
+            ensure_version(org.version, command.expected_version)
+            if org.change(name=command.name, slug=command.slug, now=self._clock.now()):
+                uow.organizations.update(org)
+                uow.commit()
+        return org
+
+    def delete(self, actor: Actor, expected_version: int | None) -> None:
+        with self._uow() as uow:
+            org = uow.organizations.get(actor.org_id, for_update=True)
+            if org is None:
+                raise org_not_found()
+            ensure_version(org.version, expected_version)
+            org.delete(self._clock.now())
+            uow.organizations.update(org)
+            uow.commit()

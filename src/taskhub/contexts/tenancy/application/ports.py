@@ -1,0 +1,98 @@
+"""What tenancy's use cases need from storage."""
+
+import uuid
+from types import TracebackType
+from typing import Protocol, Self
+
+from taskhub.contexts.tenancy.domain.membership import Membership
+from taskhub.contexts.tenancy.domain.organization import Organization
+from taskhub.contexts.tenancy.domain.team import Team, TeamMember
+from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.roles import Role
+
+
+class OrganizationRepository(Protocol):
+    def add(self, org: Organization) -> None:
+        """Raise SlugTaken if the slug is in use (deleted organizations keep theirs)."""
+        ...
+
+    def get(self, org_id: uuid.UUID, *, for_update: bool = False) -> Organization | None:
+        """A live (not deleted) organization; `for_update` locks it until commit."""
+        ...
+
+    def update(self, org: Organization) -> None:
+        """Raise SlugTaken if the new slug is in use."""
+        ...
+
+    def list_for_user(
+        self, user_id: uuid.UUID, page: PageRequest
+    ) -> Page[tuple[Organization, Role]]: ...
+
+
+class MembershipRepository(Protocol):
+    def add(self, membership: Membership) -> None: ...
+
+    def get(self, org_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None: ...
+
+    def update(self, membership: Membership) -> None: ...
+
+    def remove(self, org_id: uuid.UUID, user_id: uuid.UUID) -> None: ...
+
+    def count_owners(self, org_id: uuid.UUID) -> int: ...
+
+    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Membership]:
+        """By join time, then user id."""
+        ...
+
+    def role_of(self, org_id: uuid.UUID, user_id: uuid.UUID) -> Role | None:
+        """The user's role in a live organization; None for non-members and deleted orgs."""
+        ...
+
+
+class TeamRepository(Protocol):
+    def add(self, team: Team) -> None: ...
+
+    def get(self, org_id: uuid.UUID, team_id: uuid.UUID) -> Team | None:
+        """A live team of that organization."""
+        ...
+
+    def update(self, team: Team) -> None: ...
+
+    def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool:
+        """Whether a live team of the organization has this name, ignoring case."""
+        ...
+
+    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Team]: ...
+
+    def get_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> TeamMember | None: ...
+
+    def put_member(self, member: TeamMember) -> None:
+        """Insert or replace."""
+        ...
+
+    def remove_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> bool: ...
+
+    def remove_from_all_teams(self, org_id: uuid.UUID, user_id: uuid.UUID) -> None: ...
+
+    def list_members(self, team_id: uuid.UUID, page: PageRequest) -> Page[TeamMember]: ...
+
+
+class TenancyUnitOfWork(Protocol):
+    organizations: OrganizationRepository
+    memberships: MembershipRepository
+    teams: TeamRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> TenancyUnitOfWork: ...

@@ -1,0 +1,272 @@
+"""Fixed-window rate limiting: one port, an in-process backend and a shared Redis backend.
+
+Each `hit` counts one request against a key in a window of `limit.window_seconds`
+aligned to the epoch (window index = floor(now / window)), so every process that
+shares a backend agrees on where a window starts without talking to the others.
+
+The in-memory backend suits one process (tests, a single worker). Several workers or
+hosts must share counts, or each would grant the full quota: that is what the Redis
+backend is for. Rate limiting protects the service but is not worth an outage, so
+the Redis backend fails open: when Redis is unreachable every request is allowed,
+a warning is logged and `taskhub_rate_limiter_errors_total` counts the failures so
+the outage is visible on dashboards rather than to users.
+"""
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Final, Protocol
+
+import attrs
+import redis
+import structlog
+from prometheus_client import CollectorRegistry, Counter
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from taskhub.platform.settings import RateLimit
+
+Clock = Callable[[], float]
+
+DEFAULT_KEY_PREFIX: Final = "taskhub:ratelimit:"
+# A counter outlives its window by this much, so a host whose clock lags a little
+# behind still counts into it rather than into a fresh key that grants a new quota.
+EXPIRY_MARGIN_SECONDS: Final = 2
+REDIS_TIMEOUT_SECONDS: Final = 0.25
+
+_logger = structlog.get_logger("taskhub.rate_limit")
+
+
+@attrs.frozen
+class RateDecision:
+    """The verdict on one request and what the client may be told about its budget."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_after: int  # whole seconds until the window resets, at least 1
+
+
+class RateLimiter(Protocol):
+    """Counts one request against `key` and says whether it is within `limit`."""
+
+    def hit(self, key: str, limit: RateLimit) -> RateDecision: ...
+
+
+def _window_index(now: float, window_seconds: int) -> int:
+    return math.floor(now / window_seconds)
+
+
+def _seconds_to_reset(now: float, window_seconds: int) -> int:
+    window_end = (_window_index(now, window_seconds) + 1) * window_seconds
+    return max(1, math.ceil(window_end - now))
+
+
+def _decide(count: int, limit: RateLimit, reset_after: int) -> RateDecision:
+    return RateDecision(
+        allowed=count <= limit.quota,
+        limit=limit.quota,
+        remaining=max(0, limit.quota - count),
+        reset_after=max(1, reset_after),
+    )
+
+
+@attrs.define
+class _Window:
+    index: int
+    ends_at: int
+    count: int = 0
+
+
+class InMemoryRateLimiter:
+    """Counts in this process only: for tests and single-process deployments.
+
+    Thread-safe. Memory stays proportional to the keys seen in their current
+    windows: a counter whose window has ended is replaced on its key's next hit, and
+    a sweep drops every ended window whenever the table has doubled since the last
+    sweep (amortised constant time per hit).
+    """
+
+    def __init__(self, clock: Clock = time.time, *, sweep_threshold: int = 10_000) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._windows: dict[tuple[str, int], _Window] = {}
+        self._sweep_threshold = sweep_threshold
+        self._next_sweep_at = sweep_threshold
+
+    def hit(self, key: str, limit: RateLimit) -> RateDecision:
+        with self._lock:
+            now = self._clock()
+            index = _window_index(now, limit.window_seconds)
+            slot = (key, limit.window_seconds)
+            window = self._windows.get(slot)
+            if window is None or window.index != index:
+                window = _Window(index=index, ends_at=(index + 1) * limit.window_seconds)
+                self._windows[slot] = window
+            window.count += 1
+            count = window.count
+            if len(self._windows) >= self._next_sweep_at:
+                self._sweep(now)
+        return _decide(count, limit, _seconds_to_reset(now, limit.window_seconds))
+
+    def __len__(self) -> int:
+        """How many counters are held (live windows plus ended ones not yet swept)."""
+        with self._lock:
+            return len(self._windows)
+
+    def _sweep(self, now: float) -> None:
+        self._windows = {
+            slot: window for slot, window in self._windows.items() if window.ends_at > now
+        }
+        self._next_sweep_at = max(self._sweep_threshold, 2 * len(self._windows))
+
+
+# INCR creates the key at 1; only then is the expiry set, so it is set once per window.
+# The TTL check re-arms an expiry that went missing (a key written by hand, say), because
+# a counter without one would never reset and would block its key forever.
+_HIT_SCRIPT: Final = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+local ttl = redis.call('TTL', KEYS[1])
+if ttl < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+"""
+
+_DEFAULT_ERRORS_COUNTER: Final = Counter(
+    "taskhub_rate_limiter_errors_total",
+    "Rate-limiter backend failures; each one let a request through unchecked.",
+    registry=None,
+)
+
+
+def rate_limiter_errors_counter(registry: CollectorRegistry) -> Counter:
+    """Create `taskhub_rate_limiter_errors_total` on `registry` (once per registry).
+
+    Pass the result to `RedisRateLimiter` so the failures are exported with the
+    application's other metrics. Without one the limiter counts on a module-level
+    counter that belongs to no registry: nothing fails, but nothing exports it either.
+    """
+    return Counter(
+        "taskhub_rate_limiter_errors_total",
+        "Rate-limiter backend failures; each one let a request through unchecked.",
+        registry=registry,
+    )
+
+
+class LuaScriptClient(Protocol):
+    """What `RedisRateLimiter` needs of its client; a `redis.Redis` provides it.
+
+    Spelled out as a Protocol so the limiter type-checks the same with redis-py's own
+    annotations and with the third-party redis stubs, which disagree on `Redis`.
+    """
+
+    def register_script(self, script: str) -> Callable[..., Any]: ...
+
+
+class RedisRateLimiter:
+    """Counts in Redis so every worker and host shares one budget per key.
+
+    One Lua script increments the counter and sets its expiry atomically, so
+    concurrent requests never lose an update and never leave a counter without an
+    expiry. The key holds the window length and index
+    (`<prefix><key>:<window>:<index>`): a new window starts from a fresh key, and the
+    old one expires on its own shortly after.
+
+    Build the client with short `socket_timeout` and `socket_connect_timeout` (about
+    0.25 s) and no retries, or a dead Redis costs every request the client's default
+    timeouts and retries; `redis_rate_limiter` does this. On any Redis or
+    socket error the request is allowed (fail open), a warning is logged and the
+    errors counter is incremented.
+    """
+
+    def __init__(
+        self,
+        client: LuaScriptClient,
+        *,
+        key_prefix: str = DEFAULT_KEY_PREFIX,
+        clock: Clock = time.time,
+        errors_counter: Counter | None = None,
+    ) -> None:
+        self._key_prefix = key_prefix
+        self._clock = clock
+        self._errors = _DEFAULT_ERRORS_COUNTER if errors_counter is None else errors_counter
+        self._script = client.register_script(_HIT_SCRIPT)
+
+    def redis_key(self, key: str, limit: RateLimit, now: float) -> str:
+        """The Redis key counting `key` under `limit` in the window containing `now`."""
+        index = _window_index(now, limit.window_seconds)
+        return f"{self._key_prefix}{key}:{limit.window_seconds}:{index}"
+
+    def hit(self, key: str, limit: RateLimit) -> RateDecision:
+        now = self._clock()
+        redis_key = self.redis_key(key, limit, now)
+        try:
+            count, ttl = (
+                int(value)
+                for value in self._script(
+                    keys=[redis_key], args=[limit.window_seconds + EXPIRY_MARGIN_SECONDS]
+                )
+            )
+        except (redis.exceptions.RedisError, OSError) as exc:
+            self._errors.inc()
+            _logger.warning(
+                "rate_limiter_unavailable",
+                backend="redis",
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            return RateDecision(
+                allowed=True,
+                limit=limit.quota,
+                remaining=max(0, limit.quota - 1),
+                reset_after=limit.window_seconds,
+            )
+        # The counter resets when the window ends, or earlier if its key vanishes first.
+        reset_after = min(_seconds_to_reset(now, limit.window_seconds), ttl)
+        return _decide(count, limit, reset_after)
+
+
+def redis_rate_limiter(
+    url: str,
+    *,
+    key_prefix: str = DEFAULT_KEY_PREFIX,
+    errors_counter: Counter | None = None,
+) -> RedisRateLimiter:
+    """A `RedisRateLimiter` whose client gives up fast when Redis does not answer.
+
+    A request waits at most one 0.25 s timeout for a Redis that hangs and nothing for
+    one that refuses. The client does not retry: redis-py's default retries for
+    seconds, which every request would wait through during an outage, and a retried
+    INCR may count twice. A pooled connection that Redis closed is replaced when it is
+    next taken from the pool, so a Redis restart costs no failed request.
+    """
+    client = redis.Redis.from_url(
+        url,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        retry=Retry(NoBackoff(), 0),
+    )
+    return RedisRateLimiter(client, key_prefix=key_prefix, errors_counter=errors_counter)
+
+
+def _quoted(policy: str) -> str:
+    """`policy` as a structured-field string (RFC 8941 sf-string)."""
+    escaped = policy.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def rate_limit_headers(policy: str, limit: RateLimit, decision: RateDecision) -> dict[str, str]:
+    """The IETF httpapi `RateLimit-Policy` and `RateLimit` fields, plus `Retry-After` on refusal."""
+    name = _quoted(policy)
+    headers = {
+        "RateLimit-Policy": f"{name};q={limit.quota};w={limit.window_seconds}",
+        "RateLimit": f"{name};r={decision.remaining};t={decision.reset_after}",
+    }
+    if not decision.allowed:
+        headers["Retry-After"] = str(decision.reset_after)
+    return headers

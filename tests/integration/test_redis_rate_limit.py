@@ -1,0 +1,287 @@
+"""The Redis rate limiter against a real Redis: atomic, shared between processes, self-expiring,
+and open (never raising) when Redis is gone.
+
+The behaviour both backends promise is one contract, run here against the in-memory
+limiter and the Redis one, so the in-memory limiter used in tests cannot drift.
+"""
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+import structlog
+from prometheus_client import CollectorRegistry
+
+from taskhub.platform.rate_limit import (
+    EXPIRY_MARGIN_SECONDS,
+    InMemoryRateLimiter,
+    RateDecision,
+    RateLimiter,
+    RedisRateLimiter,
+    rate_limiter_errors_counter,
+    redis_rate_limiter,
+)
+from taskhub.platform.settings import RateLimit
+from tests.conftest import service_unavailable
+
+REDIS_URL = os.environ.get("TASKHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+DEAD_REDIS_URL = "redis://127.0.0.1:1/0"
+WINDOW_START = 1_800_000_000.0  # a multiple of 60
+PER_MINUTE = RateLimit(quota=3, window_seconds=60)
+
+
+class FakeClock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def new_client() -> "redis.Redis":
+    return redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+
+
+@pytest.fixture
+def redis_client() -> Iterator["redis.Redis"]:
+    client = new_client()
+    try:
+        client.ping()
+    except (redis.exceptions.RedisError, OSError) as exc:
+        client.close()
+        service_unavailable("Redis", exc)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def key_prefix(redis_client: "redis.Redis") -> Iterator[str]:
+    """A prefix no other test uses; every key under it is deleted afterwards."""
+    prefix = f"taskhub-test:{uuid.uuid4().hex}:"
+    yield prefix
+    keys = list(redis_client.scan_iter(match=f"{prefix}*"))
+    if keys:
+        redis_client.delete(*keys)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(WINDOW_START + 15.5)
+
+
+class RateLimiterContract:
+    """What every `RateLimiter` promises; subclasses provide a `limiter` on the fake clock."""
+
+    def test_exactly_the_quota_is_allowed_and_remaining_counts_down(
+        self, limiter: RateLimiter
+    ) -> None:
+        decisions = [limiter.hit("alice", PER_MINUTE) for _ in range(5)]
+        assert [(d.allowed, d.remaining) for d in decisions] == [
+            (True, 2),
+            (True, 1),
+            (True, 0),
+            (False, 0),
+            (False, 0),
+        ]
+        assert {(d.limit, d.reset_after) for d in decisions} == {(3, 45)}
+
+    def test_the_next_window_starts_from_a_full_quota(
+        self, limiter: RateLimiter, clock: FakeClock
+    ) -> None:
+        for _ in range(4):
+            limiter.hit("alice", PER_MINUTE)
+        clock.now = WINDOW_START + 60
+        assert limiter.hit("alice", PER_MINUTE) == RateDecision(
+            allowed=True, limit=3, remaining=2, reset_after=60
+        )
+
+    def test_keys_and_windows_are_counted_separately(self, limiter: RateLimiter) -> None:
+        for _ in range(3):
+            limiter.hit("alice", PER_MINUTE)
+        assert limiter.hit("bob", PER_MINUTE).remaining == 2
+        assert limiter.hit("alice", RateLimit(quota=3, window_seconds=3600)).remaining == 2
+
+
+class TestInMemoryRateLimiterContract(RateLimiterContract):
+    @pytest.fixture
+    def limiter(self, clock: FakeClock) -> RateLimiter:
+        return InMemoryRateLimiter(clock=clock)
+
+
+@pytest.mark.redis
+class TestRedisRateLimiterContract(RateLimiterContract):
+    @pytest.fixture
+    def limiter(
+        self, redis_client: "redis.Redis", key_prefix: str, clock: FakeClock
+    ) -> RateLimiter:
+        return RedisRateLimiter(redis_client, key_prefix=key_prefix, clock=clock)
+
+
+def hit_concurrently(
+    limiters: list[RedisRateLimiter], hits_each: int, limit: RateLimit
+) -> list[RateDecision]:
+    """Every limiter hits the same key `hits_each` times from its own thread, all at once."""
+    start = threading.Barrier(len(limiters))
+    results: list[list[RateDecision]] = [[] for _ in limiters]
+
+    def run(limiter: RedisRateLimiter, mine: list[RateDecision]) -> None:
+        start.wait()
+        mine.extend(limiter.hit("shared", limit) for _ in range(hits_each))
+
+    threads = [
+        threading.Thread(target=run, args=(limiter, mine))
+        for limiter, mine in zip(limiters, results, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [decision for mine in results for decision in mine]
+
+
+@pytest.mark.redis
+def test_twenty_threads_on_one_key_get_exactly_the_quota(
+    redis_client: "redis.Redis", key_prefix: str, clock: FakeClock
+) -> None:
+    limiter = RedisRateLimiter(redis_client, key_prefix=key_prefix, clock=clock)
+    limit = RateLimit(quota=150, window_seconds=60)
+
+    decisions = hit_concurrently([limiter] * 20, hits_each=15, limit=limit)
+
+    allowed = [d for d in decisions if d.allowed]
+    assert len(decisions) == 300
+    assert len(allowed) == 150
+    # Each count up to the quota was handed out once: the increments did not race.
+    assert sorted(d.remaining for d in allowed) == list(range(150))
+    assert int(redis_client.get(limiter.redis_key("shared", limit, clock.now)) or 0) == 300
+
+
+@pytest.mark.redis
+def test_separate_processes_share_one_budget(key_prefix: str, clock: FakeClock) -> None:
+    # Two clients with their own connection pools stand in for two workers.
+    first_client, second_client = new_client(), new_client()
+    first = RedisRateLimiter(first_client, key_prefix=key_prefix, clock=clock)
+    second = RedisRateLimiter(second_client, key_prefix=key_prefix, clock=clock)
+    try:
+        assert first.hit("alice", PER_MINUTE).remaining == 2
+        assert second.hit("alice", PER_MINUTE).remaining == 1
+        assert first.hit("alice", PER_MINUTE).remaining == 0
+        assert not second.hit("alice", PER_MINUTE).allowed
+        assert not first.hit("alice", PER_MINUTE).allowed
+    finally:
+        first_client.close()
+        second_client.close()
+
+
+@pytest.mark.redis
+def test_many_workers_on_one_key_get_exactly_the_quota(key_prefix: str, clock: FakeClock) -> None:
+    clients = [new_client() for _ in range(4)]
+    limiters = [RedisRateLimiter(c, key_prefix=key_prefix, clock=clock) for c in clients]
+    try:
+        decisions = hit_concurrently(limiters * 5, hits_each=10, limit=PER_MINUTE)
+    finally:
+        for client in clients:
+            client.close()
+    assert sum(d.allowed for d in decisions) == 3
+
+
+@pytest.mark.redis
+def test_a_counter_expires_shortly_after_its_window(
+    redis_client: "redis.Redis", key_prefix: str, clock: FakeClock
+) -> None:
+    limiter = RedisRateLimiter(redis_client, key_prefix=key_prefix, clock=clock)
+    limiter.hit("alice", PER_MINUTE)
+    limiter.hit("alice", PER_MINUTE)  # a later hit must not push the expiry back
+
+    ttl = redis_client.ttl(limiter.redis_key("alice", PER_MINUTE, clock.now))
+    assert (
+        PER_MINUTE.window_seconds - 1 <= ttl <= PER_MINUTE.window_seconds + (EXPIRY_MARGIN_SECONDS)
+    )
+
+
+@pytest.mark.redis
+def test_a_counter_that_lost_its_expiry_gets_one_back(
+    redis_client: "redis.Redis", key_prefix: str, clock: FakeClock
+) -> None:
+    limiter = RedisRateLimiter(redis_client, key_prefix=key_prefix, clock=clock)
+    key = limiter.redis_key("alice", PER_MINUTE, clock.now)
+    redis_client.set(key, 7)  # no expiry: it would block "alice" forever
+
+    assert not limiter.hit("alice", PER_MINUTE).allowed
+    assert 0 < redis_client.ttl(key) <= PER_MINUTE.window_seconds + EXPIRY_MARGIN_SECONDS
+
+
+@pytest.mark.redis
+def test_a_dropped_connection_is_replaced_without_a_failure(key_prefix: str) -> None:
+    registry = CollectorRegistry()
+    name = f"taskhub-test-{uuid.uuid4().hex}"
+    limiter = redis_rate_limiter(
+        f"{REDIS_URL}?client_name={name}",
+        key_prefix=key_prefix,
+        errors_counter=rate_limiter_errors_counter(registry),
+    )
+    assert limiter.hit("alice", PER_MINUTE).remaining == 2
+
+    admin = new_client()
+    try:
+        ids = [c["id"] for c in admin.client_list() if c.get("name") == name]
+        assert ids, "the limiter's connection should be visible to CLIENT LIST"
+        for client_id in ids:
+            admin.client_kill_filter(_id=client_id)  # what a Redis restart does to it
+    finally:
+        admin.close()
+
+    assert limiter.hit("alice", PER_MINUTE).remaining == 1
+    assert registry.get_sample_value("taskhub_rate_limiter_errors_total") == 0
+
+
+def fail_open_checks(url: str, hits: int) -> tuple[list[RateDecision], float, float | None]:
+    registry = CollectorRegistry()
+    limiter = redis_rate_limiter(url, errors_counter=rate_limiter_errors_counter(registry))
+    started = time.monotonic()
+    with structlog.testing.capture_logs() as logs:
+        decisions = [limiter.hit("alice", PER_MINUTE) for _ in range(hits)]
+    elapsed = time.monotonic() - started
+    assert [(log["event"], log["log_level"]) for log in logs] == [
+        ("rate_limiter_unavailable", "warning")
+    ] * hits
+    return decisions, elapsed, registry.get_sample_value("taskhub_rate_limiter_errors_total")
+
+
+def test_a_dead_redis_lets_requests_through_quickly_and_is_counted() -> None:
+    decisions, elapsed, errors = fail_open_checks(DEAD_REDIS_URL, hits=5)
+
+    assert decisions == [RateDecision(allowed=True, limit=3, remaining=2, reset_after=60)] * 5
+    assert elapsed < 2
+    assert errors == 5
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A TCP server that accepts connections and never answers: a hung Redis."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    server.close()
+
+
+def test_a_hung_redis_costs_each_request_one_short_timeout(silent_server: str) -> None:
+    decisions, elapsed, errors = fail_open_checks(silent_server, hits=3)
+
+    assert all(d.allowed for d in decisions)
+    assert elapsed < 2
+    assert errors == 3
+
+
+def test_a_limiter_without_its_own_counter_still_fails_open() -> None:
+    # Several instances share the default counter instead of registering it twice.
+    first, second = redis_rate_limiter(DEAD_REDIS_URL), redis_rate_limiter(DEAD_REDIS_URL)
+    with structlog.testing.capture_logs():
+        assert first.hit("alice", PER_MINUTE).allowed
+        assert second.hit("alice", PER_MINUTE).allowed
