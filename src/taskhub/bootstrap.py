@@ -14,9 +14,24 @@ from taskhub.contexts.tenancy.adapters.sql import tables as tenancy_tables
 from taskhub.contexts.tenancy.container import TenancyContainer
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.metrics import HttpMetrics
+from taskhub.platform.rate_limit import (
+    InMemoryRateLimiter,
+    RateLimiter,
+    rate_limiter_errors_counter,
+    redis_rate_limiter,
+)
 from taskhub.platform.secret_key import resolve_secret_key
 from taskhub.platform.settings import Settings
 from taskhub.shared_kernel.clock import SystemClock
+
+
+def _rate_limiter(settings: Settings, metrics: HttpMetrics) -> RateLimiter:
+    """Redis when configured (shared by every process), else counters in this process."""
+    if settings.redis_url:
+        return redis_rate_limiter(
+            settings.redis_url, errors_counter=rate_limiter_errors_counter(metrics.registry)
+        )
+    return InMemoryRateLimiter()
 
 
 class ApplicationContainer(containers.DeclarativeContainer):
@@ -26,6 +41,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
     engine = providers.Singleton(create_database_engine, settings.provided.database_url)
     clock = providers.Singleton(SystemClock)
     metrics = providers.Singleton(HttpMetrics)
+    rate_limiter = providers.Singleton(_rate_limiter, settings=settings, metrics=metrics)
 
     identity = providers.Container(
         IdentityContainer,

@@ -33,6 +33,7 @@ def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, fa
         authenticator=container.identity.authenticator(),
         org_access=container.tenancy.access(),
         secret_key=container.secret_key(),
+        rate_limiter=container.rate_limiter(),
         health_checks={"database": functools.partial(check_database, container.engine())},
         metrics=container.metrics(),
     )

@@ -61,6 +61,6 @@ def keyset_page(
     rows = rows[: page.limit]
     next_after = None
     if has_more and rows:
-        last = rows[-1]._mapping  # noqa: SLF001 - the documented way to read a Row by column
+        last = rows[-1]._mapping
         next_after = tuple(_text(last[key]) for key in keys)
     return Page(items=[to_item(row) for row in rows], next_after=next_after)

@@ -12,8 +12,8 @@ import falcon
 
 from taskhub import __version__
 from taskhub.platform.http.authentication import Authenticator
-from taskhub.platform.http.converter import make_converter
 from taskhub.platform.http.authorization import OrgAccess
+from taskhub.platform.http.converter import make_converter
 from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.dispatch import Pipeline, mount
 from taskhub.platform.http.endpoints import Endpoint
@@ -22,6 +22,7 @@ from taskhub.platform.http.openapi import build_document
 from taskhub.platform.http.operations import HealthCheck, operational_endpoints
 from taskhub.platform.http.problems import install_error_handlers
 from taskhub.platform.metrics import HttpMetrics
+from taskhub.platform.rate_limit import RateLimiter
 from taskhub.platform.settings import Settings
 
 
@@ -32,6 +33,7 @@ def build_falcon_app(
     authenticator: Authenticator,
     org_access: OrgAccess,
     secret_key: str,
+    rate_limiter: RateLimiter,
     health_checks: Mapping[str, HealthCheck],
     metrics: HttpMetrics,
     extra_middleware: Sequence[Any] = (),
@@ -76,6 +78,9 @@ def build_falcon_app(
         org_access=org_access,
         cursors=CursorCodec(secret_key),
         max_body_bytes=settings.max_body_bytes,
+        limiter=rate_limiter,
+        auth_limit=settings.rate_limit_auth,
+        api_limit=settings.rate_limit_api,
     )
     mount(app, all_endpoints, pipeline)
     return app

@@ -22,7 +22,14 @@ from taskhub.platform.http.converter import structure
 from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.media import JSONDecodeError, dumps, loads
-from taskhub.platform.http.problems import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from taskhub.platform.http.problems import (
+    BadRequest,
+    PayloadTooLarge,
+    TooManyRequests,
+    UnsupportedMediaType,
+)
+from taskhub.platform.rate_limit import RateLimiter, rate_limit_headers
+from taskhub.platform.settings import RateLimit
 from taskhub.shared_kernel.errors import (
     NotFound,
     PermissionDenied,
@@ -45,6 +52,9 @@ class Pipeline:
     org_access: OrgAccess
     cursors: CursorCodec
     max_body_bytes: int
+    limiter: RateLimiter
+    auth_limit: RateLimit
+    api_limit: RateLimit
 
 
 def _read_body(req: falcon.Request, max_bytes: int) -> bytes:
@@ -130,7 +140,16 @@ class EndpointResource:
     def _handle(
         self, endpoint: Endpoint, req: falcon.Request, resp: falcon.Response, params: dict[str, Any]
     ) -> None:
+        if endpoint.limited_per_client_ip:
+            self._limit(resp, "auth", f"ip:{req.context.origin.ip}", self._pipeline.auth_limit)
         principal = self._authenticate(endpoint, req)
+        if principal is not None and not endpoint.limited_per_client_ip:
+            who = (
+                f"key:{principal.api_key_id}"
+                if principal.api_key_id
+                else f"user:{principal.user_id}"
+            )
+            self._limit(resp, "api", who, self._pipeline.api_limit)
         actor = self._actor(endpoint, principal, params)
         page = _page_request(req, self._pipeline.cursors) if endpoint.paginated else PageRequest()
         call = Call(
@@ -147,6 +166,14 @@ class EndpointResource:
         )
         reply = endpoint.handler(call)
         self._write(endpoint, reply, req, resp)
+
+    def _limit(self, resp: falcon.Response, policy: str, who: str, limit: RateLimit) -> None:
+        """Count the request; the headers go on every response, errors included."""
+        decision = self._pipeline.limiter.hit(f"{policy}:{who}", limit)
+        for name, value in rate_limit_headers(policy, limit, decision).items():
+            resp.set_header(name, value)
+        if not decision.allowed:
+            raise TooManyRequests(f"Too many requests; retry in {decision.reset_after} s.")
 
     def _converter(self, endpoint: Endpoint) -> cattrs.Converter:
         converter: cattrs.Converter = endpoint.converter or self._pipeline.converter

@@ -103,6 +103,8 @@ class Endpoint:
     """The handler returns a `Page` of `response` items; `limit`/`cursor` are parsed."""
     converter: Any = None
     """The context's own cattrs converter; the platform's default when None."""
+    limited_per_client_ip: bool = False
+    """Counted against the client IP's `auth` budget rather than the principal's `api` one."""
 
     def __attrs_post_init__(self) -> None:
         if self.org_role is not None and "{org_id" not in self.path:

@@ -215,23 +215,12 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
             }
         success["content"] = {endpoint.response_media_type: {"schema": schema}}
     responses[str(endpoint.status)] = success
-    statuses = set(endpoint.errors)
-    if endpoint.access is not Access.PUBLIC:
-        statuses.add(401)
-    if endpoint.access is Access.USER:
-        statuses.add(403)
+    statuses = _error_statuses(endpoint)
     if endpoint.org_role is not None:
-        statuses.update({403, 404})
         operation["description"] = (
             f"Needs the `{endpoint.org_role}` role or above in the organization. "
             + operation.get("description", "")
         ).strip()
-    if endpoint.paginated:
-        statuses.update({400, 422})
-    if endpoint.method in ("PATCH", "PUT", "DELETE") and endpoint.org_role is not None:
-        statuses.add(412)
-    if endpoint.body is not None:
-        statuses.update({400, 413, 415, 422})
     for status in sorted(statuses):
         responses[str(status)] = {
             "description": _ERROR_TEXT.get(status, "Error."),
@@ -239,3 +228,20 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
         }
     operation["responses"] = responses
     return operation
+
+
+def _error_statuses(endpoint: Endpoint) -> set[int]:
+    statuses = set(endpoint.errors)
+    if endpoint.access is not Access.PUBLIC:
+        statuses.add(401)
+    if endpoint.access is Access.USER:
+        statuses.add(403)
+    if endpoint.org_role is not None:
+        statuses.update({403, 404})
+    if endpoint.body is not None:
+        statuses.update({400, 413, 415, 422})
+    if endpoint.paginated:
+        statuses.update({400, 422})
+    if endpoint.method in ("PATCH", "PUT", "DELETE") and endpoint.org_role is not None:
+        statuses.add(412)
+    return statuses

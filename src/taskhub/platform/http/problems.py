@@ -49,6 +49,11 @@ class UnsupportedMediaType(HttpProblem):
     status = 415
 
 
+class TooManyRequests(HttpProblem):
+    code = "rate_limited"
+    status = 429
+
+
 _STATUS_BY_ERROR: list[tuple[type[TaskhubError], int]] = [
     (ValidationFailed, 422),
     (NotFound, 404),

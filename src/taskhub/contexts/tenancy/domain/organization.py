@@ -24,7 +24,8 @@ def validated_slug(slug: str) -> str:
     if not _SLUG.fullmatch(slug):
         raise ValidationFailed.single(
             "slug",
-            "must be 3-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit",
+            "must be 3-63 characters of a-z, 0-9 and '-', "
+            "starting and ending with a letter or digit",
         )
     return slug
 
