@@ -9,6 +9,7 @@ import pytest
 from taskhub.platform.http.converter import make_converter, structure
 from taskhub.platform.http.fields import integer, text
 from taskhub.shared_kernel.errors import ValidationFailed
+from taskhub.shared_kernel.roles import Role
 
 
 @attrs.frozen
@@ -78,3 +79,15 @@ def test_output_is_rfc3339_utc_and_string_ids() -> None:
     out = make_converter().unstructure(batch)
     assert out["at"] == "2026-11-22T10:00:00Z"
     assert out["id"] == str(uuid.UUID(int=1))
+
+
+def test_str_enums_structure_to_members_and_reject_unknown_values() -> None:
+    @attrs.frozen
+    class Grant:
+        role: Role
+
+    assert structure(make_converter(), {"role": "admin"}, Grant).role is Role.ADMIN
+    with pytest.raises(ValidationFailed) as caught:
+        structure(make_converter(), {"role": "god"}, Grant)
+    assert caught.value.errors[0].field == "role"
+    assert "viewer" in caught.value.errors[0].message

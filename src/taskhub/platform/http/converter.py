@@ -25,7 +25,10 @@ from taskhub.shared_kernel.errors import FieldError, ValidationFailed
 T = TypeVar("T")
 
 
-def _strict_str(value: Any, _type: Any) -> str:
+def _strict_str(value: Any, type_: Any) -> str:
+    # A str-based enum (Role) dispatches here before any Enum hook: its MRO has str first.
+    if type_ is not str and isinstance(type_, type) and issubclass(type_, enum.Enum):
+        return _enum(value, type_)  # type: ignore[return-value]
     if not isinstance(value, str):
         raise TypeError("must be a string")
     return value
