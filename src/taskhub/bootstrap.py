@@ -8,10 +8,12 @@ runs.
 from dependency_injector import containers, providers
 from sqlalchemy import MetaData
 
+from taskhub.contexts.audit.container import AuditContainer
 from taskhub.contexts.identity.adapters.sql import tables as identity_tables
 from taskhub.contexts.identity.container import IdentityContainer
 from taskhub.contexts.tenancy.adapters.sql import tables as tenancy_tables
 from taskhub.contexts.tenancy.container import TenancyContainer
+from taskhub.platform.acting import ContextActingSource
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.metrics import HttpMetrics
 from taskhub.platform.rate_limit import (
@@ -43,18 +45,26 @@ class ApplicationContainer(containers.DeclarativeContainer):
     metrics = providers.Singleton(HttpMetrics)
     rate_limiter = providers.Singleton(_rate_limiter, settings=settings, metrics=metrics)
 
+    acting = providers.Singleton(ContextActingSource)
+
+    audit = providers.Container(AuditContainer, engine=engine, clock=clock, acting=acting)
+    # Every unit of work hands its committed events to these, in its own transaction.
+    event_sinks = providers.List(audit.writer)
+
     identity = providers.Container(
         IdentityContainer,
         settings=settings,
         engine=engine,
         clock=clock,
         secret_key=secret_key,
+        event_sinks=event_sinks,
     )
     tenancy = providers.Container(
         TenancyContainer,
         engine=engine,
         clock=clock,
         user_directory=identity.user_directory,
+        event_sinks=event_sinks,
     )
 
 

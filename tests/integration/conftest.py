@@ -5,6 +5,7 @@ empty tables.
 """
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,13 +48,32 @@ def ensure_postgres_database(url: str) -> None:
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
+def drop_postgres_database(url: str) -> None:
+    target = make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
-        ensure_postgres_database(POSTGRES_URL)
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def run_scoped_postgres_url(suffix: str = "") -> str:
+    """The configured test database's name plus this run's pid: parallel runs never meet."""
+    base = make_url(POSTGRES_URL)
+    scoped = base.set(database=f"{base.database}_{os.getpid()}{suffix}")
+    return scoped.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    url = run_scoped_postgres_url()
+    try:
+        ensure_postgres_database(url)
     except sa.exc.OperationalError as exc:
         service_unavailable("PostgreSQL", exc.orig)
-    return POSTGRES_URL
+    yield url
+    drop_postgres_database(url)
 
 
 def _reset_schema(engine: Engine) -> None:
@@ -73,32 +93,41 @@ def migrated_postgres(postgres_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    path = tmp_path_factory.mktemp("sqlite") / "taskhub.db"
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for every test (audit tables refuse DELETE)."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
     engine = create_database_engine(f"sqlite:///{path}")
     upgrade(engine)
-    yield engine
     engine.dispose()
+    return path
 
 
-def _empty_tables(engine: Engine) -> None:
+def _fresh_sqlite(template: Path, directory: Path) -> Engine:
+    path = directory / "taskhub.db"
+    shutil.copyfile(template, path)
+    return create_database_engine(f"sqlite:///{path}")
+
+
+def _empty_postgres(engine: Engine) -> None:
     tables = [t for metadata in all_metadata() for t in metadata.sorted_tables]
+    names = ", ".join(f'"{t.name}"' for t in tables)
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                connection.execute(table.delete())
+        # Superuser-only: skips the triggers that make the audit trail immutable.
+        connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest) -> Engine:
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated database with empty tables, once on SQLite and once on PostgreSQL."""
-    name = "migrated_sqlite" if request.param == "sqlite" else "migrated_postgres"
-    engine: Engine = request.getfixturevalue(name)
-    _empty_tables(engine)
-    return engine
+    if request.param == "sqlite":
+        engine = _fresh_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
+        yield engine
+        engine.dispose()
+        return
+    engine = request.getfixturevalue("migrated_postgres")
+    _empty_postgres(engine)
+    yield engine
 
 
 def settings_for(engine: Engine, **overrides: object) -> Settings:

@@ -6,13 +6,13 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import all_metadata
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.migrations import downgrade, pending_revisions, upgrade
 from tests.conftest import service_unavailable
-from tests.integration.conftest import POSTGRES_URL, ensure_postgres_database
+from tests.integration.conftest import ensure_postgres_database, run_scoped_postgres_url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -20,12 +20,12 @@ def blank_engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]: 
     if request.param == "sqlite":
         engine = create_database_engine(f"sqlite:///{tmp_path / 'migrations.db'}")
     else:
-        url = make_url(POSTGRES_URL).set(database="taskhub_test_migrations")
+        url = run_scoped_postgres_url("_migrations")
         try:
-            ensure_postgres_database(url.render_as_string(hide_password=False))
+            ensure_postgres_database(url)
         except sa.exc.OperationalError as exc:
             service_unavailable("PostgreSQL", exc.orig)
-        engine = create_database_engine(url.render_as_string(hide_password=False))
+        engine = create_database_engine(url)
         with engine.begin() as connection:
             connection.execute(sa.text("DROP SCHEMA public CASCADE"))
             connection.execute(sa.text("CREATE SCHEMA public"))

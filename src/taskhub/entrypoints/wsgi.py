@@ -23,6 +23,7 @@ def endpoints(container: ApplicationContainer) -> list[Endpoint]:
         *container.identity.http().endpoints(),
         *container.identity.api_key_http().endpoints(),
         *container.tenancy.http().endpoints(),
+        *container.audit.http().endpoints(),
     ]
 
 

@@ -1,23 +1,44 @@
 """The SQL side of the unit-of-work port: one connection, one transaction, all or nothing.
 
-Contexts subclass it and build their repositories on `self.connection` in `_start`.
-Nothing is written unless `commit()` is called; leaving the block any other way rolls
-back, so a failure half-way never leaves half a change behind.
+Contexts subclass it, build their repositories on the connection in `_start`, and
+name the aggregates they loaded in `_aggregates`. On commit the events those
+aggregates recorded (plus any recorded on the unit of work itself) are handed to the
+event sinks on the same connection, so audit entries and outbox rows commit or roll
+back with the change that caused them. Nothing is written unless `commit()` is called.
 """
 
+from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from taskhub.shared_kernel.events import DomainEvent, EventRecorder
+
+
+class EventSink(Protocol):
+    def write(self, connection: sa.Connection, events: Sequence[DomainEvent]) -> None:
+        """Persist what these events mean to the sink, inside the caller's transaction."""
+        ...
+
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        read_only: bool = False,
+        sinks: Sequence[EventSink] = (),
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
         self._engine = engine
         self._read_only = read_only
+        self._sinks = tuple(sinks)
+        self._after_commit = after_commit
         self._connection: sa.Connection | None = None
         self._transaction: sa.RootTransaction | None = None
+        self._recorded: list[DomainEvent] = []
 
     @property
     def connection(self) -> sa.Connection:
@@ -31,20 +52,41 @@ class SqlUnitOfWork:
             connection = connection.execution_options(read_only=True)
         self._connection = connection
         self._transaction = connection.begin()
+        self._recorded = []
         self._start(connection)
         return self
 
     def _start(self, connection: sa.Connection) -> None:
         """Build repositories on the open connection."""
 
-    def commit(self) -> None:
-        if self._transaction is None:
-            raise RuntimeError("the unit of work is not open")
-        self._before_commit()
-        self._transaction.commit()
+    def _aggregates(self) -> Iterable[EventRecorder]:
+        """Aggregates loaded or added through this unit of work."""
+        return ()
 
-    def _before_commit(self) -> None:
-        """Write what must land in the same transaction (outbox rows, audit entries)."""
+    def record(self, *events: DomainEvent) -> None:
+        """Record events that belong to no aggregate (a membership, a removal)."""
+        self._recorded.extend(events)
+
+    def collect_events(self) -> list[DomainEvent]:
+        events = list(self._recorded)
+        self._recorded = []
+        seen: set[int] = set()
+        for aggregate in self._aggregates():
+            if id(aggregate) not in seen:
+                seen.add(id(aggregate))
+                events.extend(aggregate.pull_events())
+        return sorted(events, key=lambda e: e.occurred_at)
+
+    def commit(self) -> None:
+        if self._transaction is None or self._connection is None:
+            raise RuntimeError("the unit of work is not open")
+        events = self.collect_events()
+        if events:
+            for sink in self._sinks:
+                sink.write(self._connection, events)
+        self._transaction.commit()
+        if events and self._after_commit is not None:
+            self._after_commit()
 
     def rollback(self) -> None:
         if self._transaction is not None and self._transaction.is_active:

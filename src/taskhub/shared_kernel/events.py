@@ -1,9 +1,50 @@
-"""Domain events: facts that aggregates record and the unit of work hands on after commit."""
+"""Domain events: facts that aggregates and use cases record while enforcing their rules.
+
+When the unit of work commits, every recorded event is handed, in the same database
+transaction, to the event sinks: the audit trail asks each event for its `audit_facts`,
+the outbox for its `integration_event`. An event that has neither is still useful
+inside its own context; nothing outside sees it.
+"""
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import attrs
+
+
+@attrs.frozen(kw_only=True)
+class AuditFacts:
+    """What an audit entry says about an event, beyond who did it, when and from where.
+
+    `org_id` names the organization whose log receives the entry; account events have
+    none and go to the security log of `user_id` instead. `changes` maps a field to
+    `(old, new)`; secrets and hashes never belong in it.
+    """
+
+    action: str
+    entity_type: str
+    entity_id: uuid.UUID
+    org_id: uuid.UUID | None = None
+    user_id: uuid.UUID | None = None
+    changes: Mapping[str, tuple[Any, Any]] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class IntegrationEvent:
+    """An event published on the bus (`type` is its routing key) for subscribers and partners.
+
+    `ordering_key` groups events that must be delivered in order (the entity's id).
+    `data` is JSON-ready: strings, numbers, booleans, lists and objects only.
+    """
+
+    event_id: uuid.UUID
+    type: str
+    org_id: uuid.UUID
+    occurred_at: datetime
+    ordering_key: str
+    data: Mapping[str, Any]
 
 
 @attrs.frozen(kw_only=True)
@@ -12,6 +53,14 @@ class DomainEvent:
 
     event_id: uuid.UUID
     occurred_at: datetime
+
+    def audit_facts(self) -> AuditFacts | None:
+        """The audit entry this event makes, if it is audited."""
+        return None
+
+    def integration_event(self) -> IntegrationEvent | None:
+        """The event this one publishes on the bus, if any."""
+        return None
 
 
 @attrs.define

@@ -16,6 +16,7 @@ from taskhub.contexts.identity.application.directory import IdentityUserDirector
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.application.sessions import SessionService
 from taskhub.platform.settings import Settings
+from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.clock import Clock
 
 
@@ -25,7 +26,9 @@ class IdentityContainer(containers.DeclarativeContainer):
     clock: providers.Dependency[Clock] = providers.Dependency()
     secret_key = providers.Dependency(instance_of=str)
 
-    unit_of_work = providers.Factory(SqlIdentityUnitOfWork, engine=engine)
+    event_sinks: providers.Dependency[list[EventSink]] = providers.Dependency()
+
+    unit_of_work = providers.Factory(SqlIdentityUnitOfWork, engine=engine, sinks=event_sinks)
     password_hasher = providers.Singleton(
         BcryptPasswordHasher, rounds=settings.provided.bcrypt_rounds
     )

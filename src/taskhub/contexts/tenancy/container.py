@@ -10,6 +10,7 @@ from taskhub.contexts.tenancy.application.access import TenancyAccess
 from taskhub.contexts.tenancy.application.members import MemberService
 from taskhub.contexts.tenancy.application.organizations import OrganizationService
 from taskhub.contexts.tenancy.application.teams import TeamService
+from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.clock import Clock
 
 
@@ -18,7 +19,9 @@ class TenancyContainer(containers.DeclarativeContainer):
     clock: providers.Dependency[Clock] = providers.Dependency()
     user_directory: providers.Dependency[UserDirectory] = providers.Dependency()
 
-    unit_of_work = providers.Factory(SqlTenancyUnitOfWork, engine=engine)
+    event_sinks: providers.Dependency[list[EventSink]] = providers.Dependency()
+
+    unit_of_work = providers.Factory(SqlTenancyUnitOfWork, engine=engine, sinks=event_sinks)
     access = providers.Singleton(TenancyAccess, uow=unit_of_work.provider)
     organizations = providers.Singleton(OrganizationService, uow=unit_of_work.provider, clock=clock)
     members = providers.Singleton(

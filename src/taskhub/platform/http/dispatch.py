@@ -16,6 +16,7 @@ import attrs
 import cattrs
 import falcon
 
+from taskhub.platform.acting import bind_acting
 from taskhub.platform.http.authentication import Authenticator, bearer_credential
 from taskhub.platform.http.authorization import OrgAccess
 from taskhub.platform.http.converter import structure
@@ -30,6 +31,7 @@ from taskhub.platform.http.problems import (
 )
 from taskhub.platform.rate_limit import RateLimiter, rate_limit_headers
 from taskhub.platform.settings import RateLimit
+from taskhub.shared_kernel.acting import Acting, ActorType
 from taskhub.shared_kernel.errors import (
     NotFound,
     PermissionDenied,
@@ -118,6 +120,16 @@ class EndpointResource:
             return None
         principal = self._pipeline.authenticator.authenticate(bearer_credential(req.auth))
         req.context.principal = principal
+        origin = req.context.origin
+        bind_acting(
+            Acting(
+                actor_type=ActorType.USER if principal.is_user else ActorType.API_KEY,
+                actor_id=principal.user_id if principal.is_user else principal.api_key_id,
+                ip=origin.ip,
+                user_agent=origin.user_agent,
+                request_id=origin.request_id,
+            )
+        )
         if endpoint.access is Access.USER and not principal.is_user:
             raise PermissionDenied(
                 "API keys cannot be used here; sign in as a user.", code="api_key_not_allowed"

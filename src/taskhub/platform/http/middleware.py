@@ -8,8 +8,10 @@ from collections.abc import Sequence
 import falcon
 import structlog
 
+from taskhub.platform.acting import bind_acting, reset_acting
 from taskhub.platform.http.client_ip import Network, client_ip
 from taskhub.platform.metrics import HttpMetrics
+from taskhub.shared_kernel.acting import Acting, ActorType
 from taskhub.shared_kernel.principal import RequestOrigin
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -36,6 +38,15 @@ class RequestContextMiddleware:
             request_id=request_id,
         )
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        # Anonymous until authentication says otherwise (sign-ins are audited too).
+        req.context.acting_token = bind_acting(
+            Acting(
+                actor_type=ActorType.USER,
+                ip=req.context.origin.ip,
+                user_agent=req.context.origin.user_agent,
+                request_id=request_id,
+            )
+        )
 
     def process_response(
         self, req: falcon.Request, resp: falcon.Response, resource: object, req_succeeded: bool
@@ -59,3 +70,6 @@ class RequestContextMiddleware:
             client_ip=req.context.origin.ip if hasattr(req.context, "origin") else None,
         )
         structlog.contextvars.clear_contextvars()
+        token = getattr(req.context, "acting_token", None)
+        if token is not None:
+            reset_acting(token)

@@ -62,12 +62,17 @@ class Organization:
         self, *, name: str | None, slug: str | None, now: datetime
     ) -> dict[str, tuple[str, str]]:
         """Apply the given fields; returns what changed as {field: (old, new)}."""
+        # Validate everything before changing anything: a bad slug leaves the name alone.
+        if name is not None:
+            validated_org_name(name)
+        if slug is not None:
+            validated_slug(slug)
         changes: dict[str, tuple[str, str]] = {}
         if name is not None and name != self.name:
-            changes["name"] = (self.name, validated_org_name(name))
+            changes["name"] = (self.name, name)
             self.name = name
         if slug is not None and slug != self.slug:
-            changes["slug"] = (self.slug, validated_slug(slug))
+            changes["slug"] = (self.slug, slug)
             self.slug = slug
         if changes:
             self.updated_at = now

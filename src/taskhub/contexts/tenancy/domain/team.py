@@ -46,9 +46,11 @@ class Team:
     def change(
         self, *, name: str | None, description: str | None, now: datetime
     ) -> dict[str, tuple[str, str]]:
+        if name is not None:
+            _name(name)
         changes: dict[str, tuple[str, str]] = {}
         if name is not None and name != self.name:
-            changes["name"] = (self.name, _name(name))
+            changes["name"] = (self.name, name)
             self.name = name
         if description is not None and description != self.description:
             changes["description"] = (self.description, description)

@@ -1,0 +1,1 @@
+"""Audit over HTTP: §Audit of the contract."""

@@ -1,0 +1,301 @@
+"""Fakes of tenancy's ports and of the user directory tenancy depends on."""
+
+import copy
+import uuid
+from collections.abc import Callable, Collection, Iterable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Self, TypeVar
+
+from taskhub.contexts.identity.public import UserDirectory, UserSummary
+from taskhub.contexts.tenancy.application.ports import (
+    MembershipRepository,
+    OrganizationRepository,
+    TeamRepository,
+    TenancyUnitOfWork,
+)
+from taskhub.contexts.tenancy.domain.errors import SlugTaken
+from taskhub.contexts.tenancy.domain.membership import Membership
+from taskhub.contexts.tenancy.domain.organization import Organization
+from taskhub.contexts.tenancy.domain.team import Team, TeamMember
+from taskhub.shared_kernel.errors import ValidationFailed
+from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.roles import Role
+
+T = TypeVar("T")
+
+SortKey = tuple[datetime, uuid.UUID]
+
+
+class TenancyStore:
+    """The 'database' the fakes share across units of work."""
+
+    def __init__(self) -> None:
+        self.organizations: dict[uuid.UUID, Organization] = {}
+        # Keyed by (org_id, user_id), the table's primary key.
+        self.memberships: dict[tuple[uuid.UUID, uuid.UUID], Membership] = {}
+        self.teams: dict[uuid.UUID, Team] = {}
+        # Keyed by (team_id, user_id), the table's primary key.
+        self.team_members: dict[tuple[uuid.UUID, uuid.UUID], TeamMember] = {}
+
+
+class DuplicateKey(Exception):
+    """A row with this primary key exists: what the database's integrity error means here."""
+
+
+def _cursor_bound(after: tuple[str, ...]) -> SortKey:
+    """Read a cursor as the SQL pagination reads it, refusing one from another list."""
+    if len(after) != 2:
+        raise ValidationFailed.single("cursor", "does not belong to this list")
+    try:
+        at, item_id = datetime.fromisoformat(after[0]), uuid.UUID(after[1])
+    except ValueError:
+        raise ValidationFailed.single("cursor", "does not belong to this list") from None
+    if at.tzinfo is None:
+        raise ValidationFailed.single("cursor", "does not belong to this list")
+    return at, item_id
+
+
+def _keyset_page(items: Iterable[T], page: PageRequest, key: Callable[[T], SortKey]) -> Page[T]:
+    """Keyset pagination over (timestamp, id), with the cursors the SQL helper writes."""
+    ordered = sorted(items, key=key)
+    if page.after is not None:
+        bound = _cursor_bound(page.after)
+        ordered = [item for item in ordered if key(item) > bound]
+    chunk = ordered[: page.limit]
+    next_after = None
+    if len(ordered) > page.limit and chunk:
+        at, item_id = key(chunk[-1])
+        next_after = (at.astimezone(UTC).isoformat(), str(item_id))
+    return Page(items=chunk, next_after=next_after)
+
+
+class FakeOrganizationRepository:
+    def __init__(self, store: TenancyStore) -> None:
+        self._store = store
+
+    def _slug_in_use(self, slug: str, other_than: uuid.UUID | None) -> bool:
+        # Deleted organizations keep their slug, as the database's unique index does.
+        return any(
+            org.slug == slug and org.id != other_than for org in self._store.organizations.values()
+        )
+
+    def add(self, org: Organization) -> None:
+        # A clashing id is reported as a taken slug too: the SQL adapter reads every
+        # integrity error on insert that way.
+        if org.id in self._store.organizations or self._slug_in_use(org.slug, None):
+            raise SlugTaken()
+        self._store.organizations[org.id] = copy.deepcopy(org)
+
+    def get(self, org_id: uuid.UUID, *, for_update: bool = False) -> Organization | None:
+        org = self._store.organizations.get(org_id)
+        if org is None or org.deleted_at is not None:
+            return None
+        return copy.deepcopy(org)
+
+    def update(self, org: Organization) -> None:
+        if org.id not in self._store.organizations:
+            return
+        if self._slug_in_use(org.slug, org.id):
+            raise SlugTaken()
+        stored = self._store.organizations[org.id]
+        updated = copy.deepcopy(org)
+        updated.created_at = stored.created_at
+        self._store.organizations[org.id] = updated
+
+    def list_for_user(
+        self, user_id: uuid.UUID, page: PageRequest
+    ) -> Page[tuple[Organization, Role]]:
+        mine = [
+            (copy.deepcopy(org), membership.role)
+            for (org_id, member_id), membership in self._store.memberships.items()
+            if member_id == user_id
+            and (org := self._store.organizations.get(org_id)) is not None
+            and org.deleted_at is None
+        ]
+        return _keyset_page(mine, page, lambda item: (item[0].created_at, item[0].id))
+
+
+class FakeMembershipRepository:
+    def __init__(self, store: TenancyStore) -> None:
+        self._store = store
+
+    def add(self, membership: Membership) -> None:
+        key = (membership.org_id, membership.user_id)
+        if key in self._store.memberships:
+            raise DuplicateKey("this user is already a member of this organization")
+        self._store.memberships[key] = copy.deepcopy(membership)
+
+    def get(self, org_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
+        membership = self._store.memberships.get((org_id, user_id))
+        return copy.deepcopy(membership) if membership is not None else None
+
+    def update(self, membership: Membership) -> None:
+        # Only the role changes: the join time is fixed when the member joins.
+        stored = self._store.memberships.get((membership.org_id, membership.user_id))
+        if stored is not None:
+            stored.role = membership.role
+
+    def remove(self, org_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        self._store.memberships.pop((org_id, user_id), None)
+
+    def count_owners(self, org_id: uuid.UUID) -> int:
+        return sum(
+            1
+            for m in self._store.memberships.values()
+            if m.org_id == org_id and m.role is Role.OWNER
+        )
+
+    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Membership]:
+        members = [copy.deepcopy(m) for m in self._store.memberships.values() if m.org_id == org_id]
+        return _keyset_page(members, page, lambda m: (m.joined_at, m.user_id))
+
+    def role_of(self, org_id: uuid.UUID, user_id: uuid.UUID) -> Role | None:
+        org = self._store.organizations.get(org_id)
+        membership = self._store.memberships.get((org_id, user_id))
+        if org is None or org.deleted_at is not None or membership is None:
+            return None
+        return membership.role
+
+
+def _canonical_team_name(name: str) -> str:
+    return name.strip().lower()
+
+
+class FakeTeamRepository:
+    def __init__(self, store: TenancyStore) -> None:
+        self._store = store
+
+    def add(self, team: Team) -> None:
+        if team.id in self._store.teams:
+            raise DuplicateKey("a team with this id exists")
+        self._store.teams[team.id] = copy.deepcopy(team)
+
+    def get(self, org_id: uuid.UUID, team_id: uuid.UUID) -> Team | None:
+        team = self._store.teams.get(team_id)
+        if team is None or team.org_id != org_id or team.deleted_at is not None:
+            return None
+        return copy.deepcopy(team)
+
+    def update(self, team: Team) -> None:
+        stored = self._store.teams.get(team.id)
+        if stored is None:
+            return
+        updated = copy.deepcopy(team)
+        updated.org_id, updated.created_at = stored.org_id, stored.created_at
+        self._store.teams[team.id] = updated
+
+    def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool:
+        wanted = _canonical_team_name(name)
+        return any(
+            team.org_id == org_id
+            and team.deleted_at is None
+            and team.id != other_than
+            and _canonical_team_name(team.name) == wanted
+            for team in self._store.teams.values()
+        )
+
+    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Team]:
+        live = [
+            copy.deepcopy(t)
+            for t in self._store.teams.values()
+            if t.org_id == org_id and t.deleted_at is None
+        ]
+        return _keyset_page(live, page, lambda t: (t.created_at, t.id))
+
+    def get_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> TeamMember | None:
+        member = self._store.team_members.get((team_id, user_id))
+        return copy.deepcopy(member) if member is not None else None
+
+    def put_member(self, member: TeamMember) -> None:
+        stored = self._store.team_members.get((member.team_id, member.user_id))
+        if stored is not None:
+            # Replacing changes the role; the member keeps the time they were added.
+            stored.role = member.role
+        else:
+            self._store.team_members[(member.team_id, member.user_id)] = copy.deepcopy(member)
+
+    def remove_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        return self._store.team_members.pop((team_id, user_id), None) is not None
+
+    def remove_from_all_teams(self, org_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        # Every team of the organization, deleted ones included; other organizations'
+        # teams are left alone.
+        org_teams = {t.id for t in self._store.teams.values() if t.org_id == org_id}
+        for key in [k for k in self._store.team_members if k[0] in org_teams]:
+            if key[1] == user_id:
+                del self._store.team_members[key]
+
+    def list_members(self, team_id: uuid.UUID, page: PageRequest) -> Page[TeamMember]:
+        members = [
+            copy.deepcopy(m) for m in self._store.team_members.values() if m.team_id == team_id
+        ]
+        return _keyset_page(members, page, lambda m: (m.added_at, m.user_id))
+
+
+class FakeTenancyUnitOfWork:
+    """Changes are staged on a copy of the store and swapped in on commit."""
+
+    organizations: OrganizationRepository
+    memberships: MembershipRepository
+    teams: TeamRepository
+
+    def __init__(self, store: TenancyStore) -> None:
+        self._store = store
+        self.committed = False
+
+    def __enter__(self) -> Self:
+        self._staged = copy.deepcopy(self._store)
+        self.organizations = FakeOrganizationRepository(self._staged)
+        self.memberships = FakeMembershipRepository(self._staged)
+        self.teams = FakeTeamRepository(self._staged)
+        self.committed = False
+        return self
+
+    def commit(self) -> None:
+        self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
+        self.committed = True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        del self._staged
+
+
+class FakeUserDirectory:
+    """Registered users, as identity's directory would report them."""
+
+    def __init__(self) -> None:
+        self._users: dict[uuid.UUID, UserSummary] = {}
+        self._inactive: set[uuid.UUID] = set()
+
+    def add(self, email: str, name: str) -> UserSummary:
+        user = UserSummary(id=uuid.uuid4(), email=email, name=name)
+        self._users[user.id] = user
+        return user
+
+    def set_active(self, user_id: uuid.UUID, active: bool) -> None:
+        """A deactivated user can no longer be found by email, as in identity."""
+        if active:
+            self._inactive.discard(user_id)
+        else:
+            self._inactive.add(user_id)
+
+    def find_by_email(self, email: str) -> UserSummary | None:
+        wanted = email.strip().lower()
+        for user in self._users.values():
+            if user.email.strip().lower() == wanted and user.id not in self._inactive:
+                return user
+        return None
+
+    def get_many(self, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, UserSummary]:
+        return {i: self._users[i] for i in user_ids if i in self._users}
+
+
+if TYPE_CHECKING:
+    # Checked by mypy: the fakes keep the ports' shapes.
+    _unit_of_work: TenancyUnitOfWork = FakeTenancyUnitOfWork(TenancyStore())
+    _directory: UserDirectory = FakeUserDirectory()
