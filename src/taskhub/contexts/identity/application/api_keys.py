@@ -8,8 +8,10 @@ import attrs
 from taskhub.contexts.identity.application.ports import OpaqueTokens, UnitOfWorkFactory
 from taskhub.contexts.identity.domain.api_key import KEY_PREFIX, ApiKey
 from taskhub.contexts.identity.domain.errors import InvalidApiKey
+from taskhub.contexts.identity.domain.events import ApiKeyCreated, ApiKeyRevoked
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import NotFound
+from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
@@ -51,6 +53,16 @@ class ApiKeyService:
         )
         with self._uow() as uow:
             uow.api_keys.add(key)
+            uow.record(
+                ApiKeyCreated(
+                    event_id=new_id(),
+                    occurred_at=key.created_at,
+                    org_id=key.org_id,
+                    key_id=key.id,
+                    name=key.name,
+                    role=key.role.value,
+                )
+            )
             uow.commit()
         return CreatedApiKey(key=key, secret=secret)
 
@@ -63,8 +75,12 @@ class ApiKeyService:
             key = uow.api_keys.get(actor.org_id, key_id)
             if key is None or key.revoked_at is not None:
                 raise NotFound("The API key was not found.")
-            key.revoke(self._clock.now())
+            now = self._clock.now()
+            key.revoke(now)
             uow.api_keys.update(key)
+            uow.record(
+                ApiKeyRevoked(event_id=new_id(), occurred_at=now, org_id=key.org_id, key_id=key.id)
+            )
             uow.commit()
 
     def authenticate(self, secret: str) -> Principal:

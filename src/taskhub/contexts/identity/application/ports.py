@@ -14,6 +14,7 @@ import attrs
 from taskhub.contexts.identity.domain.api_key import ApiKey
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
+from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
 
@@ -86,6 +87,10 @@ class IdentityUnitOfWork(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+    def record(self, *events: DomainEvent) -> None:
+        """Events that belong to no loaded aggregate (API keys), handed on at commit."""
+        ...
 
     def commit(self) -> None: ...
 

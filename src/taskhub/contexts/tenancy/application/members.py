@@ -7,6 +7,7 @@ import attrs
 from taskhub.contexts.identity.public import UserDirectory, UserSummary
 from taskhub.contexts.tenancy.application.ports import TenancyUnitOfWork, UnitOfWorkFactory
 from taskhub.contexts.tenancy.domain.errors import AlreadyMember
+from taskhub.contexts.tenancy.domain.events import MemberAdded, MemberRemoved, MemberRoleChanged
 from taskhub.contexts.tenancy.domain.membership import (
     Membership,
     check_may_assign,
@@ -15,6 +16,7 @@ from taskhub.contexts.tenancy.domain.membership import (
 )
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import NotFound
+from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
 from taskhub.shared_kernel.roles import Role
@@ -62,6 +64,16 @@ class MemberService:
             if uow.memberships.get(actor.org_id, user.id) is not None:
                 raise AlreadyMember()
             uow.memberships.add(membership)
+            uow.record(
+                MemberAdded(
+                    event_id=new_id(),
+                    occurred_at=membership.joined_at,
+                    org_id=actor.org_id,
+                    entity_id=user.id,
+                    role=role.value,
+                    changes={"role": (None, role.value)},
+                )
+            )
             uow.commit()
         return MemberView(membership=membership, user=user)
 
@@ -75,8 +87,18 @@ class MemberService:
                 check_may_change(
                     actor.role, membership.role, role, uow.memberships.count_owners(actor.org_id)
                 )
+                old = membership.role
                 membership.role = role
                 uow.memberships.update(membership)
+                uow.record(
+                    MemberRoleChanged(
+                        event_id=new_id(),
+                        occurred_at=self._clock.now(),
+                        org_id=actor.org_id,
+                        entity_id=user_id,
+                        changes={"role": (old.value, role.value)},
+                    )
+                )
                 uow.commit()
         user = self._directory.get_many([user_id]).get(user_id)
         if user is None:
@@ -94,6 +116,16 @@ class MemberService:
             )
             uow.memberships.remove(actor.org_id, user_id)
             uow.teams.remove_from_all_teams(actor.org_id, user_id)
+            uow.record(
+                MemberRemoved(
+                    event_id=new_id(),
+                    occurred_at=self._clock.now(),
+                    org_id=actor.org_id,
+                    entity_id=user_id,
+                    role=membership.role.value,
+                    changes={"role": (membership.role.value, None)},
+                )
+            )
             uow.commit()
 
     @staticmethod

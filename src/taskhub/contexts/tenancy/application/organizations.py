@@ -5,11 +5,18 @@ import uuid
 import attrs
 
 from taskhub.contexts.tenancy.application.ports import UnitOfWorkFactory
+from taskhub.contexts.tenancy.domain.events import (
+    MemberAdded,
+    OrganizationCreated,
+    OrganizationDeleted,
+    OrganizationUpdated,
+)
 from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.concurrency import ensure_version
 from taskhub.shared_kernel.errors import NotFound
+from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
 from taskhub.shared_kernel.roles import Role
@@ -40,6 +47,23 @@ class OrganizationService:
             uow.memberships.add(
                 Membership(org_id=org.id, user_id=user_id, role=Role.OWNER, joined_at=now)
             )
+            uow.record(
+                OrganizationCreated(
+                    event_id=new_id(),
+                    occurred_at=now,
+                    org_id=org.id,
+                    entity_id=org.id,
+                    changes={"name": (None, org.name), "slug": (None, org.slug)},
+                ),
+                MemberAdded(
+                    event_id=new_id(),
+                    occurred_at=now,
+                    org_id=org.id,
+                    entity_id=user_id,
+                    role=Role.OWNER.value,
+                    changes={"role": (None, Role.OWNER.value)},
+                ),
+            )
             uow.commit()
         return org
 
@@ -60,8 +84,19 @@ class OrganizationService:
             if org is None:
                 raise org_not_found()
             ensure_version(org.version, command.expected_version)
-            if org.change(name=command.name, slug=command.slug, now=self._clock.now()):
+            now = self._clock.now()
+            changes = org.change(name=command.name, slug=command.slug, now=now)
+            if changes:
                 uow.organizations.update(org)
+                uow.record(
+                    OrganizationUpdated(
+                        event_id=new_id(),
+                        occurred_at=now,
+                        org_id=org.id,
+                        entity_id=org.id,
+                        changes=changes,
+                    )
+                )
                 uow.commit()
         return org
 
@@ -71,6 +106,12 @@ class OrganizationService:
             if org is None:
                 raise org_not_found()
             ensure_version(org.version, expected_version)
-            org.delete(self._clock.now())
+            now = self._clock.now()
+            org.delete(now)
             uow.organizations.update(org)
+            uow.record(
+                OrganizationDeleted(
+                    event_id=new_id(), occurred_at=now, org_id=org.id, entity_id=org.id
+                )
+            )
             uow.commit()

@@ -7,6 +7,7 @@ from typing import Protocol, Self
 from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
+from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
 
@@ -90,6 +91,10 @@ class TenancyUnitOfWork(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+    def record(self, *events: DomainEvent) -> None:
+        """Events to hand to the audit trail and the outbox when this unit commits."""
+        ...
 
     def commit(self) -> None: ...
 

@@ -6,10 +6,18 @@ import attrs
 
 from taskhub.contexts.tenancy.application.ports import TenancyUnitOfWork, UnitOfWorkFactory
 from taskhub.contexts.tenancy.domain.errors import TeamNameTaken
+from taskhub.contexts.tenancy.domain.events import (
+    TeamCreated,
+    TeamDeleted,
+    TeamMemberRemoved,
+    TeamMemberSet,
+    TeamUpdated,
+)
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember, TeamRole
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.concurrency import ensure_version
 from taskhub.shared_kernel.errors import NotFound, ValidationFailed
+from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
 
@@ -38,6 +46,15 @@ class TeamService:
             if uow.teams.name_taken(actor.org_id, team.name, other_than=None):
                 raise TeamNameTaken()
             uow.teams.add(team)
+            uow.record(
+                TeamCreated(
+                    event_id=new_id(),
+                    occurred_at=team.created_at,
+                    org_id=actor.org_id,
+                    entity_id=team.id,
+                    changes={"name": (None, team.name), "description": (None, team.description)},
+                )
+            )
             uow.commit()
         return team
 
@@ -57,10 +74,19 @@ class TeamService:
                 actor.org_id, command.name, other_than=team.id
             ):
                 raise TeamNameTaken()
-            if team.change(
-                name=command.name, description=command.description, now=self._clock.now()
-            ):
+            now = self._clock.now()
+            changes = team.change(name=command.name, description=command.description, now=now)
+            if changes:
                 uow.teams.update(team)
+                uow.record(
+                    TeamUpdated(
+                        event_id=new_id(),
+                        occurred_at=now,
+                        org_id=actor.org_id,
+                        entity_id=team.id,
+                        changes=changes,
+                    )
+                )
                 uow.commit()
         return team
 
@@ -68,8 +94,14 @@ class TeamService:
         with self._uow() as uow:
             team = self._team(uow, actor, team_id)
             ensure_version(team.version, expected_version)
-            team.delete(self._clock.now())
+            now = self._clock.now()
+            team.delete(now)
             uow.teams.update(team)
+            uow.record(
+                TeamDeleted(
+                    event_id=new_id(), occurred_at=now, org_id=actor.org_id, entity_id=team.id
+                )
+            )
             uow.commit()
 
     def list_members(self, actor: Actor, team_id: uuid.UUID, page: PageRequest) -> Page[TeamMember]:
@@ -92,6 +124,17 @@ class TeamService:
                 added_at=existing.added_at if existing else self._clock.now(),
             )
             uow.teams.put_member(member)
+            old_role = existing.role.value if existing else None
+            if old_role != role.value:
+                uow.record(
+                    TeamMemberSet(
+                        event_id=new_id(),
+                        occurred_at=self._clock.now(),
+                        org_id=actor.org_id,
+                        entity_id=team_id,
+                        changes={f"members.{user_id}": (old_role, role.value)},
+                    )
+                )
             uow.commit()
         return member
 
@@ -100,6 +143,15 @@ class TeamService:
             self._team(uow, actor, team_id)
             if not uow.teams.remove_member(team_id, user_id):
                 raise NotFound("The user is not in this team.")
+            uow.record(
+                TeamMemberRemoved(
+                    event_id=new_id(),
+                    occurred_at=self._clock.now(),
+                    org_id=actor.org_id,
+                    entity_id=team_id,
+                    changes={f"members.{user_id}": ("member", None)},
+                )
+            )
             uow.commit()
 
     @staticmethod

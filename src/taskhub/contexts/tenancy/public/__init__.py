@@ -1,5 +1,6 @@
-"""What tenancy publishes: the role lookup other contexts depend on."""
+"""What tenancy publishes: the role lookup other contexts depend on, and its event types."""
 
+from taskhub.contexts.tenancy.public.events import MEMBER_ADDED, MEMBER_REMOVED, PUBLISHED_TYPES
 from taskhub.contexts.tenancy.public.roles import RoleLookup
 
-__all__ = ["RoleLookup"]
+__all__ = ["MEMBER_ADDED", "MEMBER_REMOVED", "PUBLISHED_TYPES", "RoleLookup"]

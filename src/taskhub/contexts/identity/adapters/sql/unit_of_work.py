@@ -1,5 +1,7 @@
 """Identity's unit of work on SQL."""
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 
 from taskhub.contexts.identity.adapters.sql.repositories import (
@@ -8,12 +10,16 @@ from taskhub.contexts.identity.adapters.sql.repositories import (
     SqlUserRepository,
 )
 from taskhub.platform.unit_of_work import SqlUnitOfWork
+from taskhub.shared_kernel.events import EventRecorder
 
 
 class SqlIdentityUnitOfWork(SqlUnitOfWork):
     users: SqlUserRepository
     sessions: SqlSessionRepository
     api_keys: SqlApiKeyRepository
+
+    def _aggregates(self) -> Iterable[EventRecorder]:
+        return [*self.users.seen, *self.sessions.seen]
 
     def _start(self, connection: sa.Connection) -> None:
         self.users = SqlUserRepository(connection)

@@ -14,6 +14,7 @@ from taskhub.contexts.identity.domain.email import canonical_email
 from taskhub.contexts.identity.domain.errors import EmailTaken, InvalidAccessToken
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
+from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
 T = TypeVar("T")
@@ -28,6 +29,8 @@ class IdentityStore:
         self.sessions: dict[uuid.UUID, Session] = {}
         self.tokens: dict[uuid.UUID, RefreshToken] = {}
         self.api_keys: dict[uuid.UUID, ApiKey] = {}
+        # Events of committed units of work, in commit order.
+        self.events: list[DomainEvent] = []
 
 
 def _copy(value: T) -> T:
@@ -176,9 +179,17 @@ class FakeIdentityUnitOfWork:
         self.sessions = FakeSessionRepository(self._staged)
         self.api_keys = FakeApiKeyRepository(self._staged)
         self.committed = False
+        self._recorded: list[DomainEvent] = []
         return self
 
+    def record(self, *events: DomainEvent) -> None:
+        self._recorded.extend(events)
+
     def commit(self) -> None:
+        aggregates = [*self.users.seen, *self.sessions.seen]
+        events = self._recorded + [e for a in aggregates for e in a.pull_events()]
+        self._staged.events.extend(sorted(events, key=lambda e: e.occurred_at))
+        self._recorded = []
         self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
         self.committed = True
 

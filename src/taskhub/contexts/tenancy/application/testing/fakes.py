@@ -19,6 +19,7 @@ from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
 from taskhub.shared_kernel.errors import ValidationFailed
+from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
 
@@ -37,6 +38,8 @@ class TenancyStore:
         self.teams: dict[uuid.UUID, Team] = {}
         # Keyed by (team_id, user_id), the table's primary key.
         self.team_members: dict[tuple[uuid.UUID, uuid.UUID], TeamMember] = {}
+        # Events of committed units of work, in commit order.
+        self.events: list[DomainEvent] = []
 
 
 class DuplicateKey(Exception):
@@ -250,9 +253,15 @@ class FakeTenancyUnitOfWork:
         self.memberships = FakeMembershipRepository(self._staged)
         self.teams = FakeTeamRepository(self._staged)
         self.committed = False
+        self._recorded: list[DomainEvent] = []
         return self
 
+    def record(self, *events: DomainEvent) -> None:
+        self._recorded.extend(events)
+
     def commit(self) -> None:
+        self._staged.events.extend(self._recorded)
+        self._recorded = []
         self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
         self.committed = True
 

@@ -1,0 +1,123 @@
+"""Tenancy's events: every change to an organization, its members and teams is audited;
+members joining and leaving are also published."""
+
+import uuid
+from typing import Any
+
+import attrs
+
+from taskhub.contexts.tenancy.public.events import MEMBER_ADDED, MEMBER_REMOVED
+from taskhub.shared_kernel.events import AuditFacts, DomainEvent, IntegrationEvent
+
+
+@attrs.frozen(kw_only=True)
+class OrgEvent(DomainEvent):
+    """An event inside one organization, audited in its log."""
+
+    org_id: uuid.UUID
+    entity_id: uuid.UUID
+    changes: dict[str, tuple[Any, Any]] = attrs.field(factory=dict)
+
+    action = ""
+    entity_type = ""
+
+    def audit_facts(self) -> AuditFacts:
+        return AuditFacts(
+            action=self.action,
+            entity_type=self.entity_type,
+            entity_id=self.entity_id,
+            org_id=self.org_id,
+            changes=self.changes,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class OrganizationCreated(OrgEvent):
+    action = "organization.created"
+    entity_type = "organization"
+
+
+@attrs.frozen(kw_only=True)
+class OrganizationUpdated(OrgEvent):
+    action = "organization.updated"
+    entity_type = "organization"
+
+
+@attrs.frozen(kw_only=True)
+class OrganizationDeleted(OrgEvent):
+    action = "organization.deleted"
+    entity_type = "organization"
+
+
+@attrs.frozen(kw_only=True)
+class MemberAdded(OrgEvent):
+    """`entity_id` is the member's user id."""
+
+    role: str
+    action = "member.added"
+    entity_type = "member"
+
+    def integration_event(self) -> IntegrationEvent:
+        return IntegrationEvent(
+            event_id=self.event_id,
+            type=MEMBER_ADDED,
+            org_id=self.org_id,
+            occurred_at=self.occurred_at,
+            ordering_key=str(self.entity_id),
+            data={"org_id": str(self.org_id), "user_id": str(self.entity_id), "role": self.role},
+        )
+
+
+@attrs.frozen(kw_only=True)
+class MemberRoleChanged(OrgEvent):
+    action = "member.role_changed"
+    entity_type = "member"
+
+
+@attrs.frozen(kw_only=True)
+class MemberRemoved(OrgEvent):
+    role: str
+    action = "member.removed"
+    entity_type = "member"
+
+    def integration_event(self) -> IntegrationEvent:
+        return IntegrationEvent(
+            event_id=self.event_id,
+            type=MEMBER_REMOVED,
+            org_id=self.org_id,
+            occurred_at=self.occurred_at,
+            ordering_key=str(self.entity_id),
+            data={"org_id": str(self.org_id), "user_id": str(self.entity_id), "role": self.role},
+        )
+
+
+@attrs.frozen(kw_only=True)
+class TeamCreated(OrgEvent):
+    action = "team.created"
+    entity_type = "team"
+
+
+@attrs.frozen(kw_only=True)
+class TeamUpdated(OrgEvent):
+    action = "team.updated"
+    entity_type = "team"
+
+
+@attrs.frozen(kw_only=True)
+class TeamDeleted(OrgEvent):
+    action = "team.deleted"
+    entity_type = "team"
+
+
+@attrs.frozen(kw_only=True)
+class TeamMemberSet(OrgEvent):
+    """`entity_id` is the team; `changes` says whose role became what."""
+
+    action = "team.member_set"
+    entity_type = "team"
+
+
+@attrs.frozen(kw_only=True)
+class TeamMemberRemoved(OrgEvent):
+    action = "team.member_removed"
+    entity_type = "team"
