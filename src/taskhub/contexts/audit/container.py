@@ -1,18 +1,26 @@
-"""Audit's providers: the writer other contexts' units of work hand their events to."""
+"""Audit's providers: the writer every unit of work commits through, the log queries,
+and the entity history other contexts read through `audit.public.EntityHistory`."""
 
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
 from taskhub.contexts.audit.adapters.http.endpoints import AuditEndpoints
+from taskhub.contexts.audit.adapters.sql.unit_of_work import SqlAuditUnitOfWork
 from taskhub.contexts.audit.adapters.sql.writer import SqlAuditWriter
+from taskhub.contexts.audit.application.history import AuditEntityHistory
+from taskhub.contexts.audit.application.queries import AuditLogQueries
 from taskhub.shared_kernel.acting import ActingSource
 from taskhub.shared_kernel.clock import Clock
 
 
 class AuditContainer(containers.DeclarativeContainer):
     engine = providers.Dependency(instance_of=Engine)
+    # Entries take their time from the event they record, not from the clock.
     clock: providers.Dependency[Clock] = providers.Dependency()
     acting: providers.Dependency[ActingSource] = providers.Dependency()
 
-    writer = providers.Singleton(SqlAuditWriter, acting=acting, clock=clock)
-    http = providers.Singleton(AuditEndpoints, engine=engine)
+    unit_of_work = providers.Factory(SqlAuditUnitOfWork, engine=engine)
+    writer = providers.Singleton(SqlAuditWriter, acting=acting)
+    log = providers.Singleton(AuditLogQueries, uow=unit_of_work.provider)
+    history = providers.Singleton(AuditEntityHistory, uow=unit_of_work.provider)
+    http = providers.Singleton(AuditEndpoints, log=log)

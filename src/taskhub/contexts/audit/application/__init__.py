@@ -1,1 +1,1 @@
-"""The application layer of the audit context."""
+"""The application layer of the audit context: recording events, reading and verifying logs."""

@@ -1,1 +1,1 @@
-"""The domain layer of the audit context."""
+"""The domain layer of the audit context: entries, the chains they form, their checks."""

@@ -1,1 +1,1 @@
-"""Audit over HTTP: §Audit of the contract."""
+"""Audit's HTTP adapter: the log, its verification and the security log, read-only."""

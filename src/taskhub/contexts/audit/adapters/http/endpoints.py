@@ -1,15 +1,102 @@
-"""Audit's endpoints."""
+"""Audit's endpoints: read an organization's log, verify it, read your own security log.
+
+There is deliberately no route that changes or removes an entry.
+"""
 
 from collections.abc import Sequence
 
-from sqlalchemy.engine import Engine
+from taskhub.contexts.audit.adapters.http.query import FILTER_DESCRIPTION, audit_filter
+from taskhub.contexts.audit.adapters.http.schemas import AuditEntryBody, AuditVerificationBody
+from taskhub.contexts.audit.application.queries import READER_ROLE, AuditLogQueries
+from taskhub.contexts.audit.domain.entry import AuditEntry
+from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
+from taskhub.shared_kernel.pagination import Page
 
-from taskhub.platform.http.endpoints import Endpoint
+ORG_LOG = "/api/v1/orgs/{org_id:uuid}/audit-log"
+
+
+def entry_body(entry: AuditEntry) -> AuditEntryBody:
+    return AuditEntryBody(
+        id=entry.id,
+        occurred_at=entry.occurred_at,
+        actor_type=entry.actor_type,
+        actor_id=entry.actor_id,
+        action=entry.action,
+        entity_type=entry.entity_type,
+        entity_id=entry.entity_id,
+        changes={field: [old, new] for field, (old, new) in entry.changes.items()},
+        ip=entry.ip,
+        user_agent=entry.user_agent,
+        request_id=entry.request_id,
+    )
+
+
+def _bodies(page: Page[AuditEntry]) -> Page[AuditEntryBody]:
+    return Page(items=[entry_body(e) for e in page.items], next_after=page.next_after)
 
 
 class AuditEndpoints:
-    def __init__(self, *, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, *, log: AuditLogQueries) -> None:
+        self._log = log
+
+    def list_org_log(self, call: Call) -> Reply:
+        criteria = audit_filter(call.query)
+        return Reply(body=_bodies(self._log.org_log(call.in_org, criteria, call.page)))
+
+    def verify_org_log(self, call: Call) -> Reply:
+        verdict = self._log.verify_org(call.in_org)
+        return Reply(
+            body=AuditVerificationBody(
+                valid=verdict.valid,
+                entries=verdict.entries,
+                first_bad_entry_id=verdict.first_bad_entry_id,
+            )
+        )
+
+    def security_log(self, call: Call) -> Reply:
+        return Reply(body=_bodies(self._log.security_log(call.user, call.page)))
 
     def endpoints(self) -> Sequence[Endpoint]:
-        return []
+        tag = "audit"
+        return [
+            Endpoint(
+                "GET",
+                ORG_LOG,
+                self.list_org_log,
+                "list_audit_log",
+                "The organization's audit log, newest first",
+                tag,
+                Access.PRINCIPAL,
+                response=AuditEntryBody,
+                paginated=True,
+                org_role=READER_ROLE,
+                description=FILTER_DESCRIPTION,
+            ),
+            Endpoint(
+                "GET",
+                f"{ORG_LOG}/verify",
+                self.verify_org_log,
+                "verify_audit_log",
+                "Check the organization's audit log for tampering",
+                tag,
+                Access.PRINCIPAL,
+                response=AuditVerificationBody,
+                org_role=READER_ROLE,
+                description=(
+                    "Recomputes every entry's hash and checks the chain's links and length "
+                    "from one consistent snapshot."
+                ),
+            ),
+            Endpoint(
+                "GET",
+                "/api/v1/users/me/security-log",
+                self.security_log,
+                "list_security_log",
+                "Your sign-ins, failed sign-ins, password changes and session events",
+                tag,
+                Access.USER,
+                response=AuditEntryBody,
+                paginated=True,
+                description="Your own account's audit entries, newest first.",
+            ),
+        ]

@@ -1,1 +1,1 @@
-"""Audit storage: the hash-chained entries and the writer every unit of work calls."""
+"""Audit storage on SQLAlchemy Core: the entries, the chain heads, the event sink."""

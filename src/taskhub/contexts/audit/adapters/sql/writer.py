@@ -1,18 +1,24 @@
-"""Writes audit entries for committed events, in the committing transaction."""
+"""The event sink every unit of work commits through: audit entries, same transaction."""
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from taskhub.contexts.audit.adapters.sql.repositories import SqlAuditEntryRepository
+from taskhub.contexts.audit.application.recording import record_events
 from taskhub.shared_kernel.acting import ActingSource
-from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.events import DomainEvent
 
 
 class SqlAuditWriter:
-    def __init__(self, *, acting: ActingSource, clock: Clock) -> None:
+    """Appends one entry per audited event to its organization's or user's chain.
+
+    It writes on the committing connection, before COMMIT: the entries commit or roll
+    back with the change they describe, and the chain heads stay locked until then.
+    """
+
+    def __init__(self, *, acting: ActingSource) -> None:
         self._acting = acting
-        self._clock = clock
 
     def write(self, connection: sa.Connection, events: Sequence[DomainEvent]) -> None:
-        """Append one entry per audited event to its organization's or user's chain."""
+        record_events(SqlAuditEntryRepository(connection), events, self._acting.current())

@@ -1,0 +1,86 @@
+"""What audit's use cases need from storage: one repository over every chain."""
+
+import uuid
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+import attrs
+
+from taskhub.contexts.audit.domain.chain import ChainHead
+from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
+from taskhub.contexts.audit.domain.keys import ChainKey
+from taskhub.shared_kernel.pagination import Page, PageRequest
+
+
+@attrs.frozen(kw_only=True)
+class AuditFilter:
+    """Narrows a log listing; every criterion given must hold.
+
+    Times form a half-open window: `since` is inclusive, `until` exclusive, so
+    consecutive windows neither overlap nor leave gaps.
+    """
+
+    actor_id: uuid.UUID | None = None
+    action: str | None = None
+    entity_type: str | None = None
+    entity_id: uuid.UUID | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def matches(self, entry: AuditEntry) -> bool:
+        return (
+            (self.actor_id is None or entry.actor_id == self.actor_id)
+            and (self.action is None or entry.action == self.action)
+            and (self.entity_type is None or entry.entity_type == self.entity_type)
+            and (self.entity_id is None or entry.entity_id == self.entity_id)
+            and (self.since is None or entry.occurred_at >= self.since)
+            and (self.until is None or entry.occurred_at < self.until)
+        )
+
+
+class AuditEntryRepository(Protocol):
+    def append(self, chain_key: ChainKey, drafts: Sequence[EntryDraft]) -> list[AuditEntry]:
+        """Chain the drafts, in order, onto the chain's head and store them.
+
+        The head stays locked until the transaction ends, so concurrent writers queue
+        and a chain never forks.
+        """
+        ...
+
+    def head(self, chain_key: ChainKey) -> ChainHead | None:
+        """None for a chain never written to."""
+        ...
+
+    def list(
+        self, chain_key: ChainKey, criteria: AuditFilter, page: PageRequest
+    ) -> Page[AuditEntry]:
+        """Newest first (by `seq`); the cursor is the last `seq` seen."""
+        ...
+
+    def chain(self, chain_key: ChainKey) -> Iterator[AuditEntry]:
+        """Every entry of the chain, oldest first (by `seq`), read while the unit is open."""
+        ...
+
+
+class AuditUnitOfWork(Protocol):
+    @property
+    def entries(self) -> AuditEntryRepository: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> AuditUnitOfWork:
+        """A read-only unit sees one consistent snapshot of every chain."""
+        ...

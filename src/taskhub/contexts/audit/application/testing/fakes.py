@@ -1,0 +1,116 @@
+"""Fakes of audit's ports: chains kept in memory, staged per unit of work."""
+
+import copy
+from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from taskhub.contexts.audit.application.ports import (
+    AuditEntryRepository,
+    AuditFilter,
+    AuditUnitOfWork,
+)
+from taskhub.contexts.audit.domain.chain import ChainHead
+from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
+from taskhub.contexts.audit.domain.keys import ChainKey
+from taskhub.shared_kernel.errors import ValidationFailed
+from taskhub.shared_kernel.pagination import Page, PageRequest
+
+
+class AuditStore:
+    """The 'database' the fakes share: each chain's entries, by seq, and its head."""
+
+    def __init__(self) -> None:
+        self.entries: dict[ChainKey, list[AuditEntry]] = {}
+        self.heads: dict[ChainKey, ChainHead] = {}
+
+
+class DuplicateKey(Exception):
+    """What the database's unique (chain_key, seq) or primary-key violation means here."""
+
+
+def _cursor_seq(after: tuple[str, ...]) -> int:
+    """Read a cursor as the SQL pagination reads it, refusing one from another list."""
+    if len(after) != 1:
+        raise ValidationFailed.single("cursor", "does not belong to this list")
+    try:
+        return int(after[0])
+    except ValueError:
+        raise ValidationFailed.single("cursor", "does not belong to this list") from None
+
+
+class FakeAuditEntryRepository:
+    def __init__(self, store: AuditStore) -> None:
+        self._store = store
+
+    def append(self, chain_key: ChainKey, drafts: Sequence[EntryDraft]) -> list[AuditEntry]:
+        if not drafts:
+            return []
+        head = self._store.heads.get(chain_key) or ChainHead.genesis(chain_key)
+        stored = self._store.entries.setdefault(chain_key, [])
+        known_ids = {e.id for chain in self._store.entries.values() for e in chain}
+        appended = []
+        for draft in drafts:
+            if draft.id in known_ids:
+                raise DuplicateKey(f"an audit entry with id {draft.id} exists")
+            entry, head = head.append(draft)
+            if any(e.seq == entry.seq for e in stored):
+                raise DuplicateKey(f"{chain_key} already has an entry {entry.seq}")
+            stored.append(entry)
+            known_ids.add(entry.id)
+            appended.append(entry)
+        self._store.heads[chain_key] = head
+        return appended
+
+    def head(self, chain_key: ChainKey) -> ChainHead | None:
+        return self._store.heads.get(chain_key)
+
+    def list(
+        self, chain_key: ChainKey, criteria: AuditFilter, page: PageRequest
+    ) -> Page[AuditEntry]:
+        newest_first = sorted(self._store.entries.get(chain_key, []), key=lambda e: -e.seq)
+        matching = [e for e in newest_first if criteria.matches(e)]
+        if page.after is not None:
+            bound = _cursor_seq(page.after)
+            matching = [e for e in matching if e.seq < bound]
+        chunk = matching[: page.limit]
+        next_after = None
+        if len(matching) > page.limit and chunk:
+            next_after = (str(chunk[-1].seq),)
+        return Page(items=chunk, next_after=next_after)
+
+    def chain(self, chain_key: ChainKey) -> Iterator[AuditEntry]:
+        yield from sorted(self._store.entries.get(chain_key, []), key=lambda e: e.seq)
+
+
+class FakeAuditUnitOfWork:
+    """Changes are staged on a copy of the store and swapped in on commit."""
+
+    entries: AuditEntryRepository
+
+    def __init__(self, store: AuditStore) -> None:
+        self._store = store
+        self.committed = False
+
+    def __enter__(self) -> Self:
+        self._staged = copy.deepcopy(self._store)
+        self.entries = FakeAuditEntryRepository(self._staged)
+        self.committed = False
+        return self
+
+    def commit(self) -> None:
+        self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
+        self.committed = True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        del self._staged
+
+
+if TYPE_CHECKING:
+    # Checked by mypy: the fakes keep the ports' shapes.
+    _unit_of_work: AuditUnitOfWork = FakeAuditUnitOfWork(AuditStore())
