@@ -90,7 +90,20 @@ def test_deactivating_an_unknown_account_says_so(tmp_path: Path) -> None:
     assert "ghost@example.com" in result.stderr
 
 
-def test_worker_explains_it_has_nothing_to_run_yet(tmp_path: Path) -> None:
+def test_worker_refuses_the_in_process_bus(tmp_path: Path) -> None:
     result = run(["worker"], tmp_path)
-    assert result.returncode == 0
-    assert "nothing to run" in result.stderr
+    assert result.returncode == 2
+    assert "memory://" in result.stderr
+    assert "amqp://" in result.stderr
+
+
+def test_worker_with_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    result = run(
+        ["worker"],
+        tmp_path,
+        TASKHUB_BROKER_URL="amqp://guest:guest@127.0.0.1:5672//",
+        TASKHUB_DATABASE_URL="postgresql://u@127.0.0.1:1/none",
+        TASKHUB_SECRET_KEY="s" * 32,
+    )
+    assert result.returncode == 2
+    assert "does not answer" in result.stderr

@@ -1,0 +1,72 @@
+"""The outbox relay and the event consumers, as threads of this process.
+
+`taskhub worker` runs them in the foreground against RabbitMQ until SIGTERM/SIGINT.
+With the embedded `memory://` bus there is no separate broker process to meet at, so
+every `taskhub serve` worker runs them in the background instead.
+"""
+
+import signal
+import threading
+from types import FrameType
+
+import structlog
+
+from taskhub.bootstrap import ApplicationContainer
+
+log = structlog.get_logger("taskhub.worker")
+
+
+class MessagingThreads:
+    def __init__(self, container: ApplicationContainer) -> None:
+        self._relay = container.relay()
+        self._consumer = container.consumer()
+        self._has_subscribers = bool(container.subscriptions())
+        self._stop = threading.Event()
+        self.consumer_ready = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        self._threads = [
+            threading.Thread(
+                target=self._relay.run, args=(self._stop,), name="outbox-relay", daemon=True
+            )
+        ]
+        if self._has_subscribers:
+            self._threads.append(
+                threading.Thread(
+                    target=self._consumer.run,
+                    args=(self._stop, self.consumer_ready),
+                    name="event-consumer",
+                    daemon=True,
+                )
+            )
+        else:
+            self.consumer_ready.set()
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def wait(self) -> None:
+        while not self._stop.is_set():
+            self._stop.wait(1.0)
+
+
+def run_worker(container: ApplicationContainer) -> None:
+    """Relay and consume until asked to stop; a second signal is not needed to exit."""
+    threads = MessagingThreads(container)
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("worker_stopping", signal=signal.Signals(signum).name)
+        threads.stop(timeout=0)
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    threads.start()
+    log.info("worker_started", subscribers=len(container.subscriptions()))
+    threads.wait()
+    threads.stop()
+    log.info("worker_stopped")

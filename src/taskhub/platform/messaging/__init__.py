@@ -1,0 +1,1 @@
+"""The transactional outbox, its relay to the message bus, and event subscriptions."""

@@ -1,0 +1,65 @@
+"""The message bus over kombu: one durable topic exchange, routing key = event type.
+
+`memory://` keeps everything in this process (the embedded default); `amqp://` talks
+to RabbitMQ with publisher confirms, so `publish` returns only once the broker has
+taken responsibility for every message (it raises otherwise, and the relay retries).
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+from kombu.connection import Connection
+from kombu.entity import Exchange, Queue, binding
+
+from taskhub.platform.messaging.envelope import Envelope
+
+EXCHANGE_NAME = "taskhub.events"
+EVENTS = Exchange(EXCHANGE_NAME, type="topic", durable=True)
+PUBLISH_TIMEOUT_SECONDS = 10
+
+
+@attrs.frozen
+class Subscription:
+    """A named subscriber: its own durable queue, bound to the event types it wants.
+
+    `event_types` of `("*",)` means every event. `handle` must tolerate seeing an
+    event again (delivery is at least once); the consumer skips events it has
+    already recorded as consumed for this subscriber.
+    """
+
+    name: str
+    event_types: tuple[str, ...]
+    handle: Callable[[Envelope], None]
+
+    def queue(self) -> Queue:
+        keys = ["#"] if "*" in self.event_types else list(self.event_types)
+        return Queue(
+            f"taskhub.{self.name}",
+            bindings=[binding(EVENTS, routing_key=key) for key in keys],
+            durable=True,
+        )
+
+
+def connect(url: str) -> Connection:
+    options: dict[str, Any] = {}
+    if url.startswith(("amqp", "pyamqp")):
+        options["transport_options"] = {"confirm_publish": True}
+        options["heartbeat"] = 30
+    return Connection(url, connect_timeout=5, **options)
+
+
+def publish(connection: Connection, envelopes: Sequence[Envelope]) -> None:
+    """Publish persistently and, on RabbitMQ, wait for the broker's confirm of each."""
+    with connection.Producer(serializer="json") as producer:
+        for envelope in envelopes:
+            producer.publish(
+                envelope.body(),
+                exchange=EVENTS,
+                routing_key=envelope.type,
+                declare=[EVENTS],
+                delivery_mode=2,
+                message_id=str(envelope.event_id),
+                retry=False,
+                timeout=PUBLISH_TIMEOUT_SECONDS,
+            )

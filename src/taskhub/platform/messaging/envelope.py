@@ -1,0 +1,55 @@
+"""The message on the wire: an integration event as JSON, the same on every transport."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from taskhub.shared_kernel.events import IntegrationEvent
+
+
+@attrs.frozen
+class Envelope:
+    """A published event as subscribers receive it; `position` orders it among all events."""
+
+    event_id: uuid.UUID
+    type: str
+    org_id: uuid.UUID
+    occurred_at: datetime
+    ordering_key: str
+    data: dict[str, Any]
+    position: int
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "id": str(self.event_id),
+            "type": self.type,
+            "org_id": str(self.org_id),
+            "occurred_at": self.occurred_at.isoformat().replace("+00:00", "Z"),
+            "ordering_key": self.ordering_key,
+            "position": self.position,
+            "data": self.data,
+        }
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> "Envelope":
+        return cls(
+            event_id=uuid.UUID(body["id"]),
+            type=body["type"],
+            org_id=uuid.UUID(body["org_id"]),
+            occurred_at=datetime.fromisoformat(body["occurred_at"].replace("Z", "+00:00")),
+            ordering_key=body["ordering_key"],
+            data=dict(body["data"]),
+            position=int(body["position"]),
+        )
+
+    def as_integration_event(self) -> IntegrationEvent:
+        return IntegrationEvent(
+            event_id=self.event_id,
+            type=self.type,
+            org_id=self.org_id,
+            occurred_at=self.occurred_at,
+            ordering_key=self.ordering_key,
+            data=self.data,
+        )

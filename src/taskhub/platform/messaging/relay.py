@@ -1,0 +1,152 @@
+"""The outbox relay: committed outbox rows go to the bus, and are marked only once confirmed.
+
+A row is marked published in the same transaction that selected it, after the broker
+confirmed every message of the batch; if publishing fails the transaction rolls back
+and the rows are tried again, so an event can be published twice (a crash between
+confirm and commit) but never lost. On PostgreSQL rows are claimed with
+`FOR UPDATE SKIP LOCKED`, so several relays share the work without publishing a row
+twice in the normal course; on SQLite the write lock serialises them.
+"""
+
+import threading
+import time
+from collections.abc import Callable
+
+import sqlalchemy as sa
+import structlog
+from kombu.connection import Connection
+from sqlalchemy.engine import Engine
+
+from taskhub.platform.messaging.bus import connect, publish
+from taskhub.platform.messaging.envelope import Envelope
+from taskhub.platform.messaging.tables import outbox
+from taskhub.shared_kernel.clock import Clock
+
+log = structlog.get_logger("taskhub.relay")
+
+MAX_BACKOFF_SECONDS = 30.0
+
+
+class OutboxSignal:
+    """Lets a commit wake the relay at once instead of at its next poll."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+
+    def wait(self, timeout: float) -> None:
+        self._event.wait(timeout)
+        self._event.clear()
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        engine: Engine,
+        broker_url: str,
+        clock: Clock,
+        *,
+        signal: OutboxSignal | None = None,
+        batch_size: int = 200,
+        poll_seconds: float = 1.0,
+        connection_factory: Callable[[str], Connection] = connect,
+    ) -> None:
+        self._engine = engine
+        self._broker_url = broker_url
+        self._clock = clock
+        self._signal = signal or OutboxSignal()
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._connection_factory = connection_factory
+        self._connection: Connection | None = None
+
+    def _broker(self) -> Connection:
+        if self._connection is None:
+            self._connection = self._connection_factory(self._broker_url)
+            self._connection.ensure_connection(max_retries=1)
+        return self._connection
+
+    def _drop_broker(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except Exception:
+                log.debug("broker_release_failed")
+            self._connection = None
+
+    def _pending(self) -> bool:
+        with self._engine.connect() as connection:
+            reader = connection.execution_options(read_only=True)
+            with reader.begin():
+                first = reader.execute(
+                    sa.select(outbox.c.position).where(outbox.c.published_at.is_(None)).limit(1)
+                ).first()
+        return first is not None
+
+    def relay_once(self) -> int:
+        """Publish one batch; returns how many events were published."""
+        if not self._pending():
+            return 0
+        with self._engine.connect() as connection, connection.begin():
+            query = (
+                sa.select(outbox)
+                .where(outbox.c.published_at.is_(None))
+                .order_by(outbox.c.position)
+                .limit(self._batch_size)
+            )
+            if connection.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = connection.execute(query).all()
+            if not rows:
+                return 0
+            envelopes = [
+                Envelope(
+                    event_id=row.event_id,
+                    type=row.event_type,
+                    org_id=row.org_id,
+                    occurred_at=row.occurred_at,
+                    ordering_key=row.ordering_key,
+                    data=row.payload,
+                    position=row.position,
+                )
+                for row in rows
+            ]
+            publish(self._broker(), envelopes)
+            connection.execute(
+                outbox.update()
+                .where(outbox.c.position.in_([row.position for row in rows]))
+                .values(published_at=self._clock.now())
+            )
+        return len(rows)
+
+    def run(self, stop: threading.Event) -> None:
+        """Relay until `stop` is set, backing off while the database or broker is down."""
+        failures = 0
+        while not stop.is_set():
+            try:
+                published = self.relay_once()
+            except Exception as exc:
+                failures += 1
+                self._drop_broker()
+                delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** min(failures, 6))
+                log.warning("relay_failed", error=type(exc).__name__, retry_in=delay)
+                stop.wait(delay)
+                continue
+            if failures:
+                log.info("relay_recovered", after_failures=failures)
+            failures = 0
+            if published:
+                log.debug("relayed", events=published)
+                continue
+            self._signal.wait(self._poll_seconds)
+        self._drop_broker()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """For tests and shutdown: relay until nothing is pending or time runs out."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.relay_once() == 0 and not self._pending():
+                return True
+        return False

@@ -1,0 +1,40 @@
+"""The platform's own tables: the outbox and the record of consumed events."""
+
+import sqlalchemy as sa
+
+from taskhub.platform.sql_types import UtcDateTime, new_metadata
+
+metadata = new_metadata()
+
+outbox = sa.Table(
+    "platform_outbox",
+    metadata,
+    # Commit order is publication order: an ever-increasing position, not a timestamp.
+    sa.Column(
+        "position",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("org_id", sa.Uuid, nullable=False),
+    sa.Column("ordering_key", sa.String(64), nullable=False),
+    sa.Column("occurred_at", UtcDateTime, nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("published_at", UtcDateTime),
+    sa.Index(
+        "ix_platform_outbox_unpublished",
+        "position",
+        postgresql_where=sa.text("published_at IS NULL"),
+        sqlite_where=sa.text("published_at IS NULL"),
+    ),
+)
+
+consumed_events = sa.Table(
+    "platform_consumed_events",
+    metadata,
+    sa.Column("subscriber", sa.String(100), primary_key=True),
+    sa.Column("event_id", sa.Uuid, primary_key=True),
+    sa.Column("consumed_at", UtcDateTime, nullable=False),
+)

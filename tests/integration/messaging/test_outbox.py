@@ -1,0 +1,142 @@
+"""The outbox: written with the change or not at all; relayed, consumed once."""
+
+import threading
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from taskhub.bootstrap import ApplicationContainer
+from taskhub.contexts.tenancy.application.organizations import ChangeOrganization
+from taskhub.platform.messaging.bus import Subscription
+from taskhub.platform.messaging.consumer import EventConsumer
+from taskhub.platform.messaging.envelope import Envelope
+from taskhub.platform.messaging.relay import OutboxRelay
+from taskhub.platform.messaging.tables import outbox
+from taskhub.shared_kernel.clock import SystemClock
+from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
+from taskhub.shared_kernel.roles import Role
+from tests.integration.messaging.conftest import found_organizations
+
+
+def outbox_rows(engine: Engine) -> list[sa.Row]:  # type: ignore[type-arg]
+    with engine.connect() as connection:
+        return list(connection.execute(sa.select(outbox).order_by(outbox.c.position)))
+
+
+def test_a_change_and_its_event_commit_together(
+    container: ApplicationContainer, engine: Engine
+) -> None:
+    (org_id,) = found_organizations(container, 1)
+    (row,) = outbox_rows(engine)
+    assert row.event_type == "member.added"
+    assert row.org_id == org_id
+    assert row.payload["role"] == "owner"
+    assert row.published_at is None
+
+
+def test_a_change_that_fails_leaves_no_event(
+    container: ApplicationContainer, engine: Engine
+) -> None:
+    organizations = container.tenancy.organizations()
+    founder = uuid.uuid4()
+    organizations.found(founder, name="One", slug="taken-slug")
+    before = len(outbox_rows(engine))
+    with pytest.raises(Exception, match="slug"):
+        organizations.found(founder, name="Two", slug="taken-slug")
+    assert len(outbox_rows(engine)) == before
+
+
+def test_changes_without_integration_events_write_no_outbox_rows(
+    container: ApplicationContainer, engine: Engine
+) -> None:
+    (org_id,) = found_organizations(container, 1)
+    actor = Actor(Principal(kind=PrincipalKind.USER, user_id=uuid.uuid4()), org_id, Role.OWNER)
+    container.tenancy.organizations().change(actor, ChangeOrganization(name="Renamed"))
+    assert [r.event_type for r in outbox_rows(engine)] == ["member.added"]
+
+
+def memory_url() -> str:
+    # A virtual host of its own per test: kombu's in-memory broker is process-wide.
+    return f"memory://{uuid.uuid4().hex}"
+
+
+def test_the_relay_publishes_in_commit_order_and_marks_rows(
+    container: ApplicationContainer, engine: Engine
+) -> None:
+    url = memory_url()
+    received: list[Envelope] = []
+    subscription = Subscription("recorder", ("member.added",), received.append)
+    consumer = EventConsumer(engine, url, [subscription], SystemClock())
+    stop, ready = threading.Event(), threading.Event()
+    thread = threading.Thread(target=consumer.run, args=(stop, ready), daemon=True)
+    thread.start()
+    assert ready.wait(5)
+    try:
+        org_ids = found_organizations(container, 5)
+        relay = OutboxRelay(engine, url, SystemClock())
+        assert relay.relay_once() == 5
+        assert relay.relay_once() == 0
+        deadline = threading.Event()
+        for _ in range(50):
+            if len(received) == 5:
+                break
+            deadline.wait(0.1)
+    finally:
+        stop.set()
+        thread.join(5)
+    assert [e.org_id for e in received] == org_ids
+    assert [e.position for e in received] == sorted(e.position for e in received)
+    assert all(row.published_at is not None for row in outbox_rows(engine))
+
+
+def test_a_subscriber_sees_each_event_once_even_when_it_arrives_twice(
+    engine: Engine,
+) -> None:
+    calls: list[uuid.UUID] = []
+    subscription = Subscription("once", ("*",), lambda e: calls.append(e.event_id))
+    consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock())
+    body = Envelope(
+        event_id=uuid.uuid4(),
+        type="member.added",
+        org_id=uuid.uuid4(),
+        occurred_at=SystemClock().now(),
+        ordering_key="k",
+        data={},
+        position=1,
+    ).body()
+    assert consumer.handle(subscription, body) is True
+    assert consumer.handle(subscription, body) is True
+    assert len(calls) == 1
+
+
+def test_a_failing_handler_leaves_the_event_for_redelivery(engine: Engine) -> None:
+    attempts: list[int] = []
+
+    def flaky(_event: Envelope) -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("receiver down")
+
+    subscription = Subscription("flaky", ("*",), flaky)
+    consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock())
+    body = Envelope(
+        event_id=uuid.uuid4(),
+        type="member.added",
+        org_id=uuid.uuid4(),
+        occurred_at=SystemClock().now(),
+        ordering_key="k",
+        data={},
+        position=1,
+    ).body()
+    assert consumer.handle(subscription, body) is False
+    assert consumer.handle(subscription, body) is True
+    assert consumer.handle(subscription, body) is True
+    assert len(attempts) == 2
+
+
+def test_malformed_messages_are_dropped_not_retried_forever(engine: Engine) -> None:
+    subscription = Subscription("strict", ("*",), lambda _e: None)
+    consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock())
+    assert consumer.handle(subscription, {"nonsense": True}) is True
