@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import text
 
-from taskhub.bootstrap import all_metadata
+from taskhub.bootstrap import all_metadata, is_dialect_specific
 from taskhub.platform.sql_types import UtcDateTime
 
 config = context.config
@@ -16,6 +16,13 @@ def _render_item(type_: str, obj: object, _autogen_context: object) -> str | boo
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, _compare_to: object
+) -> bool:
+    table = getattr(getattr(obj, "table", None), "name", None)
+    return not (reflected and name and is_dialect_specific(type_, name, table))
 
 
 def _progress(message: str) -> None:
@@ -42,6 +49,7 @@ def run_migrations_online() -> None:
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=True,
                 render_item=_render_item,
+                include_object=_include_object,
                 on_version_apply=_report_step,
             )
             with context.begin_transaction():

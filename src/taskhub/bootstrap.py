@@ -8,13 +8,22 @@ runs.
 from dependency_injector import containers, providers
 from sqlalchemy import MetaData
 
+from taskhub.contexts.audit.adapters.sql import tables as audit_tables
 from taskhub.contexts.audit.container import AuditContainer
 from taskhub.contexts.identity.adapters.sql import tables as identity_tables
 from taskhub.contexts.identity.container import IdentityContainer
 from taskhub.contexts.tenancy.adapters.sql import tables as tenancy_tables
 from taskhub.contexts.tenancy.container import TenancyContainer
+from taskhub.contexts.work.adapters.sql import tables as work_tables
+from taskhub.contexts.work.container import WorkContainer
+from taskhub.platform import idempotency_tables
 from taskhub.platform.acting import ContextActingSource
 from taskhub.platform.database import create_database_engine
+from taskhub.platform.messaging import tables as messaging_tables
+from taskhub.platform.messaging.bus import Subscription
+from taskhub.platform.messaging.consumer import EventConsumer
+from taskhub.platform.messaging.outbox import OutboxWriter
+from taskhub.platform.messaging.relay import OutboxRelay, OutboxSignal
 from taskhub.platform.metrics import HttpMetrics
 from taskhub.platform.rate_limit import (
     InMemoryRateLimiter,
@@ -48,8 +57,11 @@ class ApplicationContainer(containers.DeclarativeContainer):
     acting = providers.Singleton(ContextActingSource)
 
     audit = providers.Container(AuditContainer, engine=engine, clock=clock, acting=acting)
+    outbox_writer = providers.Singleton(OutboxWriter)
     # Every unit of work hands its committed events to these, in its own transaction.
-    event_sinks = providers.List(audit.writer)
+    event_sinks = providers.List(audit.writer, outbox_writer)
+    # A commit that wrote events wakes the in-process relay instead of waiting for its poll.
+    outbox_signal = providers.Singleton(OutboxSignal)
 
     identity = providers.Container(
         IdentityContainer,
@@ -58,6 +70,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
         clock=clock,
         secret_key=secret_key,
         event_sinks=event_sinks,
+        on_commit=outbox_signal.provided.notify,
     )
     tenancy = providers.Container(
         TenancyContainer,
@@ -65,6 +78,26 @@ class ApplicationContainer(containers.DeclarativeContainer):
         clock=clock,
         user_directory=identity.user_directory,
         event_sinks=event_sinks,
+        on_commit=outbox_signal.provided.notify,
+    )
+
+    work = providers.Container(
+        WorkContainer,
+        engine=engine,
+        clock=clock,
+        roles=tenancy.access,
+        history=audit.history,
+        event_sinks=event_sinks,
+        on_commit=outbox_signal.provided.notify,
+    )
+
+    # Subscribers to the bus; a context adds its own here without touching the others.
+    subscriptions: providers.Provider[list[Subscription]] = providers.List()
+    relay = providers.Factory(
+        OutboxRelay, engine, settings.provided.broker_url, clock, signal=outbox_signal
+    )
+    consumer = providers.Factory(
+        EventConsumer, engine, settings.provided.broker_url, subscriptions, clock
     )
 
 
@@ -75,4 +108,22 @@ def build_container(settings: Settings) -> ApplicationContainer:
 
 def all_metadata() -> list[MetaData]:
     """Every context's tables: alembic's target, and the schema tests' reference."""
-    return [identity_tables.metadata, tenancy_tables.metadata]
+    return [
+        messaging_tables.metadata,
+        idempotency_tables.metadata,
+        identity_tables.metadata,
+        tenancy_tables.metadata,
+        audit_tables.metadata,
+        work_tables.metadata,
+    ]
+
+
+def is_dialect_specific(kind: str, name: str, table: str | None) -> bool:
+    """Schema objects a migration creates per dialect and no MetaData models (search)."""
+    if kind == "table":
+        return name in work_tables.DIALECT_SPECIFIC_TABLES
+    if kind == "column":
+        return (table, name) in work_tables.DIALECT_SPECIFIC_COLUMNS
+    if kind == "index":
+        return name in work_tables.DIALECT_SPECIFIC_INDEXES
+    return False

@@ -108,7 +108,7 @@ def _fresh_sqlite(template: Path, directory: Path) -> Engine:
     return create_database_engine(f"sqlite:///{path}")
 
 
-def _empty_postgres(engine: Engine) -> None:
+def empty_postgres(engine: Engine) -> None:
     tables = [t for metadata in all_metadata() for t in metadata.sorted_tables]
     names = ", ".join(f'"{t.name}"' for t in tables)
     with engine.begin() as connection:
@@ -126,7 +126,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         engine.dispose()
         return
     engine = request.getfixturevalue("migrated_postgres")
-    _empty_postgres(engine)
+    empty_postgres(engine)
     yield engine
 
 

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-from taskhub.bootstrap import all_metadata
+from taskhub.bootstrap import all_metadata, is_dialect_specific
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.migrations import downgrade, pending_revisions, upgrade
 from tests.conftest import service_unavailable
@@ -34,7 +34,8 @@ def blank_engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]: 
 
 
 def tables(engine: Engine) -> set[str]:
-    return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+    names = set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+    return {name for name in names if not is_dialect_specific("table", name, None)}
 
 
 def model_tables() -> set[str]:
@@ -47,7 +48,20 @@ def schema_differences(engine: Engine) -> list[object]:
         for table in metadata.sorted_tables:
             table.to_metadata(combined)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_object": lambda obj, name, type_, reflected, _other: (
+                    not (
+                        reflected
+                        and is_dialect_specific(
+                            type_, name, getattr(getattr(obj, "table", None), "name", None)
+                        )
+                    )
+                ),
+            },
+        )
         return list(compare_metadata(context, combined))
 
 

@@ -67,6 +67,12 @@ def _database_reachable(settings: Settings) -> None:
         engine.dispose()
 
 
+def _redacted_broker(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    host = rest.rpartition("@")[2]
+    return f"{scheme}://{host}"
+
+
 def _redacted(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -125,12 +131,31 @@ def cmd_migrate(_args: argparse.Namespace) -> None:
 
 
 def cmd_worker(_args: argparse.Namespace) -> None:
+    from taskhub.bootstrap import build_container
+    from taskhub.entrypoints.worker import run_worker
+    from taskhub.platform.logging import configure_logging
+
     settings = _settings()
+    if settings.broker_url.startswith("memory://"):
+        _fail(
+            [
+                "TASKHUB_BROKER_URL is memory://: the in-process bus lives inside each "
+                "`taskhub serve` process, which relays and consumes itself; set an amqp:// "
+                "URL to run separate workers"
+            ]
+        )
     _database_reachable(settings)
-    _progress(
-        "nothing to run yet: no context publishes events, so there is no outbox relay "
-        "or consumer to start"
-    )
+    if settings.is_sqlite:
+        _migrate(settings)
+    else:
+        _require_current_schema(settings)
+    try:
+        container = build_container(settings)
+    except SettingsError as exc:
+        _fail(exc.problems)
+    configure_logging()
+    _progress(f"relaying the outbox to {_redacted_broker(settings.broker_url)}")
+    run_worker(container)
 
 
 def cmd_openapi(_args: argparse.Namespace) -> None:

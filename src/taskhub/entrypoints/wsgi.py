@@ -10,6 +10,7 @@ import functools
 import falcon
 
 from taskhub.bootstrap import ApplicationContainer, build_container
+from taskhub.entrypoints.worker import MessagingThreads
 from taskhub.platform.database import check_database
 from taskhub.platform.http.app import build_falcon_app
 from taskhub.platform.http.endpoints import Endpoint
@@ -23,6 +24,7 @@ def endpoints(container: ApplicationContainer) -> list[Endpoint]:
         *container.identity.http().endpoints(),
         *container.identity.api_key_http().endpoints(),
         *container.tenancy.http().endpoints(),
+        *container.work.http().endpoints(),
         *container.audit.http().endpoints(),
     ]
 
@@ -30,6 +32,7 @@ def endpoints(container: ApplicationContainer) -> list[Endpoint]:
 def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, falcon.Response]:
     return build_falcon_app(
         settings=container.settings(),
+        engine=container.engine(),
         endpoints=endpoints(container),
         authenticator=container.identity.authenticator(),
         org_access=container.tenancy.access(),
@@ -41,5 +44,10 @@ def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, fa
 
 
 def application() -> falcon.App[falcon.Request, falcon.Response]:
+    """The app for a server process; with the in-process bus it also relays and consumes."""
     configure_logging()
-    return create_app(build_container(load_settings()))
+    container = build_container(load_settings())
+    app = create_app(container)
+    if container.settings().broker_url.startswith("memory://"):
+        MessagingThreads(container).start()
+    return app

@@ -137,3 +137,16 @@ def test_unknown_keys_are_401(client: testing.TestClient) -> None:
     result = client.simulate_get(f"{API}/orgs/{org['id']}", headers=bearer("thk_" + "x" * 43))
     problem(result, 401, "invalid_api_key")
     assert result.headers["www-authenticate"] == "Bearer"
+
+
+def test_an_idempotent_retry_never_replays_the_secret(client: testing.TestClient) -> None:
+    owner = register(client, "owner")
+    org = create_org(client, owner)
+    url = f"{API}/orgs/{org['id']}/api-keys"
+    headers = {**owner.auth, "Idempotency-Key": "create-ci-key"}
+    first = client.simulate_post(url, json={"name": "ci", "role": "member"}, headers=headers)
+    assert first.status_code == 201
+    retry = client.simulate_post(url, json={"name": "ci", "role": "member"}, headers=headers)
+    problem(retry, 409, "idempotent_response_withheld")
+    assert first.json["key"] not in retry.text
+    assert len(client.simulate_get(url, headers=owner.auth).json["items"]) == 1

@@ -1,5 +1,7 @@
 """Identity's providers; what it needs from outside is declared as dependencies."""
 
+from collections.abc import Callable
+
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
@@ -28,7 +30,11 @@ class IdentityContainer(containers.DeclarativeContainer):
 
     event_sinks: providers.Dependency[list[EventSink]] = providers.Dependency()
 
-    unit_of_work = providers.Factory(SqlIdentityUnitOfWork, engine=engine, sinks=event_sinks)
+    on_commit: providers.Dependency[Callable[[], None]] = providers.Dependency()
+
+    unit_of_work = providers.Factory(
+        SqlIdentityUnitOfWork, engine=engine, sinks=event_sinks, after_commit=on_commit
+    )
     password_hasher = providers.Singleton(
         BcryptPasswordHasher, rounds=settings.provided.bcrypt_rounds
     )

@@ -1,5 +1,7 @@
 """Tenancy's providers; the user directory comes from identity through the root."""
 
+from collections.abc import Callable
+
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
@@ -21,7 +23,11 @@ class TenancyContainer(containers.DeclarativeContainer):
 
     event_sinks: providers.Dependency[list[EventSink]] = providers.Dependency()
 
-    unit_of_work = providers.Factory(SqlTenancyUnitOfWork, engine=engine, sinks=event_sinks)
+    on_commit: providers.Dependency[Callable[[], None]] = providers.Dependency()
+
+    unit_of_work = providers.Factory(
+        SqlTenancyUnitOfWork, engine=engine, sinks=event_sinks, after_commit=on_commit
+    )
     access = providers.Singleton(TenancyAccess, uow=unit_of_work.provider)
     organizations = providers.Singleton(OrganizationService, uow=unit_of_work.provider, clock=clock)
     members = providers.Singleton(

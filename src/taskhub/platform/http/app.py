@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 import falcon
+from sqlalchemy.engine import Engine
 
 from taskhub import __version__
 from taskhub.platform.http.authentication import Authenticator
@@ -17,6 +18,7 @@ from taskhub.platform.http.converter import make_converter
 from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.dispatch import Pipeline, mount
 from taskhub.platform.http.endpoints import Endpoint
+from taskhub.platform.http.idempotency import IdempotencyGuard
 from taskhub.platform.http.middleware import RequestContextMiddleware
 from taskhub.platform.http.openapi import build_document
 from taskhub.platform.http.operations import HealthCheck, operational_endpoints
@@ -29,6 +31,7 @@ from taskhub.platform.settings import Settings
 def build_falcon_app(
     *,
     settings: Settings,
+    engine: Engine,
     endpoints: Sequence[Endpoint],
     authenticator: Authenticator,
     org_access: OrgAccess,
@@ -81,6 +84,7 @@ def build_falcon_app(
         limiter=rate_limiter,
         auth_limit=settings.rate_limit_auth,
         api_limit=settings.rate_limit_api,
+        idempotency=IdempotencyGuard(engine, secret_key),
     )
     mount(app, all_endpoints, pipeline)
     return app

@@ -17,9 +17,10 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
 )
+from cattrs.gen import make_dict_structure_fn
 from cattrs.v import format_exception
 
-from taskhub.platform.http.fields import InvalidField
+from taskhub.platform.http.fields import InvalidField, PartialUpdate
 from taskhub.shared_kernel.errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
@@ -101,12 +102,27 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum
     )
+    converter.register_structure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, PartialUpdate),
+        lambda t: _partial_update_hook(converter, t),
+    )
     converter.register_unstructure_hook(uuid.UUID, str)
     converter.register_unstructure_hook(datetime, format_timestamp)
     converter.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
     )
     return converter
+
+
+def _partial_update_hook(converter: cattrs.Converter, cls: type[Any]) -> Any:
+    base = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+
+    def structure_partial(data: Any, type_: Any) -> Any:
+        result = base(data, type_)
+        object.__setattr__(result, "provided", frozenset(data))
+        return result
+
+    return structure_partial
 
 
 def structure(converter: cattrs.Converter, data: Any, type_: type[T]) -> T:

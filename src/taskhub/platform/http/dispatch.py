@@ -2,8 +2,9 @@
 
 Each path becomes one resource whose responders run the same pipeline: authenticate,
 resolve the caller's role in the path's organization, read the body within the size
-limit, insist on JSON, structure it strictly, call the handler, write the reply (with
-ETag, conditional GET and cursor links). Handlers never see Falcon.
+limit, insist on JSON, structure it strictly, call the handler (once per idempotency
+key), write the reply (with ETag, conditional GET and cursor links). Handlers never see
+Falcon.
 """
 
 import re
@@ -22,12 +23,15 @@ from taskhub.platform.http.authorization import OrgAccess
 from taskhub.platform.http.converter import structure
 from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
+from taskhub.platform.http.idempotency import IdempotencyGuard, IdempotentRequest, StoredResponse
 from taskhub.platform.http.media import JSONDecodeError, dumps, loads
 from taskhub.platform.http.problems import (
+    PROBLEM_JSON,
     BadRequest,
     PayloadTooLarge,
     TooManyRequests,
     UnsupportedMediaType,
+    problem_body,
 )
 from taskhub.platform.rate_limit import RateLimiter, rate_limit_headers
 from taskhub.platform.settings import RateLimit
@@ -57,6 +61,7 @@ class Pipeline:
     limiter: RateLimiter
     auth_limit: RateLimit
     api_limit: RateLimit
+    idempotency: IdempotencyGuard
 
 
 def _read_body(req: falcon.Request, max_bytes: int) -> bytes:
@@ -67,6 +72,26 @@ def _read_body(req: falcon.Request, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise PayloadTooLarge(f"The request body is larger than {max_bytes} bytes.")
     return data
+
+
+def _withheld(req: falcon.Request) -> StoredResponse:
+    """What a retry of a request whose response held a one-time secret gets instead."""
+    body = problem_body(
+        409,
+        detail="A request with this Idempotency-Key already succeeded; its response held a "
+        "secret that is shown only once, so it is not replayed. List the resources to find "
+        "what it created.",
+        code="idempotent_response_withheld",
+        request_id=getattr(req.context, "request_id", None),
+    )
+    return StoredResponse(status=409, headers={"Content-Type": PROBLEM_JSON}, body=dumps(body))
+
+
+def principal_scope(principal: Principal) -> str:
+    """Whose budget and whose idempotency keys: an API key is a principal of its own."""
+    if principal.api_key_id:
+        return f"key:{principal.api_key_id}"
+    return f"user:{principal.user_id}"
 
 
 def _etag_version(header: str | None) -> int | None:
@@ -155,17 +180,15 @@ class EndpointResource:
         if endpoint.limited_per_client_ip:
             self._limit(resp, "auth", f"ip:{req.context.origin.ip}", self._pipeline.auth_limit)
         principal = self._authenticate(endpoint, req)
-        if principal is not None and not endpoint.limited_per_client_ip:
-            who = (
-                f"key:{principal.api_key_id}"
-                if principal.api_key_id
-                else f"user:{principal.user_id}"
-            )
+        who = principal_scope(principal) if principal is not None else None
+        if who is not None and not endpoint.limited_per_client_ip:
             self._limit(resp, "api", who, self._pipeline.api_limit)
         actor = self._actor(endpoint, principal, params)
         page = _page_request(req, self._pipeline.cursors) if endpoint.paginated else PageRequest()
+        max_bytes = self._pipeline.max_body_bytes
+        raw_body = _read_body(req, max_bytes) if endpoint.body is not None else b""
         call = Call(
-            body=self._parse_body(endpoint, req),
+            body=self._parse_body(endpoint, req, raw_body),
             params=params,
             query=_query(req),
             headers={k.lower(): v for k, v in req.headers.items()},
@@ -176,8 +199,35 @@ class EndpointResource:
             page=page,
             if_match=_if_match(req) if req.method in ("PATCH", "PUT", "DELETE") else None,
         )
-        reply = endpoint.handler(call)
-        self._write(endpoint, reply, req, resp)
+        keyed = IdempotentRequest.from_http(req, endpoint, who, raw_body)
+        if keyed is None:
+            self._write(endpoint, endpoint.handler(call), req, resp)
+        else:
+            self._handle_once(keyed, endpoint, call, req, resp)
+
+    def _handle_once(
+        self,
+        keyed: IdempotentRequest,
+        endpoint: Endpoint,
+        call: Call,
+        req: falcon.Request,
+        resp: falcon.Response,
+    ) -> None:
+        """Run the handler under a claimed key, or replay what the first request got."""
+        guard = self._pipeline.idempotency
+        outcome = guard.begin(keyed)
+        if isinstance(outcome, StoredResponse):
+            outcome.replay_to(resp)
+            return
+        try:
+            self._write(endpoint, endpoint.handler(call), req, resp)
+        except BaseException:
+            guard.abandon(outcome)
+            raise
+        if endpoint.secret_in_response and 200 <= resp.status_code < 300:
+            guard.complete(outcome, _withheld(req), succeeded=True)
+        else:
+            guard.complete(outcome, StoredResponse.of(resp))
 
     def _limit(self, resp: falcon.Response, policy: str, who: str, limit: RateLimit) -> None:
         """Count the request; the headers go on every response, errors included."""
@@ -191,10 +241,9 @@ class EndpointResource:
         converter: cattrs.Converter = endpoint.converter or self._pipeline.converter
         return converter
 
-    def _parse_body(self, endpoint: Endpoint, req: falcon.Request) -> Any:
+    def _parse_body(self, endpoint: Endpoint, req: falcon.Request, data: bytes) -> Any:
         if endpoint.body is None:
             return None
-        data = _read_body(req, self._pipeline.max_body_bytes)
         if not data.strip():
             if endpoint.body_optional:
                 return None

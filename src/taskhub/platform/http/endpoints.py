@@ -103,6 +103,9 @@ class Endpoint:
     """The handler returns a `Page` of `response` items; `limit`/`cursor` are parsed."""
     converter: Any = None
     """The context's own cattrs converter; the platform's default when None."""
+    secret_in_response: bool = False
+    """The response shows a secret once (a new API key): an idempotent retry gets a 409
+    saying so instead of a stored copy of the secret."""
     limited_per_client_ip: bool = False
     """Counted against the client IP's `auth` budget rather than the principal's `api` one."""
 

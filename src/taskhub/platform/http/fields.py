@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from taskhub.shared_kernel.errors import FieldError, ValidationFailed
+
 OPENAPI_KEY = "openapi"
 
 
@@ -54,6 +56,26 @@ def _check_text(
             raise InvalidField(attribute.name, problem)
 
     return check
+
+
+@attrs.frozen
+class PartialUpdate:
+    """Base of PATCH bodies: `provided` names the fields the client sent.
+
+    A field that is absent stays as it is; one sent as `null` is cleared, where the
+    resource allows that. The platform converter fills `provided` while structuring.
+    """
+
+    provided: frozenset[str] = attrs.field(factory=frozenset, init=False)
+
+    def changes(self, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The sent fields and their values; ValidationFailed for a `null` that may not be."""
+        nulls = sorted(
+            name for name in self.provided if getattr(self, name) is None and name not in nullable
+        )
+        if nulls:
+            raise ValidationFailed([FieldError(name, "must not be null") for name in nulls])
+        return {name: getattr(self, name) for name in self.provided}
 
 
 def text(

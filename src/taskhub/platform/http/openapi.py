@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from taskhub.platform.http import idempotency
 from taskhub.platform.http.endpoints import Access, Endpoint, openapi_path, path_parameters
 from taskhub.platform.http.fields import OPENAPI_KEY
 from taskhub.platform.http.problems import PROBLEM_JSON
@@ -143,6 +144,28 @@ _PAGE_PARAMETERS = [
 ]
 
 
+_IDEMPOTENCY_PARAMETER = {
+    "name": idempotency.HEADER,
+    "in": "header",
+    "required": False,
+    "description": "Makes a retry safe: the same key with the same request from the same "
+    "caller within 24 hours replays the first successful response instead of running again. "
+    "The same key with a different request is 422; while the first is still running, 409. "
+    "A failed request does not use up its key.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.MAX_KEY_LENGTH},
+}
+_REPLAYED_RESPONSE_HEADER = {
+    "description": "`true` when this is the stored response to an earlier request with the "
+    f"same {idempotency.HEADER}.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+_IDEMPOTENCY_ERROR_TEXT = {
+    400: f"Or an invalid {idempotency.HEADER}.",
+    409: f"Or a request with this {idempotency.HEADER} is still running.",
+    422: f"Or this {idempotency.HEADER} was used with a different request.",
+}
+
+
 def build_document(endpoints: Sequence[Endpoint], *, title: str, version: str) -> dict[str, Any]:
     builder = SchemaBuilder()
     paths: dict[str, dict[str, Any]] = {}
@@ -189,6 +212,9 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
     ]
     if endpoint.paginated:
         parameters.extend(_PAGE_PARAMETERS)
+    idempotent = idempotency.takes_idempotency_key(endpoint)
+    if idempotent:
+        parameters.append(_IDEMPOTENCY_PARAMETER)
     if parameters:
         operation["parameters"] = parameters
     if endpoint.access is Access.PUBLIC:
@@ -214,6 +240,8 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
                 },
             }
         success["content"] = {endpoint.response_media_type: {"schema": schema}}
+    if idempotent:
+        success["headers"] = {idempotency.REPLAYED_HEADER: _REPLAYED_RESPONSE_HEADER}
     responses[str(endpoint.status)] = success
     statuses = _error_statuses(endpoint)
     if endpoint.org_role is not None:
@@ -222,12 +250,19 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
             + operation.get("description", "")
         ).strip()
     for status in sorted(statuses):
-        responses[str(status)] = {
-            "description": _ERROR_TEXT.get(status, "Error."),
-            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
+        responses[str(status)] = _problem_response(status, idempotent=idempotent)
     operation["responses"] = responses
     return operation
+
+
+def _problem_response(status: int, *, idempotent: bool) -> dict[str, Any]:
+    description = _ERROR_TEXT.get(status, "Error.")
+    if idempotent and status in _IDEMPOTENCY_ERROR_TEXT:
+        description = f"{description} {_IDEMPOTENCY_ERROR_TEXT[status]}"
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
 
 
 def _error_statuses(endpoint: Endpoint) -> set[int]:
@@ -244,4 +279,6 @@ def _error_statuses(endpoint: Endpoint) -> set[int]:
         statuses.update({400, 422})
     if endpoint.method in ("PATCH", "PUT", "DELETE") and endpoint.org_role is not None:
         statuses.add(412)
+    if idempotency.takes_idempotency_key(endpoint):
+        statuses.update({400, 409, 422})
     return statuses

@@ -1,1 +1,1 @@
-"""The adapters layer of the work context."""
+"""Work adapters: HTTP resources and SQL storage."""

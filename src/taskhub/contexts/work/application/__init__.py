@@ -1,1 +1,1 @@
-"""The application layer of the work context."""
+"""Work's use cases and the ports they need."""

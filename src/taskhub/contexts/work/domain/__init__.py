@@ -1,1 +1,1 @@
-"""The domain layer of the work context."""
+"""Work's rules: projects, tasks and their numbers, statuses, hierarchy and dependencies."""

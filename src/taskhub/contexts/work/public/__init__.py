@@ -1,1 +1,5 @@
-"""The public layer of the work context."""
+"""What the work context publishes: its integration event types."""
+
+from taskhub.contexts.work.public.events import PUBLISHED_TYPES
+
+__all__ = ["PUBLISHED_TYPES"]

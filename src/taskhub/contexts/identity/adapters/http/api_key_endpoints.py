@@ -73,6 +73,7 @@ class ApiKeyEndpoints:
                 response=CreatedApiKeyBody,
                 status=201,
                 org_role=Role.ADMIN,
+                secret_in_response=True,
                 description="The key's role may not exceed yours; `key` is shown only here.",
             ),
             Endpoint(

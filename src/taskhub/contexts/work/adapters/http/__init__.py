@@ -1,0 +1,1 @@
+"""Work over HTTP: §Work of the contract."""

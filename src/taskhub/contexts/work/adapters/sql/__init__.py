@@ -1,0 +1,1 @@
+"""Work storage on SQLAlchemy Core, with a lean read path for task lists."""

@@ -1,0 +1,497 @@
+"""SQL repositories for projects, tasks, labels and comments.
+
+Task lists are a read path of their own: one query for the page (with the project key
+joined), one for the page's assignees, one for its labels, whatever the page size.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from taskhub.contexts.work.adapters.sql.search import matches
+from taskhub.contexts.work.adapters.sql.tables import (
+    comments,
+    labels,
+    projects,
+    task_assignees,
+    task_dependencies,
+    task_labels,
+    tasks,
+)
+from taskhub.contexts.work.application.ports import TaskFilter, TaskSort
+from taskhub.contexts.work.domain.comment import Comment
+from taskhub.contexts.work.domain.errors import ProjectKeyTaken
+from taskhub.contexts.work.domain.label import Label
+from taskhub.contexts.work.domain.project import Project
+from taskhub.contexts.work.domain.task import Task
+from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
+from taskhub.platform.sql_pagination import SortKey, keyset_page, ordered_keyset_page
+from taskhub.platform.sql_types import UtcDateTime
+from taskhub.shared_kernel.pagination import Page, PageRequest
+
+_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
+_FAR_PAST = datetime(1, 1, 2, tzinfo=UTC)
+
+
+def _project(row: Any) -> Project:
+    return Project(
+        id=row.id,
+        org_id=row.org_id,
+        key=row.key,
+        name=row.name,
+        description=row.description,
+        status=ProjectStatus(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        deleted_at=row.deleted_at,
+    )
+
+
+class SqlProjectRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def _values(self, project: Project) -> dict[str, Any]:
+        return {
+            "key": project.key,
+            "name": project.name,
+            "description": project.description,
+            "status": project.status.value,
+            "updated_at": project.updated_at,
+            "version": project.version,
+            "deleted_at": project.deleted_at,
+        }
+
+    def add(self, project: Project) -> None:
+        try:
+            with self._connection.begin_nested():
+                self._connection.execute(
+                    projects.insert().values(
+                        id=project.id,
+                        org_id=project.org_id,
+                        next_number=0,
+                        created_at=project.created_at,
+                        **self._values(project),
+                    )
+                )
+        except IntegrityError:
+            raise ProjectKeyTaken() from None
+
+    def get(
+        self, org_id: uuid.UUID, project_id: uuid.UUID, *, include_deleted: bool = False
+    ) -> Project | None:
+        query = sa.select(projects).where(projects.c.id == project_id, projects.c.org_id == org_id)
+        if not include_deleted:
+            query = query.where(projects.c.deleted_at.is_(None))
+        row = self._connection.execute(query).first()
+        return _project(row) if row else None
+
+    def update(self, project: Project) -> None:
+        try:
+            with self._connection.begin_nested():
+                self._connection.execute(
+                    projects.update()
+                    .where(projects.c.id == project.id)
+                    .values(**self._values(project))
+                )
+        except IntegrityError:
+            raise ProjectKeyTaken() from None
+
+    def list(
+        self, org_id: uuid.UUID, status: ProjectStatus | None, page: PageRequest
+    ) -> Page[Project]:
+        query = sa.select(projects).where(
+            projects.c.org_id == org_id, projects.c.deleted_at.is_(None)
+        )
+        if status is not None:
+            query = query.where(projects.c.status == status.value)
+        return keyset_page(
+            self._connection, query, [projects.c.created_at, projects.c.id], page, _project
+        )
+
+    def allocate_number(self, project_id: uuid.UUID) -> int:
+        # The row lock this UPDATE takes is held until commit: concurrent creators queue.
+        number = self._connection.execute(
+            projects.update()
+            .where(projects.c.id == project_id)
+            .values(next_number=projects.c.next_number + 1)
+            .returning(projects.c.next_number)
+        ).scalar_one()
+        return int(number)
+
+
+_TASK_COLUMNS = [*tasks.c, projects.c.key.label("project_key")]
+
+
+def _task(
+    row: Any, assignees: Iterable[uuid.UUID] = (), label_ids: Iterable[uuid.UUID] = ()
+) -> Task:
+    return Task(
+        id=row.id,
+        org_id=row.org_id,
+        project_id=row.project_id,
+        project_key=row.project_key,
+        number=row.number,
+        title=row.title,
+        description=row.description,
+        status=TaskStatus(row.status),
+        priority=Priority(row.priority),
+        due_at=row.due_at,
+        parent_id=row.parent_id,
+        assignee_ids=frozenset(assignees),
+        label_ids=frozenset(label_ids),
+        created_by=row.created_by,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        deleted_at=row.deleted_at,
+    )
+
+
+def _sort_keys(sort: TaskSort) -> list[SortKey]:
+    descending = sort.value.startswith("-")
+    if sort in (TaskSort.DUE, TaskSort.DUE_DESC):
+        # Tasks without a due date come last in both directions.
+        missing = sa.case((tasks.c.due_at.is_(None), 1), else_=0)
+        filler = _FAR_PAST if descending else _FAR_FUTURE
+        due = sa.func.coalesce(
+            tasks.c.due_at, sa.literal(filler, type_=UtcDateTime), type_=UtcDateTime
+        )
+        return [
+            SortKey(missing),
+            SortKey(due, descending),
+            SortKey(tasks.c.id, descending),
+        ]
+    column = {
+        TaskSort.CREATED: tasks.c.created_at,
+        TaskSort.CREATED_DESC: tasks.c.created_at,
+        TaskSort.UPDATED: tasks.c.updated_at,
+        TaskSort.UPDATED_DESC: tasks.c.updated_at,
+        TaskSort.PRIORITY: tasks.c.priority_rank,
+        TaskSort.PRIORITY_DESC: tasks.c.priority_rank,
+    }[sort]
+    return [SortKey(column, descending), SortKey(tasks.c.id, descending)]
+
+
+class SqlTaskRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def _values(self, task: Task) -> dict[str, Any]:
+        return {
+            "title": task.title,
+            "description": task.description,
+            "status": task.status.value,
+            "priority": task.priority.value,
+            "priority_rank": task.priority.rank,
+            "due_at": task.due_at,
+            "parent_id": task.parent_id,
+            "updated_at": task.updated_at,
+            "version": task.version,
+            "deleted_at": task.deleted_at,
+        }
+
+    def _write_sets(self, task: Task) -> None:
+        if task.assignee_ids:
+            self._connection.execute(
+                task_assignees.insert(),
+                [{"task_id": task.id, "user_id": u} for u in task.assignee_ids],
+            )
+        if task.label_ids:
+            self._connection.execute(
+                task_labels.insert(),
+                [{"task_id": task.id, "label_id": lid} for lid in task.label_ids],
+            )
+
+    def add(self, task: Task) -> None:
+        self._connection.execute(
+            tasks.insert().values(
+                id=task.id,
+                org_id=task.org_id,
+                project_id=task.project_id,
+                number=task.number,
+                created_by=task.created_by,
+                created_at=task.created_at,
+                **self._values(task),
+            )
+        )
+        self._write_sets(task)
+
+    def update(self, task: Task) -> None:
+        self._connection.execute(
+            tasks.update().where(tasks.c.id == task.id).values(**self._values(task))
+        )
+        self._connection.execute(task_assignees.delete().where(task_assignees.c.task_id == task.id))
+        self._connection.execute(task_labels.delete().where(task_labels.c.task_id == task.id))
+        self._write_sets(task)
+
+    def _select(self) -> sa.Select[Any]:
+        return sa.select(*_TASK_COLUMNS).join(projects, projects.c.id == tasks.c.project_id)
+
+    def _with_sets(self, rows: list[Any]) -> list[Task]:
+        ids = [row.id for row in rows]
+        if not ids:
+            return []
+        assignees: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+        for task_id, user_id in self._connection.execute(
+            sa.select(task_assignees.c.task_id, task_assignees.c.user_id).where(
+                task_assignees.c.task_id.in_(ids)
+            )
+        ):
+            assignees[task_id].append(user_id)
+        task_label_ids: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+        for task_id, label_id in self._connection.execute(
+            sa.select(task_labels.c.task_id, task_labels.c.label_id).where(
+                task_labels.c.task_id.in_(ids)
+            )
+        ):
+            task_label_ids[task_id].append(label_id)
+        return [_task(row, assignees[row.id], task_label_ids[row.id]) for row in rows]
+
+    def get(
+        self, org_id: uuid.UUID, task_id: uuid.UUID, *, include_deleted: bool = False
+    ) -> Task | None:
+        query = self._select().where(tasks.c.id == task_id, tasks.c.org_id == org_id)
+        if not include_deleted:
+            query = query.where(tasks.c.deleted_at.is_(None))
+        row = self._connection.execute(query).first()
+        return self._with_sets([row])[0] if row else None
+
+    def find(self, org_id: uuid.UUID, task_filter: TaskFilter, page: PageRequest) -> Page[Task]:
+        f = task_filter
+        query = self._select().where(tasks.c.org_id == org_id, tasks.c.deleted_at.is_(None))
+        if f.project_id is not None:
+            query = query.where(tasks.c.project_id == f.project_id)
+        if f.statuses:
+            query = query.where(tasks.c.status.in_(sorted(s.value for s in f.statuses)))
+        if f.priorities:
+            query = query.where(tasks.c.priority.in_(sorted(p.value for p in f.priorities)))
+        if f.parent_id is not None:
+            query = query.where(tasks.c.parent_id == f.parent_id)
+        if f.due_before is not None:
+            query = query.where(tasks.c.due_at < f.due_before)
+        if f.due_after is not None:
+            query = query.where(tasks.c.due_at > f.due_after)
+        if f.assignee_id is not None:
+            query = query.where(
+                sa.exists().where(
+                    task_assignees.c.task_id == tasks.c.id,
+                    task_assignees.c.user_id == f.assignee_id,
+                )
+            )
+        if f.label_id is not None:
+            query = query.where(
+                sa.exists().where(
+                    task_labels.c.task_id == tasks.c.id, task_labels.c.label_id == f.label_id
+                )
+            )
+        if f.text:
+            query = query.where(matches(self._connection.dialect.name, f.text))
+        rows = ordered_keyset_page(
+            self._connection, query, _sort_keys(f.sort), page, lambda row: row
+        )
+        return Page(items=self._with_sets(rows.items), next_after=rows.next_after)
+
+    def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
+        return sorted(self.dependency_edges([task_id]).get(task_id, set()))
+
+    def dependency_edges(self, task_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
+        if not task_ids:
+            return {}
+        blocker = tasks.alias("blocker")
+        rows = self._connection.execute(
+            sa.select(task_dependencies.c.task_id, task_dependencies.c.depends_on_id)
+            .join(blocker, blocker.c.id == task_dependencies.c.depends_on_id)
+            .where(task_dependencies.c.task_id.in_(list(task_ids)), blocker.c.deleted_at.is_(None))
+        )
+        edges: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+        for task_id, depends_on_id in rows:
+            edges[task_id].add(depends_on_id)
+        return dict(edges)
+
+    def add_dependency(self, task_id: uuid.UUID, depends_on_id: uuid.UUID, now: datetime) -> bool:
+        exists = self._connection.execute(
+            sa.select(task_dependencies.c.task_id).where(
+                task_dependencies.c.task_id == task_id,
+                task_dependencies.c.depends_on_id == depends_on_id,
+            )
+        ).first()
+        if exists:
+            return False
+        self._connection.execute(
+            task_dependencies.insert().values(
+                task_id=task_id, depends_on_id=depends_on_id, created_at=now
+            )
+        )
+        return True
+
+    def remove_dependency(self, task_id: uuid.UUID, depends_on_id: uuid.UUID) -> bool:
+        result = self._connection.execute(
+            task_dependencies.delete().where(
+                task_dependencies.c.task_id == task_id,
+                task_dependencies.c.depends_on_id == depends_on_id,
+            )
+        )
+        return result.rowcount > 0
+
+    def open_blockers(self, task_id: uuid.UUID) -> int:
+        blocker = tasks.alias("blocker")
+        return int(
+            self._connection.execute(
+                sa.select(sa.func.count())
+                .select_from(task_dependencies)
+                .join(blocker, blocker.c.id == task_dependencies.c.depends_on_id)
+                .where(
+                    task_dependencies.c.task_id == task_id,
+                    blocker.c.deleted_at.is_(None),
+                    blocker.c.status.not_in([TaskStatus.DONE.value, TaskStatus.CANCELLED.value]),
+                )
+            ).scalar_one()
+        )
+
+
+def _label(row: Any) -> Label:
+    return Label(
+        id=row.id,
+        org_id=row.org_id,
+        name=row.name,
+        color=row.color,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        deleted_at=row.deleted_at,
+    )
+
+
+class SqlLabelRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def _values(self, label: Label) -> dict[str, Any]:
+        return {
+            "name": label.name,
+            "name_canonical": label.name.strip().lower(),
+            "color": label.color,
+            "updated_at": label.updated_at,
+            "version": label.version,
+            "deleted_at": label.deleted_at,
+        }
+
+    def add(self, label: Label) -> None:
+        self._connection.execute(
+            labels.insert().values(
+                id=label.id, org_id=label.org_id, created_at=label.created_at, **self._values(label)
+            )
+        )
+
+    def get(self, org_id: uuid.UUID, label_id: uuid.UUID) -> Label | None:
+        row = self._connection.execute(
+            sa.select(labels).where(
+                labels.c.id == label_id, labels.c.org_id == org_id, labels.c.deleted_at.is_(None)
+            )
+        ).first()
+        return _label(row) if row else None
+
+    def update(self, label: Label) -> None:
+        self._connection.execute(
+            labels.update().where(labels.c.id == label.id).values(**self._values(label))
+        )
+
+    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Label]:
+        query = sa.select(labels).where(labels.c.org_id == org_id, labels.c.deleted_at.is_(None))
+        return keyset_page(
+            self._connection, query, [labels.c.created_at, labels.c.id], page, _label
+        )
+
+    def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool:
+        query = sa.select(labels.c.id).where(
+            labels.c.org_id == org_id,
+            labels.c.name_canonical == name.strip().lower(),
+            labels.c.deleted_at.is_(None),
+        )
+        if other_than is not None:
+            query = query.where(labels.c.id != other_than)
+        return self._connection.execute(query.limit(1)).first() is not None
+
+    def existing(self, org_id: uuid.UUID, label_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        if not label_ids:
+            return set()
+        return set(
+            self._connection.execute(
+                sa.select(labels.c.id).where(
+                    labels.c.org_id == org_id,
+                    labels.c.id.in_(list(label_ids)),
+                    labels.c.deleted_at.is_(None),
+                )
+            ).scalars()
+        )
+
+
+def _comment(row: Any) -> Comment:
+    return Comment(
+        id=row.id,
+        org_id=row.org_id,
+        task_id=row.task_id,
+        author_id=row.author_id,
+        body=row.body,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        deleted_at=row.deleted_at,
+    )
+
+
+class SqlCommentRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def add(self, comment: Comment) -> None:
+        self._connection.execute(
+            comments.insert().values(
+                id=comment.id,
+                org_id=comment.org_id,
+                task_id=comment.task_id,
+                author_id=comment.author_id,
+                body=comment.body,
+                created_at=comment.created_at,
+                updated_at=comment.updated_at,
+                version=comment.version,
+                deleted_at=comment.deleted_at,
+            )
+        )
+
+    def get(self, task_id: uuid.UUID, comment_id: uuid.UUID) -> Comment | None:
+        row = self._connection.execute(
+            sa.select(comments).where(
+                comments.c.id == comment_id,
+                comments.c.task_id == task_id,
+                comments.c.deleted_at.is_(None),
+            )
+        ).first()
+        return _comment(row) if row else None
+
+    def update(self, comment: Comment) -> None:
+        self._connection.execute(
+            comments.update()
+            .where(comments.c.id == comment.id)
+            .values(
+                body=comment.body,
+                updated_at=comment.updated_at,
+                version=comment.version,
+                deleted_at=comment.deleted_at,
+            )
+        )
+
+    def list(self, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]:
+        query = sa.select(comments).where(
+            comments.c.task_id == task_id, comments.c.deleted_at.is_(None)
+        )
+        return keyset_page(
+            self._connection, query, [comments.c.created_at, comments.c.id], page, _comment
+        )

@@ -1,0 +1,182 @@
+"""Work's tables, on work's own MetaData.
+
+Full-text search needs objects each database spells its own way (a generated
+`tsvector` column with a GIN index on PostgreSQL, an FTS5 table kept in step by
+triggers on SQLite); the migration creates them and `DIALECT_SPECIFIC` names them so
+schema comparisons leave them out.
+"""
+
+import sqlalchemy as sa
+
+from taskhub.platform.sql_types import UtcDateTime, new_metadata
+
+metadata = new_metadata()
+
+LIVE = sa.text("deleted_at IS NULL")
+
+projects = sa.Table(
+    "work_projects",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("org_id", sa.Uuid, nullable=False),
+    sa.Column("key", sa.String(10), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("next_number", sa.Integer, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("deleted_at", UtcDateTime),
+    sa.UniqueConstraint("org_id", "key"),
+    sa.Index("ix_work_projects_org_created", "org_id", "created_at", "id"),
+)
+
+tasks = sa.Table(
+    "work_tasks",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("org_id", sa.Uuid, nullable=False),
+    sa.Column("project_id", sa.Uuid, sa.ForeignKey("work_projects.id"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("priority", sa.String(16), nullable=False),
+    sa.Column("priority_rank", sa.SmallInteger, nullable=False),
+    sa.Column("due_at", UtcDateTime),
+    sa.Column("parent_id", sa.Uuid),
+    sa.Column("created_by", sa.Uuid, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("deleted_at", UtcDateTime),
+    sa.UniqueConstraint("project_id", "number"),
+    # The list's default path: one project, newest first, live tasks only.
+    sa.Index(
+        "ix_work_tasks_project_created",
+        "org_id",
+        "project_id",
+        "created_at",
+        "id",
+        postgresql_where=LIVE,
+        sqlite_where=LIVE,
+    ),
+    sa.Index(
+        "ix_work_tasks_org_created",
+        "org_id",
+        "created_at",
+        "id",
+        postgresql_where=LIVE,
+        sqlite_where=LIVE,
+    ),
+    sa.Index(
+        "ix_work_tasks_project_updated",
+        "org_id",
+        "project_id",
+        "updated_at",
+        "id",
+        postgresql_where=LIVE,
+        sqlite_where=LIVE,
+    ),
+    sa.Index(
+        "ix_work_tasks_project_priority",
+        "org_id",
+        "project_id",
+        "priority_rank",
+        "id",
+        postgresql_where=LIVE,
+        sqlite_where=LIVE,
+    ),
+    sa.Index(
+        "ix_work_tasks_project_due",
+        "org_id",
+        "project_id",
+        "due_at",
+        "id",
+        postgresql_where=LIVE,
+        sqlite_where=LIVE,
+    ),
+    sa.Index("ix_work_tasks_parent", "parent_id"),
+)
+
+task_assignees = sa.Table(
+    "work_task_assignees",
+    metadata,
+    sa.Column(
+        "task_id", sa.Uuid, sa.ForeignKey("work_tasks.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("user_id", sa.Uuid, primary_key=True),
+    sa.Index("ix_work_task_assignees_user", "user_id", "task_id"),
+)
+
+task_labels = sa.Table(
+    "work_task_labels",
+    metadata,
+    sa.Column(
+        "task_id", sa.Uuid, sa.ForeignKey("work_tasks.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("label_id", sa.Uuid, primary_key=True),
+    sa.Index("ix_work_task_labels_label", "label_id", "task_id"),
+)
+
+task_dependencies = sa.Table(
+    "work_task_dependencies",
+    metadata,
+    sa.Column(
+        "task_id", sa.Uuid, sa.ForeignKey("work_tasks.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "depends_on_id",
+        sa.Uuid,
+        sa.ForeignKey("work_tasks.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Index("ix_work_task_dependencies_depends_on", "depends_on_id"),
+)
+
+labels = sa.Table(
+    "work_labels",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("org_id", sa.Uuid, nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_canonical", sa.String(200), nullable=False),
+    sa.Column("color", sa.String(7), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("deleted_at", UtcDateTime),
+    sa.Index("ix_work_labels_org_created", "org_id", "created_at", "id"),
+    sa.Index("ix_work_labels_org_name", "org_id", "name_canonical"),
+)
+
+comments = sa.Table(
+    "work_comments",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("org_id", sa.Uuid, nullable=False),
+    sa.Column(
+        "task_id", sa.Uuid, sa.ForeignKey("work_tasks.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("author_id", sa.Uuid, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("deleted_at", UtcDateTime),
+    sa.Index("ix_work_comments_task_created", "task_id", "created_at", "id"),
+)
+
+# Created by the migration, per dialect; not modelled above.
+DIALECT_SPECIFIC_COLUMNS = {("work_tasks", "search")}
+DIALECT_SPECIFIC_TABLES = {
+    "work_tasks_fts",
+    "work_tasks_fts_data",
+    "work_tasks_fts_idx",
+    "work_tasks_fts_content",
+    "work_tasks_fts_docsize",
+    "work_tasks_fts_config",
+}
+DIALECT_SPECIFIC_INDEXES = {"ix_work_tasks_search"}

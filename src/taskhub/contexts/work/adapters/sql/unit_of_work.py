@@ -1,0 +1,24 @@
+"""Work's unit of work on SQL."""
+
+import sqlalchemy as sa
+
+from taskhub.contexts.work.adapters.sql.repositories import (
+    SqlCommentRepository,
+    SqlLabelRepository,
+    SqlProjectRepository,
+    SqlTaskRepository,
+)
+from taskhub.platform.unit_of_work import SqlUnitOfWork
+
+
+class SqlWorkUnitOfWork(SqlUnitOfWork):
+    projects: SqlProjectRepository
+    tasks: SqlTaskRepository
+    labels: SqlLabelRepository
+    comments: SqlCommentRepository
+
+    def _start(self, connection: sa.Connection) -> None:
+        self.projects = SqlProjectRepository(connection)
+        self.tasks = SqlTaskRepository(connection)
+        self.labels = SqlLabelRepository(connection)
+        self.comments = SqlCommentRepository(connection)

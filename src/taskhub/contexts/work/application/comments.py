@@ -1,0 +1,110 @@
+"""Comments on tasks."""
+
+import uuid
+
+from taskhub.contexts.work.application.ports import UnitOfWorkFactory, WorkUnitOfWork
+from taskhub.contexts.work.application.recording import work_event
+from taskhub.contexts.work.application.tasks import task_not_found
+from taskhub.contexts.work.domain.comment import Comment
+from taskhub.contexts.work.public.events import COMMENT_CREATED
+from taskhub.shared_kernel.clock import Clock
+from taskhub.shared_kernel.concurrency import ensure_version
+from taskhub.shared_kernel.errors import NotFound
+from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.principal import Actor
+
+
+class CommentService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def write(self, actor: Actor, task_id: uuid.UUID, body: str) -> Comment:
+        now = self._clock.now()
+        with self._uow() as uow:
+            self._ensure_task(uow, actor, task_id)
+            comment = Comment.write(
+                org_id=actor.org_id, task_id=task_id, author_id=actor.user_id, body=body, now=now
+            )
+            uow.comments.add(comment)
+            uow.record(
+                work_event(
+                    org_id=actor.org_id,
+                    entity_type="comment",
+                    entity_id=comment.id,
+                    action=COMMENT_CREATED,
+                    now=now,
+                    changes={"task_id": (None, str(task_id))},
+                    snapshot=comment.snapshot(),
+                    ordering_key=str(task_id),
+                )
+            )
+            uow.commit()
+        return comment
+
+    def list(self, actor: Actor, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]:
+        with self._uow(read_only=True) as uow:
+            self._ensure_task(uow, actor, task_id)
+            return uow.comments.list(task_id, page)
+
+    def edit(
+        self,
+        actor: Actor,
+        task_id: uuid.UUID,
+        comment_id: uuid.UUID,
+        body: str,
+        expected_version: int | None,
+    ) -> Comment:
+        with self._uow() as uow:
+            comment = self._comment(uow, actor, task_id, comment_id)
+            ensure_version(comment.version, expected_version)
+            now = self._clock.now()
+            changed = comment.edit(actor.user_id, body, now)
+            if changed:
+                uow.comments.update(comment)
+                uow.record(
+                    work_event(
+                        org_id=actor.org_id,
+                        entity_type="comment",
+                        entity_id=comment.id,
+                        action="comment.updated",
+                        now=now,
+                        changes=changed,
+                    )
+                )
+                uow.commit()
+        return comment
+
+    def delete(
+        self, actor: Actor, task_id: uuid.UUID, comment_id: uuid.UUID, expected_version: int | None
+    ) -> None:
+        with self._uow() as uow:
+            comment = self._comment(uow, actor, task_id, comment_id)
+            ensure_version(comment.version, expected_version)
+            now = self._clock.now()
+            comment.delete(actor.user_id, actor.role, now)
+            uow.comments.update(comment)
+            uow.record(
+                work_event(
+                    org_id=actor.org_id,
+                    entity_type="comment",
+                    entity_id=comment.id,
+                    action="comment.deleted",
+                    now=now,
+                )
+            )
+            uow.commit()
+
+    @staticmethod
+    def _ensure_task(uow: WorkUnitOfWork, actor: Actor, task_id: uuid.UUID) -> None:
+        if uow.tasks.get(actor.org_id, task_id) is None:
+            raise task_not_found()
+
+    def _comment(
+        self, uow: WorkUnitOfWork, actor: Actor, task_id: uuid.UUID, comment_id: uuid.UUID
+    ) -> Comment:
+        self._ensure_task(uow, actor, task_id)
+        comment = uow.comments.get(task_id, comment_id)
+        if comment is None:
+            raise NotFound("The comment was not found.")
+        return comment

@@ -1,0 +1,149 @@
+"""What work's use cases need from storage and from other contexts."""
+
+import enum
+import uuid
+from collections.abc import Collection
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+import attrs
+
+from taskhub.contexts.work.domain.comment import Comment
+from taskhub.contexts.work.domain.label import Label
+from taskhub.contexts.work.domain.project import Project
+from taskhub.contexts.work.domain.task import Task
+from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
+from taskhub.shared_kernel.events import DomainEvent
+from taskhub.shared_kernel.pagination import Page, PageRequest
+
+
+class TaskSort(enum.StrEnum):
+    CREATED = "created_at"
+    CREATED_DESC = "-created_at"
+    DUE = "due_at"
+    DUE_DESC = "-due_at"
+    PRIORITY = "priority"
+    PRIORITY_DESC = "-priority"
+    UPDATED = "updated_at"
+    UPDATED_DESC = "-updated_at"
+
+
+@attrs.frozen
+class TaskFilter:
+    project_id: uuid.UUID | None = None
+    statuses: frozenset[TaskStatus] = frozenset()
+    priorities: frozenset[Priority] = frozenset()
+    assignee_id: uuid.UUID | None = None
+    label_id: uuid.UUID | None = None
+    parent_id: uuid.UUID | None = None
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    text: str | None = None
+    sort: TaskSort = TaskSort.CREATED_DESC
+
+
+class ProjectRepository(Protocol):
+    def add(self, project: Project) -> None:
+        """Raise ProjectKeyTaken if the organization already has the key."""
+        ...
+
+    def get(
+        self, org_id: uuid.UUID, project_id: uuid.UUID, *, include_deleted: bool = False
+    ) -> Project | None: ...
+
+    def update(self, project: Project) -> None: ...
+
+    def list(
+        self, org_id: uuid.UUID, status: ProjectStatus | None, page: PageRequest
+    ) -> Page[Project]: ...
+
+    def allocate_number(self, project_id: uuid.UUID) -> int:
+        """The project's next task number, reserved until this unit of work ends.
+
+        Concurrent creators wait for each other, so numbers are gap-free: a number is
+        only lost to a transaction that rolls back, and then the counter rolls back too.
+        """
+        ...
+
+
+class TaskRepository(Protocol):
+    def add(self, task: Task) -> None: ...
+
+    def get(
+        self, org_id: uuid.UUID, task_id: uuid.UUID, *, include_deleted: bool = False
+    ) -> Task | None: ...
+
+    def update(self, task: Task) -> None: ...
+
+    def find(self, org_id: uuid.UUID, task_filter: TaskFilter, page: PageRequest) -> Page[Task]:
+        """Live tasks matching the filter, in its sort order, ties broken by id."""
+        ...
+
+    def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
+        """Live tasks this one depends on."""
+        ...
+
+    def dependency_edges(self, task_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
+        """For each given task, the tasks it depends on (live ones)."""
+        ...
+
+    def add_dependency(self, task_id: uuid.UUID, depends_on_id: uuid.UUID, now: datetime) -> bool:
+        """False if it already existed."""
+        ...
+
+    def remove_dependency(self, task_id: uuid.UUID, depends_on_id: uuid.UUID) -> bool: ...
+
+    def open_blockers(self, task_id: uuid.UUID) -> int:
+        """How many live tasks it depends on are neither done nor cancelled."""
+        ...
+
+
+class LabelRepository(Protocol):
+    def add(self, label: Label) -> None: ...
+
+    def get(self, org_id: uuid.UUID, label_id: uuid.UUID) -> Label | None: ...
+
+    def update(self, label: Label) -> None: ...
+
+    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Label]: ...
+
+    def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool: ...
+
+    def existing(self, org_id: uuid.UUID, label_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these ids are live labels of the organization."""
+        ...
+
+
+class CommentRepository(Protocol):
+    def add(self, comment: Comment) -> None: ...
+
+    def get(self, task_id: uuid.UUID, comment_id: uuid.UUID) -> Comment | None: ...
+
+    def update(self, comment: Comment) -> None: ...
+
+    def list(self, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]: ...
+
+
+class WorkUnitOfWork(Protocol):
+    projects: ProjectRepository
+    tasks: TaskRepository
+    labels: LabelRepository
+    comments: CommentRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def record(self, *events: DomainEvent) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> WorkUnitOfWork: ...

@@ -1,0 +1,289 @@
+"""Tasks: creating, reading, changing, deleting and restoring them, one or a batch at a time.
+
+Everything a task refers to is checked against the organization: its project (live,
+not archived), its parent (a live task of the same project, no cycle), its assignees
+(members) and labels (the organization's). A task cannot become done while a task it
+depends on is open.
+"""
+
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from taskhub.contexts.tenancy.public import RoleLookup
+from taskhub.contexts.work.application.ports import (
+    TaskFilter,
+    UnitOfWorkFactory,
+    WorkUnitOfWork,
+)
+from taskhub.contexts.work.application.recording import work_event
+from taskhub.contexts.work.domain.errors import BlockedByDependencies, ParentCycle
+from taskhub.contexts.work.domain.task import Task
+from taskhub.contexts.work.domain.values import TaskStatus
+from taskhub.contexts.work.public.events import (
+    TASK_CREATED,
+    TASK_DELETED,
+    TASK_RESTORED,
+    TASK_UPDATED,
+)
+from taskhub.shared_kernel.clock import Clock
+from taskhub.shared_kernel.concurrency import ensure_version
+from taskhub.shared_kernel.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    TaskhubError,
+    ValidationFailed,
+)
+from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.principal import Actor
+
+MAX_BATCH = 100
+MAX_PARENT_DEPTH = 1000
+
+
+def task_not_found() -> NotFound:
+    return NotFound("The task was not found.")
+
+
+@attrs.frozen
+class BatchOperation:
+    op: str
+    task_id: uuid.UUID | None = None
+    fields: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class BatchResult:
+    op: str
+    task: Task | None
+    task_id: uuid.UUID
+
+
+class TaskService:
+    def __init__(self, *, uow: UnitOfWorkFactory, roles: RoleLookup, clock: Clock) -> None:
+        self._uow = uow
+        self._roles = roles
+        self._clock = clock
+
+    # one at a time
+    def create(self, actor: Actor, fields: dict[str, Any]) -> Task:
+        with self._uow() as uow:
+            task = self._create(uow, actor, fields)
+            uow.commit()
+        return task
+
+    def get(self, actor: Actor, task_id: uuid.UUID) -> Task:
+        with self._uow(read_only=True) as uow:
+            return self._task(uow, actor, task_id)
+
+    def find(self, actor: Actor, task_filter: TaskFilter, page: PageRequest) -> Page[Task]:
+        with self._uow(read_only=True) as uow:
+            return uow.tasks.find(actor.org_id, task_filter, page)
+
+    def change(
+        self,
+        actor: Actor,
+        task_id: uuid.UUID,
+        changes: dict[str, Any],
+        expected_version: int | None,
+    ) -> Task:
+        with self._uow() as uow:
+            task = self._change(uow, actor, task_id, changes, expected_version)
+            uow.commit()
+        return task
+
+    def delete(self, actor: Actor, task_id: uuid.UUID, expected_version: int | None) -> None:
+        with self._uow() as uow:
+            self._delete(uow, actor, task_id, expected_version)
+            uow.commit()
+
+    def restore(self, actor: Actor, task_id: uuid.UUID) -> Task:
+        with self._uow() as uow:
+            task = uow.tasks.get(actor.org_id, task_id, include_deleted=True)
+            if task is None:
+                raise task_not_found()
+            if task.deleted_at is not None:
+                if uow.projects.get(actor.org_id, task.project_id) is None:
+                    raise Conflict("Restore the task's project first.", code="project_deleted")
+                now = self._clock.now()
+                task.restore(now)
+                uow.tasks.update(task)
+                uow.record(self._event(task, TASK_RESTORED, now))
+                uow.commit()
+        return task
+
+    # all or nothing
+    def batch(self, actor: Actor, operations: Sequence[BatchOperation]) -> list[BatchResult]:
+        if len(operations) > MAX_BATCH:
+            raise ValidationFailed.single("operations", f"must hold at most {MAX_BATCH} operations")
+        results: list[BatchResult] = []
+        with self._uow() as uow:
+            for index, operation in enumerate(operations):
+                try:
+                    results.append(self._apply(uow, actor, operation))
+                except TaskhubError as exc:
+                    raise _at_operation(exc, index) from None
+            uow.commit()
+        return results
+
+    def _apply(self, uow: WorkUnitOfWork, actor: Actor, operation: BatchOperation) -> BatchResult:
+        if operation.op == "create":
+            task = self._create(uow, actor, operation.fields)
+            return BatchResult(op="create", task=task, task_id=task.id)
+        assert operation.task_id is not None
+        if operation.op == "update":
+            task = self._change(uow, actor, operation.task_id, operation.fields, None)
+            return BatchResult(op="update", task=task, task_id=task.id)
+        self._delete(uow, actor, operation.task_id, None)
+        return BatchResult(op="delete", task=None, task_id=operation.task_id)
+
+    # the rules
+    def _create(self, uow: WorkUnitOfWork, actor: Actor, fields: dict[str, Any]) -> Task:
+        project = uow.projects.get(actor.org_id, fields["project_id"])
+        if project is None:
+            raise ValidationFailed.single("project_id", "must be a project of the organization")
+        project.ensure_accepts_tasks()
+        self._check_references(uow, actor, project.id, fields, task_id=None)
+        now = self._clock.now()
+        task = Task.create(
+            org_id=actor.org_id,
+            project_id=project.id,
+            project_key=project.key,
+            number=uow.projects.allocate_number(project.id),
+            created_by=actor.user_id,
+            now=now,
+            fields={k: v for k, v in fields.items() if k != "project_id"},
+        )
+        uow.tasks.add(task)
+        uow.record(self._event(task, TASK_CREATED, now, changes={"title": (None, task.title)}))
+        return task
+
+    def _change(
+        self,
+        uow: WorkUnitOfWork,
+        actor: Actor,
+        task_id: uuid.UUID,
+        changes: dict[str, Any],
+        expected_version: int | None,
+    ) -> Task:
+        task = self._task(uow, actor, task_id)
+        ensure_version(task.version, expected_version)
+        self._check_references(uow, actor, task.project_id, changes, task_id=task.id)
+        becomes_done = (
+            changes.get("status") is TaskStatus.DONE and task.status is not TaskStatus.DONE
+        )
+        if becomes_done and uow.tasks.open_blockers(task.id):
+            raise BlockedByDependencies()
+        now = self._clock.now()
+        changed = task.change(changes, now)
+        if changed:
+            uow.tasks.update(task)
+            uow.record(self._event(task, TASK_UPDATED, now, changes=changed))
+        return task
+
+    def _delete(
+        self, uow: WorkUnitOfWork, actor: Actor, task_id: uuid.UUID, expected_version: int | None
+    ) -> None:
+        task = self._task(uow, actor, task_id)
+        ensure_version(task.version, expected_version)
+        now = self._clock.now()
+        task.delete(now)
+        uow.tasks.update(task)
+        uow.record(self._event(task, TASK_DELETED, now))
+
+    def _check_references(
+        self,
+        uow: WorkUnitOfWork,
+        actor: Actor,
+        project_id: uuid.UUID,
+        fields: dict[str, Any],
+        *,
+        task_id: uuid.UUID | None,
+    ) -> None:
+        parent_id = fields.get("parent_id")
+        if parent_id is not None:
+            parent = uow.tasks.get(actor.org_id, parent_id)
+            if parent is None or parent.project_id != project_id:
+                raise ValidationFailed.single("parent_id", "must be a task of the same project")
+            if task_id is not None:
+                self._check_no_parent_cycle(uow, actor, task_id, parent)
+        assignees = set(fields.get("assignee_ids", ()))
+        strangers = sorted(
+            str(user_id)
+            for user_id in assignees
+            if self._roles.role_of(user_id, actor.org_id) is None
+        )
+        if strangers:
+            raise ValidationFailed.single(
+                "assignee_ids", f"must be members of the organization: {', '.join(strangers)}"
+            )
+        labels = set(fields.get("label_ids", ()))
+        unknown = labels - uow.labels.existing(actor.org_id, labels) if labels else set()
+        if unknown:
+            raise ValidationFailed.single(
+                "label_ids",
+                f"must be labels of the organization: {', '.join(sorted(map(str, unknown)))}",
+            )
+
+    @staticmethod
+    def _check_no_parent_cycle(
+        uow: WorkUnitOfWork, actor: Actor, task_id: uuid.UUID, parent: Task
+    ) -> None:
+        ancestor: Task | None = parent
+        for _ in range(MAX_PARENT_DEPTH):
+            if ancestor is None:
+                return
+            if ancestor.id == task_id:
+                raise ParentCycle()
+            if ancestor.parent_id is None:
+                return
+            ancestor = uow.tasks.get(actor.org_id, ancestor.parent_id, include_deleted=True)
+        raise ParentCycle()
+
+    @staticmethod
+    def _task(uow: WorkUnitOfWork, actor: Actor, task_id: uuid.UUID) -> Task:
+        task = uow.tasks.get(actor.org_id, task_id)
+        if task is None:
+            raise task_not_found()
+        return task
+
+    @staticmethod
+    def _event(
+        task: Task, action: str, now: Any, changes: dict[str, tuple[Any, Any]] | None = None
+    ) -> Any:
+        return work_event(
+            org_id=task.org_id,
+            entity_type="task",
+            entity_id=task.id,
+            action=action,
+            now=now,
+            changes=changes,
+            snapshot=task.snapshot(),
+        )
+
+
+_BY_KIND: list[tuple[type[TaskhubError], Callable[[str, str], TaskhubError]]] = [
+    (NotFound, lambda d, c: NotFound(d, code=c)),
+    (Conflict, lambda d, c: Conflict(d, code=c)),
+    (PermissionDenied, lambda d, c: PermissionDenied(d, code=c)),
+    (PreconditionFailed, lambda d, c: PreconditionFailed(d, code=c)),
+]
+
+
+def _at_operation(exc: TaskhubError, index: int) -> TaskhubError:
+    """The same failure, pointing at the operation that caused it."""
+    prefix = f"operations[{index}]"
+    if isinstance(exc, ValidationFailed):
+        return ValidationFailed(
+            [FieldError(f"{prefix}.{e.field}", e.message) for e in exc.errors],
+            detail=f"Operation {index} has invalid fields; nothing was applied.",
+        )
+    for kind, build in _BY_KIND:
+        if isinstance(exc, kind):
+            return build(f"{prefix}: {exc.detail} Nothing was applied.", exc.code)
+    return exc

@@ -1,0 +1,81 @@
+"""Comments on tasks: their author edits them; the author or an admin deletes them."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from taskhub.contexts.work.domain.snapshots import json_value
+from taskhub.shared_kernel.errors import PermissionDenied, ValidationFailed
+from taskhub.shared_kernel.ids import new_id
+from taskhub.shared_kernel.roles import Role
+
+
+def _body(body: str) -> str:
+    if not body.strip():
+        raise ValidationFailed.single("body", "must not be blank")
+    return body
+
+
+@attrs.define(kw_only=True)
+class Comment:
+    id: uuid.UUID
+    org_id: uuid.UUID
+    task_id: uuid.UUID
+    author_id: uuid.UUID
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    deleted_at: datetime | None = None
+
+    @classmethod
+    def write(
+        cls,
+        *,
+        org_id: uuid.UUID,
+        task_id: uuid.UUID,
+        author_id: uuid.UUID,
+        body: str,
+        now: datetime,
+    ) -> "Comment":
+        return cls(
+            id=new_id(),
+            org_id=org_id,
+            task_id=task_id,
+            author_id=author_id,
+            body=_body(body),
+            created_at=now,
+            updated_at=now,
+        )
+
+    def edit(self, editor: uuid.UUID, body: str, now: datetime) -> dict[str, tuple[Any, Any]]:
+        if editor != self.author_id:
+            raise PermissionDenied("Only the comment's author can edit it.")
+        _body(body)
+        if body == self.body:
+            return {}
+        changes = {"body": (self.body, body)}
+        self.body = body
+        self.updated_at = now
+        self.version += 1
+        return changes
+
+    def delete(self, by: uuid.UUID, role: Role, now: datetime) -> None:
+        if by != self.author_id and not role.at_least(Role.ADMIN):
+            raise PermissionDenied("Only the author or an admin can delete a comment.")
+        self.deleted_at = now
+        self.updated_at = now
+        self.version += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "task_id": str(self.task_id),
+            "author_id": str(self.author_id),
+            "body": self.body,
+            "created_at": json_value(self.created_at),
+            "updated_at": json_value(self.updated_at),
+            "version": self.version,
+        }

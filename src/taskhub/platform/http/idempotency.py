@@ -1,0 +1,271 @@
+"""Idempotency keys: a retried POST runs once, and the retry gets the first answer.
+
+A client that sends `Idempotency-Key` on a POST may repeat the request (a timeout, a
+dropped connection) without doing the work twice. The dispatch pipeline asks the
+`IdempotencyGuard` before calling the handler:
+
+- `begin` claims the key with a `running` row, committed on its own before the handler
+  runs, so the database decides a race between processes and hosts: exactly one
+  request wins the INSERT. A loser gets the stored response if the winner finished,
+  409 if it is still running, and 422 if it sent a different request under that key.
+- `complete` stores a 2xx response (status, body, a few headers) for 24 hours from the
+  first request; anything else releases the claim, so a request that failed (a 4xx, a
+  crash) can be retried under the same key.
+- `abandon` releases the claim when the handler raised.
+
+A claim whose request died with its process expires after `CLAIM_LEASE` and may then be
+taken over. Keys belong to a principal (`user:<id>` or `key:<id>`); anonymous requests
+have none, so the pipeline ignores the header on PUBLIC endpoints.
+
+The fingerprint is an HMAC-SHA-256 (keyed from the secret key) of method, path and raw
+body: bodies may hold passwords, and a bare hash of one could be brute-forced offline.
+"""
+
+import hashlib
+import hmac
+import time
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+import attrs
+import falcon
+import sqlalchemy as sa
+import structlog
+from sqlalchemy.engine import Engine
+
+from taskhub.platform.http.endpoints import Access, Endpoint
+from taskhub.platform.http.problems import HttpProblem
+from taskhub.platform.idempotency_tables import idempotency_keys as keys
+from taskhub.shared_kernel.clock import Clock, SystemClock
+
+HEADER: Final = "Idempotency-Key"
+REPLAYED_HEADER: Final = "Idempotent-Replayed"
+MAX_KEY_LENGTH: Final = 255
+RETENTION: Final = timedelta(hours=24)
+"""How long a completed response is replayed, counted from the first request."""
+CLAIM_LEASE: Final = timedelta(minutes=5)
+"""How long a claim outlives the request that holds it at most; far above any timeout."""
+SWEEP_INTERVAL_SECONDS: Final = 60.0
+STORED_HEADERS: Final = ("Content-Type", "ETag", "Location", "Link")
+"""Response headers that describe the result; the rest (rate limits, ids) are per request."""
+
+_RUNNING = "running"
+_DONE = "done"
+_CLAIM_ATTEMPTS = 3
+
+log = structlog.get_logger("taskhub.idempotency")
+
+
+class InvalidIdempotencyKey(HttpProblem):
+    code = "invalid_idempotency_key"
+    status = 400
+
+
+class IdempotencyKeyReused(HttpProblem):
+    code = "idempotency_key_reused"
+    status = 422
+
+
+class IdempotencyRequestInProgress(HttpProblem):
+    code = "idempotency_request_in_progress"
+    status = 409
+
+
+def takes_idempotency_key(endpoint: Endpoint) -> bool:
+    """POSTs that need credentials: keys are scoped per principal, anonymous callers have none."""
+    return endpoint.method == "POST" and endpoint.access is not Access.PUBLIC
+
+
+def valid_key(value: str) -> bool:
+    return 1 <= len(value) <= MAX_KEY_LENGTH and value.isprintable() and not value.isspace()
+
+
+@attrs.frozen
+class IdempotentRequest:
+    """A request that carries a key: who sent it, the key, and what makes it this request."""
+
+    principal: str
+    key: str
+    method: str
+    path: str
+    body: bytes
+
+    @classmethod
+    def from_http(
+        cls, req: falcon.Request, endpoint: Endpoint, principal: str | None, body: bytes
+    ) -> "IdempotentRequest | None":
+        """The request's key, or None when it sent none or the endpoint takes none."""
+        if principal is None or not takes_idempotency_key(endpoint):
+            return None
+        key = req.get_header(HEADER)
+        if key is None:
+            return None
+        if not valid_key(key):
+            raise InvalidIdempotencyKey(
+                f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters."
+            )
+        return cls(principal=principal, key=key, method=req.method, path=req.path, body=body)
+
+
+@attrs.frozen
+class StoredResponse:
+    """What a completed request answered, as it is replayed."""
+
+    status: int
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    body: bytes | None = None
+
+    @classmethod
+    def of(cls, resp: falcon.Response) -> "StoredResponse":
+        headers = {
+            name: value for name in STORED_HEADERS if (value := resp.get_header(name)) is not None
+        }
+        body = resp.render_body()
+        return cls(status=resp.status_code, headers=headers, body=body)
+
+    def replay_to(self, resp: falcon.Response) -> None:
+        resp.status = self.status
+        for name, value in self.headers.items():
+            resp.set_header(name, value)
+        resp.set_header(REPLAYED_HEADER, "true")
+        if self.body is not None:
+            resp.data = self.body
+
+
+@attrs.frozen
+class Claim:
+    """The right to run a request under a key, held until `complete` or `abandon`."""
+
+    principal: str
+    key: str
+    id: uuid.UUID
+    created_at: datetime
+
+
+class IdempotencyGuard:
+    """Claims, stores and releases idempotency keys in the database shared by every process."""
+
+    def __init__(self, engine: Engine, secret_key: str, clock: Clock | None = None) -> None:
+        self._engine = engine
+        self._mac_key = hmac.new(
+            secret_key.encode(), b"taskhub-idempotency-v1", hashlib.sha256
+        ).digest()
+        self._clock = clock or SystemClock()
+        self._next_sweep = 0.0
+
+    def fingerprint(self, request: IdempotentRequest) -> str:
+        mac = hmac.new(self._mac_key, digestmod=hashlib.sha256)
+        for part in (request.method.encode(), request.path.encode()):
+            mac.update(len(part).to_bytes(4, "big") + part)
+        mac.update(request.body)
+        return mac.hexdigest()
+
+    def begin(self, request: IdempotentRequest) -> Claim | StoredResponse:
+        """Claim the key for this request, or return the response to replay.
+
+        Raises `IdempotencyKeyReused` when the key went with a different request and
+        `IdempotencyRequestInProgress` while the request that holds it is running.
+        """
+        fingerprint = self.fingerprint(request)
+        for _ in range(_CLAIM_ATTEMPTS):
+            now = self._clock.now()
+            claim = self._claim(request, fingerprint, now)
+            if claim is not None:
+                self._sweep_if_due(now)
+                return claim
+            row = self._find(request.principal, request.key)
+            if row is None:
+                continue  # released or swept since the INSERT failed: try again
+            if row.fingerprint != fingerprint:
+                raise IdempotencyKeyReused(
+                    f"This {HEADER} was used with a different request; use a new key."
+                )
+            if row.state == _DONE:
+                return StoredResponse(
+                    status=row.response_status,
+                    headers=row.response_headers or {},
+                    body=row.response_body,
+                )
+            break
+        raise IdempotencyRequestInProgress(
+            f"A request with this {HEADER} is still running; retry once it has finished."
+        )
+
+    def complete(
+        self, claim: Claim, response: StoredResponse, *, succeeded: bool | None = None
+    ) -> None:
+        """Keep a successful response for replay; release the key after anything else.
+
+        `succeeded` overrides the status check when the stored response is not the one
+        sent (a withheld secret: the request succeeded, its replay is a problem).
+        """
+        if not (succeeded if succeeded is not None else 200 <= response.status < 300):
+            self.abandon(claim)
+            return
+        values = {
+            "state": _DONE,
+            "expires_at": claim.created_at + RETENTION,
+            "response_status": response.status,
+            "response_headers": dict(response.headers),
+            "response_body": response.body,
+        }
+        # The handler's work is committed: failing the response now would invite a retry
+        # that does it again. The claim runs out after its lease instead.
+        self._quietly("complete", sa.update(keys).where(*_held(claim)).values(**values))
+
+    def abandon(self, claim: Claim) -> None:
+        """Release the key: the request failed, so its retry must run."""
+        self._quietly("abandon", sa.delete(keys).where(*_held(claim)))
+
+    def _claim(self, request: IdempotentRequest, fingerprint: str, now: datetime) -> Claim | None:
+        claim = Claim(request.principal, request.key, uuid.uuid4(), now)
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(
+                    sa.delete(keys).where(*_same_key(claim), keys.c.expires_at <= now)
+                )
+                connection.execute(
+                    sa.insert(keys).values(
+                        principal=claim.principal,
+                        idempotency_key=claim.key,
+                        claim_id=claim.id,
+                        fingerprint=fingerprint,
+                        state=_RUNNING,
+                        created_at=now,
+                        expires_at=now + CLAIM_LEASE,
+                    )
+                )
+        except sa.exc.IntegrityError:
+            return None
+        return claim
+
+    def _find(self, principal: str, key: str) -> sa.Row[Any] | None:
+        query = sa.select(keys).where(keys.c.principal == principal, keys.c.idempotency_key == key)
+        with self._engine.connect() as connection:
+            reader = connection.execution_options(read_only=True)
+            with reader.begin():
+                return reader.execute(query).first()
+
+    def _sweep_if_due(self, now: datetime) -> None:
+        """Delete expired rows now and then, so keys nobody reuses do not pile up."""
+        if time.monotonic() < self._next_sweep:
+            return
+        self._next_sweep = time.monotonic() + SWEEP_INTERVAL_SECONDS
+        self._quietly("sweep", sa.delete(keys).where(keys.c.expires_at <= now))
+
+    def _quietly(self, action: str, statement: sa.Executable) -> None:
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(statement)
+        except sa.exc.SQLAlchemyError as error:
+            log.error("idempotency_store_failed", action=action, error=type(error).__name__)
+
+
+def _same_key(claim: Claim) -> tuple[sa.ColumnElement[bool], ...]:
+    return (keys.c.principal == claim.principal, keys.c.idempotency_key == claim.key)
+
+
+def _held(claim: Claim) -> tuple[sa.ColumnElement[bool], ...]:
+    return (*_same_key(claim), keys.c.claim_id == claim.id, keys.c.state == _RUNNING)
