@@ -12,8 +12,13 @@ from taskhub.contexts.audit.adapters.sql import tables as audit_tables
 from taskhub.contexts.audit.container import AuditContainer
 from taskhub.contexts.identity.adapters.sql import tables as identity_tables
 from taskhub.contexts.identity.container import IdentityContainer
+from taskhub.contexts.integrations import public as integrations_public
+from taskhub.contexts.integrations.adapters.sql import tables as integrations_tables
+from taskhub.contexts.integrations.container import IntegrationsContainer
+from taskhub.contexts.tenancy import public as tenancy_public
 from taskhub.contexts.tenancy.adapters.sql import tables as tenancy_tables
 from taskhub.contexts.tenancy.container import TenancyContainer
+from taskhub.contexts.work import public as work_public
 from taskhub.contexts.work.adapters.sql import tables as work_tables
 from taskhub.contexts.work.container import WorkContainer
 from taskhub.platform import idempotency_tables
@@ -91,8 +96,29 @@ class ApplicationContainer(containers.DeclarativeContainer):
         on_commit=outbox_signal.provided.notify,
     )
 
+    integrations = providers.Container(
+        IntegrationsContainer,
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        event_sinks=event_sinks,
+        on_commit=outbox_signal.provided.notify,
+        known_event_types=providers.Object(
+            frozenset(
+                tenancy_public.PUBLISHED_TYPES
+                + work_public.PUBLISHED_TYPES
+                + integrations_public.PUBLISHED_TYPES
+            )
+        ),
+    )
+
     # Subscribers to the bus; a context adds its own here without touching the others.
-    subscriptions: providers.Provider[list[Subscription]] = providers.List()
+    subscriptions: providers.Provider[list[Subscription]] = providers.List(
+        integrations.subscription
+    )
+    # Loops that run beside the relay and the consumers (in `worker`, or in `serve`
+    # with the in-process bus): each has `run(stop_event)`.
+    background_jobs = providers.List(integrations.dispatcher_loop)
     relay = providers.Factory(
         OutboxRelay, engine, settings.provided.broker_url, clock, signal=outbox_signal
     )
@@ -115,6 +141,7 @@ def all_metadata() -> list[MetaData]:
         tenancy_tables.metadata,
         audit_tables.metadata,
         work_tables.metadata,
+        integrations_tables.metadata,
     ]
 
 

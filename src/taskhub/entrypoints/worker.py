@@ -21,6 +21,7 @@ class MessagingThreads:
         self._relay = container.relay()
         self._consumer = container.consumer()
         self._has_subscribers = bool(container.subscriptions())
+        self._jobs = container.background_jobs()
         self._stop = threading.Event()
         self.consumer_ready = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -42,6 +43,12 @@ class MessagingThreads:
             )
         else:
             self.consumer_ready.set()
+        for index, job in enumerate(self._jobs):
+            self._threads.append(
+                threading.Thread(
+                    target=job.run, args=(self._stop,), name=f"job-{index}", daemon=True
+                )
+            )
         for thread in self._threads:
             thread.start()
 

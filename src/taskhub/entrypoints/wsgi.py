@@ -25,6 +25,7 @@ def endpoints(container: ApplicationContainer) -> list[Endpoint]:
         *container.identity.api_key_http().endpoints(),
         *container.tenancy.http().endpoints(),
         *container.work.http().endpoints(),
+        *container.integrations.http().endpoints(),
         *container.audit.http().endpoints(),
     ]
 

@@ -1,8 +1,69 @@
-"""Integrations's providers. The context has no use cases yet; the container exists so the
-composition root and the layer contracts already cover it."""
+"""Integrations' providers: webhook management, the fan-out subscriber, the dispatcher."""
 
-from dependency_injector import containers
+from collections.abc import Callable
+
+import orjson
+from dependency_injector import containers, providers
+from sqlalchemy.engine import Engine
+
+from taskhub.contexts.integrations.adapters.delivery.loop import DispatcherLoop, DispatcherSignal
+from taskhub.contexts.integrations.adapters.delivery.resolver import SystemResolver
+from taskhub.contexts.integrations.adapters.delivery.secrets import RandomSecrets
+from taskhub.contexts.integrations.adapters.delivery.sender import SafeHttpSender
+from taskhub.contexts.integrations.adapters.http.endpoints import IntegrationEndpoints
+from taskhub.contexts.integrations.adapters.sql.unit_of_work import SqlIntegrationsUnitOfWork
+from taskhub.contexts.integrations.adapters.subscription import fan_out_subscription
+from taskhub.contexts.integrations.application.deliveries import DeliveryLog
+from taskhub.contexts.integrations.application.dispatcher import Dispatcher
+from taskhub.contexts.integrations.application.fan_out import FanOut
+from taskhub.contexts.integrations.application.targets import TargetPolicy
+from taskhub.contexts.integrations.application.webhooks import WebhookService
+from taskhub.platform.settings import Settings
+from taskhub.platform.unit_of_work import EventSink
+from taskhub.shared_kernel.clock import Clock
 
 
 class IntegrationsContainer(containers.DeclarativeContainer):
-    pass
+    settings = providers.Dependency(instance_of=Settings)
+    engine = providers.Dependency(instance_of=Engine)
+    clock: providers.Dependency[Clock] = providers.Dependency()
+    event_sinks: providers.Dependency[list[EventSink]] = providers.Dependency()
+    on_commit: providers.Dependency[Callable[[], None]] = providers.Dependency()
+    known_event_types: providers.Dependency[frozenset[str]] = providers.Dependency()
+
+    unit_of_work = providers.Factory(
+        SqlIntegrationsUnitOfWork, engine=engine, sinks=event_sinks, after_commit=on_commit
+    )
+    resolver = providers.Singleton(SystemResolver)
+    targets = providers.Singleton(
+        TargetPolicy, resolver=resolver, allow_private=settings.provided.webhook_allow_private
+    )
+    signal = providers.Singleton(DispatcherSignal)
+    webhooks = providers.Singleton(
+        WebhookService,
+        uow=unit_of_work.provider,
+        targets=targets,
+        secrets=providers.Singleton(RandomSecrets),
+        clock=clock,
+        known_event_types=known_event_types,
+        wake_dispatcher=signal.provided.notify,
+    )
+    delivery_log = providers.Singleton(
+        DeliveryLog, uow=unit_of_work.provider, clock=clock, wake_dispatcher=signal.provided.notify
+    )
+    fan_out = providers.Singleton(
+        FanOut, uow=unit_of_work.provider, clock=clock, wake_dispatcher=signal.provided.notify
+    )
+    subscription = providers.Singleton(fan_out_subscription, fan_out)
+    sender = providers.Singleton(SafeHttpSender)
+    dispatcher = providers.Singleton(
+        Dispatcher,
+        uow=unit_of_work.provider,
+        sender=sender,
+        targets=targets,
+        clock=clock,
+        schedule=settings.provided.webhook_retry_schedule,
+        encode=providers.Object(orjson.dumps),
+    )
+    dispatcher_loop = providers.Factory(DispatcherLoop, dispatcher, signal)
+    http = providers.Singleton(IntegrationEndpoints, webhooks=webhooks, deliveries=delivery_log)

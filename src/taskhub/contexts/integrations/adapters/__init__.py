@@ -1,1 +1,1 @@
-"""The adapters layer of the integrations context."""
+"""Integrations adapters: HTTP resources, SQL storage, and outbound delivery."""

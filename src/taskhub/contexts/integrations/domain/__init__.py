@@ -1,1 +1,1 @@
-"""The domain layer of the integrations context."""
+"""Integrations' rules: who may receive what, where, signed how, retried when."""

@@ -1,0 +1,1 @@
+"""Outbound HTTP for deliveries: resolving, connecting safely, sending, secrets."""

@@ -1,0 +1,132 @@
+"""Sending one delivery over HTTP without letting a target reach where it must not.
+
+The connection goes to an address that was resolved and checked just before (so a
+DNS answer that changes between the check and the connect cannot redirect it), with
+the original host in the Host header and in TLS SNI and certificate checks.
+Redirects are never followed, the answer is read only up to a small cap, and the
+whole attempt, connect to last byte, is cut off after 15 seconds.
+"""
+
+import email.utils
+import http.client
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+from taskhub.contexts.integrations.application.ports import AttemptResult
+from taskhub.contexts.integrations.domain.addresses import Address
+from taskhub.contexts.integrations.domain.target import Target
+
+TIMEOUT_SECONDS = 15.0
+MAX_RESPONSE_BYTES = 64 * 1024
+MAX_ADDRESSES_TRIED = 3
+
+
+def _retry_after(value: str | None) -> int | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0, int((moment - datetime.now(UTC)).total_seconds()))
+
+
+class SafeHttpSender:
+    def __init__(
+        self,
+        *,
+        timeout: float = TIMEOUT_SECONDS,
+        tls: ssl.SSLContext | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+    ) -> None:
+        self._timeout = timeout
+        self._tls = tls or ssl.create_default_context()
+        self._max_response_bytes = max_response_bytes
+
+    def send(
+        self,
+        target: Target,
+        addresses: Sequence[Address],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> AttemptResult:
+        started = time.monotonic()
+        deadline = started + self._timeout
+        error = "no address to connect to"
+        for address in addresses[:MAX_ADDRESSES_TRIED]:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                error = "timed out"
+                break
+            try:
+                sock = socket.create_connection((str(address), target.port), timeout=remaining)
+            except OSError as exc:
+                error = f"could not connect to {address}: {exc.strerror or type(exc).__name__}"
+                continue
+            return self._exchange(sock, target, headers, body, started=started, deadline=deadline)
+        return AttemptResult(status=None, duration_ms=_ms(started), error=error)
+
+    def _exchange(
+        self,
+        sock: socket.socket,
+        target: Target,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        started: float,
+        deadline: float,
+    ) -> AttemptResult:
+        # A receiver that trickles its answer byte by byte is cut off at the deadline.
+        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, args=(sock,))
+        watchdog.daemon = True
+        watchdog.start()
+        connection = http.client.HTTPConnection(target.host, target.port, timeout=self._timeout)
+        try:
+            if target.scheme == "https":
+                sock = self._tls.wrap_socket(sock, server_hostname=target.host)
+            connection.sock = sock
+            default_port = 443 if target.scheme == "https" else 80
+            host_header = (
+                target.host if target.port == default_port else f"{target.host}:{target.port}"
+            )
+            connection.putrequest("POST", target.path, skip_host=True, skip_accept_encoding=True)
+            connection.putheader("Host", host_header)
+            for name, value in headers.items():
+                connection.putheader(name, value)
+            connection.putheader("Content-Length", str(len(body)))
+            connection.endheaders(body)
+            response = connection.getresponse()
+            response.read(self._max_response_bytes)
+            return AttemptResult(
+                status=response.status,
+                duration_ms=_ms(started),
+                retry_after=_retry_after(response.getheader("Retry-After")),
+            )
+        except (OSError, http.client.HTTPException, ssl.SSLError, ValueError) as exc:
+            timed_out = time.monotonic() >= deadline
+            reason = "timed out" if timed_out else f"{type(exc).__name__}: {exc}"[:300]
+            return AttemptResult(status=None, duration_ms=_ms(started), error=reason)
+        finally:
+            watchdog.cancel()
+            connection.close()
+            sock.close()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        return
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)

@@ -1,0 +1,1 @@
+"""Integrations over HTTP: §Integrations of the contract."""

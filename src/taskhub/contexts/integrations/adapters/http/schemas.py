@@ -1,0 +1,71 @@
+"""Request and response bodies of the webhook endpoints."""
+
+import uuid
+from datetime import datetime
+
+import attrs
+
+from taskhub.contexts.integrations.domain.delivery import DeliveryStatus
+from taskhub.platform.http.fields import PartialUpdate, described, text
+
+
+@attrs.frozen
+class CreateWebhookRequest:
+    url: str = text(min_length=1, max_length=2048, description="https, public addresses only.")
+    events: list[str] = described('Event types, or ["*"] for every event.')
+    description: str = text(max_length=20_000, default="")
+
+
+@attrs.frozen
+class UpdateWebhookRequest(PartialUpdate):
+    url: str | None = text(min_length=1, max_length=2048, default=None)
+    events: list[str] | None = None
+    active: bool | None = None
+    description: str | None = text(max_length=20_000, default=None)
+
+
+@attrs.frozen
+class WebhookBody:
+    id: uuid.UUID
+    url: str
+    events: list[str]
+    description: str
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+@attrs.frozen
+class CreatedWebhookBody:
+    """The new webhook; `secret` is shown only in this response."""
+
+    id: uuid.UUID
+    url: str
+    events: list[str]
+    description: str
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    secret: str
+
+
+@attrs.frozen
+class SecretBody:
+    """The new signing secret; the previous one also signs for 24 hours."""
+
+    secret: str
+
+
+@attrs.frozen
+class DeliveryBody:
+    id: uuid.UUID
+    event_id: uuid.UUID
+    event_type: str
+    status: DeliveryStatus
+    attempts: int
+    response_status: int | None
+    duration_ms: int | None
+    next_attempt_at: datetime | None
+    created_at: datetime

@@ -1,0 +1,1 @@
+"""Integrations storage on SQLAlchemy Core."""

@@ -1,0 +1,242 @@
+"""SQL repositories for webhooks and deliveries."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from taskhub.contexts.integrations.adapters.sql.tables import deliveries, webhooks
+from taskhub.contexts.integrations.domain.delivery import Delivery, DeliveryStatus
+from taskhub.contexts.integrations.domain.webhook import Webhook
+from taskhub.platform.sql_pagination import keyset_page
+from taskhub.shared_kernel.pagination import Page, PageRequest
+
+_UNFINISHED = (DeliveryStatus.PENDING.value, DeliveryStatus.RETRYING.value)
+
+
+def _webhook(row: Any) -> Webhook:
+    return Webhook(
+        id=row.id,
+        org_id=row.org_id,
+        url=row.url,
+        events=tuple(row.events),
+        description=row.description,
+        active=row.active,
+        secret=row.secret,
+        previous_secret=row.previous_secret,
+        previous_secret_expires_at=row.previous_secret_expires_at,
+        failing_since=row.failing_since,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        deleted_at=row.deleted_at,
+    )
+
+
+class SqlWebhookRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def _values(self, webhook: Webhook) -> dict[str, Any]:
+        return {
+            "url": webhook.url,
+            "events": list(webhook.events),
+            "description": webhook.description,
+            "active": webhook.active,
+            "secret": webhook.secret,
+            "previous_secret": webhook.previous_secret,
+            "previous_secret_expires_at": webhook.previous_secret_expires_at,
+            "failing_since": webhook.failing_since,
+            "updated_at": webhook.updated_at,
+            "version": webhook.version,
+            "deleted_at": webhook.deleted_at,
+        }
+
+    def add(self, webhook: Webhook) -> None:
+        self._connection.execute(
+            webhooks.insert().values(
+                id=webhook.id,
+                org_id=webhook.org_id,
+                created_at=webhook.created_at,
+                **self._values(webhook),
+            )
+        )
+
+    def get(self, org_id: uuid.UUID, webhook_id: uuid.UUID) -> Webhook | None:
+        row = self._connection.execute(
+            sa.select(webhooks).where(
+                webhooks.c.id == webhook_id,
+                webhooks.c.org_id == org_id,
+                webhooks.c.deleted_at.is_(None),
+            )
+        ).first()
+        return _webhook(row) if row else None
+
+    def get_any(self, webhook_id: uuid.UUID) -> Webhook | None:
+        row = self._connection.execute(
+            sa.select(webhooks).where(webhooks.c.id == webhook_id)
+        ).first()
+        return _webhook(row) if row else None
+
+    def update(self, webhook: Webhook) -> None:
+        self._connection.execute(
+            webhooks.update().where(webhooks.c.id == webhook.id).values(**self._values(webhook))
+        )
+
+    def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Webhook]:
+        query = sa.select(webhooks).where(
+            webhooks.c.org_id == org_id, webhooks.c.deleted_at.is_(None)
+        )
+        return keyset_page(
+            self._connection, query, [webhooks.c.created_at, webhooks.c.id], page, _webhook
+        )
+
+    def active(self, org_id: uuid.UUID) -> list[Webhook]:
+        rows = self._connection.execute(
+            sa.select(webhooks).where(
+                webhooks.c.org_id == org_id,
+                webhooks.c.active.is_(True),
+                webhooks.c.deleted_at.is_(None),
+            )
+        )
+        return [_webhook(row) for row in rows]
+
+
+def _delivery(row: Any) -> Delivery:
+    return Delivery(
+        id=row.id,
+        webhook_id=row.webhook_id,
+        org_id=row.org_id,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        ordering_key=row.ordering_key,
+        position=row.position,
+        payload=row.payload,
+        status=DeliveryStatus(row.status),
+        attempts=row.attempts,
+        response_status=row.response_status,
+        duration_ms=row.duration_ms,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlDeliveryRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def add_if_absent(self, delivery: Delivery) -> bool:
+        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        result = self._connection.execute(
+            dialect.insert(deliveries)
+            .values(
+                id=delivery.id,
+                webhook_id=delivery.webhook_id,
+                org_id=delivery.org_id,
+                event_id=delivery.event_id,
+                event_type=delivery.event_type,
+                ordering_key=delivery.ordering_key,
+                position=delivery.position,
+                payload=delivery.payload,
+                status=delivery.status.value,
+                attempts=delivery.attempts,
+                next_attempt_at=delivery.next_attempt_at,
+                created_at=delivery.created_at,
+                updated_at=delivery.updated_at,
+            )
+            .on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
+        )
+        return result.rowcount == 1
+
+    def get(self, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None:
+        row = self._connection.execute(
+            sa.select(deliveries).where(
+                deliveries.c.id == delivery_id, deliveries.c.webhook_id == webhook_id
+            )
+        ).first()
+        return _delivery(row) if row else None
+
+    def update(self, delivery: Delivery) -> None:
+        self._connection.execute(
+            deliveries.update()
+            .where(deliveries.c.id == delivery.id)
+            .values(
+                status=delivery.status.value,
+                attempts=delivery.attempts,
+                response_status=delivery.response_status,
+                duration_ms=delivery.duration_ms,
+                next_attempt_at=delivery.next_attempt_at,
+                leased_until=None,
+                last_error=delivery.last_error,
+                updated_at=delivery.updated_at,
+            )
+        )
+
+    def page(self, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
+        query = sa.select(deliveries).where(deliveries.c.webhook_id == webhook_id)
+        return keyset_page(
+            self._connection,
+            query,
+            [deliveries.c.created_at, deliveries.c.id],
+            page,
+            _delivery,
+            descending=True,
+        )
+
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Delivery]:
+        earlier = deliveries.alias("earlier")
+        blocked = (
+            sa.select(earlier.c.id)
+            .where(
+                earlier.c.webhook_id == deliveries.c.webhook_id,
+                earlier.c.ordering_key == deliveries.c.ordering_key,
+                earlier.c.status.in_(_UNFINISHED),
+                sa.or_(
+                    earlier.c.position < deliveries.c.position,
+                    sa.and_(
+                        earlier.c.position == deliveries.c.position,
+                        earlier.c.created_at < deliveries.c.created_at,
+                    ),
+                ),
+            )
+            .exists()
+        )
+        query = (
+            sa.select(deliveries)
+            .where(
+                deliveries.c.status.in_(_UNFINISHED),
+                deliveries.c.next_attempt_at <= now,
+                sa.or_(deliveries.c.leased_until.is_(None), deliveries.c.leased_until < now),
+                ~blocked,
+            )
+            .order_by(deliveries.c.next_attempt_at, deliveries.c.position)
+            .limit(limit)
+        )
+        if self._connection.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=deliveries)
+        claimed = [_delivery(row) for row in self._connection.execute(query)]
+        if claimed:
+            self._connection.execute(
+                deliveries.update()
+                .where(deliveries.c.id.in_([d.id for d in claimed]))
+                .values(leased_until=lease_until)
+            )
+        return claimed
+
+    def fail_unfinished(self, webhook_id: uuid.UUID, reason: str, now: datetime) -> int:
+        result = self._connection.execute(
+            deliveries.update()
+            .where(deliveries.c.webhook_id == webhook_id, deliveries.c.status.in_(_UNFINISHED))
+            .values(
+                status=DeliveryStatus.FAILED.value,
+                next_attempt_at=None,
+                leased_until=None,
+                last_error=reason[:500],
+                updated_at=now,
+            )
+        )
+        return int(result.rowcount)

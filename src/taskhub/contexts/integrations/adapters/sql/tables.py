@@ -1,0 +1,65 @@
+"""Integrations' tables, on their own MetaData."""
+
+import sqlalchemy as sa
+
+from taskhub.platform.sql_types import UtcDateTime, new_metadata
+
+metadata = new_metadata()
+
+UNFINISHED = sa.text("status IN ('pending', 'retrying')")
+
+webhooks = sa.Table(
+    "integrations_webhooks",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("org_id", sa.Uuid, nullable=False),
+    sa.Column("url", sa.String(2048), nullable=False),
+    sa.Column("events", sa.JSON, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("secret", sa.String(128), nullable=False),
+    sa.Column("previous_secret", sa.String(128)),
+    sa.Column("previous_secret_expires_at", UtcDateTime),
+    sa.Column("failing_since", UtcDateTime),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("deleted_at", UtcDateTime),
+    sa.Index("ix_integrations_webhooks_org_created", "org_id", "created_at", "id"),
+)
+
+deliveries = sa.Table(
+    "integrations_deliveries",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column(
+        "webhook_id",
+        sa.Uuid,
+        sa.ForeignKey("integrations_webhooks.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("org_id", sa.Uuid, nullable=False),
+    sa.Column("event_id", sa.Uuid, nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("ordering_key", sa.String(100), nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("response_status", sa.Integer),
+    sa.Column("duration_ms", sa.Integer),
+    sa.Column("next_attempt_at", UtcDateTime),
+    sa.Column("leased_until", UtcDateTime),
+    sa.Column("last_error", sa.String(500)),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("webhook_id", "event_id"),
+    sa.Index(
+        "ix_integrations_deliveries_due",
+        "next_attempt_at",
+        postgresql_where=UNFINISHED,
+        sqlite_where=UNFINISHED,
+    ),
+    sa.Index("ix_integrations_deliveries_order", "webhook_id", "ordering_key", "position"),
+    sa.Index("ix_integrations_deliveries_log", "webhook_id", "created_at", "id"),
+)

@@ -1,0 +1,120 @@
+"""What integrations' use cases need: storage, name resolution, an HTTP sender, secrets."""
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+import attrs
+
+from taskhub.contexts.integrations.domain.addresses import Address
+from taskhub.contexts.integrations.domain.delivery import Delivery
+from taskhub.contexts.integrations.domain.target import Target
+from taskhub.contexts.integrations.domain.webhook import Webhook
+from taskhub.shared_kernel.events import DomainEvent
+from taskhub.shared_kernel.pagination import Page, PageRequest
+
+
+class WebhookRepository(Protocol):
+    def add(self, webhook: Webhook) -> None: ...
+
+    def get(self, org_id: uuid.UUID, webhook_id: uuid.UUID) -> Webhook | None:
+        """A live (not deleted) webhook of the organization."""
+        ...
+
+    def get_any(self, webhook_id: uuid.UUID) -> Webhook | None:
+        """By id alone, deleted ones too: the dispatcher's view."""
+        ...
+
+    def update(self, webhook: Webhook) -> None: ...
+
+    def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Webhook]: ...
+
+    def active(self, org_id: uuid.UUID) -> list[Webhook]:
+        """Live, active webhooks of the organization."""
+        ...
+
+
+class DeliveryRepository(Protocol):
+    def add_if_absent(self, delivery: Delivery) -> bool:
+        """False when the webhook already has a delivery of this event."""
+        ...
+
+    def get(self, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None: ...
+
+    def update(self, delivery: Delivery) -> None: ...
+
+    def page(self, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
+        """Newest first."""
+        ...
+
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Delivery]:
+        """Due deliveries, leased to the caller until `lease_until`.
+
+        Only the oldest unfinished delivery of each (webhook, ordering key) is ever due,
+        so a webhook receives the events of one entity in order.
+        """
+        ...
+
+    def fail_unfinished(self, webhook_id: uuid.UUID, reason: str, now: datetime) -> int:
+        """Give up on a disabled webhook's pending and retrying deliveries."""
+        ...
+
+
+class IntegrationsUnitOfWork(Protocol):
+    webhooks: WebhookRepository
+    deliveries: DeliveryRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def record(self, *events: DomainEvent) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> IntegrationsUnitOfWork: ...
+
+
+class ResolutionFailed(Exception):
+    """The host name does not resolve."""
+
+
+class AddressResolver(Protocol):
+    def resolve(self, host: str, port: int) -> list[Address]: ...
+
+
+@attrs.frozen
+class AttemptResult:
+    """What one HTTP attempt got: a status, or an error when there was no answer."""
+
+    status: int | None
+    duration_ms: int
+    retry_after: int | None = None
+    error: str | None = None
+
+
+class WebhookSender(Protocol):
+    def send(
+        self,
+        target: Target,
+        addresses: Sequence[Address],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> AttemptResult:
+        """POST to one of `addresses` (already checked) as `target`'s host; no redirects."""
+        ...
+
+
+class SecretGenerator(Protocol):
+    def new_secret(self) -> str:
+        """`whsec_` and the base64 of at least 24 random bytes."""
+        ...

@@ -1,0 +1,170 @@
+"""Managing webhooks: create, read, change, delete, rotate the secret, ping."""
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from taskhub.contexts.integrations.application.ports import (
+    IntegrationsUnitOfWork,
+    SecretGenerator,
+    UnitOfWorkFactory,
+)
+from taskhub.contexts.integrations.application.targets import TargetPolicy
+from taskhub.contexts.integrations.domain.delivery import Delivery
+from taskhub.contexts.integrations.domain.events import WEBHOOK_PING, WebhookEvent
+from taskhub.contexts.integrations.domain.webhook import Webhook, validated_events
+from taskhub.shared_kernel.clock import Clock
+from taskhub.shared_kernel.concurrency import ensure_version
+from taskhub.shared_kernel.errors import NotFound
+from taskhub.shared_kernel.ids import new_id
+from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.principal import Actor
+
+
+def webhook_not_found() -> NotFound:
+    return NotFound("The webhook was not found.")
+
+
+class WebhookService:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        targets: TargetPolicy,
+        secrets: SecretGenerator,
+        clock: Clock,
+        known_event_types: frozenset[str],
+        wake_dispatcher: Callable[[], None] | None = None,
+    ) -> None:
+        self._uow = uow
+        self._targets = targets
+        self._secrets = secrets
+        self._clock = clock
+        self._known = known_event_types
+        self._wake = wake_dispatcher
+
+    def create(self, actor: Actor, *, url: str, events: list[str], description: str) -> Webhook:
+        self._targets.check(url)
+        now = self._clock.now()
+        webhook = Webhook.create(
+            org_id=actor.org_id,
+            url=url,
+            events=validated_events(events, self._known),
+            description=description,
+            secret=self._secrets.new_secret(),
+            now=now,
+        )
+        with self._uow() as uow:
+            uow.webhooks.add(webhook)
+            uow.record(
+                self._event(
+                    webhook,
+                    "webhook.created",
+                    now,
+                    {"url": (None, url), "events": (None, list(webhook.events))},
+                )
+            )
+            uow.commit()
+        return webhook
+
+    def list(self, actor: Actor, page: PageRequest) -> Page[Webhook]:
+        with self._uow(read_only=True) as uow:
+            return uow.webhooks.page(actor.org_id, page)
+
+    def get(self, actor: Actor, webhook_id: uuid.UUID) -> Webhook:
+        with self._uow(read_only=True) as uow:
+            return self._webhook(uow, actor, webhook_id)
+
+    def change(
+        self,
+        actor: Actor,
+        webhook_id: uuid.UUID,
+        changes: dict[str, Any],
+        expected_version: int | None,
+    ) -> Webhook:
+        if "url" in changes:
+            self._targets.check(changes["url"])
+        if "events" in changes:
+            changes = {**changes, "events": validated_events(changes["events"], self._known)}
+        with self._uow() as uow:
+            webhook = self._webhook(uow, actor, webhook_id)
+            ensure_version(webhook.version, expected_version)
+            now = self._clock.now()
+            changed = webhook.change(changes, now)
+            if changed:
+                uow.webhooks.update(webhook)
+                uow.record(self._event(webhook, "webhook.updated", now, changed))
+                uow.commit()
+        return webhook
+
+    def delete(self, actor: Actor, webhook_id: uuid.UUID, expected_version: int | None) -> None:
+        with self._uow() as uow:
+            webhook = self._webhook(uow, actor, webhook_id)
+            ensure_version(webhook.version, expected_version)
+            now = self._clock.now()
+            webhook.delete(now)
+            uow.webhooks.update(webhook)
+            uow.deliveries.fail_unfinished(webhook.id, "the webhook was deleted", now)
+            uow.record(self._event(webhook, "webhook.deleted", now, {}))
+            uow.commit()
+
+    def rotate_secret(self, actor: Actor, webhook_id: uuid.UUID) -> Webhook:
+        with self._uow() as uow:
+            webhook = self._webhook(uow, actor, webhook_id)
+            now = self._clock.now()
+            webhook.rotate(self._secrets.new_secret(), now)
+            uow.webhooks.update(webhook)
+            uow.record(self._event(webhook, "webhook.secret_rotated", now, {}))
+            uow.commit()
+        return webhook
+
+    def ping(self, actor: Actor, webhook_id: uuid.UUID) -> Delivery:
+        """Queue a `webhook.ping` to this webhook alone, whatever events it asked for."""
+        with self._uow() as uow:
+            webhook = self._webhook(uow, actor, webhook_id)
+            now = self._clock.now()
+            event_id = new_id()
+            delivery = Delivery.schedule(
+                webhook_id=webhook.id,
+                org_id=actor.org_id,
+                event_id=event_id,
+                event_type=WEBHOOK_PING,
+                ordering_key=f"ping:{event_id}",
+                position=0,
+                payload={
+                    "type": WEBHOOK_PING,
+                    "timestamp": _rfc3339(now),
+                    "data": {"webhook_id": str(webhook.id)},
+                },
+                now=now,
+            )
+            uow.deliveries.add_if_absent(delivery)
+            uow.commit()
+        if self._wake is not None:
+            self._wake()
+        return delivery
+
+    @staticmethod
+    def _webhook(uow: IntegrationsUnitOfWork, actor: Actor, webhook_id: uuid.UUID) -> Webhook:
+        webhook = uow.webhooks.get(actor.org_id, webhook_id)
+        if webhook is None:
+            raise webhook_not_found()
+        return webhook
+
+    @staticmethod
+    def _event(
+        webhook: Webhook, action: str, now: datetime, changes: dict[str, tuple[Any, Any]]
+    ) -> WebhookEvent:
+        return WebhookEvent(
+            event_id=new_id(),
+            occurred_at=now,
+            org_id=webhook.org_id,
+            webhook_id=webhook.id,
+            action=action,
+            changes=changes,
+        )
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")

@@ -1,0 +1,128 @@
+"""The Webhook aggregate: where an organization's events go, and with which secrets."""
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from taskhub.shared_kernel.errors import ValidationFailed
+from taskhub.shared_kernel.ids import new_id
+
+ALL_EVENTS = "*"
+OLD_SECRET_GRACE = timedelta(hours=24)
+FAILURE_WINDOW = timedelta(days=5)
+
+
+def validated_events(events: list[str], known: frozenset[str]) -> tuple[str, ...]:
+    if not events:
+        raise ValidationFailed.single("events", "must name at least one event type, or *")
+    if ALL_EVENTS in events:
+        if len(events) > 1:
+            raise ValidationFailed.single("events", "* stands alone: it means every event")
+        return (ALL_EVENTS,)
+    unknown = sorted(set(events) - known)
+    if unknown:
+        raise ValidationFailed.single(
+            "events",
+            f"unknown event types: {', '.join(unknown)} (known: {', '.join(sorted(known))})",
+        )
+    return tuple(sorted(set(events)))
+
+
+@attrs.define(kw_only=True)
+class Webhook:
+    id: uuid.UUID
+    org_id: uuid.UUID
+    url: str
+    events: tuple[str, ...]
+    description: str
+    active: bool
+    secret: str = attrs.field(repr=False)
+    previous_secret: str | None = attrs.field(default=None, repr=False)
+    previous_secret_expires_at: datetime | None = None
+    failing_since: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    deleted_at: datetime | None = None
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        org_id: uuid.UUID,
+        url: str,
+        events: tuple[str, ...],
+        description: str,
+        secret: str,
+        now: datetime,
+    ) -> "Webhook":
+        return cls(
+            id=new_id(),
+            org_id=org_id,
+            url=url,
+            events=events,
+            description=description,
+            active=True,
+            secret=secret,
+            created_at=now,
+            updated_at=now,
+        )
+
+    def wants(self, event_type: str) -> bool:
+        return self.active and (ALL_EVENTS in self.events or event_type in self.events)
+
+    def signing_secrets(self, now: datetime) -> list[str]:
+        secrets = [self.secret]
+        if (
+            self.previous_secret
+            and self.previous_secret_expires_at
+            and now < self.previous_secret_expires_at
+        ):
+            secrets.append(self.previous_secret)
+        return secrets
+
+    def change(self, changes: dict[str, Any], now: datetime) -> dict[str, tuple[Any, Any]]:
+        changed: dict[str, tuple[Any, Any]] = {}
+        for name, value in changes.items():
+            old = getattr(self, name)
+            if old != value:
+                changed[name] = (
+                    list(old) if isinstance(old, tuple) else old,
+                    list(value) if isinstance(value, tuple) else value,
+                )
+                setattr(self, name, value)
+        if "active" in changed and self.active:
+            self.failing_since = None
+        if changed:
+            self.updated_at = now
+            self.version += 1
+        return changed
+
+    def rotate(self, secret: str, now: datetime) -> None:
+        self.previous_secret = self.secret
+        self.previous_secret_expires_at = now + OLD_SECRET_GRACE
+        self.secret = secret
+        self.updated_at = now
+        self.version += 1
+
+    def delivered(self) -> None:
+        self.failing_since = None
+
+    def failed(self, now: datetime) -> bool:
+        """Note a failed attempt; True when it has failed long enough to be disabled."""
+        if self.failing_since is None:
+            self.failing_since = now
+        return now - self.failing_since >= FAILURE_WINDOW
+
+    def disable(self, now: datetime) -> None:
+        self.active = False
+        self.updated_at = now
+        self.version += 1
+
+    def delete(self, now: datetime) -> None:
+        self.deleted_at = now
+        self.active = False
+        self.updated_at = now
+        self.version += 1
