@@ -145,3 +145,28 @@ class IdentityRepositoryContract:
             assert uow.sessions.find_token("e" * 64) is None
         assert found is not None
         assert found.rotated_at == NOW
+
+    def test_access_needs_a_live_session_of_the_user_and_an_active_user(
+        self, uow_factory: UowFactory
+    ) -> None:
+        user, (session, other) = self._user_with_sessions(uow_factory, 2)
+        stranger = new_user(email="bob@example.com")
+        with uow_factory() as uow:
+            uow.users.add(stranger)
+            revoked = uow.sessions.get(other.id)
+            assert revoked is not None
+            revoked.revoke(NOW, RevokeReason.SIGN_OUT)
+            uow.sessions.update(revoked)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.sessions.grants_access(session.id, user.id) is True
+            assert uow.sessions.grants_access(other.id, user.id) is False
+            assert uow.sessions.grants_access(session.id, stranger.id) is False
+        with uow_factory() as uow:
+            loaded = uow.users.get(user.id)
+            assert loaded is not None
+            loaded.set_active(False, NOW)
+            uow.users.update(loaded)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.sessions.grants_access(session.id, user.id) is False

@@ -45,6 +45,13 @@ class SessionRepository(Protocol):
         """The user's unrevoked sessions, most recently used first."""
         ...
 
+    def grants_access(self, session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        """Whether the session is live, belongs to the user, and the user is active.
+
+        Asked on every authenticated request, so it is one question, not two lookups.
+        """
+        ...
+
     def add_token(self, token: RefreshToken) -> None: ...
 
     def find_token(self, token_hash: str) -> RefreshToken | None: ...

@@ -87,11 +87,7 @@ class SessionService:
         """A user principal for a valid token whose session is live and user active."""
         claims = self._access_tokens.read(access_token)
         with self._uow(read_only=True) as uow:
-            session = uow.sessions.get(claims.session_id)
-            if session is None or not session.is_live or session.user_id != claims.user_id:
-                raise InvalidAccessToken()
-            user = uow.users.get(claims.user_id)
-            if user is None or not user.is_active:
+            if not uow.sessions.grants_access(claims.session_id, claims.user_id):
                 raise InvalidAccessToken()
         return Principal(
             kind=PrincipalKind.USER, user_id=claims.user_id, session_id=claims.session_id

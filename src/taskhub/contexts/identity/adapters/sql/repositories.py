@@ -149,6 +149,19 @@ class SqlSessionRepository:
         )
         return [self._track(_session(row)) for row in rows]
 
+    def grants_access(self, session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        row = self._connection.execute(
+            sa.select(sa.literal(1))
+            .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
+            .where(
+                sessions.c.id == session_id,
+                sessions.c.user_id == user_id,
+                sessions.c.revoked_at.is_(None),
+                users.c.is_active.is_(True),
+            )
+        ).first()
+        return row is not None
+
     def add_token(self, token: RefreshToken) -> None:
         self._connection.execute(
             refresh_tokens.insert().values(

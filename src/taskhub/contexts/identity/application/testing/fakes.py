@@ -101,6 +101,17 @@ class FakeSessionRepository:
         live.sort(key=lambda s: (-s.last_used_at.timestamp(), s.id))
         return [self._track(_copy(s)) for s in live]
 
+    def grants_access(self, session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        session = self._store.sessions.get(session_id)
+        user = self._store.users.get(user_id)
+        return (
+            session is not None
+            and session.revoked_at is None
+            and session.user_id == user_id
+            and user is not None
+            and user.is_active
+        )
+
     def add_token(self, token: RefreshToken) -> None:
         self._store.tokens[token.id] = _copy(token)
 
