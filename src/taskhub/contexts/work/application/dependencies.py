@@ -68,11 +68,14 @@ class DependencyService:
 
     @staticmethod
     def _reaches(uow: WorkUnitOfWork, *, start: uuid.UUID, target: uuid.UUID) -> bool:
-        """Does `start` (transitively) depend on `target`? Breadth first, one query a level."""
+        """Does `start` (transitively) depend on `target`? Breadth first, one query a level.
+
+        Deleted tasks count: restoring one must never close a cycle.
+        """
         seen = {start}
         frontier = {start}
         while frontier:
-            edges = uow.tasks.dependency_edges(frontier)
+            edges = uow.tasks.dependency_edges(frontier, include_deleted=True)
             frontier = set()
             for blockers in edges.values():
                 if target in blockers:

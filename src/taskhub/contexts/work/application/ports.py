@@ -72,7 +72,9 @@ class TaskRepository(Protocol):
 
     def get(
         self, org_id: uuid.UUID, task_id: uuid.UUID, *, include_deleted: bool = False
-    ) -> Task | None: ...
+    ) -> Task | None:
+        """A live task of a live project; `include_deleted` also finds deleted ones."""
+        ...
 
     def update(self, task: Task) -> None: ...
 
@@ -84,8 +86,10 @@ class TaskRepository(Protocol):
         """Live tasks this one depends on."""
         ...
 
-    def dependency_edges(self, task_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
-        """For each given task, the tasks it depends on (live ones)."""
+    def dependency_edges(
+        self, task_ids: Collection[uuid.UUID], *, include_deleted: bool = False
+    ) -> dict[uuid.UUID, set[uuid.UUID]]:
+        """For each given task, the tasks it depends on (live ones unless told otherwise)."""
         ...
 
     def add_dependency(self, task_id: uuid.UUID, depends_on_id: uuid.UUID, now: datetime) -> bool:

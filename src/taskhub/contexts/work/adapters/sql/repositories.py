@@ -259,13 +259,15 @@ class SqlTaskRepository:
     ) -> Task | None:
         query = self._select().where(tasks.c.id == task_id, tasks.c.org_id == org_id)
         if not include_deleted:
-            query = query.where(tasks.c.deleted_at.is_(None))
+            query = query.where(tasks.c.deleted_at.is_(None), projects.c.deleted_at.is_(None))
         row = self._connection.execute(query).first()
         return self._with_sets([row])[0] if row else None
 
     def find(self, org_id: uuid.UUID, task_filter: TaskFilter, page: PageRequest) -> Page[Task]:
         f = task_filter
-        query = self._select().where(tasks.c.org_id == org_id, tasks.c.deleted_at.is_(None))
+        query = self._select().where(
+            tasks.c.org_id == org_id, tasks.c.deleted_at.is_(None), projects.c.deleted_at.is_(None)
+        )
         if f.project_id is not None:
             query = query.where(tasks.c.project_id == f.project_id)
         if f.statuses:
@@ -301,15 +303,20 @@ class SqlTaskRepository:
     def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
         return sorted(self.dependency_edges([task_id]).get(task_id, set()))
 
-    def dependency_edges(self, task_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
+    def dependency_edges(
+        self, task_ids: Collection[uuid.UUID], *, include_deleted: bool = False
+    ) -> dict[uuid.UUID, set[uuid.UUID]]:
         if not task_ids:
             return {}
         blocker = tasks.alias("blocker")
-        rows = self._connection.execute(
+        query = (
             sa.select(task_dependencies.c.task_id, task_dependencies.c.depends_on_id)
             .join(blocker, blocker.c.id == task_dependencies.c.depends_on_id)
-            .where(task_dependencies.c.task_id.in_(list(task_ids)), blocker.c.deleted_at.is_(None))
+            .where(task_dependencies.c.task_id.in_(list(task_ids)))
         )
+        if not include_deleted:
+            query = query.where(blocker.c.deleted_at.is_(None))
+        rows = self._connection.execute(query)
         edges: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
         for task_id, depends_on_id in rows:
             edges[task_id].add(depends_on_id)

@@ -1,7 +1,7 @@
 """Full-text search over task titles and descriptions, in each database's own engine.
 
 PostgreSQL: a stored `tsvector` column (the `simple` configuration, so no language is
-assumed) with a GIN index, queried with `websearch_to_tsquery`. SQLite: an FTS5 table
+assumed) with a GIN index, queried with `plainto_tsquery`. SQLite: an FTS5 table
 holding each task's id, kept in step with `work_tasks` by triggers (keyed by id, not
 rowid, which VACUUM may renumber). Both match every word the user typed.
 """
@@ -19,7 +19,8 @@ def matches(dialect: str, text: str) -> sa.ColumnElement[bool]:
         return sa.false()
     if dialect == "postgresql":
         return sa.literal_column("work_tasks.search").op("@@")(
-            sa.func.websearch_to_tsquery("simple", " ".join(words))
+            # plainto_tsquery: every word required, none read as an operator ("or", "-").
+            sa.func.plainto_tsquery("simple", " ".join(words))
         )
     # Quoted FTS5 strings: each word taken literally, all of them required.
     query = " ".join(f'"{word}"' for word in words)
