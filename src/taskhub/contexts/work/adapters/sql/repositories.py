@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from taskhub.contexts.work.adapters.sql.search import matches
@@ -234,6 +235,13 @@ class SqlTaskRepository:
     def _select(self) -> sa.Select[Any]:
         return sa.select(*_TASK_COLUMNS).join(projects, projects.c.id == tasks.c.project_id)
 
+    def _among(self, column: sa.Column[uuid.UUID], ids: list[uuid.UUID]) -> sa.ColumnElement[bool]:
+        # One array parameter on PostgreSQL instead of an IN list of a page's ids: the
+        # statement is the same whatever the page size, and cheaper to build and send.
+        if self._connection.dialect.name == "postgresql":
+            return column == sa.any_(sa.bindparam("ids", ids, type_=postgresql.ARRAY(sa.Uuid)))
+        return column.in_(ids)
+
     def _with_sets(self, rows: list[Any]) -> list[Task]:
         ids = [row.id for row in rows]
         if not ids:
@@ -241,14 +249,14 @@ class SqlTaskRepository:
         assignees: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
         for task_id, user_id in self._connection.execute(
             sa.select(task_assignees.c.task_id, task_assignees.c.user_id).where(
-                task_assignees.c.task_id.in_(ids)
+                self._among(task_assignees.c.task_id, ids)
             )
         ):
             assignees[task_id].append(user_id)
         task_label_ids: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
         for task_id, label_id in self._connection.execute(
             sa.select(task_labels.c.task_id, task_labels.c.label_id).where(
-                task_labels.c.task_id.in_(ids)
+                self._among(task_labels.c.task_id, ids)
             )
         ):
             task_label_ids[task_id].append(label_id)
