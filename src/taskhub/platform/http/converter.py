@@ -6,19 +6,21 @@ are flattened into `FieldError`s with paths like `operations[3].title`.
 """
 
 import enum
+import typing
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
+    IterableValidationNote,
 )
 from cattrs.gen import make_dict_structure_fn
-from cattrs.v import format_exception
 
 from taskhub.platform.http.fields import InvalidField, PartialUpdate
 from taskhub.shared_kernel.errors import FieldError, ValidationFailed
@@ -32,6 +34,9 @@ def _strict_str(value: Any, type_: Any) -> str:
         return _enum(value, type_)  # type: ignore[return-value]
     if not isinstance(value, str):
         raise TypeError("must be a string")
+    if "\x00" in value:
+        # PostgreSQL cannot store it, and no legitimate text needs it.
+        raise ValueError("must not contain the NUL character")
     return value
 
 
@@ -106,6 +111,14 @@ def make_converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, PartialUpdate),
         lambda t: _partial_update_hook(converter, t),
     )
+    # JSON has one array type and one object type; nothing else passes for them.
+    converter.register_structure_hook_factory(_is_array, lambda t: _array_hook(converter, t))
+    converter.register_structure_hook_factory(_is_object, lambda t: _object_hook(converter, t))
+    converter.register_structure_hook_factory(_is_literal, _literal_hook)
+    converter.register_structure_hook_factory(
+        lambda t: attrs.has(t) and not issubclass(t, PartialUpdate),
+        lambda t: _object_only(converter, t),
+    )
     converter.register_unstructure_hook(uuid.UUID, str)
     converter.register_unstructure_hook(datetime, format_timestamp)
     converter.register_unstructure_hook_func(
@@ -114,10 +127,89 @@ def make_converter() -> cattrs.Converter:
     return converter
 
 
+def _is_array(type_: Any) -> bool:
+    return typing.get_origin(type_) in (list, tuple)
+
+
+def _is_object(type_: Any) -> bool:
+    return typing.get_origin(type_) is dict
+
+
+def _is_literal(type_: Any) -> bool:
+    return typing.get_origin(type_) is typing.Literal
+
+
+def _array_hook(converter: cattrs.Converter, type_: Any) -> Any:
+    args = typing.get_args(type_)
+    item_type = args[0] if args else Any
+    structure_item = converter.get_structure_hook(item_type)
+    container = typing.get_origin(type_)
+
+    def structure_array(value: Any, _type: Any) -> Any:
+        if not isinstance(value, list):
+            raise TypeError("must be an array")
+        items, errors = [], []
+        for index, item in enumerate(value):
+            try:
+                items.append(structure_item(item, item_type))
+            except Exception as exc:  # gathered and reported per index
+                exc.__notes__ = [
+                    *getattr(exc, "__notes__", []),
+                    IterableValidationNote(f"Structuring item @ index {index}", index, item_type),
+                ]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError("While structuring an array", errors, type_)
+        return tuple(items) if container is tuple else items
+
+    return structure_array
+
+
+def _object_hook(converter: cattrs.Converter, type_: Any) -> Any:
+    args = typing.get_args(type_)
+    value_type = args[1] if len(args) == 2 else Any
+    structure_value = converter.get_structure_hook(value_type)
+
+    def structure_object(value: Any, _type: Any) -> Any:
+        if not isinstance(value, dict):
+            raise TypeError("must be an object")
+        if value_type is Any:
+            return dict(value)
+        return {str(k): structure_value(v, value_type) for k, v in value.items()}
+
+    return structure_object
+
+
+def _literal_hook(type_: Any) -> Any:
+    allowed = typing.get_args(type_)
+
+    def structure_literal(value: Any, _type: Any) -> Any:
+        if value not in allowed or isinstance(value, bool) != any(
+            isinstance(a, bool) for a in allowed
+        ):
+            raise ValueError(f"must be one of: {', '.join(str(a) for a in allowed)}")
+        return value
+
+    return structure_literal
+
+
+def _object_only(converter: cattrs.Converter, cls: type[Any]) -> Any:
+    base = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+
+    def structure_object(value: Any, type_: Any) -> Any:
+        if not isinstance(value, dict):
+            raise TypeError("must be an object")
+        return base(value, type_)
+
+    return structure_object
+
+
 def _partial_update_hook(converter: cattrs.Converter, cls: type[Any]) -> Any:
     base = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
 
     def structure_partial(data: Any, type_: Any) -> Any:
+        if not isinstance(data, dict):
+            raise TypeError("must be an object")
         result = base(data, type_)
         object.__setattr__(result, "provided", frozenset(data))
         return result
@@ -159,16 +251,13 @@ def _field_errors(exc: BaseException, path: str) -> Iterator[FieldError]:
             yield FieldError(_join(path, key), "is not a known field")
     elif isinstance(exc, KeyError):
         yield FieldError(path or "body", "is required")
-    elif isinstance(exc, ValueError | TypeError) and exc.args and isinstance(exc.args[0], str):
-        message = exc.args[0]
-        if message.startswith(("must", "is ")):
-            yield FieldError(path or "body", message)
-        else:
-            yield FieldError(path or "body", _plain(exc))
+    elif (
+        isinstance(exc, ValueError | TypeError)
+        and exc.args
+        and isinstance(exc.args[0], str)
+        and exc.args[0].startswith(("must", "is "))
+    ):
+        yield FieldError(path or "body", exc.args[0])
     else:
-        yield FieldError(path or "body", _plain(exc))
-
-
-def _plain(exc: BaseException) -> str:
-    text = format_exception(exc, None)
-    return text if len(text) < 200 else "is invalid"
+        # Whatever a library said, the client hears the API's words, never Python's.
+        yield FieldError(path or "body", "has the wrong type or value")

@@ -82,8 +82,16 @@ class TaskService:
             return self._task(uow, actor, task_id)
 
     def find(self, actor: Actor, task_filter: TaskFilter, page: PageRequest) -> Page[Task]:
+        """A page of tasks; its cursor names the sort it belongs to, so it fits no other."""
+        sort = task_filter.sort.value
+        if page.after is not None:
+            if not page.after or page.after[0] != sort:
+                raise ValidationFailed.single("cursor", "belongs to another sort; start again")
+            page = PageRequest(limit=page.limit, after=page.after[1:])
         with self._uow(read_only=True) as uow:
-            return uow.tasks.find(actor.org_id, task_filter, page)
+            found = uow.tasks.find(actor.org_id, task_filter, page)
+        after = (sort, *found.next_after) if found.next_after else None
+        return Page(items=found.items, next_after=after)
 
     def change(
         self,
