@@ -49,16 +49,23 @@ def refusal(address: Address) -> str | None:
             return f"embeds {inner}, which {reason}" if reason else None
         if address in _SIXTOFOUR or address in _TEREDO:
             return "is a tunnelling address"
+    is_v4 = isinstance(address, ipaddress.IPv4Address)
+    # The specific reasons first: Python's is_private also covers reserved and
+    # documentation ranges, and a message should say what the address really is.
     checks = (
         (address.is_loopback, "is a loopback address"),
         (address.is_unspecified, "is the unspecified address"),
         (address.is_multicast, "is a multicast address"),
         (address.is_link_local, "is a link-local address"),
-        (isinstance(address, ipaddress.IPv4Address) and address in _SHARED, "is a shared address"),
-        (address.is_private, "is a private address"),
-        (address.is_reserved, "is a reserved address"),
+        (
+            isinstance(address, ipaddress.IPv6Address) and address.is_site_local,
+            "is a site-local address",
+        ),
+        (is_v4 and address in _SHARED, "is a shared address"),
         (any(address in net for net in _DOCUMENTATION), "is a documentation address"),
-        (isinstance(address, ipaddress.IPv4Address) and address in _BENCHMARKING, "is reserved"),
+        (is_v4 and address in _BENCHMARKING, "is a benchmarking address"),
+        (address.is_reserved, "is a reserved address"),
+        (address.is_private, "is a private address"),
         (not address.is_global, "is not a public address"),
     )
     for refused, reason in checks:

@@ -22,6 +22,8 @@ def next_attempt(
     A receiver's Retry-After (on 429/503) replaces the wait when it asks for longer,
     up to 10 hours.
     """
+    if attempts_made <= 0:
+        return now
     if attempts_made > len(schedule):
         return None
     base = schedule[attempts_made - 1]

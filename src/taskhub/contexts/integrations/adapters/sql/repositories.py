@@ -149,8 +149,10 @@ class SqlDeliveryRepository:
                 updated_at=delivery.updated_at,
             )
             .on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
+            # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING.
+            .returning(deliveries.c.id)
         )
-        return result.rowcount == 1
+        return result.first() is not None
 
     def get(self, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None:
         row = self._connection.execute(
