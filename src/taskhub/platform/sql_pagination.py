@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-import attrs
 import sqlalchemy as sa
 
 from taskhub.platform.sql_types import UtcDateTime
@@ -69,55 +68,4 @@ def keyset_page(
     if has_more and rows:
         last = rows[-1]._mapping
         next_after = tuple(_text(last[key]) for key in keys)
-    return Page(items=[to_item(row) for row in rows], next_after=next_after)
-
-
-@attrs.frozen
-class SortKey:
-    """One term of an ORDER BY: an expression that is never NULL, and its direction."""
-
-    expression: sa.ColumnElement[Any]
-    descending: bool = False
-
-
-def ordered_keyset_page(
-    connection: sa.Connection,
-    query: sa.Select[Any],
-    keys: Sequence[SortKey],
-    page: PageRequest,
-    to_item: Callable[[sa.Row[Any]], T],
-) -> Page[T]:
-    """Keyset pagination for orders that mix directions (due date ascending, id ascending
-    behind "missing dates last"...). The row after `(v1, v2, ...)` is the first with
-    `k1 > v1`, or `k1 = v1 and k2 > v2`, and so on, `<` for descending terms; the sort
-    values are selected alongside the row so the next cursor can be read from it."""
-    labelled = [key.expression.label(f"_sort_{i}") for i, key in enumerate(keys)]
-    query = query.add_columns(*labelled)
-    if page.after is not None:
-        if len(page.after) != len(keys):
-            raise ValidationFailed.single("cursor", "does not belong to this list")
-        try:
-            values = [
-                _parser(key.expression)(raw) for key, raw in zip(keys, page.after, strict=True)
-            ]
-        except ValueError:
-            raise ValidationFailed.single("cursor", "does not belong to this list") from None
-        clauses = []
-        for i, key in enumerate(keys):
-            bound = sa.literal(values[i], type_=key.expression.type)
-            step = key.expression < bound if key.descending else key.expression > bound
-            equal_before = [
-                keys[j].expression == sa.literal(values[j], type_=keys[j].expression.type)
-                for j in range(i)
-            ]
-            clauses.append(sa.and_(*equal_before, step))
-        query = query.where(sa.or_(*clauses))
-    order = [key.expression.desc() if key.descending else key.expression.asc() for key in keys]
-    rows = connection.execute(query.order_by(*order).limit(page.limit + 1)).all()
-    has_more = len(rows) > page.limit
-    rows = rows[: page.limit]
-    next_after = None
-    if has_more and rows:
-        mapping = rows[-1]._mapping
-        next_after = tuple(_text(mapping[f"_sort_{i}"]) for i in range(len(keys)))
     return Page(items=[to_item(row) for row in rows], next_after=next_after)

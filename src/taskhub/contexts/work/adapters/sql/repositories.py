@@ -31,8 +31,8 @@ from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
-from taskhub.platform.sql_pagination import SortKey, keyset_page, ordered_keyset_page
-from taskhub.platform.sql_types import UtcDateTime
+from taskhub.platform.sql_pagination import keyset_page
+from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
 _FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
@@ -155,29 +155,16 @@ def _task(
     )
 
 
-def _sort_keys(sort: TaskSort) -> list[SortKey]:
-    descending = sort.value.startswith("-")
-    if sort in (TaskSort.DUE, TaskSort.DUE_DESC):
-        # Tasks without a due date come last in both directions.
-        missing = sa.case((tasks.c.due_at.is_(None), 1), else_=0)
-        filler = _FAR_PAST if descending else _FAR_FUTURE
-        due = sa.func.coalesce(
-            tasks.c.due_at, sa.literal(filler, type_=UtcDateTime), type_=UtcDateTime
-        )
-        return [
-            SortKey(missing),
-            SortKey(due, descending),
-            SortKey(tasks.c.id, descending),
-        ]
-    column = {
-        TaskSort.CREATED: tasks.c.created_at,
-        TaskSort.CREATED_DESC: tasks.c.created_at,
-        TaskSort.UPDATED: tasks.c.updated_at,
-        TaskSort.UPDATED_DESC: tasks.c.updated_at,
-        TaskSort.PRIORITY: tasks.c.priority_rank,
-        TaskSort.PRIORITY_DESC: tasks.c.priority_rank,
-    }[sort]
-    return [SortKey(column, descending), SortKey(tasks.c.id, descending)]
+_SORT_COLUMNS = {
+    TaskSort.CREATED: tasks.c.created_at,
+    TaskSort.CREATED_DESC: tasks.c.created_at,
+    TaskSort.UPDATED: tasks.c.updated_at,
+    TaskSort.UPDATED_DESC: tasks.c.updated_at,
+    TaskSort.PRIORITY: tasks.c.priority_rank,
+    TaskSort.PRIORITY_DESC: tasks.c.priority_rank,
+}
+_NO_DUE = "1"
+_DUE = "0"
 
 
 class SqlTaskRepository:
@@ -303,10 +290,70 @@ class SqlTaskRepository:
             )
         if f.text:
             query = query.where(matches(self._connection.dialect.name, f.text))
-        rows = ordered_keyset_page(
-            self._connection, query, _sort_keys(f.sort), page, lambda row: row
-        )
+        descending = f.sort.value.startswith("-")
+        if f.sort in (TaskSort.DUE, TaskSort.DUE_DESC):
+            rows = self._by_due_date(query, page, descending=descending)
+        else:
+            # Both keys run one way, so the cursor is a row comparison the index answers.
+            rows = keyset_page(
+                self._connection,
+                query,
+                [_SORT_COLUMNS[f.sort], tasks.c.id],
+                page,
+                lambda row: row,
+                descending=descending,
+            )
         return Page(items=self._with_sets(rows.items), next_after=rows.next_after)
+
+    def _by_due_date(
+        self, query: sa.Select[Any], page: PageRequest, *, descending: bool
+    ) -> Page[Any]:
+        """Dated tasks first (by due date, then id), then undated ones (by id), in either
+        direction: each part is a range of an index, never a sort of the whole project.
+
+        The cursor is `(group, due date, id)`; undated tasks carry a filler date so the
+        cursor keeps one shape.
+        """
+        after = page.after
+        if after is not None and (len(after) != 3 or after[0] not in (_DUE, _NO_DUE)):
+            raise ValidationFailed.single("cursor", "does not belong to this list")
+        rows: list[Any] = []
+        if after is None or after[0] == _DUE:
+            dated = keyset_page(
+                self._connection,
+                query.where(tasks.c.due_at.is_not(None)),
+                [tasks.c.due_at, tasks.c.id],
+                PageRequest(limit=page.limit, after=after[1:] if after else None),
+                lambda row: row,
+                descending=descending,
+            )
+            rows = dated.items
+            if dated.next_after is not None:
+                return Page(items=rows, next_after=(_DUE, *dated.next_after))
+            undated_after = None
+        else:
+            undated_after = after[2:]
+        room = page.limit - len(rows)
+        undated_query = query.where(tasks.c.due_at.is_(None))
+        if room == 0:
+            # The page ended with the last dated task: go on only if undated ones follow.
+            more = self._connection.execute(undated_query.limit(1)).first() is not None
+            last = rows[-1]
+            ended: tuple[str, ...] | None = (
+                (_DUE, last.due_at.isoformat(), str(last.id)) if more else None
+            )
+            return Page(items=rows, next_after=ended)
+        undated = keyset_page(
+            self._connection,
+            undated_query,
+            [tasks.c.id],
+            PageRequest(limit=room, after=undated_after),
+            lambda row: row,
+            descending=descending,
+        )
+        filler = (_FAR_PAST if descending else _FAR_FUTURE).isoformat()
+        next_after = (_NO_DUE, filler, *undated.next_after) if undated.next_after else None
+        return Page(items=rows + undated.items, next_after=next_after)
 
     def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
         return sorted(self.dependency_edges([task_id]).get(task_id, set()))
