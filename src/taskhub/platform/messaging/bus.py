@@ -43,6 +43,9 @@ class Subscription:
 
 def connect(url: str) -> Connection:
     options: dict[str, Any] = {}
+    if url.startswith("memory://"):
+        # The in-memory transport polls its queues; the default half second is latency.
+        options["transport_options"] = {"polling_interval": 0.05}
     if url.startswith(("amqp", "pyamqp")):
         options["transport_options"] = {"confirm_publish": True}
         options["heartbeat"] = 30

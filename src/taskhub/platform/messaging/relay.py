@@ -50,7 +50,7 @@ class OutboxRelay:
         *,
         signal: OutboxSignal | None = None,
         batch_size: int = 200,
-        poll_seconds: float = 1.0,
+        poll_seconds: float = 0.25,
         connection_factory: Callable[[str], Connection] = connect,
     ) -> None:
         self._engine = engine
