@@ -4,9 +4,9 @@ import copy
 import hashlib
 import itertools
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from types import TracebackType
-from typing import Protocol, Self, TypeVar
+from typing import Protocol, TypeVar
 
 from taskhub.contexts.identity.application.ports import AccessClaims, IssuedAccessToken
 from taskhub.contexts.identity.domain.api_key import ApiKey
@@ -14,8 +14,9 @@ from taskhub.contexts.identity.domain.email import canonical_email
 from taskhub.contexts.identity.domain.errors import EmailTaken, InvalidAccessToken
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
-from taskhub.shared_kernel.events import DomainEvent
+from taskhub.shared_kernel.events import DomainEvent, EventRecorder
 from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
 
 T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
@@ -177,40 +178,16 @@ class FakeApiKeyRepository:
         return fake_page(live, page, lambda k: (k.created_at.isoformat(), str(k.id)))
 
 
-class FakeIdentityUnitOfWork:
+class FakeIdentityUnitOfWork(StagedUnitOfWork[IdentityStore]):
     """Changes are staged on a copy of the store and swapped in on commit."""
 
-    def __init__(self, store: IdentityStore) -> None:
-        self._store = store
-        self.committed = False
+    def _open(self, staged: IdentityStore) -> None:
+        self.users = FakeUserRepository(staged)
+        self.sessions = FakeSessionRepository(staged)
+        self.api_keys = FakeApiKeyRepository(staged)
 
-    def __enter__(self) -> Self:
-        self._staged = copy.deepcopy(self._store)
-        self.users = FakeUserRepository(self._staged)
-        self.sessions = FakeSessionRepository(self._staged)
-        self.api_keys = FakeApiKeyRepository(self._staged)
-        self.committed = False
-        self._recorded: list[DomainEvent] = []
-        return self
-
-    def record(self, *events: DomainEvent) -> None:
-        self._recorded.extend(events)
-
-    def commit(self) -> None:
-        aggregates = [*self.users.seen, *self.sessions.seen]
-        events = self._recorded + [e for a in aggregates for e in a.pull_events()]
-        self._staged.events.extend(sorted(events, key=lambda e: e.occurred_at))
-        self._recorded = []
-        self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
-        self.committed = True
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        del self._staged
+    def _aggregates(self) -> Iterable[EventRecorder]:
+        return [*self.users.seen, *self.sessions.seen]
 
 
 class FakePasswordHasher:

@@ -6,8 +6,7 @@ import ipaddress
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -29,6 +28,7 @@ from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
 
 T = TypeVar("T")
 
@@ -223,40 +223,15 @@ class FakeDeliveryRepository:
         return failed
 
 
-class FakeIntegrationsUnitOfWork:
+class FakeIntegrationsUnitOfWork(StagedUnitOfWork[IntegrationsStore]):
     """Changes are staged on a copy of the store and swapped in on commit."""
 
     webhooks: WebhookRepository
     deliveries: DeliveryRepository
 
-    def __init__(self, store: IntegrationsStore) -> None:
-        self._store = store
-        self.committed = False
-
-    def __enter__(self) -> Self:
-        self._staged = copy.deepcopy(self._store)
-        self.webhooks = FakeWebhookRepository(self._staged)
-        self.deliveries = FakeDeliveryRepository(self._staged)
-        self.committed = False
-        self._recorded: list[DomainEvent] = []
-        return self
-
-    def record(self, *events: DomainEvent) -> None:
-        self._recorded.extend(events)
-
-    def commit(self) -> None:
-        self._staged.events.extend(self._recorded)
-        self._recorded = []
-        self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
-        self.committed = True
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        del self._staged
+    def _open(self, staged: IntegrationsStore) -> None:
+        self.webhooks = FakeWebhookRepository(staged)
+        self.deliveries = FakeDeliveryRepository(staged)
 
 
 class FakeAddressResolver:

@@ -4,8 +4,7 @@ import copy
 import uuid
 from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from taskhub.contexts.identity.public import UserDirectory, UserSummary
 from taskhub.contexts.tenancy.application.ports import (
@@ -22,6 +21,7 @@ from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
 
 T = TypeVar("T")
 
@@ -236,42 +236,17 @@ class FakeTeamRepository:
         return _keyset_page(members, page, lambda m: (m.added_at, m.user_id))
 
 
-class FakeTenancyUnitOfWork:
+class FakeTenancyUnitOfWork(StagedUnitOfWork[TenancyStore]):
     """Changes are staged on a copy of the store and swapped in on commit."""
 
     organizations: OrganizationRepository
     memberships: MembershipRepository
     teams: TeamRepository
 
-    def __init__(self, store: TenancyStore) -> None:
-        self._store = store
-        self.committed = False
-
-    def __enter__(self) -> Self:
-        self._staged = copy.deepcopy(self._store)
-        self.organizations = FakeOrganizationRepository(self._staged)
-        self.memberships = FakeMembershipRepository(self._staged)
-        self.teams = FakeTeamRepository(self._staged)
-        self.committed = False
-        self._recorded: list[DomainEvent] = []
-        return self
-
-    def record(self, *events: DomainEvent) -> None:
-        self._recorded.extend(events)
-
-    def commit(self) -> None:
-        self._staged.events.extend(self._recorded)
-        self._recorded = []
-        self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
-        self.committed = True
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        del self._staged
+    def _open(self, staged: TenancyStore) -> None:
+        self.organizations = FakeOrganizationRepository(staged)
+        self.memberships = FakeMembershipRepository(staged)
+        self.teams = FakeTeamRepository(staged)
 
 
 class FakeUserDirectory:

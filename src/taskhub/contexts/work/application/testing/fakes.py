@@ -12,8 +12,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
@@ -38,6 +37,7 @@ from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
 
 T = TypeVar("T")
 
@@ -442,7 +442,7 @@ class FakeCommentRepository:
         return _keyset_page(live, page, _Order(_BY_CREATION, _created_order))
 
 
-class FakeWorkUnitOfWork:
+class FakeWorkUnitOfWork(StagedUnitOfWork[WorkStore]):
     """Changes are staged on a copy of the store and swapped in on commit."""
 
     projects: ProjectRepository
@@ -450,36 +450,11 @@ class FakeWorkUnitOfWork:
     labels: LabelRepository
     comments: CommentRepository
 
-    def __init__(self, store: WorkStore) -> None:
-        self._store = store
-        self.committed = False
-
-    def __enter__(self) -> Self:
-        self._staged = copy.deepcopy(self._store)
-        self.projects = FakeProjectRepository(self._staged)
-        self.tasks = FakeTaskRepository(self._staged)
-        self.labels = FakeLabelRepository(self._staged)
-        self.comments = FakeCommentRepository(self._staged)
-        self.committed = False
-        self._recorded: list[DomainEvent] = []
-        return self
-
-    def record(self, *events: DomainEvent) -> None:
-        self._recorded.extend(events)
-
-    def commit(self) -> None:
-        self._staged.events.extend(self._recorded)
-        self._recorded = []
-        self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
-        self.committed = True
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        del self._staged
+    def _open(self, staged: WorkStore) -> None:
+        self.projects = FakeProjectRepository(staged)
+        self.tasks = FakeTaskRepository(staged)
+        self.labels = FakeLabelRepository(staged)
+        self.comments = FakeCommentRepository(staged)
 
 
 class FakeWorkUnitOfWorkFactory:

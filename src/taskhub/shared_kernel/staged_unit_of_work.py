@@ -1,0 +1,60 @@
+"""The in-memory unit of work every context's fakes build on.
+
+A unit of work works on a deep copy of its store and swaps the copy in on commit, so
+a use case that forgets to commit leaves nothing behind, as against a database; the
+events recorded on it (and on the aggregates it names) are kept in the store's
+`events`, in the order a real unit of work hands them to its sinks.
+"""
+
+import copy
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Generic, Protocol, Self, TypeVar
+
+from taskhub.shared_kernel.events import DomainEvent, EventRecorder
+
+
+class EventStore(Protocol):
+    events: list[DomainEvent]
+
+
+StoreT = TypeVar("StoreT", bound=EventStore)
+
+
+class StagedUnitOfWork(Generic[StoreT]):
+    def __init__(self, store: StoreT) -> None:
+        self._store = store
+        self.committed = False
+
+    def _open(self, staged: StoreT) -> None:
+        """Build the repositories on the staged copy."""
+        raise NotImplementedError
+
+    def _aggregates(self) -> Iterable[EventRecorder]:
+        """Aggregates loaded through this unit of work, whose events commit with it."""
+        return ()
+
+    def __enter__(self) -> Self:
+        self._staged = copy.deepcopy(self._store)
+        self._open(self._staged)
+        self.committed = False
+        self._recorded: list[DomainEvent] = []
+        return self
+
+    def record(self, *events: DomainEvent) -> None:
+        self._recorded.extend(events)
+
+    def commit(self) -> None:
+        events = self._recorded + [e for a in self._aggregates() for e in a.pull_events()]
+        self._staged.events.extend(sorted(events, key=lambda e: e.occurred_at))
+        self._recorded = []
+        self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
+        self.committed = True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        del self._staged
