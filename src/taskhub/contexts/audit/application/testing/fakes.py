@@ -1,9 +1,7 @@
 """Fakes of audit's ports: chains kept in memory, staged per unit of work."""
 
-import copy
 from collections.abc import Iterator, Sequence
-from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
 from taskhub.contexts.audit.application.ports import (
     AuditEntryRepository,
@@ -14,7 +12,9 @@ from taskhub.contexts.audit.domain.chain import ChainHead
 from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
 from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.shared_kernel.errors import ValidationFailed
+from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
 
 
 class AuditStore:
@@ -23,6 +23,8 @@ class AuditStore:
     def __init__(self) -> None:
         self.entries: dict[ChainKey, list[AuditEntry]] = {}
         self.heads: dict[ChainKey, ChainHead] = {}
+        # The audit trail records no events of its own; the staged unit of work keeps any.
+        self.events: list[DomainEvent] = []
 
 
 class DuplicateKey(Exception):
@@ -83,32 +85,13 @@ class FakeAuditEntryRepository:
         yield from sorted(self._store.entries.get(chain_key, []), key=lambda e: e.seq)
 
 
-class FakeAuditUnitOfWork:
+class FakeAuditUnitOfWork(StagedUnitOfWork[AuditStore]):
     """Changes are staged on a copy of the store and swapped in on commit."""
 
     entries: AuditEntryRepository
 
-    def __init__(self, store: AuditStore) -> None:
-        self._store = store
-        self.committed = False
-
-    def __enter__(self) -> Self:
-        self._staged = copy.deepcopy(self._store)
-        self.entries = FakeAuditEntryRepository(self._staged)
-        self.committed = False
-        return self
-
-    def commit(self) -> None:
-        self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
-        self.committed = True
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        del self._staged
+    def _open(self, staged: AuditStore) -> None:
+        self.entries = FakeAuditEntryRepository(staged)
 
 
 if TYPE_CHECKING:
