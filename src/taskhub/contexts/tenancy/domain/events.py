@@ -50,22 +50,28 @@ class OrganizationDeleted(OrgEvent):
 
 
 @attrs.frozen(kw_only=True)
-class MemberAdded(OrgEvent):
-    """`entity_id` is the member's user id."""
+class MembershipEvent(OrgEvent):
+    """A member joining or leaving: audited and published; `entity_id` is the user."""
 
     role: str
-    action = "member.added"
-    entity_type = "member"
+    published_type = ""
 
     def integration_event(self) -> IntegrationEvent:
         return IntegrationEvent(
             event_id=self.event_id,
-            type=MEMBER_ADDED,
+            type=self.published_type,
             org_id=self.org_id,
             occurred_at=self.occurred_at,
             ordering_key=str(self.entity_id),
             data={"org_id": str(self.org_id), "user_id": str(self.entity_id), "role": self.role},
         )
+
+
+@attrs.frozen(kw_only=True)
+class MemberAdded(MembershipEvent):
+    action = "member.added"
+    entity_type = "member"
+    published_type = MEMBER_ADDED
 
 
 @attrs.frozen(kw_only=True)
@@ -75,20 +81,10 @@ class MemberRoleChanged(OrgEvent):
 
 
 @attrs.frozen(kw_only=True)
-class MemberRemoved(OrgEvent):
-    role: str
+class MemberRemoved(MembershipEvent):
     action = "member.removed"
     entity_type = "member"
-
-    def integration_event(self) -> IntegrationEvent:
-        return IntegrationEvent(
-            event_id=self.event_id,
-            type=MEMBER_REMOVED,
-            org_id=self.org_id,
-            occurred_at=self.occurred_at,
-            ordering_key=str(self.entity_id),
-            data={"org_id": str(self.org_id), "user_id": str(self.entity_id), "role": self.role},
-        )
+    published_type = MEMBER_REMOVED
 
 
 @attrs.frozen(kw_only=True)
