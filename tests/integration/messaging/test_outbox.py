@@ -2,6 +2,7 @@
 
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,8 +13,8 @@ from taskhub.contexts.tenancy.application.organizations import ChangeOrganizatio
 from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.consumer import EventConsumer
 from taskhub.platform.messaging.envelope import Envelope
-from taskhub.platform.messaging.relay import OutboxRelay
-from taskhub.platform.messaging.tables import outbox
+from taskhub.platform.messaging.relay import RETENTION, OutboxRelay
+from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.shared_kernel.clock import SystemClock
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
@@ -140,3 +141,40 @@ def test_malformed_messages_are_dropped_not_retried_forever(engine: Engine) -> N
     subscription = Subscription("strict", ("*",), lambda _e: None)
     consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock())
     assert consumer.handle(subscription, {"nonsense": True}) is True
+
+
+def test_old_published_events_and_consumption_records_are_pruned(
+    container: ApplicationContainer, engine: Engine
+) -> None:
+    found_organizations(container, 3)
+    url = memory_url()
+    relay = OutboxRelay(engine, url, SystemClock())
+    assert relay.relay_once() == 3
+    found_organizations(container, 1)  # committed, not yet published: never pruned
+    long_ago = SystemClock().now() - RETENTION - timedelta(hours=1)
+    with engine.begin() as connection:
+        first = (
+            connection.execute(sa.select(outbox.c.position).order_by(outbox.c.position))
+            .scalars()
+            .first()
+        )
+        connection.execute(
+            outbox.update().where(outbox.c.position == first).values(published_at=long_ago)
+        )
+        connection.execute(
+            consumed_events.insert().values(
+                subscriber="old", event_id=uuid.uuid4(), consumed_at=long_ago
+            )
+        )
+        connection.execute(
+            consumed_events.insert().values(
+                subscriber="recent", event_id=uuid.uuid4(), consumed_at=SystemClock().now()
+            )
+        )
+    assert relay.prune() == 1
+    rows = outbox_rows(engine)
+    assert len(rows) == 3
+    assert sum(row.published_at is None for row in rows) == 1
+    with engine.connect() as connection:
+        subscribers = set(connection.execute(sa.select(consumed_events.c.subscriber)).scalars())
+    assert subscribers == {"recent"}

@@ -11,6 +11,7 @@ twice in the normal course; on SQLite the write lock serialises them.
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 import sqlalchemy as sa
 import structlog
@@ -19,12 +20,17 @@ from sqlalchemy.engine import Engine
 
 from taskhub.platform.messaging.bus import connect, publish
 from taskhub.platform.messaging.envelope import Envelope
-from taskhub.platform.messaging.tables import outbox
+from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.shared_kernel.clock import Clock
 
 log = structlog.get_logger("taskhub.relay")
 
 MAX_BACKOFF_SECONDS = 30.0
+# Published events and consumption records are kept this long, then pruned: long
+# enough to investigate and for any redelivery to be recognised as a duplicate.
+RETENTION = timedelta(days=7)
+PRUNE_EVERY_SECONDS = 600.0
+PRUNE_BATCH = 5000
 
 
 class OutboxSignal:
@@ -121,10 +127,34 @@ class OutboxRelay:
             )
         return len(rows)
 
+    def prune(self) -> int:
+        """Delete published events and consumption records older than the retention."""
+        horizon = self._clock.now() - RETENTION
+        with self._engine.begin() as connection:
+            old_events = (
+                sa.select(outbox.c.position)
+                .where(outbox.c.published_at.is_not(None), outbox.c.published_at < horizon)
+                .limit(PRUNE_BATCH)
+            )
+            removed = connection.execute(
+                outbox.delete().where(outbox.c.position.in_(old_events.scalar_subquery()))
+            ).rowcount
+            connection.execute(
+                consumed_events.delete().where(consumed_events.c.consumed_at < horizon)
+            )
+        return int(removed)
+
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set, backing off while the database or broker is down."""
         failures = 0
+        next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
         while not stop.is_set():
+            if time.monotonic() >= next_prune:
+                next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+                try:
+                    self.prune()
+                except Exception as exc:
+                    log.warning("outbox_prune_failed", error=type(exc).__name__)
             try:
                 published = self.relay_once()
             except Exception as exc:
