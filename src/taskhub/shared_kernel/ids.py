@@ -5,11 +5,6 @@ recorded while it is built can already name it.
 """
 
 import uuid
-from typing import Protocol
-
-
-class IdGenerator(Protocol):
-    def __call__(self) -> uuid.UUID: ...
 
 
 def new_id() -> uuid.UUID:

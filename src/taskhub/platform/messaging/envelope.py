@@ -6,8 +6,6 @@ from typing import Any
 
 import attrs
 
-from taskhub.shared_kernel.events import IntegrationEvent
-
 
 @attrs.frozen
 class Envelope:
@@ -42,14 +40,4 @@ class Envelope:
             ordering_key=body["ordering_key"],
             data=dict(body["data"]),
             position=int(body["position"]),
-        )
-
-    def as_integration_event(self) -> IntegrationEvent:
-        return IntegrationEvent(
-            event_id=self.event_id,
-            type=self.type,
-            org_id=self.org_id,
-            occurred_at=self.occurred_at,
-            ordering_key=self.ordering_key,
-            data=self.data,
         )

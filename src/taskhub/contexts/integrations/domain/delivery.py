@@ -9,8 +9,6 @@ import attrs
 
 from taskhub.shared_kernel.ids import new_id
 
-EXCERPT_LIMIT = 512
-
 
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
