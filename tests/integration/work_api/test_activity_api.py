@@ -10,7 +10,20 @@ from falcon import testing
 from tests.integration.http.world import create_api_key, problem
 from tests.integration.work_api.helpers import Org, make_org
 
-ACTIVITY_FIELDS = {"id", "occurred_at", "actor_type", "actor_id", "action", "changes", "request_id"}
+# The audit log's entry shape (API.md §Audit).
+ACTIVITY_FIELDS = {
+    "id",
+    "occurred_at",
+    "actor_type",
+    "actor_id",
+    "action",
+    "entity_type",
+    "entity_id",
+    "changes",
+    "ip",
+    "user_agent",
+    "request_id",
+}
 
 
 @pytest.fixture
@@ -142,3 +155,17 @@ def test_activity_paginates_and_is_private_to_the_org(org: Org) -> None:
     )
     problem(other.get(f"/tasks/{task['id']}/activity", by=other.owner), 404)
     problem(org.get(f"/tasks/{uuid.uuid4()}/activity"), 404)
+
+
+def test_where_a_change_came_from_is_shown_to_admins_only(org: Org) -> None:
+    project = org.project("ENG")
+    task = org.post(
+        "/tasks", {"project_id": project["id"], "title": "T"}, headers={"User-Agent": "cli/2"}
+    ).json
+    seen_by_viewer = activity(org, task)
+    assert [(e["entity_type"], e["entity_id"]) for e in seen_by_viewer] == [("task", task["id"])]
+    assert (seen_by_viewer[0]["ip"], seen_by_viewer[0]["user_agent"]) == (None, None)
+    result = org.get(f"/tasks/{task['id']}/activity", by=org.admin)
+    (seen_by_admin,) = result.json["items"]
+    assert seen_by_admin["user_agent"] == "cli/2"
+    assert seen_by_admin["ip"] is not None

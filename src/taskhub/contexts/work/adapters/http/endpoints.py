@@ -107,14 +107,18 @@ def comment_body(comment: Comment) -> CommentBody:
     )
 
 
-def activity_body(entry: AuditEntryView) -> ActivityBody:
+def activity_body(entry: AuditEntryView, *, reveal_origin: bool) -> ActivityBody:
     return ActivityBody(
         id=entry.id,
         occurred_at=entry.occurred_at,
         actor_type=str(entry.actor_type),
         actor_id=entry.actor_id,
         action=entry.action,
+        entity_type=entry.entity_type,
+        entity_id=entry.entity_id,
         changes={field: list(pair) for field, pair in entry.changes.items()},
+        ip=entry.ip if reveal_origin else None,
+        user_agent=entry.user_agent if reveal_origin else None,
         request_id=entry.request_id,
     )
 
@@ -267,9 +271,9 @@ class WorkEndpoints:
     def activity(self, call: Call) -> Reply:
         task = self._tasks.get(call.in_org, call.params["task_id"])
         page = self._history.history(call.in_org.org_id, "task", task.id, call.page)
-        return Reply(
-            body=Page(items=[activity_body(e) for e in page.items], next_after=page.next_after)
-        )
+        admin = call.in_org.role.at_least(Role.ADMIN)
+        items = [activity_body(e, reveal_origin=admin) for e in page.items]
+        return Reply(body=Page(items=items, next_after=page.next_after))
 
     # dependencies
     def list_dependencies(self, call: Call) -> Reply:

@@ -175,12 +175,20 @@ class CommentBody:
 
 @attrs.frozen
 class ActivityBody:
-    """One audit entry of the task, newest first."""
+    """One audit entry of the task, newest first, in the audit log's shape.
+
+    `ip` and `user_agent` say where a person was; only admins (who read the audit log
+    anyway) see them here, everyone else gets null.
+    """
 
     id: uuid.UUID
     occurred_at: datetime
     actor_type: str
     actor_id: uuid.UUID | None
     action: str
+    entity_type: str
+    entity_id: uuid.UUID
     changes: dict[str, list[Any]]
+    ip: str | None
+    user_agent: str | None
     request_id: str | None
