@@ -3,30 +3,70 @@
 SQLite: WAL so readers never block the writer, foreign keys on, a busy timeout, and
 write transactions that take the write lock up front (BEGIN IMMEDIATE) so two writers
 queue instead of failing with "database is locked" half-way through. PostgreSQL:
-psycopg 3 with a checked pool so a restarted server costs one retry, not an error.
+psycopg 3 with a pool that checks connections idle for a while (so a restarted server
+costs one retry, not an error), and sessions in UTC.
 """
 
+import time
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
+# A pooled connection idle for longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
 def create_database_engine(url: str, *, pool_size: int = 5) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return sa.create_engine(
+    engine = sa.create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_recycle=1800,
-        connect_args={"connect_timeout": 5},
+        # Sessions in UTC: timestamps come back as the UTC values the API speaks, whatever
+        # the server's own time zone, so read paths need not convert them one by one.
+        connect_args={"connect_timeout": 5, "options": "-c TimeZone=UTC"},
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection is alive before use, unless it was in use a moment ago.
+
+    SQLAlchemy's `pool_pre_ping` pings on every checkout: one extra round trip per
+    request. A connection that served a request within the last second has just shown
+    it is alive, so only one idle for longer is pinged; a server restarted while it sat
+    in the pool is caught there, and a dead one is replaced (the pool retries the
+    checkout) instead of failing the request. A connection that breaks mid-use
+    invalidates the whole pool as before.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is not None and time.monotonic() - idle_since <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"a pooled connection failed its ping: {exc}") from exc
 
 
 def _sqlite_engine(url: str) -> Engine:

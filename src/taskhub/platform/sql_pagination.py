@@ -40,6 +40,69 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _value(row: sa.RowMapping, key: sa.ColumnElement[Any]) -> Any:
+    """A key's value in a row, also when the query selects it under a cast with its name."""
+    try:
+        return row[key]
+    except KeyError:
+        return row[getattr(key, "name", key)]
+
+
+def keyset_statement(
+    query: sa.Select[Any],
+    keys: Sequence[sa.ColumnElement[Any]],
+    *,
+    descending: bool = False,
+    after: bool,
+) -> sa.Select[Any]:
+    """`query` ordered by `keys`, limited, and (with `after`) continuing after a cursor.
+
+    Every value is a bind parameter (`after_0`, `after_1`, ..., `page_limit`), so a
+    statement built once serves every page: callers on hot paths cache it, and SQLAlchemy
+    then skips rebuilding and re-keying it per request. `keyset_params` fills it in.
+    """
+    if after:
+        row_key = sa.tuple_(*keys)
+        bound = sa.tuple_(
+            *[sa.bindparam(f"after_{i}", type_=key.type) for i, key in enumerate(keys)]
+        )
+        query = query.where(row_key < bound if descending else row_key > bound)
+    order = [key.desc() if descending else key.asc() for key in keys]
+    return query.order_by(*order).limit(sa.bindparam("page_limit", type_=sa.Integer))
+
+
+def keyset_params(keys: Sequence[sa.ColumnElement[Any]], page: PageRequest) -> dict[str, Any]:
+    """The bind values of `keyset_statement` for this page; a cursor that does not fit
+    the keys is a 422 on `cursor`."""
+    params: dict[str, Any] = {"page_limit": page.limit + 1}
+    if page.after is None:
+        return params
+    if len(page.after) != len(keys):
+        raise ValidationFailed.single("cursor", "does not belong to this list")
+    try:
+        for i, (key, raw) in enumerate(zip(keys, page.after, strict=True)):
+            params[f"after_{i}"] = _parser(key)(raw)
+    except ValueError:
+        raise ValidationFailed.single("cursor", "does not belong to this list") from None
+    return params
+
+
+def keyset_result(
+    rows: Sequence[sa.Row[Any]],
+    keys: Sequence[sa.ColumnElement[Any]],
+    page: PageRequest,
+    to_item: Callable[[sa.Row[Any]], T],
+) -> Page[T]:
+    """The page in the rows `keyset_statement` returned (one more than asked, if any)."""
+    has_more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    next_after = None
+    if has_more and rows:
+        last = rows[-1]._mapping
+        next_after = tuple(_text(_value(last, key)) for key in keys)
+    return Page(items=[to_item(row) for row in rows], next_after=next_after)
+
+
 def keyset_page(
     connection: sa.Connection,
     query: sa.Select[Any],
@@ -50,22 +113,7 @@ def keyset_page(
     descending: bool = False,
 ) -> Page[T]:
     """Run `query` one page at a time; `keys` must identify a row uniquely (end with an id)."""
-    if page.after is not None:
-        if len(page.after) != len(keys):
-            raise ValidationFailed.single("cursor", "does not belong to this list")
-        try:
-            values = [_parser(key)(raw) for key, raw in zip(keys, page.after, strict=True)]
-        except ValueError:
-            raise ValidationFailed.single("cursor", "does not belong to this list") from None
-        row_key = sa.tuple_(*keys)
-        bound = sa.tuple_(*[sa.literal(v, type_=k.type) for k, v in zip(keys, values, strict=True)])
-        query = query.where(row_key < bound if descending else row_key > bound)
-    order = [key.desc() if descending else key.asc() for key in keys]
-    rows = connection.execute(query.order_by(*order).limit(page.limit + 1)).all()
-    has_more = len(rows) > page.limit
-    rows = rows[: page.limit]
-    next_after = None
-    if has_more and rows:
-        last = rows[-1]._mapping
-        next_after = tuple(_text(last[key]) for key in keys)
-    return Page(items=[to_item(row) for row in rows], next_after=next_after)
+    params = keyset_params(keys, page)
+    statement = keyset_statement(query, keys, descending=descending, after=page.after is not None)
+    rows = connection.execute(statement, params).all()
+    return keyset_result(rows, keys, page, to_item)

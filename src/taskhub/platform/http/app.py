@@ -77,6 +77,7 @@ def build_falcon_app(
     )
     pipeline = Pipeline(
         converter=make_converter(),
+        engine=engine,
         authenticator=authenticator,
         org_access=org_access,
         cursors=CursorCodec(secret_key),

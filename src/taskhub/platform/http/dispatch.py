@@ -7,6 +7,7 @@ key), write the reply (with ETag, conditional GET and cursor links). Handlers ne
 Falcon.
 """
 
+import dataclasses
 import re
 import urllib.parse
 from collections import defaultdict
@@ -16,8 +17,10 @@ from typing import Any
 import attrs
 import cattrs
 import falcon
+from sqlalchemy.engine import Engine
 
 from taskhub.platform.acting import bind_acting
+from taskhub.platform.connection_scope import connection_scope
 from taskhub.platform.http.authentication import Authenticator, bearer_credential
 from taskhub.platform.http.authorization import OrgAccess
 from taskhub.platform.http.converter import structure
@@ -54,6 +57,7 @@ class Pipeline:
     """What every endpoint resource shares."""
 
     converter: cattrs.Converter
+    engine: Engine
     authenticator: Authenticator
     org_access: OrgAccess
     cursors: CursorCodec
@@ -136,7 +140,8 @@ class EndpointResource:
 
     def _responder(self, endpoint: Endpoint) -> Any:
         def respond(req: falcon.Request, resp: falcon.Response, **params: Any) -> None:
-            self._handle(endpoint, req, resp, params)
+            with connection_scope(self._pipeline.engine):
+                self._handle(endpoint, req, resp, params)
 
         return respond
 
@@ -292,10 +297,11 @@ class EndpointResource:
             )
             if next_cursor:
                 resp.append_header("Link", _next_link(req, next_cursor))
-            document: Any = {
-                "items": [converter.unstructure(item) for item in body.items],
-                "next_cursor": next_cursor,
-            }
+            items = body.items
+            if not (items and dataclasses.is_dataclass(items[0])):
+                items = [converter.unstructure(item) for item in items]
+            # else: a read model's records, shaped for the wire; the encoder writes them.
+            document: Any = {"items": items, "next_cursor": next_cursor}
         else:
             document = converter.unstructure(body)
         resp.content_type = reply.media_type
