@@ -16,7 +16,12 @@ from typing import Any, TypeVar
 import attrs
 import pytest
 
-from taskhub.contexts.work.application.ports import TaskFilter, TaskSort, UnitOfWorkFactory
+from taskhub.contexts.work.application.ports import (
+    TaskFilter,
+    TaskSort,
+    TaskSummary,
+    UnitOfWorkFactory,
+)
 from taskhub.contexts.work.domain.comment import Comment
 from taskhub.contexts.work.domain.errors import ProjectKeyTaken
 from taskhub.contexts.work.domain.label import Label
@@ -533,7 +538,7 @@ class WorkRepositoryContract:
             uow.commit()
         with uow_factory(read_only=True) as uow:
             again = uow.tasks.get(org, task.id)
-            (found,) = uow.tasks.find(org, TaskFilter(), PageRequest()).items
+            (found,) = uow.task_list.find(org, TaskFilter(), PageRequest()).items
         assert again is not None
         assert (again.project_key, again.key) == ("CORE", "CORE-7")
         assert found.key == "CORE-7"
@@ -546,7 +551,7 @@ class WorkRepositoryContract:
         with uow_factory() as uow, pytest.raises(self.refused_row):
             uow.tasks.add(new_task(eng, 1))
         with uow_factory(read_only=True) as uow:
-            found = uow.tasks.find(org, TaskFilter(project_id=eng.id), PageRequest())
+            found = uow.task_list.find(org, TaskFilter(project_id=eng.id), PageRequest())
         assert [t.id for t in found.items] == [first.id]
 
     def test_task_updates_are_persisted_and_replace_the_sets(self, uow_factory: UowFactory) -> None:
@@ -617,8 +622,8 @@ class WorkRepositoryContract:
             assert uow.tasks.get(org, task.id) is None
             deleted = uow.tasks.get(org, task.id, include_deleted=True)
             assert uow.tasks.get(new_id(), task.id, include_deleted=True) is None
-            assert uow.tasks.find(org, TaskFilter(), PageRequest()).items == []
-            assert uow.tasks.find(org, TaskFilter(text="gone"), PageRequest()).items == []
+            assert uow.task_list.find(org, TaskFilter(), PageRequest()).items == []
+            assert uow.task_list.find(org, TaskFilter(text="gone"), PageRequest()).items == []
         assert deleted is not None
         assert (deleted.deleted_at, deleted.version) == (at(30), 2)
         with uow_factory() as uow:
@@ -628,7 +633,7 @@ class WorkRepositoryContract:
         with uow_factory(read_only=True) as uow:
             assert uow.tasks.get(org, task.id) == deleted
             assert [
-                t.id for t in uow.tasks.find(org, TaskFilter(text="GONE"), PageRequest()).items
+                t.id for t in uow.task_list.find(org, TaskFilter(text="GONE"), PageRequest()).items
             ] == [task.id]
 
     # finding tasks
@@ -740,7 +745,7 @@ class WorkRepositoryContract:
         names = {task.id: name for name, task in tasks.items()}
         ascending = attrs.evolve(task_filter, sort=TaskSort.CREATED)
         with uow_factory(read_only=True) as uow:
-            page = uow.tasks.find(org, ascending, PageRequest(limit=100))
+            page = uow.task_list.find(org, ascending, PageRequest(limit=100))
         assert [names[t.id] for t in page.items] == expected
         assert page.next_after is None
 
@@ -750,16 +755,16 @@ class WorkRepositoryContract:
         ops_id = tasks["t3"].project_id
         by = TaskSort.CREATED
         with uow_factory(read_only=True) as uow:
-            ops = uow.tasks.find(org, TaskFilter(project_id=ops_id, sort=by), PageRequest())
-            children = uow.tasks.find(
+            ops = uow.task_list.find(org, TaskFilter(project_id=ops_id, sort=by), PageRequest())
+            children = uow.task_list.find(
                 org, TaskFilter(parent_id=tasks["parent"].id, sort=by), PageRequest()
             )
-            ops_children = uow.tasks.find(
+            ops_children = uow.task_list.find(
                 org,
                 TaskFilter(project_id=ops_id, parent_id=tasks["parent"].id, sort=by),
                 PageRequest(),
             )
-            unknown = uow.tasks.find(org, TaskFilter(project_id=new_id()), PageRequest())
+            unknown = uow.task_list.find(org, TaskFilter(project_id=new_id()), PageRequest())
         assert [names[t.id] for t in ops.items] == ["t3", "t4"]
         assert [names[t.id] for t in children.items] == ["t1", "t2"]
         assert ops_children.items == []
@@ -768,11 +773,11 @@ class WorkRepositoryContract:
     def test_found_tasks_carry_their_sets_and_keys(self, uow_factory: UowFactory) -> None:
         org, tasks = self._tasks_to_filter(uow_factory)
         with uow_factory(read_only=True) as uow:
-            found = uow.tasks.find(org, TaskFilter(sort=TaskSort.CREATED), PageRequest(limit=2))
-            rest = uow.tasks.find(
+            found = uow.task_list.find(org, TaskFilter(sort=TaskSort.CREATED), PageRequest(limit=2))
+            rest = uow.task_list.find(
                 org, TaskFilter(sort=TaskSort.CREATED), PageRequest(after=found.next_after)
             )
-        assert found.items + rest.items == list(tasks.values())
+        assert found.items + rest.items == [TaskSummary.of(t) for t in tasks.values()]
         assert [t.key for t in found.items + rest.items] == [
             "ENG-1",
             "ENG-2",
@@ -785,7 +790,7 @@ class WorkRepositoryContract:
         org, tasks = self._tasks_to_filter(uow_factory)
         names = {task.id: name for name, task in tasks.items()}
         with uow_factory(read_only=True) as uow:
-            page = uow.tasks.find(org, TaskFilter(), PageRequest())
+            page = uow.task_list.find(org, TaskFilter(), PageRequest())
         assert [names[t.id] for t in page.items] == ["t4", "t3", "t2", "t1", "parent"]
 
     def _tasks_to_search(self, uow_factory: UowFactory) -> tuple[uuid.UUID, dict[str, Task]]:
@@ -841,7 +846,9 @@ class WorkRepositoryContract:
         org, tasks = self._tasks_to_search(uow_factory)
         names = {task.id: name for name, task in tasks.items()}
         with uow_factory(read_only=True) as uow:
-            page = uow.tasks.find(org, TaskFilter(text=text, sort=TaskSort.CREATED), PageRequest())
+            page = uow.task_list.find(
+                org, TaskFilter(text=text, sort=TaskSort.CREATED), PageRequest()
+            )
         assert [names[t.id] for t in page.items] == expected
 
     def test_text_is_combined_with_the_other_filters(self, uow_factory: UowFactory) -> None:
@@ -853,13 +860,13 @@ class WorkRepositoryContract:
             uow.tasks.update(loaded)
             uow.commit()
         with uow_factory(read_only=True) as uow:
-            done = uow.tasks.find(
+            done = uow.task_list.find(
                 org,
                 TaskFilter(text="login", statuses=frozenset({TaskStatus.DONE})),
                 PageRequest(),
             )
-            renamed = uow.tasks.find(org, TaskFilter(text="write release"), PageRequest())
-            in_title_now = uow.tasks.find(org, TaskFilter(text="login notes"), PageRequest())
+            renamed = uow.task_list.find(org, TaskFilter(text="write release"), PageRequest())
+            in_title_now = uow.task_list.find(org, TaskFilter(text="login notes"), PageRequest())
         assert [t.id for t in done.items] == [tasks["notes"].id]
         assert renamed.items == []
         assert [t.id for t in in_title_now.items] == [tasks["notes"].id]
@@ -871,8 +878,8 @@ class WorkRepositoryContract:
         either = new_task(project, 2, title="Ship or sink", description="")
         self._add(uow_factory, project, ship, either)
         with uow_factory(read_only=True) as uow:
-            found = uow.tasks.find(org, TaskFilter(text="ship or sink"), PageRequest())
-            not_there = uow.tasks.find(org, TaskFilter(text="ship or swim"), PageRequest())
+            found = uow.task_list.find(org, TaskFilter(text="ship or sink"), PageRequest())
+            not_there = uow.task_list.find(org, TaskFilter(text="ship or swim"), PageRequest())
         assert [t.id for t in found.items] == [either.id]
         assert not_there.items == []
 
@@ -903,7 +910,7 @@ class WorkRepositoryContract:
     ) -> None:
         org, names = self._tasks_to_sort(uow_factory)
         with uow_factory(read_only=True) as uow:
-            page = uow.tasks.find(org, TaskFilter(sort=sort), PageRequest(limit=6))
+            page = uow.task_list.find(org, TaskFilter(sort=sort), PageRequest(limit=6))
         assert [names[t.id] for t in page.items] == SORTED_BY[sort]
         assert page.next_after is None
 
@@ -914,7 +921,7 @@ class WorkRepositoryContract:
     ) -> None:
         org, names = self._tasks_to_sort(uow_factory)
         with uow_factory(read_only=True) as uow:
-            pages = all_pages(lambda p: uow.tasks.find(org, TaskFilter(sort=sort), p), limit)
+            pages = all_pages(lambda p: uow.task_list.find(org, TaskFilter(sort=sort), p), limit)
         expected = SORTED_BY[sort]
         assert [[names[t.id] for t in page] for page in pages] == [
             expected[i : i + limit] for i in range(0, len(expected), limit)
@@ -929,7 +936,7 @@ class WorkRepositoryContract:
             priorities=frozenset({Priority.MEDIUM, Priority.URGENT, Priority.LOW}), sort=sort
         )
         with uow_factory(read_only=True) as uow:
-            pages = all_pages(lambda p: uow.tasks.find(org, task_filter, p), 2)
+            pages = all_pages(lambda p: uow.task_list.find(org, task_filter, p), 2)
         wanted = {"a", "b", "c", "e", "f"}
         expected = [name for name in SORTED_BY[sort] if name in wanted]
         assert [[names[t.id] for t in page] for page in pages] == [
@@ -956,7 +963,7 @@ class WorkRepositoryContract:
     ) -> None:
         org, _ = self._tasks_to_sort(uow_factory)
         with uow_factory(read_only=True) as uow:
-            page = uow.tasks.find(org, TaskFilter(sort=sort), PageRequest(limit=2))
+            page = uow.task_list.find(org, TaskFilter(sort=sort), PageRequest(limit=2))
         assert page.next_after == cursor
 
     @pytest.mark.parametrize(
@@ -971,8 +978,10 @@ class WorkRepositoryContract:
     ) -> None:
         org, names = self._tasks_to_sort(uow_factory)
         with uow_factory(read_only=True) as uow:
-            first = uow.tasks.find(org, TaskFilter(sort=sort), PageRequest(limit=5))
-            rest = uow.tasks.find(org, TaskFilter(sort=sort), PageRequest(after=first.next_after))
+            first = uow.task_list.find(org, TaskFilter(sort=sort), PageRequest(limit=5))
+            rest = uow.task_list.find(
+                org, TaskFilter(sort=sort), PageRequest(after=first.next_after)
+            )
         assert first.next_after == cursor
         assert [names[t.id] for t in rest.items] == SORTED_BY[sort][5:]
         assert rest.next_after is None
@@ -996,7 +1005,7 @@ class WorkRepositoryContract:
         ]
         self._add(uow_factory, project, *tasks)
         with uow_factory(read_only=True) as uow:
-            pages = all_pages(lambda p: uow.tasks.find(org, TaskFilter(sort=sort), p), limit)
+            pages = all_pages(lambda p: uow.task_list.find(org, TaskFilter(sort=sort), p), limit)
         assert [len(page) for page in pages[:-1]] == [limit] * (len(pages) - 1)
         assert [t.id for page in pages for t in page] == _same_time_order(sort)
 
@@ -1019,7 +1028,7 @@ class WorkRepositoryContract:
     ) -> None:
         org, _ = self._tasks_to_sort(uow_factory)
         with uow_factory(read_only=True) as uow, pytest.raises(ValidationFailed) as raised:
-            uow.tasks.find(org, TaskFilter(sort=sort), PageRequest(after=cursor))
+            uow.task_list.find(org, TaskFilter(sort=sort), PageRequest(after=cursor))
         assert [e.field for e in raised.value.errors] == ["cursor"]
 
     # dependencies

@@ -1,5 +1,6 @@
 """What work's use cases need from storage and from other contexts."""
 
+import dataclasses
 import enum
 import uuid
 from collections.abc import Collection
@@ -43,6 +44,64 @@ class TaskFilter:
     sort: TaskSort = TaskSort.CREATED_DESC
 
 
+@dataclasses.dataclass(slots=True)
+class TaskSummary:
+    """A task as a list shows it: the read model of the task list.
+
+    Lists are the hottest read and need none of the aggregate's behaviour, so they are
+    read straight from rows into this plain record, fields in the order of the task
+    resource and status and priority as their wire values. A dataclass because the
+    JSON encoder writes those natively, with no per-field conversion in Python.
+    """
+
+    id: uuid.UUID
+    project_id: uuid.UUID
+    number: int
+    key: str
+    title: str
+    description: str
+    status: str
+    priority: str
+    due_at: datetime | None
+    parent_id: uuid.UUID | None
+    assignee_ids: list[uuid.UUID]
+    label_ids: list[uuid.UUID]
+    created_by: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @classmethod
+    def of(cls, task: Task) -> "TaskSummary":
+        return cls(
+            id=task.id,
+            project_id=task.project_id,
+            number=task.number,
+            key=task.key,
+            title=task.title,
+            description=task.description,
+            status=task.status.value,
+            priority=task.priority.value,
+            due_at=task.due_at,
+            parent_id=task.parent_id,
+            assignee_ids=sorted(task.assignee_ids),
+            label_ids=sorted(task.label_ids),
+            created_by=task.created_by,
+            created_at=task.created_at,
+            updated_at=task.updated_at,
+            version=task.version,
+        )
+
+
+class TaskList(Protocol):
+    def find(
+        self, org_id: uuid.UUID, task_filter: TaskFilter, page: PageRequest
+    ) -> Page[TaskSummary]:
+        """Live tasks of live projects matching the filter, in its sort order, ties broken
+        by id, with their assignees and labels."""
+        ...
+
+
 class ProjectRepository(Protocol):
     def add(self, project: Project) -> None:
         """Raise ProjectKeyTaken if the organization already has the key."""
@@ -77,10 +136,6 @@ class TaskRepository(Protocol):
         ...
 
     def update(self, task: Task) -> None: ...
-
-    def find(self, org_id: uuid.UUID, task_filter: TaskFilter, page: PageRequest) -> Page[Task]:
-        """Live tasks matching the filter, in its sort order, ties broken by id."""
-        ...
 
     def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
         """Live tasks this one depends on."""
@@ -134,6 +189,7 @@ class WorkUnitOfWork(Protocol):
     tasks: TaskRepository
     labels: LabelRepository
     comments: CommentRepository
+    task_list: TaskList
 
     def __enter__(self) -> Self: ...
 

@@ -15,6 +15,7 @@ import attrs
 from taskhub.contexts.tenancy.public import RoleLookup
 from taskhub.contexts.work.application.ports import (
     TaskFilter,
+    TaskSummary,
     UnitOfWorkFactory,
     WorkUnitOfWork,
 )
@@ -81,7 +82,7 @@ class TaskService:
         with self._uow(read_only=True) as uow:
             return self._task(uow, actor, task_id)
 
-    def find(self, actor: Actor, task_filter: TaskFilter, page: PageRequest) -> Page[Task]:
+    def find(self, actor: Actor, task_filter: TaskFilter, page: PageRequest) -> Page[TaskSummary]:
         """A page of tasks; its cursor names the sort it belongs to, so it fits no other."""
         sort = task_filter.sort.value
         if page.after is not None:
@@ -89,7 +90,7 @@ class TaskService:
                 raise ValidationFailed.single("cursor", "belongs to another sort; start again")
             page = PageRequest(limit=page.limit, after=page.after[1:])
         with self._uow(read_only=True) as uow:
-            found = uow.tasks.find(actor.org_id, task_filter, page)
+            found = uow.task_list.find(actor.org_id, task_filter, page)
         after = (sort, *found.next_after) if found.next_after else None
         return Page(items=found.items, next_after=after)
 

@@ -1,20 +1,18 @@
 """SQL repositories for projects, tasks, labels and comments.
 
-Task lists are a read path of their own: one query for the page (with the project key
-joined), one for the page's assignees, one for its labels, whatever the page size.
+Task lists are read through a read model of their own (`task_list.py`), not these.
 """
 
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
-from taskhub.contexts.work.adapters.sql.search import matches
 from taskhub.contexts.work.adapters.sql.tables import (
     comments,
     labels,
@@ -24,7 +22,6 @@ from taskhub.contexts.work.adapters.sql.tables import (
     task_labels,
     tasks,
 )
-from taskhub.contexts.work.application.ports import TaskFilter, TaskSort
 from taskhub.contexts.work.domain.comment import Comment
 from taskhub.contexts.work.domain.errors import ProjectKeyTaken
 from taskhub.contexts.work.domain.label import Label
@@ -32,11 +29,7 @@ from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
 from taskhub.platform.sql_pagination import keyset_page
-from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.pagination import Page, PageRequest
-
-_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
-_FAR_PAST = datetime(1, 1, 2, tzinfo=UTC)
 
 
 def _project(row: Any) -> Project:
@@ -155,18 +148,6 @@ def _task(
     )
 
 
-_SORT_COLUMNS = {
-    TaskSort.CREATED: tasks.c.created_at,
-    TaskSort.CREATED_DESC: tasks.c.created_at,
-    TaskSort.UPDATED: tasks.c.updated_at,
-    TaskSort.UPDATED_DESC: tasks.c.updated_at,
-    TaskSort.PRIORITY: tasks.c.priority_rank,
-    TaskSort.PRIORITY_DESC: tasks.c.priority_rank,
-}
-_NO_DUE = "1"
-_DUE = "0"
-
-
 class SqlTaskRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
@@ -257,103 +238,6 @@ class SqlTaskRepository:
             query = query.where(tasks.c.deleted_at.is_(None), projects.c.deleted_at.is_(None))
         row = self._connection.execute(query).first()
         return self._with_sets([row])[0] if row else None
-
-    def find(self, org_id: uuid.UUID, task_filter: TaskFilter, page: PageRequest) -> Page[Task]:
-        f = task_filter
-        query = self._select().where(
-            tasks.c.org_id == org_id, tasks.c.deleted_at.is_(None), projects.c.deleted_at.is_(None)
-        )
-        if f.project_id is not None:
-            query = query.where(tasks.c.project_id == f.project_id)
-        if f.statuses:
-            query = query.where(tasks.c.status.in_(sorted(s.value for s in f.statuses)))
-        if f.priorities:
-            query = query.where(tasks.c.priority.in_(sorted(p.value for p in f.priorities)))
-        if f.parent_id is not None:
-            query = query.where(tasks.c.parent_id == f.parent_id)
-        if f.due_before is not None:
-            query = query.where(tasks.c.due_at < f.due_before)
-        if f.due_after is not None:
-            query = query.where(tasks.c.due_at > f.due_after)
-        if f.assignee_id is not None:
-            query = query.where(
-                sa.exists().where(
-                    task_assignees.c.task_id == tasks.c.id,
-                    task_assignees.c.user_id == f.assignee_id,
-                )
-            )
-        if f.label_id is not None:
-            query = query.where(
-                sa.exists().where(
-                    task_labels.c.task_id == tasks.c.id, task_labels.c.label_id == f.label_id
-                )
-            )
-        if f.text:
-            query = query.where(matches(self._connection.dialect.name, f.text))
-        descending = f.sort.value.startswith("-")
-        if f.sort in (TaskSort.DUE, TaskSort.DUE_DESC):
-            rows = self._by_due_date(query, page, descending=descending)
-        else:
-            # Both keys run one way, so the cursor is a row comparison the index answers.
-            rows = keyset_page(
-                self._connection,
-                query,
-                [_SORT_COLUMNS[f.sort], tasks.c.id],
-                page,
-                lambda row: row,
-                descending=descending,
-            )
-        return Page(items=self._with_sets(rows.items), next_after=rows.next_after)
-
-    def _by_due_date(
-        self, query: sa.Select[Any], page: PageRequest, *, descending: bool
-    ) -> Page[Any]:
-        """Dated tasks first (by due date, then id), then undated ones (by id), in either
-        direction: each part is a range of an index, never a sort of the whole project.
-
-        The cursor is `(group, due date, id)`; undated tasks carry a filler date so the
-        cursor keeps one shape.
-        """
-        after = page.after
-        if after is not None and (len(after) != 3 or after[0] not in (_DUE, _NO_DUE)):
-            raise ValidationFailed.single("cursor", "does not belong to this list")
-        rows: list[Any] = []
-        if after is None or after[0] == _DUE:
-            dated = keyset_page(
-                self._connection,
-                query.where(tasks.c.due_at.is_not(None)),
-                [tasks.c.due_at, tasks.c.id],
-                PageRequest(limit=page.limit, after=after[1:] if after else None),
-                lambda row: row,
-                descending=descending,
-            )
-            rows = dated.items
-            if dated.next_after is not None:
-                return Page(items=rows, next_after=(_DUE, *dated.next_after))
-            undated_after = None
-        else:
-            undated_after = after[2:]
-        room = page.limit - len(rows)
-        undated_query = query.where(tasks.c.due_at.is_(None))
-        if room == 0:
-            # The page ended with the last dated task: go on only if undated ones follow.
-            more = self._connection.execute(undated_query.limit(1)).first() is not None
-            last = rows[-1]
-            ended: tuple[str, ...] | None = (
-                (_DUE, last.due_at.isoformat(), str(last.id)) if more else None
-            )
-            return Page(items=rows, next_after=ended)
-        undated = keyset_page(
-            self._connection,
-            undated_query,
-            [tasks.c.id],
-            PageRequest(limit=room, after=undated_after),
-            lambda row: row,
-            descending=descending,
-        )
-        filler = (_FAR_PAST if descending else _FAR_FUTURE).isoformat()
-        next_after = (_NO_DUE, filler, *undated.next_after) if undated.next_after else None
-        return Page(items=rows + undated.items, next_after=next_after)
 
     def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
         return sorted(self.dependency_edges([task_id]).get(task_id, set()))

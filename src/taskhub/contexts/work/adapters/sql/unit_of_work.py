@@ -8,6 +8,7 @@ from taskhub.contexts.work.adapters.sql.repositories import (
     SqlProjectRepository,
     SqlTaskRepository,
 )
+from taskhub.contexts.work.adapters.sql.task_list import SqlTaskList
 from taskhub.platform.unit_of_work import SqlUnitOfWork
 
 
@@ -16,9 +17,11 @@ class SqlWorkUnitOfWork(SqlUnitOfWork):
     tasks: SqlTaskRepository
     labels: SqlLabelRepository
     comments: SqlCommentRepository
+    task_list: SqlTaskList
 
     def _start(self, connection: sa.Connection) -> None:
         self.projects = SqlProjectRepository(connection)
         self.tasks = SqlTaskRepository(connection)
         self.labels = SqlLabelRepository(connection)
         self.comments = SqlCommentRepository(connection)
+        self.task_list = SqlTaskList(connection)

@@ -22,8 +22,10 @@ from taskhub.contexts.work.application.ports import (
     LabelRepository,
     ProjectRepository,
     TaskFilter,
+    TaskList,
     TaskRepository,
     TaskSort,
+    TaskSummary,
     UnitOfWorkFactory,
     WorkUnitOfWork,
 )
@@ -247,7 +249,7 @@ class FakeTaskRepository:
     def __init__(self, store: WorkStore) -> None:
         self._store = store
 
-    def _read(self, task: Task) -> Task:
+    def read(self, task: Task) -> Task:
         loaded = copy.deepcopy(task)
         # The project's key as it is now, as the SQL adapter joins it.
         loaded.project_key = self._store.projects[task.project_id].key
@@ -275,11 +277,11 @@ class FakeTaskRepository:
         task = self._store.tasks.get(task_id)
         if task is None or task.org_id != org_id:
             return None
-        if not include_deleted and (task.deleted_at is not None or not self._project_live(task)):
+        if not include_deleted and (task.deleted_at is not None or not self.project_live(task)):
             return None
-        return self._read(task)
+        return self.read(task)
 
-    def _project_live(self, task: Task) -> bool:
+    def project_live(self, task: Task) -> bool:
         project = self._store.projects.get(task.project_id)
         return project is not None and project.deleted_at is None
 
@@ -295,27 +297,6 @@ class FakeTaskRepository:
         updated.number, updated.created_by = stored.number, stored.created_by
         updated.created_at = stored.created_at
         self._store.tasks[task.id] = updated
-
-    def find(self, org_id: uuid.UUID, task_filter: TaskFilter, page: PageRequest) -> Page[Task]:
-        f = task_filter
-
-        def wanted(task: Task) -> bool:
-            checks = (
-                task.org_id == org_id and task.deleted_at is None and self._project_live(task),
-                f.project_id is None or task.project_id == f.project_id,
-                not f.statuses or task.status in f.statuses,
-                not f.priorities or task.priority in f.priorities,
-                f.parent_id is None or task.parent_id == f.parent_id,
-                f.due_before is None or (task.due_at is not None and task.due_at < f.due_before),
-                f.due_after is None or (task.due_at is not None and task.due_at > f.due_after),
-                f.assignee_id is None or f.assignee_id in task.assignee_ids,
-                f.label_id is None or f.label_id in task.label_ids,
-                not f.text or _matches_text(task, f.text),
-            )
-            return all(checks)
-
-        found = [self._read(t) for t in self._store.tasks.values() if wanted(t)]
-        return _keyset_page(found, page, _task_order(f.sort))
 
     def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
         return sorted(self.dependency_edges([task_id]).get(task_id, set()))
@@ -350,6 +331,40 @@ class FakeTaskRepository:
             and blocker.deleted_at is None
             and not blocker.status.is_closed
         )
+
+
+class FakeTaskList:
+    """The task list's read model over the same store: the filtered tasks, summarised."""
+
+    def __init__(self, store: WorkStore) -> None:
+        self._store = store
+        self._tasks = FakeTaskRepository(store)
+
+    def find(
+        self, org_id: uuid.UUID, task_filter: TaskFilter, page: PageRequest
+    ) -> Page[TaskSummary]:
+        f = task_filter
+
+        def wanted(task: Task) -> bool:
+            checks = (
+                task.org_id == org_id
+                and task.deleted_at is None
+                and self._tasks.project_live(task),
+                f.project_id is None or task.project_id == f.project_id,
+                not f.statuses or task.status in f.statuses,
+                not f.priorities or task.priority in f.priorities,
+                f.parent_id is None or task.parent_id == f.parent_id,
+                f.due_before is None or (task.due_at is not None and task.due_at < f.due_before),
+                f.due_after is None or (task.due_at is not None and task.due_at > f.due_after),
+                f.assignee_id is None or f.assignee_id in task.assignee_ids,
+                f.label_id is None or f.label_id in task.label_ids,
+                not f.text or _matches_text(task, f.text),
+            )
+            return all(checks)
+
+        found = [self._tasks.read(t) for t in self._store.tasks.values() if wanted(t)]
+        tasks = _keyset_page(found, page, _task_order(f.sort))
+        return Page(items=[TaskSummary.of(t) for t in tasks.items], next_after=tasks.next_after)
 
 
 def _canonical_label_name(name: str) -> str:
@@ -449,12 +464,14 @@ class FakeWorkUnitOfWork(StagedUnitOfWork[WorkStore]):
     tasks: TaskRepository
     labels: LabelRepository
     comments: CommentRepository
+    task_list: TaskList
 
     def _open(self, staged: WorkStore) -> None:
         self.projects = FakeProjectRepository(staged)
         self.tasks = FakeTaskRepository(staged)
         self.labels = FakeLabelRepository(staged)
         self.comments = FakeCommentRepository(staged)
+        self.task_list = FakeTaskList(staged)
 
 
 class FakeWorkUnitOfWorkFactory:

@@ -1,0 +1,315 @@
+"""The task list's read model in SQL: one statement per page, rows straight into summaries.
+
+Each page is one statement, built once per filter shape and sort and then only bound
+and run. The page statement carries each task's assignees and labels as correlated
+subselects (ordered arrays on PostgreSQL, a joined string on SQLite), so a page of any
+size is one round trip with no second pass over its ids, and no aggregate is built.
+"""
+
+import functools
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from taskhub.contexts.work.adapters.sql.search import matches, search_terms
+from taskhub.contexts.work.adapters.sql.tables import projects, task_assignees, task_labels, tasks
+from taskhub.contexts.work.application.ports import TaskFilter, TaskSort, TaskSummary
+from taskhub.platform.sql_pagination import keyset_params, keyset_result, keyset_statement
+from taskhub.shared_kernel.errors import ValidationFailed
+from taskhub.shared_kernel.pagination import Page, PageRequest
+
+_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
+_FAR_PAST = datetime(1, 1, 2, tzinfo=UTC)
+
+_SORT_COLUMNS = {
+    TaskSort.CREATED: tasks.c.created_at,
+    TaskSort.CREATED_DESC: tasks.c.created_at,
+    TaskSort.UPDATED: tasks.c.updated_at,
+    TaskSort.UPDATED_DESC: tasks.c.updated_at,
+    TaskSort.PRIORITY: tasks.c.priority_rank,
+    TaskSort.PRIORITY_DESC: tasks.c.priority_rank,
+}
+_NO_DUE = "1"
+_DUE = "0"
+
+
+def _members(column: sa.Column[uuid.UUID], owner: sa.Column[uuid.UUID], dialect: str) -> Any:
+    """The ids of one task's assignees (or labels), as a subselect of the page query."""
+    if dialect == "postgresql":
+        # psycopg reads uuid[] into a list of UUIDs itself; typed as such, SQLAlchemy
+        # would pass every element through a converter that changes nothing.
+        return (
+            sa.select(
+                sa.func.array_agg(
+                    postgresql.aggregate_order_by(column, column), type_=sa.types.NullType()
+                )
+            )
+            .where(owner == tasks.c.id)
+            .scalar_subquery()
+        )
+    return sa.select(sa.func.group_concat(column, ",")).where(owner == tasks.c.id).scalar_subquery()
+
+
+def _timestamp(column: sa.Column[datetime], dialect: str) -> Any:
+    """PostgreSQL sessions run in UTC (`platform.database`), so its timestamps arrive as
+    the UTC values the summary needs and skip `UtcDateTime`'s per-value conversion."""
+    if dialect == "postgresql":
+        return sa.type_coerce(column, sa.DateTime(timezone=True)).label(column.name)
+    return column
+
+
+@functools.cache
+def _base_query(dialect: str) -> sa.Select[Any]:
+    """What every page selects and joins; built once, then narrowed per request."""
+    return (
+        sa.select(*_columns(dialect))
+        .join(projects, projects.c.id == tasks.c.project_id)
+        .where(tasks.c.deleted_at.is_(None), projects.c.deleted_at.is_(None))
+    )
+
+
+def _columns(dialect: str) -> list[Any]:
+    """The summary's fields in its order, then the sort keys a cursor may need."""
+    return [
+        tasks.c.id,
+        tasks.c.project_id,
+        tasks.c.number,
+        (projects.c.key + "-" + sa.cast(tasks.c.number, sa.String)).label("key"),
+        tasks.c.title,
+        tasks.c.description,
+        tasks.c.status,
+        tasks.c.priority,
+        _timestamp(tasks.c.due_at, dialect),
+        tasks.c.parent_id,
+        _members(task_assignees.c.user_id, task_assignees.c.task_id, dialect).label("assignee_ids"),
+        _members(task_labels.c.label_id, task_labels.c.task_id, dialect).label("label_ids"),
+        tasks.c.created_by,
+        _timestamp(tasks.c.created_at, dialect),
+        _timestamp(tasks.c.updated_at, dialect),
+        tasks.c.version,
+        tasks.c.priority_rank,
+    ]
+
+
+_SUMMARY_FIELDS = 16
+_ASSIGNEES, _LABELS = 10, 11
+
+
+def _summaries_postgresql(rows: Sequence[Any]) -> list[TaskSummary]:
+    out = []
+    for row in rows:
+        fields = list(row[:_SUMMARY_FIELDS])
+        fields[_ASSIGNEES] = fields[_ASSIGNEES] or []
+        fields[_LABELS] = fields[_LABELS] or []
+        out.append(TaskSummary(*fields))
+    return out
+
+
+def _ids(joined: str | None) -> list[uuid.UUID]:
+    # SQLite stores a UUID as 32 hex digits, so text order is the UUID's order.
+    return [uuid.UUID(part) for part in sorted(joined.split(","))] if joined else []
+
+
+def _summaries_sqlite(rows: Sequence[Any]) -> list[TaskSummary]:
+    out = []
+    for row in rows:
+        fields = list(row[:_SUMMARY_FIELDS])
+        fields[_ASSIGNEES] = _ids(fields[_ASSIGNEES])
+        fields[_LABELS] = _ids(fields[_LABELS])
+        out.append(TaskSummary(*fields))
+    return out
+
+
+@attrs.frozen
+class _Shape:
+    """Which filters a list request uses: requests of one shape share one statement."""
+
+    dialect: str
+    project: bool
+    statuses: bool
+    priorities: bool
+    parent: bool
+    due_before: bool
+    due_after: bool
+    assignee: bool
+    label: bool
+    text: bool
+
+
+@functools.cache
+def _filtered(shape: _Shape) -> sa.Select[Any]:
+    query = _base_query(shape.dialect).where(tasks.c.org_id == sa.bindparam("org_id"))
+    if shape.project:
+        query = query.where(tasks.c.project_id == sa.bindparam("project_id"))
+    if shape.statuses:
+        query = query.where(tasks.c.status.in_(sa.bindparam("statuses", expanding=True)))
+    if shape.priorities:
+        query = query.where(tasks.c.priority.in_(sa.bindparam("priorities", expanding=True)))
+    if shape.parent:
+        query = query.where(tasks.c.parent_id == sa.bindparam("parent_id"))
+    if shape.due_before:
+        query = query.where(tasks.c.due_at < sa.bindparam("due_before"))
+    if shape.due_after:
+        query = query.where(tasks.c.due_at > sa.bindparam("due_after"))
+    if shape.assignee:
+        query = query.where(
+            sa.exists().where(
+                task_assignees.c.task_id == tasks.c.id,
+                task_assignees.c.user_id == sa.bindparam("assignee_id"),
+            )
+        )
+    if shape.label:
+        query = query.where(
+            sa.exists().where(
+                task_labels.c.task_id == tasks.c.id,
+                task_labels.c.label_id == sa.bindparam("label_id"),
+            )
+        )
+    if shape.text:
+        query = query.where(matches(shape.dialect))
+    return query
+
+
+_DATED_KEYS = (tasks.c.due_at, tasks.c.id)
+_UNDATED_KEYS = (tasks.c.id,)
+
+
+@functools.cache
+def _sorted_page(shape: _Shape, sort: TaskSort, after: bool) -> sa.Select[Any]:
+    keys = (_SORT_COLUMNS[sort], tasks.c.id)
+    return keyset_statement(
+        _filtered(shape), keys, descending=sort.value.startswith("-"), after=after
+    )
+
+
+@functools.cache
+def _dated_page(shape: _Shape, descending: bool, after: bool) -> sa.Select[Any]:
+    query = _filtered(shape).where(tasks.c.due_at.is_not(None))
+    return keyset_statement(query, _DATED_KEYS, descending=descending, after=after)
+
+
+@functools.cache
+def _undated_page(shape: _Shape, descending: bool, after: bool) -> sa.Select[Any]:
+    query = _filtered(shape).where(tasks.c.due_at.is_(None))
+    return keyset_statement(query, _UNDATED_KEYS, descending=descending, after=after)
+
+
+@functools.cache
+def _any_undated(shape: _Shape) -> sa.Select[Any]:
+    """Whether the list has undated tasks at all: asked when dated ones filled a page."""
+    return _filtered(shape).where(tasks.c.due_at.is_(None)).limit(1)
+
+
+class SqlTaskList:
+    """Statements are cached per filter shape and sort: a request binds values and runs."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+        self._dialect = connection.dialect.name
+        self._summaries = (
+            _summaries_postgresql if self._dialect == "postgresql" else _summaries_sqlite
+        )
+
+    def find(
+        self, org_id: uuid.UUID, task_filter: TaskFilter, page: PageRequest
+    ) -> Page[TaskSummary]:
+        f = task_filter
+        terms = search_terms(self._dialect, f.text) if f.text else None
+        if f.text and terms is None:
+            return Page(items=[], next_after=None)  # nothing to search for matches nothing
+        shape = _Shape(
+            dialect=self._dialect,
+            project=f.project_id is not None,
+            statuses=bool(f.statuses),
+            priorities=bool(f.priorities),
+            parent=f.parent_id is not None,
+            due_before=f.due_before is not None,
+            due_after=f.due_after is not None,
+            assignee=f.assignee_id is not None,
+            label=f.label_id is not None,
+            text=terms is not None,
+        )
+        values: dict[str, Any] = {
+            "org_id": org_id,
+            "project_id": f.project_id,
+            "statuses": sorted(s.value for s in f.statuses),
+            "priorities": sorted(p.value for p in f.priorities),
+            "parent_id": f.parent_id,
+            "due_before": f.due_before,
+            "due_after": f.due_after,
+            "assignee_id": f.assignee_id,
+            "label_id": f.label_id,
+            "search_terms": terms,
+        }
+        if f.sort in (TaskSort.DUE, TaskSort.DUE_DESC):
+            rows = self._by_due_date(shape, values, page, descending=f.sort is TaskSort.DUE_DESC)
+        else:
+            # Both keys run one way, so the cursor is a row comparison the index answers.
+            keys = (_SORT_COLUMNS[f.sort], tasks.c.id)
+            rows = self._page(
+                _sorted_page(shape, f.sort, page.after is not None), keys, values, page
+            )
+        return Page(items=self._summaries(rows.items), next_after=rows.next_after)
+
+    def _page(
+        self,
+        statement: sa.Select[Any],
+        keys: Sequence[sa.ColumnElement[Any]],
+        values: dict[str, Any],
+        page: PageRequest,
+    ) -> Page[Any]:
+        params = {**values, **keyset_params(keys, page)}
+        rows = self._connection.execute(statement, params).all()
+        return keyset_result(rows, keys, page, lambda row: row)
+
+    def _by_due_date(
+        self, shape: _Shape, values: dict[str, Any], page: PageRequest, *, descending: bool
+    ) -> Page[Any]:
+        """Dated tasks first (by due date, then id), then undated ones (by id), in either
+        direction: each part is a range of an index, never a sort of the whole project.
+
+        The cursor is `(group, due date, id)`; undated tasks carry a filler date so the
+        cursor keeps one shape.
+        """
+        after = page.after
+        if after is not None and (len(after) != 3 or after[0] not in (_DUE, _NO_DUE)):
+            raise ValidationFailed.single("cursor", "does not belong to this list")
+        rows: list[Any] = []
+        if after is None or after[0] == _DUE:
+            dated_request = PageRequest(limit=page.limit, after=after[1:] if after else None)
+            dated = self._page(
+                _dated_page(shape, descending, after is not None),
+                _DATED_KEYS,
+                values,
+                dated_request,
+            )
+            rows = dated.items
+            if dated.next_after is not None:
+                return Page(items=rows, next_after=(_DUE, *dated.next_after))
+            undated_after = None
+        else:
+            undated_after = after[2:]
+        room = page.limit - len(rows)
+        if room == 0:
+            # The page ended with the last dated task: go on only if undated ones follow.
+            more = self._connection.execute(_any_undated(shape), values).first() is not None
+            last = rows[-1]
+            ended: tuple[str, ...] | None = (
+                (_DUE, last.due_at.isoformat(), str(last.id)) if more else None
+            )
+            return Page(items=rows, next_after=ended)
+        undated_request = PageRequest(limit=room, after=undated_after)
+        undated = self._page(
+            _undated_page(shape, descending, undated_after is not None),
+            _UNDATED_KEYS,
+            values,
+            undated_request,
+        )
+        filler = (_FAR_PAST if descending else _FAR_FUTURE).isoformat()
+        next_after = (_NO_DUE, filler, *undated.next_after) if undated.next_after else None
+        return Page(items=rows + undated.items, next_after=next_after)
