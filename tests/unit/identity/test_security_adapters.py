@@ -152,3 +152,43 @@ def test_a_well_formed_hand_signed_token_passes() -> None:
     assert (
         JwtAccessTokenCodec(KEY, ttl_seconds=900).read(_signed(GOOD_HEADER, _payload())) == CLAIMS
     )
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_remembered_token_still_expires() -> None:
+    clock = _Clock()
+    codec = JwtAccessTokenCodec(KEY, ttl_seconds=60, now=clock)
+    token = codec.issue(CLAIMS).token
+    assert codec.read(token) == CLAIMS
+    clock.now += 30
+    assert codec.read(token) == CLAIMS
+    clock.now += 31
+    with pytest.raises(InvalidAccessToken):
+        codec.read(token)
+    with pytest.raises(InvalidAccessToken):  # and stays refused
+        codec.read(token)
+
+
+def test_a_refused_token_is_refused_again_not_remembered() -> None:
+    codec = JwtAccessTokenCodec(KEY, ttl_seconds=900)
+    forged = _signed(GOOD_HEADER, _payload(), key="x" * 40)
+    for _ in range(2):
+        with pytest.raises(InvalidAccessToken):
+            codec.read(forged)
+
+
+def test_remembering_only_answers_for_the_exact_token() -> None:
+    codec = JwtAccessTokenCodec(KEY, ttl_seconds=900)
+    token = codec.issue(CLAIMS).token
+    assert codec.read(token) == CLAIMS
+    header, payload, signature = token.split(".")
+    tampered = f"{header}.{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+    with pytest.raises(InvalidAccessToken):
+        codec.read(tampered)

@@ -102,6 +102,19 @@ def _session(row: Any) -> Session:
     )
 
 
+# Asked on every authenticated request: built once, so a request pays only to run it.
+_GRANTS_ACCESS = (
+    sa.select(sa.literal(1))
+    .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
+    .where(
+        sessions.c.id == sa.bindparam("session_id"),
+        sessions.c.user_id == sa.bindparam("user_id"),
+        sessions.c.revoked_at.is_(None),
+        users.c.is_active.is_(True),
+    )
+)
+
+
 class SqlSessionRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
@@ -151,14 +164,7 @@ class SqlSessionRepository:
 
     def grants_access(self, session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         row = self._connection.execute(
-            sa.select(sa.literal(1))
-            .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
-            .where(
-                sessions.c.id == session_id,
-                sessions.c.user_id == user_id,
-                sessions.c.revoked_at.is_(None),
-                users.c.is_active.is_(True),
-            )
+            _GRANTS_ACCESS, {"session_id": session_id, "user_id": user_id}
         ).first()
         return row is not None
 

@@ -101,6 +101,18 @@ def _membership(row: Any) -> Membership:
     )
 
 
+# Asked on every request under /orgs/{org_id}: built once, so a request pays only to run it.
+_ROLE_OF = (
+    sa.select(memberships.c.role)
+    .join(organizations, organizations.c.id == memberships.c.org_id)
+    .where(
+        memberships.c.org_id == sa.bindparam("org_id"),
+        memberships.c.user_id == sa.bindparam("user_id"),
+        organizations.c.deleted_at.is_(None),
+    )
+)
+
+
 class SqlMembershipRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
@@ -155,9 +167,7 @@ class SqlMembershipRepository:
 
     def role_of(self, org_id: uuid.UUID, user_id: uuid.UUID) -> Role | None:
         role = self._connection.execute(
-            sa.select(memberships.c.role)
-            .join(organizations, organizations.c.id == memberships.c.org_id)
-            .where(self._key(org_id, user_id), organizations.c.deleted_at.is_(None))
+            _ROLE_OF, {"org_id": org_id, "user_id": user_id}
         ).scalar_one_or_none()
         return Role(role) if role is not None else None
 
