@@ -5,19 +5,20 @@ must do for `GET /orgs/{org_id}/tasks?project_id=...&limit=50`.
         .venv/bin/gunicorn -w 2 -k sync -b 127.0.0.1:18002 --chdir bench 'baseline_app:create_app()'
 
 It verifies the bearer token exactly as taskhub does (PyJWT, HS256 pinned, header
-`typ: at+jwt`, `iss`, `aud`, `exp iat sub iss aud jti` required), runs the same single
-keyset query for one page (`ORDER BY created_at DESC, id DESC LIMIT n + 1` on the
-`ix_work_tasks_project_created` index, the project key joined; `cursor` continues after
-the last row with a row-value comparison) on one psycopg connection per worker process
-(autocommit, so no BEGIN/COMMIT round trips), and returns `{"items": [...],
-"next_cursor": ...}` with orjson. Nothing else: no session or membership lookup, no
-rate limit, no assignees or labels, no access log.
+`typ: at+jwt`, `iss`, `aud`, `exp iat sub iss aud jti` required), on every request (no
+memory of tokens already seen), and runs the same single keyset query for one page as
+taskhub: the very statement taskhub's task list sends (`ORDER BY created_at DESC, id
+DESC LIMIT n + 1` on the `ix_work_tasks_project_created` index, the project key joined,
+each task's assignees and labels as ordered arrays in subselects; `cursor` continues
+after the last row with a row-value comparison), on one psycopg connection per worker
+process (autocommit, so no BEGIN/COMMIT round trips), and returns `{"items": [...],
+"next_cursor": ...}` with orjson. Nothing else: no session or membership lookup, no rate
+limit, no access log, no metrics.
 
 With BASELINE_CHECKS=full it also does, hand-written on that one connection, the rest
 of what taskhub's answer requires: the session is live and its user active (one
-query), the caller is a member of a live organization (one query), and the page's
-`assignee_ids` and `label_ids` (one `= ANY(%s)` query each). That is the same work
-as taskhub without its layers, to tell the cost of the work from the cost of the
+query) and the caller is a member of a live organization (one query). That is the same
+work as taskhub without its layers, to tell the cost of the work from the cost of the
 framework.
 """
 
@@ -43,19 +44,27 @@ TOKEN_TYPE = "at+jwt"
 REQUIRED = ["exp", "iat", "sub", "iss", "aud", "jti"]
 MAX_LIMIT = 100
 
+# The one statement taskhub's task list sends for this page (its read model,
+# src/taskhub/contexts/work/adapters/sql/task_list.py): the project key joined, each
+# task's assignees and labels as ordered arrays in correlated subselects.
 _COLUMNS = (
-    "t.id, t.project_id, t.number, p.key, t.title, t.description, t.status, t.priority, "
-    "t.due_at, t.parent_id, t.created_by, t.created_at, t.updated_at, t.version"
+    "t.id, t.project_id, t.number, p.key || '-' || t.number::text AS key, t.title, "
+    "t.description, t.status, t.priority, t.due_at, t.parent_id, "
+    "(SELECT array_agg(a.user_id ORDER BY a.user_id) FROM work_task_assignees a "
+    "WHERE a.task_id = t.id) AS assignee_ids, "
+    "(SELECT array_agg(l.label_id ORDER BY l.label_id) FROM work_task_labels l "
+    "WHERE l.task_id = t.id) AS label_ids, "
+    "t.created_by, t.created_at, t.updated_at, t.version"
 )
 PAGE_SQL = (
     f"SELECT {_COLUMNS} FROM work_tasks t JOIN work_projects p ON p.id = t.project_id "
-    "WHERE t.org_id = %s AND t.project_id = %s AND t.deleted_at IS NULL "
-    "ORDER BY t.created_at DESC, t.id DESC LIMIT %s"
+    "WHERE t.deleted_at IS NULL AND p.deleted_at IS NULL AND t.org_id = %s "
+    "AND t.project_id = %s ORDER BY t.created_at DESC, t.id DESC LIMIT %s"
 )
 NEXT_PAGE_SQL = (
     f"SELECT {_COLUMNS} FROM work_tasks t JOIN work_projects p ON p.id = t.project_id "
-    "WHERE t.org_id = %s AND t.project_id = %s AND t.deleted_at IS NULL "
-    "AND (t.created_at, t.id) < (%s, %s) "
+    "WHERE t.deleted_at IS NULL AND p.deleted_at IS NULL AND t.org_id = %s "
+    "AND t.project_id = %s AND (t.created_at, t.id) < (%s, %s) "
     "ORDER BY t.created_at DESC, t.id DESC LIMIT %s"
 )
 SESSION_SQL = (
@@ -66,24 +75,25 @@ MEMBER_SQL = (
     "SELECT m.role FROM tenancy_memberships m JOIN tenancy_organizations o ON o.id = m.org_id "
     "WHERE m.org_id = %s AND m.user_id = %s AND o.deleted_at IS NULL"
 )
-ASSIGNEES_SQL = "SELECT task_id, user_id FROM work_task_assignees WHERE task_id = ANY(%s)"
-LABELS_SQL = "SELECT task_id, label_id FROM work_task_labels WHERE task_id = ANY(%s)"
 _NAMES = (
     "id",
     "project_id",
     "number",
-    "project_key",
+    "key",
     "title",
     "description",
     "status",
     "priority",
     "due_at",
     "parent_id",
+    "assignee_ids",
+    "label_ids",
     "created_by",
     "created_at",
     "updated_at",
     "version",
 )
+_CREATED_AT = _NAMES.index("created_at")
 
 
 class TaskList:
@@ -160,28 +170,19 @@ class TaskList:
                 if conn.execute(MEMBER_SQL, (org, user_id)).fetchone() is None:
                     raise falcon.HTTPNotFound()
             rows = conn.execute(query, args).fetchall()
-            more = len(rows) > limit
-            rows = rows[:limit]
-            ids = [row[0] for row in rows]
-            assignees: dict[uuid.UUID, list[uuid.UUID]] = {}
-            labels: dict[uuid.UUID, list[uuid.UUID]] = {}
-            if self._full and ids:
-                for task_id, user in conn.execute(ASSIGNEES_SQL, (ids,)):
-                    assignees.setdefault(task_id, []).append(user)
-                for task_id, label in conn.execute(LABELS_SQL, (ids,)):
-                    labels.setdefault(task_id, []).append(label)
         except psycopg.OperationalError:
             self._conn = None  # reconnect on the next request
             raise falcon.HTTPServiceUnavailable() from None
+        more = len(rows) > limit
+        rows = rows[:limit]
         items = []
         for row in rows:
             item = dict(zip(_NAMES, row, strict=True))
-            item["key"] = f"{item.pop('project_key')}-{item['number']}"
-            if self._full:
-                item["assignee_ids"] = sorted(assignees.get(row[0], ()))
-                item["label_ids"] = sorted(labels.get(row[0], ()))
+            item["assignee_ids"] = item["assignee_ids"] or []
+            item["label_ids"] = item["label_ids"] or []
             items.append(item)
-        next_cursor = self._encode_cursor(rows[-1][11], rows[-1][0]) if more and rows else None
+        last = rows[-1] if more and rows else None
+        next_cursor = self._encode_cursor(last[_CREATED_AT], last[0]) if last else None
         resp.content_type = "application/json"
         resp.data = orjson.dumps(
             {"items": items, "next_cursor": next_cursor}, option=orjson.OPT_UTC_Z
