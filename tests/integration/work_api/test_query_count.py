@@ -17,7 +17,8 @@ def counting(engine: Engine) -> Iterator[list[str]]:
     statements: list[str] = []
 
     def record(*args: Any) -> None:
-        statements.append(args[2])
+        if not args[2].startswith("BEGIN"):  # SQLite's explicit transaction starts
+            statements.append(args[2])
 
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
@@ -75,7 +76,9 @@ def test_listing_costs_the_same_for_10_and_100_tasks(
         few = statements_for(small, engine, query, 10)
         many = statements_for(large, engine, query, 100)
         assert few == many, query
-        assert 3 <= many <= 12, (query, many)
+        # The session, the membership, the page with its sets (and, for a due-date sort
+        # whose dated tasks run out, the undated segment).
+        assert many == (4 if "due_at" in query else 3), (query, many)
 
     # Label and assignee filters too.
     for org, count in ((small, 10), (large, 100)):
