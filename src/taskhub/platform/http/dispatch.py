@@ -27,7 +27,7 @@ from taskhub.platform.http.converter import structure
 from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.idempotency import IdempotencyGuard, IdempotentRequest, StoredResponse
-from taskhub.platform.http.media import JSONDecodeError, dumps, loads
+from taskhub.platform.http.media import JSONDecodeError, dumps, dumps_records, loads
 from taskhub.platform.http.problems import (
     PROBLEM_JSON,
     BadRequest,
@@ -298,14 +298,16 @@ class EndpointResource:
             if next_cursor:
                 resp.append_header("Link", _next_link(req, next_cursor))
             items = body.items
-            if not (items and dataclasses.is_dataclass(items[0])):
+            # A read model's records are shaped for the wire: the encoder writes them.
+            records = bool(items) and dataclasses.is_dataclass(items[0])
+            if not records:
                 items = [converter.unstructure(item) for item in items]
-            # else: a read model's records, shaped for the wire; the encoder writes them.
             document: Any = {"items": items, "next_cursor": next_cursor}
-        else:
-            document = converter.unstructure(body)
+            resp.content_type = reply.media_type
+            resp.data = dumps_records(document) if records else dumps(document)
+            return
         resp.content_type = reply.media_type
-        resp.data = dumps(document)
+        resp.data = dumps(converter.unstructure(body))
 
 
 def _query(req: falcon.Request) -> dict[str, list[str]]:
