@@ -129,3 +129,21 @@ def test_reads_on_postgresql_send_no_begin_or_rollback(postgres_probe_engine: En
             uow.connection.execute(sa.select(probe))
             assert driver.autocommit is False
             assert driver.info.transaction_status.name == "INTRANS"
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_mid_request_is_replaced_for_the_next_unit_of_work(
+    postgres_probe_engine: Engine,
+) -> None:
+    engine = postgres_probe_engine
+    with connection_scope(engine):
+        with SqlUnitOfWork(engine) as uow:
+            pid = uow.connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+            with engine.connect() as admin:
+                admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            with pytest.raises(sa.exc.DBAPIError):
+                uow.connection.execute(sa.select(probe))
+        with SqlUnitOfWork(engine) as uow:
+            uow.connection.execute(probe.insert().values(n=1))
+            uow.commit()
+    assert _count(engine) == 1
