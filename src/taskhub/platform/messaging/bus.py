@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
+import sqlalchemy as sa
 from kombu.connection import Connection
 from kombu.entity import Exchange, Queue, binding
 
@@ -23,14 +24,21 @@ PUBLISH_TIMEOUT_SECONDS = 10
 class Subscription:
     """A named subscriber: its own durable queue, bound to the event types it wants.
 
-    `event_types` of `("*",)` means every event. `handle` must tolerate seeing an
-    event again (delivery is at least once); the consumer skips events it has
-    already recorded as consumed for this subscriber.
+    `event_types` of `("*",)` means every event. The consumer hands `handle` the events
+    of a batch that this subscriber has not consumed yet, in the order they arrived,
+    with the connection of the consumer's transaction: what the handler writes on it
+    commits together with the record that these events were consumed, or rolls back
+    with it and the batch comes again. So the handler writes only on that connection
+    (a transaction of its own would wait for the consumer's write lock on SQLite) and
+    never commits. Delivery is at least once, so its effect must tolerate an event
+    seen again. `committed`, if given, runs after a batch with new events committed,
+    e.g. to wake whatever acts on what the handler wrote.
     """
 
     name: str
     event_types: tuple[str, ...]
-    handle: Callable[[Envelope], None]
+    handle: Callable[[Sequence[Envelope], sa.Connection], None]
+    committed: Callable[[], None] | None = None
 
     def queue(self) -> Queue:
         keys = ["#"] if "*" in self.event_types else list(self.event_types)

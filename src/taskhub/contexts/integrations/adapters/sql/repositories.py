@@ -1,6 +1,7 @@
 """SQL repositories for webhooks and deliveries."""
 
 import uuid
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,8 @@ from taskhub.platform.sql_pagination import keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
 _UNFINISHED = (DeliveryStatus.PENDING.value, DeliveryStatus.RETRYING.value)
+# The name the fan-out subscribes to the bus under.
+FAN_OUT_SUBSCRIBER = "webhooks"
 
 
 def _webhook(row: Any) -> Webhook:
@@ -80,6 +83,14 @@ class SqlWebhookRepository:
         ).first()
         return _webhook(row) if row else None
 
+    def get_many(self, webhook_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Webhook]:
+        if not webhook_ids:
+            return {}
+        rows = self._connection.execute(
+            sa.select(webhooks).where(webhooks.c.id.in_(list(webhook_ids)))
+        )
+        return {row.id: _webhook(row) for row in rows}
+
     def update(self, webhook: Webhook) -> None:
         self._connection.execute(
             webhooks.update().where(webhooks.c.id == webhook.id).values(**self._values(webhook))
@@ -97,6 +108,18 @@ class SqlWebhookRepository:
         rows = self._connection.execute(
             sa.select(webhooks).where(
                 webhooks.c.org_id == org_id,
+                webhooks.c.active.is_(True),
+                webhooks.c.deleted_at.is_(None),
+            )
+        )
+        return [_webhook(row) for row in rows]
+
+    def active_in(self, org_ids: Collection[uuid.UUID]) -> list[Webhook]:
+        if not org_ids:
+            return []
+        rows = self._connection.execute(
+            sa.select(webhooks).where(
+                webhooks.c.org_id.in_(list(org_ids)),
                 webhooks.c.active.is_(True),
                 webhooks.c.deleted_at.is_(None),
             )
@@ -125,34 +148,49 @@ def _delivery(row: Any) -> Delivery:
     )
 
 
+def _scheduled_values(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "id": delivery.id,
+        "webhook_id": delivery.webhook_id,
+        "org_id": delivery.org_id,
+        "event_id": delivery.event_id,
+        "event_type": delivery.event_type,
+        "ordering_key": delivery.ordering_key,
+        "position": delivery.position,
+        "payload": delivery.payload,
+        "status": delivery.status.value,
+        "attempts": delivery.attempts,
+        "next_attempt_at": delivery.next_attempt_at,
+        "created_at": delivery.created_at,
+        "updated_at": delivery.updated_at,
+    }
+
+
 class SqlDeliveryRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
 
-    def add_if_absent(self, delivery: Delivery) -> bool:
+    def _insert_if_absent(self, rows: list[dict[str, Any]]) -> int:
         dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        # Many rows go as multi-row INSERTs (SQLAlchemy's "insertmanyvalues").
         result = self._connection.execute(
             dialect.insert(deliveries)
-            .values(
-                id=delivery.id,
-                webhook_id=delivery.webhook_id,
-                org_id=delivery.org_id,
-                event_id=delivery.event_id,
-                event_type=delivery.event_type,
-                ordering_key=delivery.ordering_key,
-                position=delivery.position,
-                payload=delivery.payload,
-                status=delivery.status.value,
-                attempts=delivery.attempts,
-                next_attempt_at=delivery.next_attempt_at,
-                created_at=delivery.created_at,
-                updated_at=delivery.updated_at,
-            )
             .on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
             # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING.
-            .returning(deliveries.c.id)
+            .returning(deliveries.c.id),
+            rows,
         )
-        return result.first() is not None
+        return len(result.all())
+
+    def add_if_absent(self, delivery: Delivery) -> bool:
+        return self._insert_if_absent([_scheduled_values(delivery)]) == 1
+
+    def add_all_if_absent(self, deliveries_: Sequence[Delivery]) -> int:
+        if not deliveries_:
+            return 0
+        # In key order, so two consumers adding overlapping batches cannot deadlock.
+        ordered = sorted(deliveries_, key=lambda d: (d.webhook_id, d.event_id))
+        return self._insert_if_absent([_scheduled_values(d) for d in ordered])
 
     def get(self, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None:
         row = self._connection.execute(
@@ -163,19 +201,40 @@ class SqlDeliveryRepository:
         return _delivery(row) if row else None
 
     def update(self, delivery: Delivery) -> None:
-        self._connection.execute(
+        self.update_all([delivery])
+
+    def update_all(self, deliveries_: Sequence[Delivery]) -> None:
+        if not deliveries_:
+            return
+        statement = (
             deliveries.update()
-            .where(deliveries.c.id == delivery.id)
+            .where(deliveries.c.id == sa.bindparam("delivery_id"))
             .values(
-                status=delivery.status.value,
-                attempts=delivery.attempts,
-                response_status=delivery.response_status,
-                duration_ms=delivery.duration_ms,
-                next_attempt_at=delivery.next_attempt_at,
+                status=sa.bindparam("new_status"),
+                attempts=sa.bindparam("new_attempts"),
+                response_status=sa.bindparam("new_response_status"),
+                duration_ms=sa.bindparam("new_duration_ms"),
+                next_attempt_at=sa.bindparam("new_next_attempt_at"),
                 leased_until=None,
-                last_error=delivery.last_error,
-                updated_at=delivery.updated_at,
+                last_error=sa.bindparam("new_last_error"),
+                updated_at=sa.bindparam("new_updated_at"),
             )
+        )
+        self._connection.execute(
+            statement,
+            [
+                {
+                    "delivery_id": d.id,
+                    "new_status": d.status.value,
+                    "new_attempts": d.attempts,
+                    "new_response_status": d.response_status,
+                    "new_duration_ms": d.duration_ms,
+                    "new_next_attempt_at": d.next_attempt_at,
+                    "new_last_error": d.last_error,
+                    "new_updated_at": d.updated_at,
+                }
+                for d in deliveries_
+            ],
         )
 
     def page(self, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
@@ -242,3 +301,11 @@ class SqlDeliveryRepository:
             )
         )
         return int(result.rowcount)
+
+
+class SqlIntegrationsRepositories:
+    """Integrations' repositories on a transaction that someone else opened and commits."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self.webhooks = SqlWebhookRepository(connection)
+        self.deliveries = SqlDeliveryRepository(connection)
