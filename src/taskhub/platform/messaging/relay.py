@@ -10,15 +10,16 @@ twice in the normal course; on SQLite the write lock serialises them.
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import sqlalchemy as sa
 import structlog
 from kombu.connection import Connection
+from kombu.entity import Queue
 from sqlalchemy.engine import Engine
 
-from taskhub.platform.messaging.bus import connect, publish
+from taskhub.platform.messaging.bus import Publisher, Subscription, connect
 from taskhub.platform.messaging.envelope import Envelope
 from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.shared_kernel.clock import Clock
@@ -55,7 +56,8 @@ class OutboxRelay:
         clock: Clock,
         *,
         signal: OutboxSignal | None = None,
-        batch_size: int = 200,
+        subscriptions: Sequence[Subscription] = (),
+        batch_size: int = 500,
         poll_seconds: float = 0.25,
         connection_factory: Callable[[str], Connection] = connect,
     ) -> None:
@@ -66,15 +68,22 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._connection_factory = connection_factory
+        # Declared before the first publish: a message sent before its subscriber's queue
+        # exists would be lost to that subscriber.
+        self._queues: list[Queue] = [s.queue() for s in subscriptions]
         self._connection: Connection | None = None
+        self._publisher: Publisher | None = None
 
-    def _broker(self) -> Connection:
-        if self._connection is None:
+    def _broker(self) -> Publisher:
+        if self._publisher is None:
+            self._drop_broker()
             self._connection = self._connection_factory(self._broker_url)
             self._connection.ensure_connection(max_retries=1)
-        return self._connection
+            self._publisher = Publisher(self._connection, self._queues)
+        return self._publisher
 
     def _drop_broker(self) -> None:
+        self._publisher = None
         if self._connection is not None:
             try:
                 self._connection.release()
@@ -119,7 +128,7 @@ class OutboxRelay:
                 )
                 for row in rows
             ]
-            publish(self._broker(), envelopes)
+            self._broker().publish(envelopes)
             connection.execute(
                 outbox.update()
                 .where(outbox.c.position.in_([row.position for row in rows]))
@@ -171,6 +180,10 @@ class OutboxRelay:
                 log.debug("relayed", events=published)
                 continue
             self._signal.wait(self._poll_seconds)
+        self._drop_broker()
+
+    def close(self) -> None:
+        """Let the broker connection go (`run` does so itself when it stops)."""
         self._drop_broker()
 
     def wait_until_idle(self, timeout: float) -> bool:
