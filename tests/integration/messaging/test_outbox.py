@@ -183,3 +183,36 @@ def test_old_published_events_and_consumption_records_are_pruned(
     with engine.connect() as connection:
         subscribers = set(connection.execute(sa.select(consumed_events.c.subscriber)).scalars())
     assert subscribers == {"recent"}
+
+
+def test_a_consumption_record_outlives_the_retention_while_its_event_is_in_the_outbox(
+    container: ApplicationContainer, engine: Engine
+) -> None:
+    """Republished after a relay crash, an event's `published_at` can be younger than its
+    consumption record: pruning the record alone would make the event look unconsumed."""
+    found_organizations(container, 1)
+    relay = OutboxRelay(engine, memory_url(), SystemClock())
+    assert relay.relay_once() == 1
+    (row,) = outbox_rows(engine)
+    long_ago = SystemClock().now() - RETENTION - timedelta(hours=1)
+    with engine.begin() as connection:
+        connection.execute(
+            consumed_events.insert().values(
+                subscriber="webhooks", event_id=row.event_id, consumed_at=long_ago
+            )
+        )
+
+    def records() -> int:
+        with engine.connect() as connection:
+            return int(
+                connection.execute(
+                    sa.select(sa.func.count(consumed_events.c.event_id))
+                ).scalar_one()
+            )
+
+    assert relay.prune() == 0
+    assert records() == 1
+    with engine.begin() as connection:
+        connection.execute(outbox.update().values(published_at=long_ago))
+    assert relay.prune() == 1
+    assert records() == 0

@@ -137,7 +137,14 @@ class OutboxRelay:
         return len(rows)
 
     def prune(self) -> int:
-        """Delete published events and consumption records older than the retention."""
+        """Delete published events and consumption records older than the retention.
+
+        A consumption record goes only once its event has left the outbox: an event
+        still there without its record would look not yet consumed, and the webhook
+        dispatcher holds back the later events of its entity until the earlier ones
+        are consumed. (A record can be older than its event's `published_at`: a relay
+        that died between the broker's confirm and its commit publishes again.)
+        """
         horizon = self._clock.now() - RETENTION
         with self._engine.begin() as connection:
             old_events = (
@@ -149,7 +156,10 @@ class OutboxRelay:
                 outbox.delete().where(outbox.c.position.in_(old_events.scalar_subquery()))
             ).rowcount
             connection.execute(
-                consumed_events.delete().where(consumed_events.c.consumed_at < horizon)
+                consumed_events.delete().where(
+                    consumed_events.c.consumed_at < horizon,
+                    ~sa.exists().where(outbox.c.event_id == consumed_events.c.event_id),
+                )
             )
         return int(removed)
 

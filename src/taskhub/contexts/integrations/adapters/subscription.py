@@ -1,4 +1,9 @@
-"""The bus subscription that feeds webhook deliveries: every event type, one queue."""
+"""The bus subscription that feeds webhook deliveries: every event type, one queue.
+
+Every type, and not only those some webhook wants: the dispatcher holds an entity's
+deliveries back until every earlier event of that entity has been consumed here, so an
+event this subscriber never received would hold them back until it is pruned.
+"""
 
 from collections.abc import Callable, Sequence
 

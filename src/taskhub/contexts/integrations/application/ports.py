@@ -69,7 +69,12 @@ class DeliveryRepository(Protocol):
         """Due deliveries, leased to the caller until `lease_until`.
 
         Only the oldest unfinished delivery of each (webhook, ordering key) is ever due,
-        so a webhook receives the events of one entity in order.
+        so a webhook receives the events of one entity in order. And none is due while
+        an earlier event of its entity is still on its way to the fan-out (not yet
+        published, or held up by a consumer that failed or is slower than another): its
+        deliveries do not exist yet, so "oldest unfinished" alone could not see it. The
+        in-memory fakes fan out as soon as an event is published, so there nothing is
+        ever on its way.
         """
         ...
 

@@ -11,11 +11,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from taskhub.contexts.integrations.adapters.sql.tables import deliveries, webhooks
 from taskhub.contexts.integrations.domain.delivery import Delivery, DeliveryStatus
 from taskhub.contexts.integrations.domain.webhook import Webhook
+from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.platform.sql_pagination import keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
 _UNFINISHED = (DeliveryStatus.PENDING.value, DeliveryStatus.RETRYING.value)
-# The name the fan-out subscribes to the bus under.
+# The name the fan-out subscribes to the bus under: its consumption records tell which
+# events have had their deliveries scheduled.
 FAN_OUT_SUBSCRIBER = "webhooks"
 
 
@@ -266,6 +268,22 @@ class SqlDeliveryRepository:
             )
             .exists()
         )
+        # An earlier event of the entity that the fan-out has not consumed yet: its
+        # deliveries may not exist yet. The webhooks subscriber takes every event type,
+        # so every outbox row is consumed by it in time (or pruned, with its record).
+        on_its_way = (
+            sa.select(outbox.c.position)
+            .where(
+                outbox.c.org_id == deliveries.c.org_id,
+                outbox.c.ordering_key == deliveries.c.ordering_key,
+                outbox.c.position < deliveries.c.position,
+                ~sa.exists().where(
+                    consumed_events.c.subscriber == FAN_OUT_SUBSCRIBER,
+                    consumed_events.c.event_id == outbox.c.event_id,
+                ),
+            )
+            .exists()
+        )
         query = (
             sa.select(deliveries)
             .where(
@@ -273,6 +291,7 @@ class SqlDeliveryRepository:
                 deliveries.c.next_attempt_at <= now,
                 sa.or_(deliveries.c.leased_until.is_(None), deliveries.c.leased_until < now),
                 ~blocked,
+                ~on_its_way,
             )
             .order_by(deliveries.c.next_attempt_at, deliveries.c.position)
             .limit(limit)
