@@ -5,6 +5,7 @@ claimed again when the lease runs out, so no pending retry is ever lost and seve
 dispatchers can share the work.
 """
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -86,10 +87,32 @@ class Dispatcher:
         if len(sendable) == 1:
             attempts.append((sendable[0][0], self._attempt(*sendable[0])))
         elif sendable:
-            results = self._executor().map(lambda pair: self._attempt(*pair), sendable)
-            attempts.extend(zip((d for d, _w in sendable), results, strict=True))
+            attempts.extend(self._attempt_side_by_side(sendable))
         self._record(attempts)
         return len(due)
+
+    def _attempt_side_by_side(
+        self, sendable: Sequence[tuple[Delivery, Webhook]]
+    ) -> list[tuple[Delivery, AttemptResult | None]]:
+        """Each pool thread takes the next delivery as soon as it is free, so a stalled
+        receiver holds one thread, never the deliveries queued behind it."""
+        queue = iter(sendable)
+        taking = threading.Lock()
+
+        def take_and_attempt() -> list[tuple[Delivery, AttemptResult | None]]:
+            done: list[tuple[Delivery, AttemptResult | None]] = []
+            while True:
+                with taking:
+                    pair = next(queue, None)
+                if pair is None:
+                    return done
+                done.append((pair[0], self._attempt(*pair)))
+
+        pool = self._executor()
+        workers = [
+            pool.submit(take_and_attempt) for _ in range(min(len(sendable), MAX_PARALLEL_ATTEMPTS))
+        ]
+        return [attempt for worker in workers for attempt in worker.result()]
 
     def close(self) -> None:
         """Let the attempt threads go (they are started on the first concurrent batch)."""

@@ -121,7 +121,7 @@ class SafeHttpSender:
                 error = "timed out"
                 break
             try:
-                sock = socket.create_connection((str(address), target.port), timeout=remaining)
+                sock = _connect(address, target.port, remaining)
             except OSError as exc:
                 error = f"could not connect to {address}: {exc.strerror or type(exc).__name__}"
                 continue
@@ -170,6 +170,19 @@ class SafeHttpSender:
             self._watchdog.release(ticket)
             connection.close()
             sock.close()
+
+
+def _connect(address: Address, port: int, timeout: float) -> socket.socket:
+    """A TCP connection to an address already resolved: no second name lookup."""
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((str(address), port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def _shut(sock: socket.socket) -> None:
