@@ -18,12 +18,13 @@ import sqlalchemy as sa
 import structlog
 from kombu.connection import Connection
 from kombu.message import Message
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 
 from taskhub.platform.messaging.bus import Subscription, connect
 from taskhub.platform.messaging.envelope import Envelope
 from taskhub.platform.messaging.tables import consumed_events
+from taskhub.platform.sql_lists import among, unnested_insert
 from taskhub.shared_kernel.clock import Clock
 
 log = structlog.get_logger("taskhub.consumer")
@@ -34,6 +35,10 @@ REDELIVERY_PAUSE_SECONDS = 1.0
 QUIET_SECONDS = 0.02
 MAX_GATHER_SECONDS = 0.1
 HEARTBEAT_CHECK_SECONDS = 1.0
+
+_RECORD_UNNESTED = unnested_insert(
+    consumed_events, ("subscriber", "event_id", "consumed_at")
+).on_conflict_do_nothing()
 
 
 class EventConsumer:
@@ -97,7 +102,7 @@ class EventConsumer:
             connection.execute(
                 sa.select(consumed_events.c.event_id).where(
                     consumed_events.c.subscriber == subscriber,
-                    consumed_events.c.event_id.in_([e.event_id for e in envelopes]),
+                    among(connection, consumed_events.c.event_id, [e.event_id for e in envelopes]),
                 )
             ).scalars()
         )
@@ -112,8 +117,11 @@ class EventConsumer:
             {"subscriber": subscriber, "event_id": event_id, "consumed_at": now}
             for event_id in sorted(e.event_id for e in envelopes)
         ]
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        connection.execute(dialect.insert(consumed_events).on_conflict_do_nothing(), rows)
+        if connection.dialect.name == "postgresql":
+            columns = {name: [row[name] for row in rows] for name in rows[0]}
+            connection.execute(_RECORD_UNNESTED, columns)
+            return
+        connection.execute(sqlite.insert(consumed_events).on_conflict_do_nothing(), rows)
 
     def _settle(
         self,

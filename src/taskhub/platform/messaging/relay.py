@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from taskhub.platform.messaging.bus import Publisher, Subscription, connect
 from taskhub.platform.messaging.envelope import Envelope
 from taskhub.platform.messaging.tables import consumed_events, outbox
+from taskhub.platform.sql_lists import among
 from taskhub.shared_kernel.clock import Clock
 
 log = structlog.get_logger("taskhub.relay")
@@ -131,7 +132,7 @@ class OutboxRelay:
             self._broker().publish(envelopes)
             connection.execute(
                 outbox.update()
-                .where(outbox.c.position.in_([row.position for row in rows]))
+                .where(among(connection, outbox.c.position, [row.position for row in rows]))
                 .values(published_at=self._clock.now())
             )
         return len(rows)

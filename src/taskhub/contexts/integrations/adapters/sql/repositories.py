@@ -12,6 +12,7 @@ from taskhub.contexts.integrations.adapters.sql.tables import deliveries, webhoo
 from taskhub.contexts.integrations.domain.delivery import Delivery, DeliveryStatus
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.platform.messaging.tables import consumed_events, outbox
+from taskhub.platform.sql_lists import among, unnested_insert
 from taskhub.platform.sql_pagination import keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
@@ -89,7 +90,7 @@ class SqlWebhookRepository:
         if not webhook_ids:
             return {}
         rows = self._connection.execute(
-            sa.select(webhooks).where(webhooks.c.id.in_(list(webhook_ids)))
+            sa.select(webhooks).where(among(self._connection, webhooks.c.id, list(webhook_ids)))
         )
         return {row.id: _webhook(row) for row in rows}
 
@@ -121,7 +122,7 @@ class SqlWebhookRepository:
             return []
         rows = self._connection.execute(
             sa.select(webhooks).where(
-                webhooks.c.org_id.in_(list(org_ids)),
+                among(self._connection, webhooks.c.org_id, list(org_ids)),
                 webhooks.c.active.is_(True),
                 webhooks.c.deleted_at.is_(None),
             )
@@ -168,11 +169,35 @@ def _scheduled_values(delivery: Delivery) -> dict[str, Any]:
     }
 
 
+_UNNESTED_COLUMNS = (
+    "id",
+    "webhook_id",
+    "org_id",
+    "event_id",
+    "event_type",
+    "ordering_key",
+    "position",
+    "payload",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "created_at",
+    "updated_at",
+)
+_INSERT_UNNESTED = (
+    unnested_insert(deliveries, _UNNESTED_COLUMNS)
+    .on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
+    .returning(deliveries.c.id)
+)
+
+
 class SqlDeliveryRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
 
     def _insert_if_absent(self, rows: list[dict[str, Any]]) -> int:
+        if self._connection.dialect.name == "postgresql" and len(rows) > 1:
+            return self._insert_unnested(rows)
         dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
         # Many rows go as multi-row INSERTs (SQLAlchemy's "insertmanyvalues").
         result = self._connection.execute(
@@ -182,6 +207,14 @@ class SqlDeliveryRepository:
             .returning(deliveries.c.id),
             rows,
         )
+        return len(result.all())
+
+    def _insert_unnested(self, rows: list[dict[str, Any]]) -> int:
+        """PostgreSQL: the rows as one array per column, so the statement is the same
+        for any number of rows (a multi-row VALUES list has to be built, sent and
+        parsed again for each batch, which costs more than the insert itself)."""
+        columns = {name: [row[name] for row in rows] for name in _UNNESTED_COLUMNS}
+        result = self._connection.execute(_INSERT_UNNESTED, columns)
         return len(result.all())
 
     def add_if_absent(self, delivery: Delivery) -> bool:
@@ -302,7 +335,7 @@ class SqlDeliveryRepository:
         if claimed:
             self._connection.execute(
                 deliveries.update()
-                .where(deliveries.c.id.in_([d.id for d in claimed]))
+                .where(among(self._connection, deliveries.c.id, [d.id for d in claimed]))
                 .values(leased_until=lease_until)
             )
         return claimed
