@@ -59,7 +59,7 @@ class OutboxRelay:
         signal: OutboxSignal | None = None,
         subscriptions: Sequence[Subscription] = (),
         batch_size: int = 500,
-        poll_seconds: float = 0.25,
+        poll_seconds: float = 0.1,
         connection_factory: Callable[[str], Connection] = connect,
     ) -> None:
         self._engine = engine
