@@ -118,6 +118,7 @@ class Publisher:
                 delivery_mode=2,
                 message_id=str(envelope.event_id),
                 retry=False,
+                timeout=PUBLISH_TIMEOUT_SECONDS,
             )
             self._sent += 1
             if self._confirming:
