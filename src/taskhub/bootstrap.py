@@ -120,7 +120,12 @@ class ApplicationContainer(containers.DeclarativeContainer):
     # with the in-process bus): each has `run(stop_event)`.
     background_jobs = providers.List(integrations.dispatcher_loop)
     relay = providers.Factory(
-        OutboxRelay, engine, settings.provided.broker_url, clock, signal=outbox_signal
+        OutboxRelay,
+        engine,
+        settings.provided.broker_url,
+        clock,
+        signal=outbox_signal,
+        subscriptions=subscriptions,
     )
     consumer = providers.Factory(
         EventConsumer, engine, settings.provided.broker_url, subscriptions, clock

@@ -276,6 +276,41 @@ class IntegrationsRepositoryContract:
             listed = {w.id for w in uow.webhooks.page(org, PageRequest()).items}
         assert listed == {on.id, off.id}
 
+    def test_active_in_lists_the_live_active_webhooks_of_several_organizations(
+        self, uow_factory: UowFactory
+    ) -> None:
+        first, second, third = new_id(), new_id(), new_id()
+        a, b, off, c = (
+            new_webhook(first),
+            new_webhook(second),
+            new_webhook(second),
+            new_webhook(third),
+        )
+        self._add_webhooks(uow_factory, a, b, off, c)
+        with uow_factory() as uow:
+            loaded = uow.webhooks.get(second, off.id)
+            assert loaded is not None
+            loaded.disable(at(1))
+            uow.webhooks.update(loaded)
+            uow.commit()
+        with uow_factory(read_only=True) as uow:
+            assert {w.id for w in uow.webhooks.active_in({first, second})} == {a.id, b.id}
+            assert uow.webhooks.active_in({new_id()}) == []
+            assert uow.webhooks.active_in(set()) == []
+
+    def test_get_many_finds_webhooks_by_id_deleted_ones_too(self, uow_factory: UowFactory) -> None:
+        org = new_id()
+        live, gone, elsewhere = new_webhook(org), new_webhook(org), new_webhook(new_id())
+        self._add_webhooks(uow_factory, live, gone, elsewhere)
+        self._delete(uow_factory, gone, at(2))
+        missing = new_id()
+        with uow_factory(read_only=True) as uow:
+            found = uow.webhooks.get_many({live.id, gone.id, elsewhere.id, missing})
+            assert uow.webhooks.get_many(set()) == {}
+        assert set(found) == {live.id, gone.id, elsewhere.id}
+        assert found[live.id] == live
+        assert found[gone.id].deleted_at == at(2)
+
     def _webhooks_of_one_org(self, uow_factory: UowFactory) -> uuid.UUID:
         org = new_id()
         hooks = [
@@ -336,6 +371,41 @@ class IntegrationsRepositoryContract:
             assert uow.deliveries.add_if_absent(new_delivery(webhook, event_id=event_id)) is False
             assert uow.deliveries.add_if_absent(new_delivery(other, event_id=event_id)) is True
             uow.commit()
+
+    def test_adding_deliveries_together_counts_the_new_ones(self, uow_factory: UowFactory) -> None:
+        org = new_id()
+        webhook, other = new_webhook(org), new_webhook(org)
+        self._add_webhooks(uow_factory, webhook, other)
+        known = new_delivery(webhook)
+        self._add_deliveries(uow_factory, known)
+        fresh = [new_delivery(webhook, ordering_key=f"task-{n}") for n in range(3)]
+        again = new_delivery(webhook, event_id=known.event_id, data={"changed": True})
+        with uow_factory() as uow:
+            assert uow.deliveries.add_all_if_absent([*fresh, again, new_delivery(other)]) == 4
+            assert uow.deliveries.add_all_if_absent([]) == 0
+            uow.commit()
+        with uow_factory(read_only=True) as uow:
+            stored = uow.deliveries.page(webhook.id, PageRequest(limit=10)).items
+        assert {d.id for d in stored} == {known.id, *(d.id for d in fresh)}
+
+    def test_outcomes_of_several_deliveries_are_recorded_together(
+        self, uow_factory: UowFactory
+    ) -> None:
+        webhook = new_webhook(new_id())
+        self._add_webhooks(uow_factory, webhook)
+        first, second = new_delivery(webhook), new_delivery(webhook, ordering_key="task-2")
+        self._add_deliveries(uow_factory, first, second)
+        first.status, first.attempts, first.response_status = DeliveryStatus.SUCCEEDED, 1, 200
+        first.next_attempt_at = None
+        second.status, second.attempts, second.last_error = DeliveryStatus.RETRYING, 1, "boom"
+        second.next_attempt_at = at(5)
+        with uow_factory() as uow:
+            uow.deliveries.update_all([first, second])
+            uow.deliveries.update_all([])
+            uow.commit()
+        with uow_factory(read_only=True) as uow:
+            assert uow.deliveries.get(webhook.id, first.id) == first
+            assert uow.deliveries.get(webhook.id, second.id) == second
 
     def test_a_stored_delivery_reads_back_equal_under_its_webhook_only(
         self, uow_factory: UowFactory

@@ -2,7 +2,9 @@
 
 import threading
 import uuid
+from collections.abc import Sequence
 
+import sqlalchemy as sa
 from dependency_injector import providers
 from falcon import testing
 from sqlalchemy.engine import Engine
@@ -20,8 +22,8 @@ def test_a_commit_reaches_a_subscriber_through_the_in_process_bus(engine: Engine
     received: list[Envelope] = []
     arrived = threading.Event()
 
-    def record(envelope: Envelope) -> None:
-        received.append(envelope)
+    def record(envelopes: Sequence[Envelope], _connection: sa.Connection) -> None:
+        received.extend(envelopes)
         arrived.set()
 
     container.subscriptions.override(

@@ -2,6 +2,7 @@
 
 import threading
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
@@ -68,7 +69,9 @@ def test_the_relay_publishes_in_commit_order_and_marks_rows(
 ) -> None:
     url = memory_url()
     received: list[Envelope] = []
-    subscription = Subscription("recorder", ("member.added",), received.append)
+    subscription = Subscription(
+        "recorder", ("member.added",), lambda events, _connection: received.extend(events)
+    )
     consumer = EventConsumer(engine, url, [subscription], SystemClock())
     stop, ready = threading.Event(), threading.Event()
     thread = threading.Thread(target=consumer.run, args=(stop, ready), daemon=True)
@@ -96,7 +99,9 @@ def test_a_subscriber_sees_each_event_once_even_when_it_arrives_twice(
     engine: Engine,
 ) -> None:
     calls: list[uuid.UUID] = []
-    subscription = Subscription("once", ("*",), lambda e: calls.append(e.event_id))
+    subscription = Subscription(
+        "once", ("*",), lambda events, _connection: calls.extend(e.event_id for e in events)
+    )
     consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock())
     body = Envelope(
         event_id=uuid.uuid4(),
@@ -115,7 +120,7 @@ def test_a_subscriber_sees_each_event_once_even_when_it_arrives_twice(
 def test_a_failing_handler_leaves_the_event_for_redelivery(engine: Engine) -> None:
     attempts: list[int] = []
 
-    def flaky(_event: Envelope) -> None:
+    def flaky(_events: Sequence[Envelope], _connection: sa.Connection) -> None:
         attempts.append(1)
         if len(attempts) == 1:
             raise RuntimeError("receiver down")
@@ -138,7 +143,7 @@ def test_a_failing_handler_leaves_the_event_for_redelivery(engine: Engine) -> No
 
 
 def test_malformed_messages_are_dropped_not_retried_forever(engine: Engine) -> None:
-    subscription = Subscription("strict", ("*",), lambda _e: None)
+    subscription = Subscription("strict", ("*",), lambda _events, _connection: None)
     consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock())
     assert consumer.handle(subscription, {"nonsense": True}) is True
 
@@ -178,3 +183,36 @@ def test_old_published_events_and_consumption_records_are_pruned(
     with engine.connect() as connection:
         subscribers = set(connection.execute(sa.select(consumed_events.c.subscriber)).scalars())
     assert subscribers == {"recent"}
+
+
+def test_a_consumption_record_outlives_the_retention_while_its_event_is_in_the_outbox(
+    container: ApplicationContainer, engine: Engine
+) -> None:
+    """Republished after a relay crash, an event's `published_at` can be younger than its
+    consumption record: pruning the record alone would make the event look unconsumed."""
+    found_organizations(container, 1)
+    relay = OutboxRelay(engine, memory_url(), SystemClock())
+    assert relay.relay_once() == 1
+    (row,) = outbox_rows(engine)
+    long_ago = SystemClock().now() - RETENTION - timedelta(hours=1)
+    with engine.begin() as connection:
+        connection.execute(
+            consumed_events.insert().values(
+                subscriber="webhooks", event_id=row.event_id, consumed_at=long_ago
+            )
+        )
+
+    def records() -> int:
+        with engine.connect() as connection:
+            return int(
+                connection.execute(
+                    sa.select(sa.func.count(consumed_events.c.event_id))
+                ).scalar_one()
+            )
+
+    assert relay.prune() == 0
+    assert records() == 1
+    with engine.begin() as connection:
+        connection.execute(outbox.update().values(published_at=long_ago))
+    assert relay.prune() == 1
+    assert records() == 0

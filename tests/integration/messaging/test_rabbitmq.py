@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,8 @@ from kombu.entity import Queue, binding
 from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import ApplicationContainer
-from taskhub.platform.messaging.bus import EVENTS
+from taskhub.platform.messaging.bus import EVENTS, Subscription
+from taskhub.platform.messaging.envelope import Envelope
 from taskhub.platform.messaging.relay import OutboxRelay
 from taskhub.platform.messaging.tables import outbox
 from taskhub.shared_kernel.clock import SystemClock
@@ -208,3 +209,26 @@ def test_no_event_is_lost_across_a_broker_restart(
         ids = drain(queue)
     assert set(ids) == all_event_ids(postgres_engine)
     assert len(all_event_ids(postgres_engine)) == 100
+
+
+def test_events_published_before_any_consumer_ran_wait_in_the_subscribers_queue(
+    container: ApplicationContainer, postgres_engine: Engine, broker_url: str
+) -> None:
+    subscription = Subscription(f"test-early-{uuid.uuid4().hex}", ("member.added",), _ignore)
+    found_organizations(container, 30)
+    relay = OutboxRelay(
+        postgres_engine, broker_url, SystemClock(), subscriptions=[subscription], batch_size=7
+    )
+    try:
+        assert relay.wait_until_idle(30)
+        with Connection(broker_url) as connection:
+            queue = subscription.queue()(connection.default_channel)
+            ids = drain(queue)
+            queue.delete()
+    finally:
+        relay.close()
+    assert sorted(ids) == sorted(all_event_ids(postgres_engine))
+
+
+def _ignore(_events: Sequence[Envelope], _connection: sa.Connection) -> None:
+    return None

@@ -94,11 +94,13 @@ class Integrations:
         return self.store.webhooks[webhook.id]
 
 
-def build(schedule: Sequence[int] = DEFAULT_SCHEDULE) -> Integrations:
+def build(
+    schedule: Sequence[int] = DEFAULT_SCHEDULE, sender: FakeWebhookSender | None = None
+) -> Integrations:
     store = IntegrationsStore()
     clock = FakeClock(START)
     resolver = FakeAddressResolver(NAMES)
-    sender = FakeWebhookSender()
+    sender = sender or FakeWebhookSender()
     secrets = FakeSecrets()
     targets = TargetPolicy(resolver=resolver, allow_private=False)
     wakes: list[str] = []

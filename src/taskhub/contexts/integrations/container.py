@@ -54,7 +54,7 @@ class IntegrationsContainer(containers.DeclarativeContainer):
     fan_out = providers.Singleton(
         FanOut, uow=unit_of_work.provider, clock=clock, wake_dispatcher=signal.provided.notify
     )
-    subscription = providers.Singleton(fan_out_subscription, fan_out)
+    subscription = providers.Singleton(fan_out_subscription, fan_out, signal.provided.notify)
     sender = providers.Singleton(SafeHttpSender)
     dispatcher = providers.Singleton(
         Dispatcher,

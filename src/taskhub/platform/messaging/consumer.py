@@ -1,9 +1,12 @@
 """Consuming events from the bus: each subscription its own queue, each event handled once.
 
-A subscriber's handler runs, then the event is recorded as consumed for it, then the
-message is acknowledged. An event seen again (the relay may publish twice, the broker
-may redeliver) is acknowledged without calling the handler. A handler that fails
-leaves the message unacknowledged and it is redelivered after a pause.
+Messages are handled in batches, as many as have arrived (up to the prefetch count):
+one transaction skips the events already consumed by the subscriber, runs its handler
+on the rest and records them as consumed, and only after that commit are the messages
+acknowledged. An event seen again (the relay may publish twice, the broker may
+redeliver) is acknowledged without calling the handler. When a batch fails, its
+messages are handled again one by one, so one event that cannot be handled holds up
+only itself: it stays unacknowledged and is requeued after a pause.
 """
 
 import threading
@@ -15,17 +18,27 @@ import sqlalchemy as sa
 import structlog
 from kombu.connection import Connection
 from kombu.message import Message
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 
 from taskhub.platform.messaging.bus import Subscription, connect
 from taskhub.platform.messaging.envelope import Envelope
 from taskhub.platform.messaging.tables import consumed_events
+from taskhub.platform.sql_lists import among, unnested_insert
 from taskhub.shared_kernel.clock import Clock
 
 log = structlog.get_logger("taskhub.consumer")
 
 REDELIVERY_PAUSE_SECONDS = 1.0
+# How long the broker may stay quiet before the messages gathered so far are handled,
+# and how long the oldest of them may wait while messages keep trickling in.
+QUIET_SECONDS = 0.02
+MAX_GATHER_SECONDS = 0.1
+HEARTBEAT_CHECK_SECONDS = 1.0
+
+_RECORD_UNNESTED = unnested_insert(
+    consumed_events, ("subscriber", "event_id", "consumed_at")
+).on_conflict_do_nothing()
 
 
 class EventConsumer:
@@ -37,7 +50,7 @@ class EventConsumer:
         clock: Clock,
         *,
         connection_factory: Callable[[str], Connection] = connect,
-        prefetch: int = 50,
+        prefetch: int = 200,
     ) -> None:
         self._engine = engine
         self._broker_url = broker_url
@@ -46,60 +59,95 @@ class EventConsumer:
         self._connection_factory = connection_factory
         self._prefetch = prefetch
 
-    def _already_consumed(self, subscriber: str, envelope: Envelope) -> bool:
-        with self._engine.connect() as connection:
-            reader = connection.execution_options(read_only=True)
-            with reader.begin():
-                row = reader.execute(
-                    sa.select(consumed_events.c.event_id).where(
-                        consumed_events.c.subscriber == subscriber,
-                        consumed_events.c.event_id == envelope.event_id,
-                    )
-                ).first()
-        return row is not None
-
-    def _mark_consumed(self, subscriber: str, envelope: Envelope) -> None:
-        values = {
-            "subscriber": subscriber,
-            "event_id": envelope.event_id,
-            "consumed_at": self._clock.now(),
-        }
-        with self._engine.begin() as connection:
-            dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-            connection.execute(
-                dialect.insert(consumed_events).values(**values).on_conflict_do_nothing()
-            )
-
     def handle(self, subscription: Subscription, body: dict[str, Any]) -> bool:
         """Handle one delivered body; True when it may be acknowledged."""
-        try:
-            envelope = Envelope.from_body(body)
-        except (KeyError, TypeError, ValueError):
-            log.error("malformed_event_dropped", subscriber=subscription.name)
+        return self.handle_batch(subscription, [body])
+
+    def handle_batch(self, subscription: Subscription, bodies: Sequence[dict[str, Any]]) -> bool:
+        """Handle delivered bodies in one transaction; True when all may be acknowledged."""
+        envelopes: dict[Any, Envelope] = {}
+        for body in bodies:
+            try:
+                envelope = Envelope.from_body(body)
+            except (KeyError, TypeError, ValueError):
+                log.error("malformed_event_dropped", subscriber=subscription.name)
+                continue
+            envelopes.setdefault(envelope.event_id, envelope)
+        if not envelopes:
             return True
-        if self._already_consumed(subscription.name, envelope):
-            return True
         try:
-            subscription.handle(envelope)
+            with self._engine.begin() as connection:
+                fresh = self._not_consumed(connection, subscription.name, list(envelopes.values()))
+                if not fresh:
+                    return True
+                subscription.handle(fresh, connection)
+                self._mark_consumed(connection, subscription.name, fresh)
         except Exception:
             log.exception(
                 "event_handler_failed",
                 subscriber=subscription.name,
-                event_id=str(envelope.event_id),
+                events=len(envelopes),
+                first_event_id=str(next(iter(envelopes))),
             )
             return False
-        self._mark_consumed(subscription.name, envelope)
+        if subscription.committed is not None:
+            subscription.committed()
         return True
 
-    def _callback(self, subscription: Subscription) -> Callable[[Any, Message], None]:
-        def on_message(body: Any, message: Message) -> None:
-            if self.handle(subscription, body if isinstance(body, dict) else {}):
-                message.ack()
-            else:
-                time.sleep(REDELIVERY_PAUSE_SECONDS)
-                message.requeue()
+    @staticmethod
+    def _not_consumed(
+        connection: sa.Connection, subscriber: str, envelopes: Sequence[Envelope]
+    ) -> list[Envelope]:
+        consumed = set(
+            connection.execute(
+                sa.select(consumed_events.c.event_id).where(
+                    consumed_events.c.subscriber == subscriber,
+                    among(connection, consumed_events.c.event_id, [e.event_id for e in envelopes]),
+                )
+            ).scalars()
+        )
+        return [e for e in envelopes if e.event_id not in consumed]
 
-        return on_message
+    def _mark_consumed(
+        self, connection: sa.Connection, subscriber: str, envelopes: Sequence[Envelope]
+    ) -> None:
+        now = self._clock.now()
+        # In key order, so two consumers recording overlapping batches cannot deadlock.
+        rows = [
+            {"subscriber": subscriber, "event_id": event_id, "consumed_at": now}
+            for event_id in sorted(e.event_id for e in envelopes)
+        ]
+        if connection.dialect.name == "postgresql":
+            columns = {name: [row[name] for row in rows] for name in rows[0]}
+            connection.execute(_RECORD_UNNESTED, columns)
+            return
+        connection.execute(sqlite.insert(consumed_events).on_conflict_do_nothing(), rows)
+
+    def _settle(
+        self,
+        subscription: Subscription,
+        batch: Sequence[tuple[Any, Message]],
+        stop: threading.Event,
+    ) -> None:
+        """Handle gathered messages and acknowledge what was committed; requeue the rest."""
+        bodies = [body if isinstance(body, dict) else {} for body, _message in batch]
+        if self.handle_batch(subscription, bodies):
+            for _body, message in batch:
+                message.ack()
+            return
+        failed: list[Message] = []
+        if len(batch) > 1:
+            for body, message in zip(bodies, (m for _b, m in batch), strict=True):
+                if self.handle_batch(subscription, [body]):
+                    message.ack()
+                else:
+                    failed.append(message)
+        else:
+            failed = [batch[0][1]]
+        if failed:
+            stop.wait(REDELIVERY_PAUSE_SECONDS)
+            for message in failed:
+                message.requeue()
 
     def run(self, stop: threading.Event, ready: threading.Event | None = None) -> None:
         """Consume until `stop` is set, reconnecting while the broker is down."""
@@ -108,27 +156,60 @@ class EventConsumer:
             try:
                 with self._connection_factory(self._broker_url) as connection:
                     connection.ensure_connection(max_retries=1)
-                    consumers = [
-                        connection.Consumer(
-                            [subscription.queue()],
-                            callbacks=[self._callback(subscription)],
-                            accept=["json"],
-                            prefetch_count=self._prefetch,
-                        )
-                        for subscription in self._subscriptions
-                    ]
-                    for consumer in consumers:
-                        consumer.consume()
-                    failures = 0
-                    if ready is not None:
-                        ready.set()
-                    while not stop.is_set():
-                        try:
-                            connection.drain_events(timeout=0.5)
-                        except TimeoutError:
-                            connection.heartbeat_check()
+                    self._consume(connection, stop, ready)
             except Exception as exc:
                 failures += 1
                 delay = min(30.0, 0.5 * 2 ** min(failures, 6))
                 log.warning("consumer_disconnected", error=type(exc).__name__, retry_in=delay)
                 stop.wait(delay)
+            else:
+                failures = 0
+
+    def _consume(
+        self, connection: Connection, stop: threading.Event, ready: threading.Event | None
+    ) -> None:
+        gathered: dict[str, list[tuple[Any, Message]]] = {s.name: [] for s in self._subscriptions}
+        since: dict[str, float] = {}
+
+        def gather(subscription: Subscription) -> Callable[[Any, Message], None]:
+            def on_message(body: Any, message: Message) -> None:
+                batch = gathered[subscription.name]
+                if not batch:
+                    since[subscription.name] = time.monotonic()
+                batch.append((body, message))
+
+            return on_message
+
+        consumers = [
+            connection.Consumer(
+                [subscription.queue()],
+                callbacks=[gather(subscription)],
+                accept=["json"],
+                prefetch_count=self._prefetch,
+            )
+            for subscription in self._subscriptions
+        ]
+        for consumer in consumers:
+            consumer.consume()
+        if ready is not None:
+            ready.set()
+        next_heartbeat = time.monotonic() + HEARTBEAT_CHECK_SECONDS
+        while not stop.is_set():
+            quiet = False
+            try:
+                connection.drain_events(timeout=QUIET_SECONDS)
+            except TimeoutError:
+                quiet = True
+            now = time.monotonic()
+            for subscription in self._subscriptions:
+                batch = gathered[subscription.name]
+                if batch and (
+                    quiet
+                    or len(batch) >= self._prefetch
+                    or now - since[subscription.name] >= MAX_GATHER_SECONDS
+                ):
+                    gathered[subscription.name] = []
+                    self._settle(subscription, batch, stop)
+            if now >= next_heartbeat:
+                next_heartbeat = now + HEARTBEAT_CHECK_SECONDS
+                connection.heartbeat_check()

@@ -10,17 +10,19 @@ twice in the normal course; on SQLite the write lock serialises them.
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import sqlalchemy as sa
 import structlog
 from kombu.connection import Connection
+from kombu.entity import Queue
 from sqlalchemy.engine import Engine
 
-from taskhub.platform.messaging.bus import connect, publish
+from taskhub.platform.messaging.bus import Publisher, Subscription, connect
 from taskhub.platform.messaging.envelope import Envelope
 from taskhub.platform.messaging.tables import consumed_events, outbox
+from taskhub.platform.sql_lists import among
 from taskhub.shared_kernel.clock import Clock
 
 log = structlog.get_logger("taskhub.relay")
@@ -55,8 +57,9 @@ class OutboxRelay:
         clock: Clock,
         *,
         signal: OutboxSignal | None = None,
-        batch_size: int = 200,
-        poll_seconds: float = 0.25,
+        subscriptions: Sequence[Subscription] = (),
+        batch_size: int = 500,
+        poll_seconds: float = 0.1,
         connection_factory: Callable[[str], Connection] = connect,
     ) -> None:
         self._engine = engine
@@ -66,15 +69,22 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._connection_factory = connection_factory
+        # Declared before the first publish: a message sent before its subscriber's queue
+        # exists would be lost to that subscriber.
+        self._queues: list[Queue] = [s.queue() for s in subscriptions]
         self._connection: Connection | None = None
+        self._publisher: Publisher | None = None
 
-    def _broker(self) -> Connection:
-        if self._connection is None:
+    def _broker(self) -> Publisher:
+        if self._publisher is None:
+            self._drop_broker()
             self._connection = self._connection_factory(self._broker_url)
             self._connection.ensure_connection(max_retries=1)
-        return self._connection
+            self._publisher = Publisher(self._connection, self._queues)
+        return self._publisher
 
     def _drop_broker(self) -> None:
+        self._publisher = None
         if self._connection is not None:
             try:
                 self._connection.release()
@@ -119,16 +129,23 @@ class OutboxRelay:
                 )
                 for row in rows
             ]
-            publish(self._broker(), envelopes)
+            self._broker().publish(envelopes)
             connection.execute(
                 outbox.update()
-                .where(outbox.c.position.in_([row.position for row in rows]))
+                .where(among(connection, outbox.c.position, [row.position for row in rows]))
                 .values(published_at=self._clock.now())
             )
         return len(rows)
 
     def prune(self) -> int:
-        """Delete published events and consumption records older than the retention."""
+        """Delete published events and consumption records older than the retention.
+
+        A consumption record goes only once its event has left the outbox: an event
+        still there without its record would look not yet consumed, and the webhook
+        dispatcher holds back the later events of its entity until the earlier ones
+        are consumed. (A record can be older than its event's `published_at`: a relay
+        that died between the broker's confirm and its commit publishes again.)
+        """
         horizon = self._clock.now() - RETENTION
         with self._engine.begin() as connection:
             old_events = (
@@ -140,7 +157,10 @@ class OutboxRelay:
                 outbox.delete().where(outbox.c.position.in_(old_events.scalar_subquery()))
             ).rowcount
             connection.execute(
-                consumed_events.delete().where(consumed_events.c.consumed_at < horizon)
+                consumed_events.delete().where(
+                    consumed_events.c.consumed_at < horizon,
+                    ~sa.exists().where(outbox.c.event_id == consumed_events.c.event_id),
+                )
             )
         return int(removed)
 
@@ -171,6 +191,10 @@ class OutboxRelay:
                 log.debug("relayed", events=published)
                 continue
             self._signal.wait(self._poll_seconds)
+        self._drop_broker()
+
+    def close(self) -> None:
+        """Let the broker connection go (`run` does so itself when it stops)."""
         self._drop_broker()
 
     def wait_until_idle(self, timeout: float) -> bool:

@@ -29,6 +29,9 @@ outbox = sa.Table(
         postgresql_where=sa.text("published_at IS NULL"),
         sqlite_where=sa.text("published_at IS NULL"),
     ),
+    # An entity's events in order: the webhook dispatcher asks whether an earlier one
+    # is still to be consumed before it sends a later one.
+    sa.Index("ix_platform_outbox_entity", "org_id", "ordering_key", "position"),
 )
 
 consumed_events = sa.Table(

@@ -1,22 +1,39 @@
-"""The bus subscription that feeds webhook deliveries: every event type, one queue."""
+"""The bus subscription that feeds webhook deliveries: every event type, one queue.
 
-from taskhub.contexts.integrations.application.fan_out import FanOut
+Every type, and not only those some webhook wants: the dispatcher holds an entity's
+deliveries back until every earlier event of that entity has been consumed here, so an
+event this subscriber never received would hold them back until it is pruned.
+"""
+
+from collections.abc import Callable, Sequence
+
+import sqlalchemy as sa
+
+from taskhub.contexts.integrations.adapters.sql.repositories import (
+    FAN_OUT_SUBSCRIBER,
+    SqlIntegrationsRepositories,
+)
+from taskhub.contexts.integrations.application.fan_out import FanOut, ReceivedEvent
 from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.envelope import Envelope
 
-SUBSCRIBER = "webhooks"
 
-
-def fan_out_subscription(fan_out: FanOut) -> Subscription:
-    def handle(envelope: Envelope) -> None:
-        fan_out.schedule(
-            event_id=envelope.event_id,
-            event_type=envelope.type,
-            org_id=envelope.org_id,
-            occurred_at=envelope.occurred_at,
-            ordering_key=envelope.ordering_key,
-            position=envelope.position,
-            data=envelope.data,
+def fan_out_subscription(fan_out: FanOut, wake_dispatcher: Callable[[], None]) -> Subscription:
+    def handle(envelopes: Sequence[Envelope], connection: sa.Connection) -> None:
+        fan_out.schedule_batch(
+            SqlIntegrationsRepositories(connection),
+            [
+                ReceivedEvent(
+                    event_id=envelope.event_id,
+                    event_type=envelope.type,
+                    org_id=envelope.org_id,
+                    occurred_at=envelope.occurred_at,
+                    ordering_key=envelope.ordering_key,
+                    position=envelope.position,
+                    data=envelope.data,
+                )
+                for envelope in envelopes
+            ],
         )
 
-    return Subscription(SUBSCRIBER, ("*",), handle)
+    return Subscription(FAN_OUT_SUBSCRIBER, ("*",), handle, committed=wake_dispatcher)

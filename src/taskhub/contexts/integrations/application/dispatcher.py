@@ -5,11 +5,12 @@ claimed again when the lease runs out, so no pending retry is ever lost and seve
 dispatchers can share the work.
 """
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from taskhub.contexts.integrations.application.ports import (
@@ -34,6 +35,13 @@ ERROR_LIMIT = 500
 
 
 class Dispatcher:
+    """Attempts due deliveries a batch at a time.
+
+    Per batch: one transaction claims the deliveries and loads their webhooks, the
+    attempts run side by side, and one transaction records every outcome (a webhook
+    row is written only when its failing state changes or it is disabled).
+    """
+
     def __init__(
         self,
         *,
@@ -42,7 +50,7 @@ class Dispatcher:
         targets: TargetPolicy,
         clock: Clock,
         schedule: Sequence[int],
-        batch_size: int = 20,
+        batch_size: int = 200,
         encode: Callable[[dict[str, Any]], bytes],
     ) -> None:
         self._uow = uow
@@ -52,6 +60,7 @@ class Dispatcher:
         self._schedule = tuple(schedule)
         self._batch_size = batch_size
         self._encode = encode
+        self._pool: ThreadPoolExecutor | None = None
 
     def run_once(self) -> int:
         """Attempt the deliveries due now, side by side; returns how many were attempted.
@@ -63,23 +72,64 @@ class Dispatcher:
         now = self._clock.now()
         with self._uow() as uow:
             due = uow.deliveries.claim_due(now, now + LEASE, self._batch_size)
+            webhooks = uow.webhooks.get_many({d.webhook_id for d in due}) if due else {}
             uow.commit()
-        if len(due) == 1:
-            self._attempt(due[0])
-        elif due:
-            with ThreadPoolExecutor(max_workers=min(len(due), MAX_PARALLEL_ATTEMPTS)) as pool:
-                list(pool.map(self._attempt, due))
+        if not due:
+            return 0
+        attempts: list[tuple[Delivery, AttemptResult | None]] = []
+        sendable: list[tuple[Delivery, Webhook]] = []
+        for delivery in due:
+            webhook = webhooks.get(delivery.webhook_id)
+            if webhook is None or webhook.deleted_at is not None or not webhook.active:
+                attempts.append((delivery, None))
+            else:
+                sendable.append((delivery, webhook))
+        if len(sendable) == 1:
+            attempts.append((sendable[0][0], self._attempt(*sendable[0])))
+        elif sendable:
+            attempts.extend(self._attempt_side_by_side(sendable))
+        self._record(attempts)
         return len(due)
 
-    def _attempt(self, delivery: Delivery) -> None:
-        with self._uow(read_only=True) as uow:
-            webhook = uow.webhooks.get_any(delivery.webhook_id)
-        if webhook is None or webhook.deleted_at is not None or not webhook.active:
-            self._give_up(delivery, "the webhook is not active")
-            return
+    def _attempt_side_by_side(
+        self, sendable: Sequence[tuple[Delivery, Webhook]]
+    ) -> list[tuple[Delivery, AttemptResult | None]]:
+        """Each pool thread takes the next delivery as soon as it is free, so a stalled
+        receiver holds one thread, never the deliveries queued behind it."""
+        queue = iter(sendable)
+        taking = threading.Lock()
+
+        def take_and_attempt() -> list[tuple[Delivery, AttemptResult | None]]:
+            done: list[tuple[Delivery, AttemptResult | None]] = []
+            while True:
+                with taking:
+                    pair = next(queue, None)
+                if pair is None:
+                    return done
+                done.append((pair[0], self._attempt(*pair)))
+
+        pool = self._executor()
+        workers = [
+            pool.submit(take_and_attempt) for _ in range(min(len(sendable), MAX_PARALLEL_ATTEMPTS))
+        ]
+        return [attempt for worker in workers for attempt in worker.result()]
+
+    def close(self) -> None:
+        """Let the attempt threads go (they are started on the first concurrent batch)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                max_workers=MAX_PARALLEL_ATTEMPTS, thread_name_prefix="webhook-attempt"
+            )
+        return self._pool
+
+    def _attempt(self, delivery: Delivery, webhook: Webhook) -> AttemptResult:
         body = self._encode(delivery.payload)
-        result = self._send(webhook, delivery, body)
-        self._record(delivery.id, webhook.id, result)
+        return self._send(webhook, delivery, body)
 
     def _send(self, webhook: Webhook, delivery: Delivery, body: bytes) -> AttemptResult:
         started = time.monotonic()
@@ -99,45 +149,63 @@ class Dispatcher:
             target, addresses, {**signed, "user-agent": "taskhub-webhooks/1"}, body
         )
 
-    def _record(self, delivery_id: uuid.UUID, webhook_id: uuid.UUID, result: AttemptResult) -> None:
+    def _record(self, attempts: Sequence[tuple[Delivery, AttemptResult | None]]) -> None:
+        """Every outcome of a batch in one transaction; `None` means not attempted (the
+        webhook is gone or inactive) and fails the delivery."""
         now = self._clock.now()
         with self._uow() as uow:
-            delivery = uow.deliveries.get(webhook_id, delivery_id)
-            webhook = uow.webhooks.get_any(webhook_id)
-            if delivery is None or webhook is None:
-                return
-            delivery.attempts += 1
-            delivery.response_status = result.status
-            delivery.duration_ms = result.duration_ms
-            delivery.last_error = (result.error or "")[:ERROR_LIMIT] or None
-            delivery.updated_at = now
-            outcome = verdict(result.status)
-            if outcome is Verdict.SUCCESS:
-                delivery.status = DeliveryStatus.SUCCEEDED
-                delivery.next_attempt_at = None
-                webhook.delivered()
-            else:
-                retry_after = result.retry_after if result.status in (429, 503) else None
-                following = next_attempt(
-                    self._schedule, delivery.attempts, now, retry_after=retry_after
-                )
-                if outcome is Verdict.GONE or following is None:
+            webhooks = uow.webhooks.get_many({d.webhook_id for d, _r in attempts})
+            before = {w.id: (w.failing_since, w.active) for w in webhooks.values()}
+            to_disable: dict[uuid.UUID, str] = {}
+            for delivery, result in attempts:
+                webhook = webhooks.get(delivery.webhook_id)
+                if result is None or webhook is None:
                     delivery.status = DeliveryStatus.FAILED
                     delivery.next_attempt_at = None
-                else:
-                    delivery.status = DeliveryStatus.RETRYING
-                    delivery.next_attempt_at = following
-                worn_out = webhook.failed(now)
-                if outcome is Verdict.GONE or worn_out:
-                    reason = (
-                        "the receiver answered 410 Gone"
-                        if outcome is Verdict.GONE
-                        else ("every delivery failed for 5 days")
-                    )
-                    self._disable(uow, webhook, reason)
-            uow.deliveries.update(delivery)
-            uow.webhooks.update(webhook)
+                    delivery.last_error = "the webhook is not active"
+                    delivery.updated_at = now
+                    continue
+                reason = self._apply(delivery, webhook, result, now)
+                if reason is not None and webhook.active:
+                    to_disable.setdefault(webhook.id, reason)
+            uow.deliveries.update_all([d for d, _r in attempts])
+            for webhook_id, reason in to_disable.items():
+                self._disable(uow, webhooks[webhook_id], reason)
+            for webhook in webhooks.values():
+                if (webhook.failing_since, webhook.active) != before[webhook.id]:
+                    uow.webhooks.update(webhook)
             uow.commit()
+
+    def _apply(
+        self, delivery: Delivery, webhook: Webhook, result: AttemptResult, now: datetime
+    ) -> str | None:
+        """Note an attempt's outcome on the delivery and its webhook; returns why the
+        webhook must be disabled, if it must."""
+        delivery.attempts += 1
+        delivery.response_status = result.status
+        delivery.duration_ms = result.duration_ms
+        delivery.last_error = (result.error or "")[:ERROR_LIMIT] or None
+        delivery.updated_at = now
+        outcome = verdict(result.status)
+        if outcome is Verdict.SUCCESS:
+            delivery.status = DeliveryStatus.SUCCEEDED
+            delivery.next_attempt_at = None
+            webhook.delivered()
+            return None
+        retry_after = result.retry_after if result.status in (429, 503) else None
+        following = next_attempt(self._schedule, delivery.attempts, now, retry_after=retry_after)
+        if outcome is Verdict.GONE or following is None:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = None
+        else:
+            delivery.status = DeliveryStatus.RETRYING
+            delivery.next_attempt_at = following
+        worn_out = webhook.failed(now)
+        if outcome is Verdict.GONE:
+            return "the receiver answered 410 Gone"
+        if worn_out:
+            return "every delivery failed for 5 days"
+        return None
 
     def _disable(self, uow: IntegrationsUnitOfWork, webhook: Webhook, reason: str) -> None:
         now = self._clock.now()
@@ -155,18 +223,6 @@ class Dispatcher:
                 url=webhook.url,
             )
         )
-
-    def _give_up(self, delivery: Delivery, reason: str) -> None:
-        with self._uow() as uow:
-            current = uow.deliveries.get(delivery.webhook_id, delivery.id)
-            if current is None:
-                return
-            current.status = DeliveryStatus.FAILED
-            current.next_attempt_at = None
-            current.last_error = reason
-            current.updated_at = self._clock.now()
-            uow.deliveries.update(current)
-            uow.commit()
 
 
 def _since(started: float) -> int:

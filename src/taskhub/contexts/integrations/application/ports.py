@@ -1,7 +1,7 @@
 """What integrations' use cases need: storage, name resolution, an HTTP sender, secrets."""
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -27,6 +27,10 @@ class WebhookRepository(Protocol):
         """By id alone, deleted ones too: the dispatcher's view."""
         ...
 
+    def get_many(self, webhook_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Webhook]:
+        """`get_any` for several at once; ids that name no webhook are left out."""
+        ...
+
     def update(self, webhook: Webhook) -> None: ...
 
     def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Webhook]: ...
@@ -35,15 +39,27 @@ class WebhookRepository(Protocol):
         """Live, active webhooks of the organization."""
         ...
 
+    def active_in(self, org_ids: Collection[uuid.UUID]) -> list[Webhook]:
+        """Live, active webhooks of any of these organizations."""
+        ...
+
 
 class DeliveryRepository(Protocol):
     def add_if_absent(self, delivery: Delivery) -> bool:
         """False when the webhook already has a delivery of this event."""
         ...
 
+    def add_all_if_absent(self, deliveries: Sequence[Delivery]) -> int:
+        """`add_if_absent` for several at once; returns how many were new."""
+        ...
+
     def get(self, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None: ...
 
     def update(self, delivery: Delivery) -> None: ...
+
+    def update_all(self, deliveries: Sequence[Delivery]) -> None:
+        """`update` for several at once: the outcomes of a dispatcher's batch."""
+        ...
 
     def page(self, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
         """Newest first."""
@@ -53,13 +69,29 @@ class DeliveryRepository(Protocol):
         """Due deliveries, leased to the caller until `lease_until`.
 
         Only the oldest unfinished delivery of each (webhook, ordering key) is ever due,
-        so a webhook receives the events of one entity in order.
+        so a webhook receives the events of one entity in order. And none is due while
+        an earlier event of its entity is still on its way to the fan-out (not yet
+        published, or held up by a consumer that failed or is slower than another): its
+        deliveries do not exist yet, so "oldest unfinished" alone could not see it. The
+        in-memory fakes fan out as soon as an event is published, so there nothing is
+        ever on its way.
         """
         ...
 
     def fail_unfinished(self, webhook_id: uuid.UUID, reason: str, now: datetime) -> int:
         """Give up on a disabled webhook's pending and retrying deliveries."""
         ...
+
+
+class IntegrationsRepositories(Protocol):
+    """The repositories of an open transaction, whoever commits it: a unit of work, or
+    the bus consumer that records a batch of events as consumed in the same commit."""
+
+    @property
+    def webhooks(self) -> WebhookRepository: ...
+
+    @property
+    def deliveries(self) -> DeliveryRepository: ...
 
 
 class IntegrationsUnitOfWork(Protocol):

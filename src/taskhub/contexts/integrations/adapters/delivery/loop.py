@@ -29,6 +29,12 @@ class DispatcherLoop:
         self._signal = signal
 
     def run(self, stop: threading.Event) -> None:
+        try:
+            self._run(stop)
+        finally:
+            self._dispatcher.close()
+
+    def _run(self, stop: threading.Event) -> None:
         failures = 0
         while not stop.is_set():
             try:

@@ -8,7 +8,9 @@ whole attempt, connect to last byte, is cut off after 15 seconds.
 """
 
 import email.utils
+import heapq
 import http.client
+import itertools
 import socket
 import ssl
 import threading
@@ -40,6 +42,56 @@ def _retry_after(value: str | None) -> int | None:
     return max(0, int((moment - datetime.now(UTC)).total_seconds()))
 
 
+class Watchdog:
+    """Shuts the socket of an attempt that runs past its deadline, so a receiver that
+    trickles its answer byte by byte (each read within the socket timeout) is cut off.
+
+    One thread watches every attempt in flight: a timer thread per attempt would cost
+    a thread start for each delivery.
+    """
+
+    def __init__(self) -> None:
+        self._wakeup = threading.Condition()
+        self._due: list[tuple[float, int, socket.socket]] = []
+        self._released: set[int] = set()
+        self._tickets = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, sock: socket.socket, deadline: float) -> int:
+        """Shut `sock` at `deadline` (time.monotonic()) unless released first."""
+        with self._wakeup:
+            ticket = next(self._tickets)
+            heapq.heappush(self._due, (deadline, ticket, sock))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="webhook-watchdog", daemon=True
+                )
+                self._thread.start()
+            if self._due[0][1] == ticket:
+                self._wakeup.notify()
+        return ticket
+
+    def release(self, ticket: int) -> None:
+        with self._wakeup:
+            self._released.add(ticket)
+
+    def _run(self) -> None:
+        with self._wakeup:
+            while True:
+                while self._due and self._due[0][1] in self._released:
+                    self._released.discard(heapq.heappop(self._due)[1])
+                if not self._due:
+                    self._wakeup.wait()
+                    continue
+                deadline, _ticket, sock = self._due[0]
+                remaining = deadline - time.monotonic()
+                if remaining > 0:
+                    self._wakeup.wait(remaining)
+                    continue
+                heapq.heappop(self._due)
+                _shut(sock)
+
+
 class SafeHttpSender:
     def __init__(
         self,
@@ -51,6 +103,7 @@ class SafeHttpSender:
         self._timeout = timeout
         self._tls = tls or ssl.create_default_context()
         self._max_response_bytes = max_response_bytes
+        self._watchdog = Watchdog()
 
     def send(
         self,
@@ -68,7 +121,7 @@ class SafeHttpSender:
                 error = "timed out"
                 break
             try:
-                sock = socket.create_connection((str(address), target.port), timeout=remaining)
+                sock = _connect(address, target.port, remaining)
             except OSError as exc:
                 error = f"could not connect to {address}: {exc.strerror or type(exc).__name__}"
                 continue
@@ -86,9 +139,7 @@ class SafeHttpSender:
         deadline: float,
     ) -> AttemptResult:
         # A receiver that trickles its answer byte by byte is cut off at the deadline.
-        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, args=(sock,))
-        watchdog.daemon = True
-        watchdog.start()
+        ticket = self._watchdog.watch(sock, deadline)
         connection = http.client.HTTPConnection(target.host, target.port, timeout=self._timeout)
         try:
             if target.scheme == "https":
@@ -116,9 +167,22 @@ class SafeHttpSender:
             reason = "timed out" if timed_out else f"{type(exc).__name__}: {exc}"[:300]
             return AttemptResult(status=None, duration_ms=_ms(started), error=reason)
         finally:
-            watchdog.cancel()
+            self._watchdog.release(ticket)
             connection.close()
             sock.close()
+
+
+def _connect(address: Address, port: int, timeout: float) -> socket.socket:
+    """A TCP connection to an address already resolved: no second name lookup."""
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((str(address), port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def _shut(sock: socket.socket) -> None:

@@ -1,6 +1,7 @@
 """SQL repositories for webhooks and deliveries."""
 
 import uuid
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,10 +11,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from taskhub.contexts.integrations.adapters.sql.tables import deliveries, webhooks
 from taskhub.contexts.integrations.domain.delivery import Delivery, DeliveryStatus
 from taskhub.contexts.integrations.domain.webhook import Webhook
+from taskhub.platform.messaging.tables import consumed_events, outbox
+from taskhub.platform.sql_lists import among, unnested_insert
 from taskhub.platform.sql_pagination import keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
 _UNFINISHED = (DeliveryStatus.PENDING.value, DeliveryStatus.RETRYING.value)
+# The name the fan-out subscribes to the bus under: its consumption records tell which
+# events have had their deliveries scheduled.
+FAN_OUT_SUBSCRIBER = "webhooks"
 
 
 def _webhook(row: Any) -> Webhook:
@@ -80,6 +86,14 @@ class SqlWebhookRepository:
         ).first()
         return _webhook(row) if row else None
 
+    def get_many(self, webhook_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Webhook]:
+        if not webhook_ids:
+            return {}
+        rows = self._connection.execute(
+            sa.select(webhooks).where(among(self._connection, webhooks.c.id, list(webhook_ids)))
+        )
+        return {row.id: _webhook(row) for row in rows}
+
     def update(self, webhook: Webhook) -> None:
         self._connection.execute(
             webhooks.update().where(webhooks.c.id == webhook.id).values(**self._values(webhook))
@@ -97,6 +111,18 @@ class SqlWebhookRepository:
         rows = self._connection.execute(
             sa.select(webhooks).where(
                 webhooks.c.org_id == org_id,
+                webhooks.c.active.is_(True),
+                webhooks.c.deleted_at.is_(None),
+            )
+        )
+        return [_webhook(row) for row in rows]
+
+    def active_in(self, org_ids: Collection[uuid.UUID]) -> list[Webhook]:
+        if not org_ids:
+            return []
+        rows = self._connection.execute(
+            sa.select(webhooks).where(
+                among(self._connection, webhooks.c.org_id, list(org_ids)),
                 webhooks.c.active.is_(True),
                 webhooks.c.deleted_at.is_(None),
             )
@@ -125,34 +151,81 @@ def _delivery(row: Any) -> Delivery:
     )
 
 
+def _scheduled_values(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "id": delivery.id,
+        "webhook_id": delivery.webhook_id,
+        "org_id": delivery.org_id,
+        "event_id": delivery.event_id,
+        "event_type": delivery.event_type,
+        "ordering_key": delivery.ordering_key,
+        "position": delivery.position,
+        "payload": delivery.payload,
+        "status": delivery.status.value,
+        "attempts": delivery.attempts,
+        "next_attempt_at": delivery.next_attempt_at,
+        "created_at": delivery.created_at,
+        "updated_at": delivery.updated_at,
+    }
+
+
+_UNNESTED_COLUMNS = (
+    "id",
+    "webhook_id",
+    "org_id",
+    "event_id",
+    "event_type",
+    "ordering_key",
+    "position",
+    "payload",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "created_at",
+    "updated_at",
+)
+_INSERT_UNNESTED = (
+    unnested_insert(deliveries, _UNNESTED_COLUMNS)
+    .on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
+    .returning(deliveries.c.id)
+)
+
+
 class SqlDeliveryRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
 
-    def add_if_absent(self, delivery: Delivery) -> bool:
+    def _insert_if_absent(self, rows: list[dict[str, Any]]) -> int:
+        if self._connection.dialect.name == "postgresql" and len(rows) > 1:
+            return self._insert_unnested(rows)
         dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        # Many rows go as multi-row INSERTs (SQLAlchemy's "insertmanyvalues").
         result = self._connection.execute(
             dialect.insert(deliveries)
-            .values(
-                id=delivery.id,
-                webhook_id=delivery.webhook_id,
-                org_id=delivery.org_id,
-                event_id=delivery.event_id,
-                event_type=delivery.event_type,
-                ordering_key=delivery.ordering_key,
-                position=delivery.position,
-                payload=delivery.payload,
-                status=delivery.status.value,
-                attempts=delivery.attempts,
-                next_attempt_at=delivery.next_attempt_at,
-                created_at=delivery.created_at,
-                updated_at=delivery.updated_at,
-            )
             .on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
             # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING.
-            .returning(deliveries.c.id)
+            .returning(deliveries.c.id),
+            rows,
         )
-        return result.first() is not None
+        return len(result.all())
+
+    def _insert_unnested(self, rows: list[dict[str, Any]]) -> int:
+        """PostgreSQL: the rows as one array per column, so the statement is the same
+        for any number of rows (a multi-row VALUES list has to be built, sent and
+        parsed again for each batch, which costs more than the insert itself)."""
+        columns = {name: [row[name] for row in rows] for name in _UNNESTED_COLUMNS}
+        result = self._connection.execute(_INSERT_UNNESTED, columns)
+        return len(result.all())
+
+    def add_if_absent(self, delivery: Delivery) -> bool:
+        return self._insert_if_absent([_scheduled_values(delivery)]) == 1
+
+    def add_all_if_absent(self, deliveries_: Sequence[Delivery]) -> int:
+        if not deliveries_:
+            return 0
+        # In key order, so two consumers adding overlapping batches cannot deadlock.
+        ordered = sorted(deliveries_, key=lambda d: (d.webhook_id, d.event_id))
+        return self._insert_if_absent([_scheduled_values(d) for d in ordered])
 
     def get(self, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None:
         row = self._connection.execute(
@@ -163,19 +236,40 @@ class SqlDeliveryRepository:
         return _delivery(row) if row else None
 
     def update(self, delivery: Delivery) -> None:
-        self._connection.execute(
+        self.update_all([delivery])
+
+    def update_all(self, deliveries_: Sequence[Delivery]) -> None:
+        if not deliveries_:
+            return
+        statement = (
             deliveries.update()
-            .where(deliveries.c.id == delivery.id)
+            .where(deliveries.c.id == sa.bindparam("delivery_id"))
             .values(
-                status=delivery.status.value,
-                attempts=delivery.attempts,
-                response_status=delivery.response_status,
-                duration_ms=delivery.duration_ms,
-                next_attempt_at=delivery.next_attempt_at,
+                status=sa.bindparam("new_status"),
+                attempts=sa.bindparam("new_attempts"),
+                response_status=sa.bindparam("new_response_status"),
+                duration_ms=sa.bindparam("new_duration_ms"),
+                next_attempt_at=sa.bindparam("new_next_attempt_at"),
                 leased_until=None,
-                last_error=delivery.last_error,
-                updated_at=delivery.updated_at,
+                last_error=sa.bindparam("new_last_error"),
+                updated_at=sa.bindparam("new_updated_at"),
             )
+        )
+        self._connection.execute(
+            statement,
+            [
+                {
+                    "delivery_id": d.id,
+                    "new_status": d.status.value,
+                    "new_attempts": d.attempts,
+                    "new_response_status": d.response_status,
+                    "new_duration_ms": d.duration_ms,
+                    "new_next_attempt_at": d.next_attempt_at,
+                    "new_last_error": d.last_error,
+                    "new_updated_at": d.updated_at,
+                }
+                for d in deliveries_
+            ],
         )
 
     def page(self, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
@@ -207,6 +301,22 @@ class SqlDeliveryRepository:
             )
             .exists()
         )
+        # An earlier event of the entity that the fan-out has not consumed yet: its
+        # deliveries may not exist yet. The webhooks subscriber takes every event type,
+        # so every outbox row is consumed by it in time (or pruned, with its record).
+        on_its_way = (
+            sa.select(outbox.c.position)
+            .where(
+                outbox.c.org_id == deliveries.c.org_id,
+                outbox.c.ordering_key == deliveries.c.ordering_key,
+                outbox.c.position < deliveries.c.position,
+                ~sa.exists().where(
+                    consumed_events.c.subscriber == FAN_OUT_SUBSCRIBER,
+                    consumed_events.c.event_id == outbox.c.event_id,
+                ),
+            )
+            .exists()
+        )
         query = (
             sa.select(deliveries)
             .where(
@@ -214,6 +324,7 @@ class SqlDeliveryRepository:
                 deliveries.c.next_attempt_at <= now,
                 sa.or_(deliveries.c.leased_until.is_(None), deliveries.c.leased_until < now),
                 ~blocked,
+                ~on_its_way,
             )
             .order_by(deliveries.c.next_attempt_at, deliveries.c.position)
             .limit(limit)
@@ -224,7 +335,7 @@ class SqlDeliveryRepository:
         if claimed:
             self._connection.execute(
                 deliveries.update()
-                .where(deliveries.c.id.in_([d.id for d in claimed]))
+                .where(among(self._connection, deliveries.c.id, [d.id for d in claimed]))
                 .values(leased_until=lease_until)
             )
         return claimed
@@ -242,3 +353,11 @@ class SqlDeliveryRepository:
             )
         )
         return int(result.rowcount)
+
+
+class SqlIntegrationsRepositories:
+    """Integrations' repositories on a transaction that someone else opened and commits."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self.webhooks = SqlWebhookRepository(connection)
+        self.deliveries = SqlDeliveryRepository(connection)

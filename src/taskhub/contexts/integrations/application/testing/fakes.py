@@ -4,7 +4,7 @@ import base64
 import copy
 import ipaddress
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -109,6 +109,13 @@ class FakeWebhookRepository:
         webhook = self._store.webhooks.get(webhook_id)
         return copy.deepcopy(webhook) if webhook is not None else None
 
+    def get_many(self, webhook_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Webhook]:
+        return {
+            webhook_id: copy.deepcopy(self._store.webhooks[webhook_id])
+            for webhook_id in webhook_ids
+            if webhook_id in self._store.webhooks
+        }
+
     def update(self, webhook: Webhook) -> None:
         stored = self._store.webhooks.get(webhook.id)
         if stored is None:
@@ -131,6 +138,9 @@ class FakeWebhookRepository:
     def active(self, org_id: uuid.UUID) -> list[Webhook]:
         return [w for w in self._live(org_id) if w.active]
 
+    def active_in(self, org_ids: Collection[uuid.UUID]) -> list[Webhook]:
+        return [w for org_id in set(org_ids) for w in self.active(org_id)]
+
 
 class FakeDeliveryRepository:
     def __init__(self, store: IntegrationsStore) -> None:
@@ -152,6 +162,9 @@ class FakeDeliveryRepository:
         self._store.deliveries[delivery.id] = added
         return True
 
+    def add_all_if_absent(self, deliveries: Sequence[Delivery]) -> int:
+        return sum(self.add_if_absent(delivery) for delivery in deliveries)
+
     def get(self, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None:
         delivery = self._store.deliveries.get(delivery_id)
         if delivery is None or delivery.webhook_id != webhook_id:
@@ -172,6 +185,10 @@ class FakeDeliveryRepository:
         stored.updated_at = delivery.updated_at
         # Recording an outcome ends the lease, as the SQL adapter does.
         self._store.leases.pop(delivery.id, None)
+
+    def update_all(self, deliveries: Sequence[Delivery]) -> None:
+        for delivery in deliveries:
+            self.update(delivery)
 
     def page(self, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
         mine = [
