@@ -141,6 +141,7 @@ class SafeHttpSender:
         # A receiver that trickles its answer byte by byte is cut off at the deadline.
         ticket = self._watchdog.watch(sock, deadline)
         connection = http.client.HTTPConnection(target.host, target.port, timeout=self._timeout)
+        response: http.client.HTTPResponse | None = None
         try:
             if target.scheme == "https":
                 sock = self._tls.wrap_socket(sock, server_hostname=target.host)
@@ -155,7 +156,10 @@ class SafeHttpSender:
                 connection.putheader(name, value)
             connection.putheader("Content-Length", str(len(body)))
             connection.endheaders(body)
-            response = connection.getresponse()
+            # Made here rather than by getresponse(), so that a status line which came in
+            # time is still known when the headers after it are cut off.
+            response = http.client.HTTPResponse(sock, method="POST")
+            response.begin()
             response.read(self._max_response_bytes)
             return AttemptResult(
                 status=response.status,
@@ -164,10 +168,17 @@ class SafeHttpSender:
             )
         except (OSError, http.client.HTTPException, ssl.SSLError, ValueError) as exc:
             timed_out = time.monotonic() >= deadline
+            if timed_out and response is not None and isinstance(response.status, int):
+                # The receiver answered in time and trickled the rest past the deadline;
+                # whether the cut then reads as an end of stream or as a reset is a
+                # race, so the answer is its status either way.
+                return AttemptResult(status=response.status, duration_ms=_ms(started))
             reason = "timed out" if timed_out else f"{type(exc).__name__}: {exc}"[:300]
             return AttemptResult(status=None, duration_ms=_ms(started), error=reason)
         finally:
             self._watchdog.release(ticket)
+            if response is not None:
+                response.close()
             connection.close()
             sock.close()
 
