@@ -147,6 +147,20 @@ def test_without_filters_every_live_task_of_the_org(board: Board) -> None:
     assert board.names("") == ["a", "b", "c", "d", "e", "f"]
 
 
+def test_a_listed_task_is_the_task_exactly_as_get_shows_it(board: Board) -> None:
+    """The list reads a read model of its own; every field must still match the task's
+    own representation, sets sorted, timestamps (with and without fractions) alike."""
+    org = board.org
+    # A change gives the task an updated_at with a fraction of a second.
+    changed = org.patch(f"/tasks/{board.tasks['a']['id']}", {"title": "Deploy, later"})
+    assert changed.status_code == 200, changed.text
+    for sort in ("-created_at", "due_at", "-priority"):
+        listed = org.get("/tasks", params={"limit": "100", "sort": sort}).json["items"]
+        assert len(listed) == len(board.tasks)
+        for item in listed:
+            assert item == org.get(f"/tasks/{item['id']}").json, sort
+
+
 def test_filter_by_project(board: Board) -> None:
     assert board.names(f"project_id={board.eng['id']}") == ["a", "b", "c", "f"]
     assert board.names(f"project_id={board.ops['id']}") == ["d", "e"]
