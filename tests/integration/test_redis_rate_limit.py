@@ -10,7 +10,8 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import redis
@@ -19,6 +20,7 @@ from prometheus_client import CollectorRegistry
 
 from taskhub.platform.rate_limit import (
     EXPIRY_MARGIN_SECONDS,
+    MAX_LEASE,
     InMemoryRateLimiter,
     RateDecision,
     RateLimiter,
@@ -158,7 +160,9 @@ def test_twenty_threads_on_one_key_get_exactly_the_quota(
     assert len(allowed) == 150
     # Each count up to the quota was handed out once: the increments did not race.
     assert sorted(d.remaining for d in allowed) == list(range(150))
-    assert int(redis_client.get(limiter.redis_key("shared", limit, clock.now)) or 0) == 300
+    # Leases are reserved one at a time; refusals after the quota cost Redis nothing.
+    counted = int(redis_client.get(limiter.redis_key("shared", limit, clock.now)) or 0)
+    assert 150 <= counted < 150 + limit.quota // 20
 
 
 @pytest.mark.redis
@@ -188,6 +192,81 @@ def test_many_workers_on_one_key_get_exactly_the_quota(key_prefix: str, clock: F
         for client in clients:
             client.close()
     assert sum(d.allowed for d in decisions) == 3
+
+
+class CountingClient:
+    """A Redis client that counts the round trips its scripts make."""
+
+    def __init__(self, client: "redis.Redis") -> None:
+        self._client = client
+        self.calls = 0
+
+    def register_script(self, script: str) -> Callable[..., Any]:
+        registered = self._client.register_script(script)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return registered(*args, **kwargs)
+
+        return call
+
+
+@pytest.mark.redis
+def test_a_busy_client_costs_one_round_trip_per_lease_not_per_request(
+    redis_client: "redis.Redis", key_prefix: str, clock: FakeClock
+) -> None:
+    counting = CountingClient(redis_client)
+    limiter = RedisRateLimiter(counting, key_prefix=key_prefix, clock=clock)
+    limit = RateLimit(quota=100_000, window_seconds=60)
+
+    decisions = [limiter.hit("alice", limit) for _ in range(1000)]
+
+    assert all(d.allowed for d in decisions)
+    assert [d.remaining for d in decisions] == list(range(99_999, 98_999, -1))
+    # Leases of 1, 2, 4, ... up to MAX_LEASE: 7 to reach it, then one per MAX_LEASE.
+    assert counting.calls <= 7 + 1000 // MAX_LEASE + 1
+    counted = int(redis_client.get(limiter.redis_key("alice", limit, clock.now)) or 0)
+    assert 1000 <= counted < 1000 + MAX_LEASE
+
+
+@pytest.mark.redis
+def test_two_processes_that_keep_being_hit_admit_exactly_the_quota_together(
+    key_prefix: str, clock: FakeClock
+) -> None:
+    clients = [CountingClient(new_client()), CountingClient(new_client())]
+    first, second = (RedisRateLimiter(c, key_prefix=key_prefix, clock=clock) for c in clients)
+    limit = RateLimit(quota=400, window_seconds=60)
+    try:
+        decisions = [limiter.hit("alice", limit) for _ in range(300) for limiter in (first, second)]
+        # Past the quota a process refuses without asking Redis.
+        calls = sum(c.calls for c in clients)
+        assert not any(limiter.hit("alice", limit).allowed for limiter in (first, second) * 50)
+        assert sum(c.calls for c in clients) == calls
+    finally:
+        for client in clients:
+            client._client.close()
+    assert sum(d.allowed for d in decisions) == 400
+    assert calls < 60
+
+
+@pytest.mark.redis
+def test_a_lease_stranded_in_one_process_is_the_most_another_can_lose(
+    key_prefix: str, clock: FakeClock
+) -> None:
+    first_client, second_client = new_client(), new_client()
+    first = RedisRateLimiter(first_client, key_prefix=key_prefix, clock=clock)
+    second = RedisRateLimiter(second_client, key_prefix=key_prefix, clock=clock)
+    limit = RateLimit(quota=200, window_seconds=60)
+    try:
+        # The first process admits 3 (leases of 1 and 2), then 4 are reserved for it.
+        admitted_first = sum(first.hit("alice", limit).allowed for _ in range(4))
+        admitted_second = sum(second.hit("alice", limit).allowed for _ in range(300))
+    finally:
+        first_client.close()
+        second_client.close()
+    assert admitted_first == 4
+    stranded = 3  # of the first process's lease of 4, one was used
+    assert admitted_second == 200 - admitted_first - stranded
 
 
 @pytest.mark.redis

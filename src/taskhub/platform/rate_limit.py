@@ -6,10 +6,13 @@ shares a backend agrees on where a window starts without talking to the others.
 
 The in-memory backend suits one process (tests, a single worker). Several workers or
 hosts must share counts, or each would grant the full quota: that is what the Redis
-backend is for. Rate limiting protects the service but is not worth an outage, so
-the Redis backend fails open: when Redis is unreachable every request is allowed,
-a warning is logged and `taskhub_rate_limiter_errors_total` counts the failures so
-the outage is visible on dashboards rather than to users.
+backend is for. It reserves a window's budget in leases, so a busy client costs a
+round trip to Redis once per lease rather than once per request, and the processes
+together still never admit more than the quota. Rate limiting protects the service
+but is not worth an outage, so the Redis backend fails open: when Redis is
+unreachable every request is allowed, a warning is logged and
+`taskhub_rate_limiter_errors_total` counts the failures so the outage is visible on
+dashboards rather than to users.
 """
 
 import math
@@ -122,12 +125,13 @@ class InMemoryRateLimiter:
         self._next_sweep_at = max(self._sweep_threshold, 2 * len(self._windows))
 
 
-# INCR creates the key at 1; only then is the expiry set, so it is set once per window.
+# INCRBY reserves a lease of ARGV[2] requests; a result equal to the lease means the
+# key was just created, and only then is the expiry set, so it is set once per window.
 # The TTL check re-arms an expiry that went missing (a key written by hand, say), because
 # a counter without one would never reset and would block its key forever.
-_HIT_SCRIPT: Final = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then
+_RESERVE_SCRIPT: Final = """
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if count == tonumber(ARGV[2]) then
   redis.call('EXPIRE', KEYS[1], ARGV[1])
 end
 local ttl = redis.call('TTL', KEYS[1])
@@ -137,6 +141,28 @@ if ttl < 0 then
 end
 return {count, ttl}
 """
+
+# A lease never exceeds this many requests, nor a twentieth of the quota: a process that
+# stops receiving a client's requests strands at most its unused lease, which the other
+# processes cannot grant until the window ends.
+MAX_LEASE: Final = 64
+_LEASE_SHARE: Final = 20
+# Longer than a reservation can take (one Redis timeout), so a wait only ever ends early.
+_RESERVATION_WAIT_SECONDS: Final = 1.0
+
+
+@attrs.define
+class _Lease:
+    """This process's share of one key's window: reserved in Redis, handed out here."""
+
+    index: int
+    granted: int = 0  # requests reserved for this process in this window
+    used: int = 0  # of those, requests already admitted
+    counted: int = 0  # the window's Redis count after this process's last reservation
+    size: int = 1  # how many to reserve next time
+    expires_at: float = math.inf  # when Redis drops the counter (from its TTL)
+    reserving: bool = False  # a reservation for this lease is on its way to Redis
+
 
 _DEFAULT_ERRORS_COUNTER: Final = Counter(
     "taskhub_rate_limiter_errors_total",
@@ -172,17 +198,25 @@ class LuaScriptClient(Protocol):
 class RedisRateLimiter:
     """Counts in Redis so every worker and host shares one budget per key.
 
-    One Lua script increments the counter and sets its expiry atomically, so
-    concurrent requests never lose an update and never leave a counter without an
-    expiry. The key holds the window length and index
-    (`<prefix><key>:<window>:<index>`): a new window starts from a fresh key, and the
-    old one expires on its own shortly after.
+    A process reserves requests in leases: one Lua script adds the lease to the
+    window's counter and sets its expiry atomically, and the process then admits
+    requests from the lease without asking Redis again. Leases start at one request and
+    double while the client keeps coming, up to `MAX_LEASE` and a twentieth of the
+    quota, and shrink to what is left as the budget runs out. The processes together
+    therefore never admit more than the quota; the price is that a lease stranded in a
+    process the client stopped reaching is not granted elsewhere before the window
+    ends. A client that keeps hitting the same processes gets exactly the quota. Once a
+    window's counter has reached the quota, the process refuses locally until the
+    window ends: the counter cannot go down.
+
+    The key holds the window length and index (`<prefix><key>:<window>:<index>`): a new
+    window starts from a fresh key, and the old one expires on its own shortly after.
 
     Build the client with short `socket_timeout` and `socket_connect_timeout` (about
     0.25 s) and no retries, or a dead Redis costs every request the client's default
-    timeouts and retries; `redis_rate_limiter` does this. On any Redis or
-    socket error the request is allowed (fail open), a warning is logged and the
-    errors counter is incremented.
+    timeouts and retries; `redis_rate_limiter` does this. On any Redis or socket error
+    the request is allowed (fail open), a warning is logged and the errors counter is
+    incremented.
     """
 
     def __init__(
@@ -192,11 +226,16 @@ class RedisRateLimiter:
         key_prefix: str = DEFAULT_KEY_PREFIX,
         clock: Clock = time.time,
         errors_counter: Counter | None = None,
+        sweep_threshold: int = 10_000,
     ) -> None:
         self._key_prefix = key_prefix
         self._clock = clock
         self._errors = _DEFAULT_ERRORS_COUNTER if errors_counter is None else errors_counter
-        self._script = client.register_script(_HIT_SCRIPT)
+        self._script = client.register_script(_RESERVE_SCRIPT)
+        self._changed = threading.Condition()
+        self._leases: dict[tuple[str, int], _Lease] = {}
+        self._sweep_threshold = sweep_threshold
+        self._next_sweep_at = sweep_threshold
 
     def redis_key(self, key: str, limit: RateLimit, now: float) -> str:
         """The Redis key counting `key` under `limit` in the window containing `now`."""
@@ -205,30 +244,90 @@ class RedisRateLimiter:
 
     def hit(self, key: str, limit: RateLimit) -> RateDecision:
         now = self._clock()
-        redis_key = self.redis_key(key, limit, now)
+        index = _window_index(now, limit.window_seconds)
+        slot = (key, limit.window_seconds)
+        with self._changed:
+            lease = self._lease(slot, index, now)
+            # One reservation per lease at a time: the others wait for its outcome, so a
+            # request is never refused while a reservation that could admit it is on its way.
+            while lease.reserving and lease.used >= lease.granted:
+                self._changed.wait(_RESERVATION_WAIT_SECONDS)
+            if lease.used < lease.granted or lease.counted >= limit.quota:
+                return self._admit(lease, limit, now)
+            lease.reserving = True
+            size = lease.size
         try:
-            count, ttl = (
-                int(value)
-                for value in self._script(
-                    keys=[redis_key], args=[limit.window_seconds + EXPIRY_MARGIN_SECONDS]
-                )
-            )
+            counted, ttl = self._reserve(self.redis_key(key, limit, now), limit, size)
         except (redis.exceptions.RedisError, OSError) as exc:
-            self._errors.inc()
-            _logger.warning(
-                "rate_limiter_unavailable",
-                backend="redis",
-                error=f"{type(exc).__name__}: {exc}",
+            with self._changed:
+                lease.reserving = False
+                self._changed.notify_all()
+            return self._fail_open(limit, exc)
+        with self._changed:
+            lease.reserving = False
+            self._changed.notify_all()
+            before = counted - size
+            lease.granted += max(0, min(size, limit.quota - before))
+            lease.counted = max(lease.counted, counted)
+            lease.expires_at = now + ttl
+            left = limit.quota - lease.counted
+            lease.size = max(1, min(2 * size, MAX_LEASE, limit.quota // _LEASE_SHARE, left // 2))
+            return self._admit(lease, limit, now)
+
+    def _lease(self, slot: tuple[str, int], index: int, now: float) -> _Lease:
+        lease = self._leases.get(slot)
+        if lease is None or lease.index != index:
+            lease = _Lease(index=index)
+            self._leases[slot] = lease
+            if len(self._leases) >= self._next_sweep_at:
+                self._sweep(now)
+        return lease
+
+    def _admit(self, lease: _Lease, limit: RateLimit, now: float) -> RateDecision:
+        """Admit from the lease if it has room; either way, say what is left."""
+        allowed = lease.used < lease.granted
+        if allowed:
+            lease.used += 1
+        unreserved = max(0, limit.quota - lease.counted)
+        reset_after = _seconds_to_reset(now, limit.window_seconds)
+        if lease.expires_at < math.inf:
+            # The counter resets when the window ends, or earlier if its key vanishes first.
+            reset_after = min(reset_after, math.ceil(lease.expires_at - now))
+        return RateDecision(
+            allowed=allowed,
+            limit=limit.quota,
+            remaining=unreserved + lease.granted - lease.used,
+            reset_after=max(1, reset_after),
+        )
+
+    def _reserve(self, redis_key: str, limit: RateLimit, size: int) -> tuple[int, int]:
+        counted, ttl = (
+            int(value)
+            for value in self._script(
+                keys=[redis_key], args=[limit.window_seconds + EXPIRY_MARGIN_SECONDS, size]
             )
-            return RateDecision(
-                allowed=True,
-                limit=limit.quota,
-                remaining=max(0, limit.quota - 1),
-                reset_after=limit.window_seconds,
-            )
-        # The counter resets when the window ends, or earlier if its key vanishes first.
-        reset_after = min(_seconds_to_reset(now, limit.window_seconds), ttl)
-        return _decide(count, limit, reset_after)
+        )
+        return counted, ttl
+
+    def _fail_open(self, limit: RateLimit, exc: BaseException) -> RateDecision:
+        self._errors.inc()
+        _logger.warning(
+            "rate_limiter_unavailable",
+            backend="redis",
+            error=f"{type(exc).__name__}: {exc}",
+        )
+        return RateDecision(
+            allowed=True,
+            limit=limit.quota,
+            remaining=max(0, limit.quota - 1),
+            reset_after=limit.window_seconds,
+        )
+
+    def _sweep(self, now: float) -> None:
+        self._leases = {
+            slot: lease for slot, lease in self._leases.items() if (lease.index + 1) * slot[1] > now
+        }
+        self._next_sweep_at = max(self._sweep_threshold, 2 * len(self._leases))
 
 
 def redis_rate_limiter(
