@@ -23,6 +23,7 @@ from taskhub.contexts.work.adapters.sql import tables as work_tables
 from taskhub.contexts.work.container import WorkContainer
 from taskhub.platform import idempotency_tables
 from taskhub.platform.acting import ContextActingSource
+from taskhub.platform.answer_cache import redis_answer_cache
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.messaging import tables as messaging_tables
 from taskhub.platform.messaging.bus import Subscription
@@ -38,6 +39,7 @@ from taskhub.platform.rate_limit import (
 )
 from taskhub.platform.secret_key import resolve_secret_key
 from taskhub.platform.settings import Settings
+from taskhub.shared_kernel.answers import AnswerCache, NoAnswerCache
 from taskhub.shared_kernel.clock import SystemClock
 
 
@@ -50,6 +52,13 @@ def _rate_limiter(settings: Settings, metrics: HttpMetrics) -> RateLimiter:
     return InMemoryRateLimiter()
 
 
+def _answer_cache(settings: Settings) -> AnswerCache:
+    """Redis when configured: only then can every process (and command) forget an answer."""
+    if settings.redis_url:
+        return redis_answer_cache(settings.redis_url)
+    return NoAnswerCache()
+
+
 class ApplicationContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     secret_key = providers.Dependency(instance_of=str)
@@ -58,6 +67,8 @@ class ApplicationContainer(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     metrics = providers.Singleton(HttpMetrics)
     rate_limiter = providers.Singleton(_rate_limiter, settings=settings, metrics=metrics)
+    # Session and role answers, remembered between requests (see platform.answer_cache).
+    answers = providers.Singleton(_answer_cache, settings=settings)
 
     acting = providers.Singleton(ContextActingSource)
 
@@ -76,6 +87,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
         secret_key=secret_key,
         event_sinks=event_sinks,
         on_commit=outbox_signal.provided.notify,
+        answers=answers,
     )
     tenancy = providers.Container(
         TenancyContainer,
@@ -84,6 +96,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
         user_directory=identity.user_directory,
         event_sinks=event_sinks,
         on_commit=outbox_signal.provided.notify,
+        answers=answers,
     )
 
     work = providers.Container(

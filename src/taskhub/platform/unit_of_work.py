@@ -5,6 +5,8 @@ name the aggregates they loaded in `_aggregates`. On commit the events those
 aggregates recorded (plus any recorded on the unit of work itself) are handed to the
 event sinks on the same connection, so audit entries and outbox rows commit or roll
 back with the change that caused them. Nothing is written unless `commit()` is called.
+After the commit, the `observers` see the same events: what must happen
+because a change is durable (forgetting remembered answers) and not before.
 
 A read-only unit of work on PostgreSQL runs in autocommit: at READ COMMITTED, the
 default, every statement takes its own snapshot whether or not a transaction is open,
@@ -40,11 +42,13 @@ class SqlUnitOfWork:
         read_only: bool = False,
         sinks: Sequence[EventSink] = (),
         after_commit: Callable[[], None] | None = None,
+        observers: Sequence[Callable[[Sequence[DomainEvent]], None]] = (),
     ) -> None:
         self._engine = engine
         self._read_only = read_only
         self._sinks = tuple(sinks)
         self._after_commit = after_commit
+        self._observers = tuple(observers)
         self._connection: sa.Connection | None = None
         self._shared = False
         self._transaction: sa.RootTransaction | None = None
@@ -98,6 +102,9 @@ class SqlUnitOfWork:
         self._transaction.commit()
         if events and self._after_commit is not None:
             self._after_commit()
+        if events:
+            for observer in self._observers:
+                observer(events)
 
     def rollback(self) -> None:
         if self._transaction is not None and self._transaction.is_active:

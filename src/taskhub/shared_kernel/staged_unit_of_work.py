@@ -3,11 +3,12 @@
 A unit of work works on a deep copy of its store and swaps the copy in on commit, so
 a use case that forgets to commit leaves nothing behind, as against a database; the
 events recorded on it (and on the aggregates it names) are kept in the store's
-`events`, in the order a real unit of work hands them to its sinks.
+`events`, in the order a real unit of work hands them to its sinks, and handed to the
+`observers` after the commit, as a real unit of work does.
 """
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
@@ -22,8 +23,13 @@ StoreT = TypeVar("StoreT", bound=EventStore)
 
 
 class StagedUnitOfWork(Generic[StoreT]):
-    def __init__(self, store: StoreT) -> None:
+    def __init__(
+        self,
+        store: StoreT,
+        observers: Sequence[Callable[[Sequence[DomainEvent]], None]] = (),
+    ) -> None:
         self._store = store
+        self._observers = tuple(observers)
         self.committed = False
 
     def _open(self, staged: StoreT) -> None:
@@ -46,10 +52,14 @@ class StagedUnitOfWork(Generic[StoreT]):
 
     def commit(self) -> None:
         events = self._recorded + [e for a in self._aggregates() for e in a.pull_events()]
-        self._staged.events.extend(sorted(events, key=lambda e: e.occurred_at))
+        ordered = sorted(events, key=lambda e: e.occurred_at)
+        self._staged.events.extend(ordered)
         self._recorded = []
         self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
         self.committed = True
+        if ordered:
+            for observer in self._observers:
+                observer(ordered)
 
     def __exit__(
         self,

@@ -6,6 +6,7 @@ import attrs
 import pytest
 
 from taskhub.contexts.identity.application.accounts import AccountService
+from taskhub.contexts.identity.application.remembered_access import ForgetRevokedSessions
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.application.sessions import SessionService
 from taskhub.contexts.identity.application.testing.fakes import (
@@ -16,6 +17,7 @@ from taskhub.contexts.identity.application.testing.fakes import (
     FakePasswordHasher,
     IdentityStore,
 )
+from tests.unit.answers import MemoryAnswers
 
 REFRESH_TTL = 3600
 
@@ -29,8 +31,12 @@ class Identity:
     sessions: SessionService
 
 
-@pytest.fixture
-def identity() -> Identity:
+@pytest.fixture(params=["asking", "remembering"])
+def identity(request: pytest.FixtureRequest) -> Identity:
+    """Every rule holds whether sessions are checked each time or remembered (and
+    forgotten by the changes that commit)."""
+    answers = MemoryAnswers() if request.param == "remembering" else None
+    observers = [ForgetRevokedSessions(answers)] if answers is not None else []
     store = IdentityStore()
     clock = FakeClock(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
     hasher = FakePasswordHasher()
@@ -39,7 +45,7 @@ def identity() -> Identity:
     tokens = SessionTokens(access_tokens=access, opaque_tokens=opaque, refresh_ttl=REFRESH_TTL)
 
     def uow(*, read_only: bool = False) -> FakeIdentityUnitOfWork:
-        return FakeIdentityUnitOfWork(store)
+        return FakeIdentityUnitOfWork(store, observers=observers)
 
     return Identity(
         store=store,
@@ -47,6 +53,11 @@ def identity() -> Identity:
         hasher=hasher,
         accounts=AccountService(uow=uow, hasher=hasher, tokens=tokens, clock=clock),
         sessions=SessionService(
-            uow=uow, tokens=tokens, access_tokens=access, opaque_tokens=opaque, clock=clock
+            uow=uow,
+            tokens=tokens,
+            access_tokens=access,
+            opaque_tokens=opaque,
+            clock=clock,
+            answers=answers,
         ),
     )

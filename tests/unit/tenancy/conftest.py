@@ -8,7 +8,7 @@ import pytest
 
 from taskhub.contexts.identity.application.testing.fakes import FakeClock
 from taskhub.contexts.identity.public import UserSummary
-from taskhub.contexts.tenancy.application.access import TenancyAccess
+from taskhub.contexts.tenancy.application.access import ForgetChangedRoles, TenancyAccess
 from taskhub.contexts.tenancy.application.members import MemberService
 from taskhub.contexts.tenancy.application.organizations import OrganizationService
 from taskhub.contexts.tenancy.application.teams import TeamService
@@ -20,6 +20,7 @@ from taskhub.contexts.tenancy.application.testing.fakes import (
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
+from tests.unit.answers import MemoryAnswers
 
 START = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
@@ -56,14 +57,18 @@ class Tenancy:
         return newcomer
 
 
-@pytest.fixture
-def tenancy() -> Tenancy:
+@pytest.fixture(params=["asking", "remembering"])
+def tenancy(request: pytest.FixtureRequest) -> Tenancy:
+    """Every rule holds whether roles are asked for each time or remembered (and forgotten
+    by the changes that commit)."""
     store = TenancyStore()
     clock = FakeClock(START)
     directory = FakeUserDirectory()
+    answers = MemoryAnswers() if request.param == "remembering" else None
+    observers = [ForgetChangedRoles(answers)] if answers is not None else []
 
     def uow(*, read_only: bool = False) -> FakeTenancyUnitOfWork:
-        return FakeTenancyUnitOfWork(store)
+        return FakeTenancyUnitOfWork(store, observers=observers)
 
     return Tenancy(
         store=store,
@@ -72,5 +77,5 @@ def tenancy() -> Tenancy:
         organizations=OrganizationService(uow=uow, clock=clock),
         members=MemberService(uow=uow, directory=directory, clock=clock),
         teams=TeamService(uow=uow, clock=clock),
-        access=TenancyAccess(uow=uow),
+        access=TenancyAccess(uow=uow, answers=answers),
     )

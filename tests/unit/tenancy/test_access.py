@@ -4,8 +4,11 @@ import uuid
 
 import pytest
 
+from taskhub.contexts.tenancy.application.access import TenancyAccess, org_scope
+from taskhub.contexts.tenancy.application.testing.fakes import FakeTenancyUnitOfWork, TenancyStore
 from taskhub.shared_kernel.principal import Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
+from tests.unit.answers import MemoryAnswers
 from tests.unit.tenancy.conftest import Tenancy
 
 
@@ -104,3 +107,22 @@ def test_an_api_key_without_a_role_has_none(tenancy: Tenancy) -> None:
     ada = tenancy.user("Ada")
     org = tenancy.found(ada)
     assert tenancy.access.role_in(api_key(ada.id, org.id, None), org.id) is None
+
+
+def test_a_role_is_remembered_and_its_absence_is_not() -> None:
+    store, answers, opened = TenancyStore(), MemoryAnswers(), []
+
+    def uow(*, read_only: bool = False) -> FakeTenancyUnitOfWork:
+        opened.append(read_only)
+        return FakeTenancyUnitOfWork(store)
+
+    access = TenancyAccess(uow=uow, answers=answers)
+    org_id, user_id = uuid.uuid4(), uuid.uuid4()
+    assert access.role_of(user_id, org_id) is None
+    assert access.role_of(user_id, org_id) is None
+    assert len(opened) == 2
+    answers.remember(
+        ("tenancy.role", org_id, user_id), Role.ADMIN, scope=org_scope(org_id), stamp=0
+    )
+    assert access.role_of(user_id, org_id) is Role.ADMIN
+    assert len(opened) == 2

@@ -15,10 +15,12 @@ from taskhub.contexts.identity.application.accounts import AccountService
 from taskhub.contexts.identity.application.api_keys import ApiKeyService
 from taskhub.contexts.identity.application.credentials import CredentialAuthenticator
 from taskhub.contexts.identity.application.directory import IdentityUserDirectory
+from taskhub.contexts.identity.application.remembered_access import ForgetRevokedSessions
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.application.sessions import SessionService
 from taskhub.platform.settings import Settings
 from taskhub.platform.unit_of_work import EventSink
+from taskhub.shared_kernel.answers import AnswerCache
 from taskhub.shared_kernel.clock import Clock
 
 
@@ -31,9 +33,15 @@ class IdentityContainer(containers.DeclarativeContainer):
     event_sinks: providers.Dependency[list[EventSink]] = providers.Dependency()
 
     on_commit: providers.Dependency[Callable[[], None]] = providers.Dependency()
+    answers: providers.Dependency[AnswerCache] = providers.Dependency()
 
+    forget_revoked_sessions = providers.Singleton(ForgetRevokedSessions, answers=answers)
     unit_of_work = providers.Factory(
-        SqlIdentityUnitOfWork, engine=engine, sinks=event_sinks, after_commit=on_commit
+        SqlIdentityUnitOfWork,
+        engine=engine,
+        sinks=event_sinks,
+        after_commit=on_commit,
+        observers=providers.List(forget_revoked_sessions),
     )
     password_hasher = providers.Singleton(
         BcryptPasswordHasher, rounds=settings.provided.bcrypt_rounds
@@ -62,6 +70,7 @@ class IdentityContainer(containers.DeclarativeContainer):
         access_tokens=access_tokens,
         opaque_tokens=opaque_tokens,
         clock=clock,
+        answers=answers,
     )
     api_keys = providers.Singleton(
         ApiKeyService, uow=unit_of_work.provider, opaque_tokens=opaque_tokens, clock=clock

@@ -8,11 +8,12 @@ from sqlalchemy.engine import Engine
 from taskhub.contexts.identity.public import UserDirectory
 from taskhub.contexts.tenancy.adapters.http.endpoints import TenancyEndpoints
 from taskhub.contexts.tenancy.adapters.sql.unit_of_work import SqlTenancyUnitOfWork
-from taskhub.contexts.tenancy.application.access import TenancyAccess
+from taskhub.contexts.tenancy.application.access import ForgetChangedRoles, TenancyAccess
 from taskhub.contexts.tenancy.application.members import MemberService
 from taskhub.contexts.tenancy.application.organizations import OrganizationService
 from taskhub.contexts.tenancy.application.teams import TeamService
 from taskhub.platform.unit_of_work import EventSink
+from taskhub.shared_kernel.answers import AnswerCache
 from taskhub.shared_kernel.clock import Clock
 
 
@@ -24,11 +25,17 @@ class TenancyContainer(containers.DeclarativeContainer):
     event_sinks: providers.Dependency[list[EventSink]] = providers.Dependency()
 
     on_commit: providers.Dependency[Callable[[], None]] = providers.Dependency()
+    answers: providers.Dependency[AnswerCache] = providers.Dependency()
 
+    forget_changed_roles = providers.Singleton(ForgetChangedRoles, answers=answers)
     unit_of_work = providers.Factory(
-        SqlTenancyUnitOfWork, engine=engine, sinks=event_sinks, after_commit=on_commit
+        SqlTenancyUnitOfWork,
+        engine=engine,
+        sinks=event_sinks,
+        after_commit=on_commit,
+        observers=providers.List(forget_changed_roles),
     )
-    access = providers.Singleton(TenancyAccess, uow=unit_of_work.provider)
+    access = providers.Singleton(TenancyAccess, uow=unit_of_work.provider, answers=answers)
     organizations = providers.Singleton(OrganizationService, uow=unit_of_work.provider, clock=clock)
     members = providers.Singleton(
         MemberService, uow=unit_of_work.provider, directory=user_directory, clock=clock

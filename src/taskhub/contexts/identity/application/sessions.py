@@ -10,11 +10,13 @@ from taskhub.contexts.identity.application.ports import (
     OpaqueTokens,
     UnitOfWorkFactory,
 )
+from taskhub.contexts.identity.application.remembered_access import session_key, user_scope
 from taskhub.contexts.identity.application.results import SessionView, SignedIn
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.domain.errors import InvalidAccessToken, InvalidRefreshToken
 from taskhub.contexts.identity.domain.events import RefreshTokenReused
 from taskhub.contexts.identity.domain.session import RevokeReason
+from taskhub.shared_kernel.answers import AnswerCache, NoAnswerCache
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.ids import new_id
@@ -36,12 +38,14 @@ class SessionService:
         access_tokens: AccessTokenCodec,
         opaque_tokens: OpaqueTokens,
         clock: Clock,
+        answers: AnswerCache | None = None,
     ) -> None:
         self._uow = uow
         self._tokens = tokens
         self._access_tokens = access_tokens
         self._opaque_tokens = opaque_tokens
         self._clock = clock
+        self._answers = answers if answers is not None else NoAnswerCache()
 
     def refresh(self, command: Refresh) -> SignedIn:
         """Rotate: retire the presented token and issue a new pair in the same session."""
@@ -86,9 +90,13 @@ class SessionService:
     def authenticate(self, access_token: str) -> Principal:
         """A user principal for a valid token whose session is live and user active."""
         claims = self._access_tokens.read(access_token)
-        with self._uow(read_only=True) as uow:
-            if not uow.sessions.grants_access(claims.session_id, claims.user_id):
-                raise InvalidAccessToken()
+        key = session_key(claims.session_id, claims.user_id)
+        if self._answers.recall(key) is None:
+            stamp = self._answers.stamp()
+            with self._uow(read_only=True) as uow:
+                if not uow.sessions.grants_access(claims.session_id, claims.user_id):
+                    raise InvalidAccessToken()
+            self._answers.remember(key, True, scope=user_scope(claims.user_id), stamp=stamp)
         return Principal(
             kind=PrincipalKind.USER, user_id=claims.user_id, session_id=claims.session_id
         )

@@ -3,22 +3,50 @@
 An API key's effective role is the lower of its own and its creator's current role,
 and nothing if the creator has left: a key never outranks the person who made it,
 even after that person is demoted.
+
+Roles are remembered (when the deployment can forget them in every process, see
+`AnswerCache`), filed under their organization; any commit that adds, changes or
+removes a membership, or deletes the organization, forgets the organization's roles.
+Only roles are remembered, never their absence, so a new member is let in at once.
 """
 
 import uuid
+from collections.abc import Sequence
 
 from taskhub.contexts.tenancy.application.ports import UnitOfWorkFactory
+from taskhub.contexts.tenancy.domain.events import (
+    MemberRoleChanged,
+    MembershipEvent,
+    OrganizationDeleted,
+)
+from taskhub.shared_kernel.answers import AnswerCache, NoAnswerCache
+from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.principal import Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
 
+_CHANGING_ROLES = (MembershipEvent, MemberRoleChanged, OrganizationDeleted)
+
+
+def org_scope(org_id: uuid.UUID) -> str:
+    return f"tenancy.org:{org_id}"
+
 
 class TenancyAccess:
-    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, answers: AnswerCache | None = None) -> None:
         self._uow = uow
+        self._answers = answers if answers is not None else NoAnswerCache()
 
     def role_of(self, user_id: uuid.UUID, org_id: uuid.UUID) -> Role | None:
+        key = ("tenancy.role", org_id, user_id)
+        remembered = self._answers.recall(key)
+        if isinstance(remembered, Role):
+            return remembered
+        stamp = self._answers.stamp()
         with self._uow(read_only=True) as uow:
-            return uow.memberships.role_of(org_id, user_id)
+            role = uow.memberships.role_of(org_id, user_id)
+        if role is not None:
+            self._answers.remember(key, role, scope=org_scope(org_id), stamp=stamp)
+        return role
 
     def role_in(self, principal: Principal, org_id: uuid.UUID) -> Role | None:
         if principal.kind is PrincipalKind.API_KEY:
@@ -27,3 +55,15 @@ class TenancyAccess:
             creator_role = self.role_of(principal.user_id, org_id)
             return None if creator_role is None else Role.lowest(principal.role, creator_role)
         return self.role_of(principal.user_id, org_id)
+
+
+class ForgetChangedRoles:
+    """After a commit, forgets the roles of every organization whose memberships it changed."""
+
+    def __init__(self, answers: AnswerCache) -> None:
+        self._answers = answers
+
+    def __call__(self, events: Sequence[DomainEvent]) -> None:
+        scopes = {org_scope(e.org_id) for e in events if isinstance(e, _CHANGING_ROLES)}
+        if scopes:
+            self._answers.forget(scopes)
