@@ -3,14 +3,27 @@
 On PostgreSQL a list travels as one array parameter (`= ANY(:values)`, `unnest`), so a
 statement's text does not change with the number of values: SQLAlchemy builds it once
 and psycopg does not parse thousands of placeholders again for every batch. SQLite,
-used in development and tests, gets the plain IN list.
+used in development and tests, gets the plain IN list, except in `member_of`, whose
+text must not change at all: there the list is one JSON parameter read by `json_each`.
 """
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+
+
+class _JsonList(sa.types.TypeDecorator[Sequence[Any]]):
+    """A list bound as one JSON array, for SQLite's `json_each`."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Sequence[Any] | None, dialect: Dialect) -> Any:
+        return None if value is None else json.dumps(list(value))
 
 
 def among(
@@ -22,6 +35,15 @@ def among(
             sa.bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
         )
     return column.in_(values)
+
+
+def member_of(column: sa.ColumnElement[Any], name: str, dialect: str) -> sa.ColumnElement[bool]:
+    """`column IN (:name)` where `:name` is bound to the whole list, so the statement's
+    text is the same for any number of values (bind a list of plain values)."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam(name, type_=postgresql.ARRAY(column.type)))
+    values = sa.func.json_each(sa.bindparam(name, type_=_JsonList())).table_valued("value")
+    return column.in_(sa.select(values.c.value))
 
 
 def unnested_insert(table: sa.Table, columns: Sequence[str]) -> postgresql.Insert:

@@ -5,7 +5,7 @@ page 1,000 as on page 1 and stays stable while rows are inserted concurrently.
 """
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -87,6 +87,11 @@ def keyset_params(keys: Sequence[sa.ColumnElement[Any]], page: PageRequest) -> d
     return params
 
 
+def next_after(values: Iterable[Any]) -> tuple[str, ...]:
+    """A cursor from the last row's key values, in the keys' order."""
+    return tuple(_text(value) for value in values)
+
+
 def keyset_result(
     rows: Sequence[sa.Row[Any]],
     keys: Sequence[sa.ColumnElement[Any]],
@@ -96,11 +101,11 @@ def keyset_result(
     """The page in the rows `keyset_statement` returned (one more than asked, if any)."""
     has_more = len(rows) > page.limit
     rows = rows[: page.limit]
-    next_after = None
+    cursor = None
     if has_more and rows:
         last = rows[-1]._mapping
-        next_after = tuple(_text(_value(last, key)) for key in keys)
-    return Page(items=[to_item(row) for row in rows], next_after=next_after)
+        cursor = next_after(_value(last, key) for key in keys)
+    return Page(items=[to_item(row) for row in rows], next_after=cursor)
 
 
 def keyset_page(

@@ -15,11 +15,14 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
 
 from taskhub.contexts.work.adapters.sql.search import matches, search_terms
 from taskhub.contexts.work.adapters.sql.tables import projects, task_assignees, task_labels, tasks
 from taskhub.contexts.work.application.ports import TaskFilter, TaskSort, TaskSummary
-from taskhub.platform.sql_pagination import keyset_params, keyset_result, keyset_statement
+from taskhub.platform.sql_driver import DriverQuery
+from taskhub.platform.sql_lists import member_of
+from taskhub.platform.sql_pagination import keyset_params, keyset_statement, next_after
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
@@ -97,7 +100,7 @@ def _columns(dialect: str) -> list[Any]:
 
 
 _SUMMARY_FIELDS = 16
-_ASSIGNEES, _LABELS = 10, 11
+_ID, _DUE_AT, _ASSIGNEES, _LABELS = 0, 8, 10, 11
 
 
 def _summaries_postgresql(rows: Sequence[Any]) -> list[TaskSummary]:
@@ -147,9 +150,9 @@ def _filtered(shape: _Shape) -> sa.Select[Any]:
     if shape.project:
         query = query.where(tasks.c.project_id == sa.bindparam("project_id"))
     if shape.statuses:
-        query = query.where(tasks.c.status.in_(sa.bindparam("statuses", expanding=True)))
+        query = query.where(member_of(tasks.c.status, "statuses", shape.dialect))
     if shape.priorities:
-        query = query.where(tasks.c.priority.in_(sa.bindparam("priorities", expanding=True)))
+        query = query.where(member_of(tasks.c.priority, "priorities", shape.dialect))
     if shape.parent:
         query = query.where(tasks.c.parent_id == sa.bindparam("parent_id"))
     if shape.due_before:
@@ -203,6 +206,11 @@ def _undated_page(shape: _Shape, descending: bool, after: bool) -> sa.Select[Any
 def _any_undated(shape: _Shape) -> sa.Select[Any]:
     """Whether the list has undated tasks at all: asked when dated ones filled a page."""
     return _filtered(shape).where(tasks.c.due_at.is_(None)).limit(1)
+
+
+@functools.cache
+def _driver_query(statement: sa.Select[Any], dialect: Dialect) -> DriverQuery:
+    return DriverQuery(statement, dialect)
 
 
 class SqlTaskList:
@@ -263,9 +271,14 @@ class SqlTaskList:
         values: dict[str, Any],
         page: PageRequest,
     ) -> Page[Any]:
-        params = {**values, **keyset_params(keys, page)}
-        rows = self._connection.execute(statement, params).all()
-        return keyset_result(rows, keys, page, lambda row: row)
+        query = _driver_query(statement, self._connection.dialect)
+        rows = query.rows(self._connection, {**values, **keyset_params(keys, page)})
+        has_more = len(rows) > page.limit
+        rows = rows[: page.limit]
+        if not has_more or not rows:
+            return Page(items=rows, next_after=None)
+        last = rows[-1]
+        return Page(items=rows, next_after=next_after(last[query.position(k)] for k in keys))
 
     def _by_due_date(
         self, shape: _Shape, values: dict[str, Any], page: PageRequest, *, descending: bool
@@ -300,7 +313,7 @@ class SqlTaskList:
             more = self._connection.execute(_any_undated(shape), values).first() is not None
             last = rows[-1]
             ended: tuple[str, ...] | None = (
-                (_DUE, last.due_at.isoformat(), str(last.id)) if more else None
+                (_DUE, last[_DUE_AT].isoformat(), str(last[_ID])) if more else None
             )
             return Page(items=rows, next_after=ended)
         undated_request = PageRequest(limit=room, after=undated_after)
