@@ -46,15 +46,11 @@ MAX_LIMIT = 100
 
 # The one statement taskhub's task list sends for this page (its read model,
 # src/taskhub/contexts/work/adapters/sql/task_list.py): the project key joined, each
-# task's assignees and labels as ordered arrays in correlated subselects.
+# task's assignees and labels from the sorted id arrays its row carries.
 _COLUMNS = (
     "t.id, t.project_id, t.number, p.key || '-' || t.number::text AS key, t.title, "
     "t.description, t.status, t.priority, t.due_at, t.parent_id, "
-    "(SELECT array_agg(a.user_id ORDER BY a.user_id) FROM work_task_assignees a "
-    "WHERE a.task_id = t.id) AS assignee_ids, "
-    "(SELECT array_agg(l.label_id ORDER BY l.label_id) FROM work_task_labels l "
-    "WHERE l.task_id = t.id) AS label_ids, "
-    "t.created_by, t.created_at, t.updated_at, t.version"
+    "t.assignee_ids, t.label_ids, t.created_by, t.created_at, t.updated_at, t.version"
 )
 PAGE_SQL = (
     f"SELECT {_COLUMNS} FROM work_tasks t JOIN work_projects p ON p.id = t.project_id "

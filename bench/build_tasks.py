@@ -289,14 +289,21 @@ class Builder:
     TASKS_SQL = """
     INSERT INTO work_tasks (id, org_id, project_id, number, title, description, status,
                             priority, priority_rank, due_at, parent_id, created_by,
-                            created_at, updated_at, version, deleted_at)
+                            created_at, updated_at, version, deleted_at,
+                            assignee_ids, label_ids)
     SELECT s.id, %(org)s, bp.id, s.number, w.title, w.description, st.status,
            pr.priority, pr.rank, d.due_at, s.parent_id, bu.id,
            ts.created_at, u.updated_at,
            1 + u.changes + CASE WHEN del.deleted THEN 1 ELSE 0 END,
-           CASE WHEN del.deleted THEN u.updated_at END
+           CASE WHEN del.deleted THEN u.updated_at END,
+           coalesce(sa.ids, '{}'), coalesce(sl.ids, '{}')
     FROM bench_stage s
     JOIN bench_projects bp ON bp.idx = s.project_idx
+    -- the task's copies of its sets, from the slice's staged links (see `load`)
+    LEFT JOIN (SELECT task_id, array_agg(user_id ORDER BY user_id) AS ids
+               FROM bench_slice_assignees GROUP BY 1) sa ON sa.task_id = s.id
+    LEFT JOIN (SELECT task_id, array_agg(label_id ORDER BY label_id) AS ids
+               FROM bench_slice_labels GROUP BY 1) sl ON sl.task_id = s.id
     CROSS JOIN LATERAL (
       SELECT %(t0)s::timestamptz
              + ((s.i - 1 + pg_temp.r(s.i, 2)) * %(step)s::float8) * interval '1 second'
@@ -363,7 +370,7 @@ class Builder:
 
     # Assignees: 12% none, else one, 30% of those two; skewed towards the first users.
     ASSIGNEES_SQL = """
-    INSERT INTO work_task_assignees (task_id, user_id)
+    INSERT INTO bench_slice_assignees (task_id, user_id)
     SELECT s.id, bu.id
     FROM bench_stage s
     CROSS JOIN LATERAL (
@@ -383,7 +390,7 @@ class Builder:
 
     # Labels: 25% none, 40% one, 25% two, 10% three; distinct, skewed to the first labels.
     LABELS_SQL = """
-    INSERT INTO work_task_labels (task_id, label_id)
+    INSERT INTO bench_slice_labels (task_id, label_id)
     SELECT s.id, bl.id
     FROM bench_stage s
     CROSS JOIN LATERAL (
@@ -418,12 +425,19 @@ class Builder:
         size = -(-self.n // slices)
         started = time.monotonic()
         done = 0
+        # A slice's assignee and label links are drawn first, into staging tables, so
+        # each task row is written once, already carrying the copies of its sets.
+        c.execute("CREATE TEMP TABLE bench_slice_assignees (task_id uuid, user_id uuid)")
+        c.execute("CREATE TEMP TABLE bench_slice_labels (task_id uuid, label_id uuid)")
         for lo in range(1, self.n + 1, size):
             hi = min(self.n, lo + size - 1)
             p = {**params, "lo": lo, "hi": hi}
-            c.execute(self.TASKS_SQL, p)
+            c.execute("TRUNCATE bench_slice_assignees, bench_slice_labels")
             c.execute(self.ASSIGNEES_SQL, p)
             c.execute(self.LABELS_SQL, p)
+            c.execute(self.TASKS_SQL, p)
+            c.execute("INSERT INTO work_task_assignees SELECT * FROM bench_slice_assignees")
+            c.execute("INSERT INTO work_task_labels SELECT * FROM bench_slice_labels")
             c.commit()
             done = hi
             elapsed = time.monotonic() - started
@@ -484,6 +498,16 @@ def verify(conn: psycopg.Connection, n: int) -> list[str]:
         "parents in the same project": (
             """SELECT count(*) > 0 FROM work_tasks c JOIN work_tasks p ON p.id = c.parent_id
                WHERE p.project_id <> c.project_id OR p.number >= c.number""",
+            None,
+        ),
+        "tasks carry copies of their sets": (
+            """SELECT count(*) > 0 FROM work_tasks t
+               LEFT JOIN (SELECT task_id, array_agg(user_id ORDER BY user_id) AS ids
+                          FROM work_task_assignees GROUP BY 1) a ON a.task_id = t.id
+               LEFT JOIN (SELECT task_id, array_agg(label_id ORDER BY label_id) AS ids
+                          FROM work_task_labels GROUP BY 1) l ON l.task_id = t.id
+               WHERE t.assignee_ids IS DISTINCT FROM coalesce(a.ids, '{}')
+                  OR t.label_ids IS DISTINCT FROM coalesce(l.ids, '{}')""",
             None,
         ),
         "assignees are members": (

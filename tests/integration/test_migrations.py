@@ -1,6 +1,8 @@
 """Alembic migrations: up, down and up again on SQLite and PostgreSQL, matching the models."""
 
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -9,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import all_metadata, is_dialect_specific
+from taskhub.contexts.work.adapters.sql.tables import projects, task_assignees, task_labels, tasks
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.migrations import downgrade, pending_revisions, upgrade
 from tests.conftest import service_unavailable
@@ -86,3 +89,59 @@ def test_progress_is_reported_per_revision(blank_engine: Engine) -> None:
     messages: list[str] = []
     upgrade(blank_engine, progress=messages.append)
     assert messages == [f"applied {revision}" for revision in pending]
+
+
+def test_tasks_written_before_0009_get_copies_of_their_sets(blank_engine: Engine) -> None:
+    upgrade(blank_engine, "0008")
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    org, project = uuid.uuid4(), uuid.uuid4()
+    busy, idle = uuid.uuid4(), uuid.uuid4()
+    people = sorted(uuid.uuid4() for _ in range(3))
+    labels = sorted(uuid.uuid4() for _ in range(2))
+    common = {"created_at": now, "updated_at": now, "version": 1}
+    with blank_engine.begin() as connection:
+        connection.execute(
+            projects.insert().values(
+                id=project,
+                org_id=org,
+                key="ENG",
+                name="Eng",
+                description="",
+                status="active",
+                next_number=2,
+                **common,
+            )
+        )
+        for number, task_id in enumerate((busy, idle), start=1):
+            connection.execute(
+                tasks.insert().values(
+                    id=task_id,
+                    org_id=org,
+                    project_id=project,
+                    number=number,
+                    title="t",
+                    description="",
+                    status="todo",
+                    priority="none",
+                    priority_rank=0,
+                    created_by=people[0],
+                    **common,
+                )
+            )
+        connection.execute(
+            task_assignees.insert(), [{"task_id": busy, "user_id": p} for p in reversed(people)]
+        )
+        connection.execute(
+            task_labels.insert(), [{"task_id": busy, "label_id": lid} for lid in reversed(labels)]
+        )
+
+    upgrade(blank_engine)
+
+    with blank_engine.connect() as connection:
+        rows = {
+            row.id: (row.assignee_ids, row.label_ids)
+            for row in connection.execute(
+                sa.select(tasks.c.id, tasks.c.assignee_ids, tasks.c.label_ids)
+            )
+        }
+    assert rows == {busy: (people, labels), idle: ([], [])}

@@ -1,9 +1,12 @@
 """Column types and metadata conventions shared by every context's tables."""
 
+import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 
 NAMING_CONVENTION = {
@@ -46,3 +49,35 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
         return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+class IdList(sa.types.TypeDecorator[list[uuid.UUID]]):
+    """A sorted list of ids in one column: `uuid[]` on PostgreSQL, comma-joined hex on SQLite.
+
+    For read models that carry a row's small sets with the row, so a page of rows needs
+    no probe per row into the tables that own the sets. Values come back sorted, and
+    NULL comes back as an empty list.
+    """
+
+    impl = sa.Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.ARRAY(sa.Uuid()))
+        return dialect.type_descriptor(sa.Text())
+
+    def process_bind_param(self, value: Iterable[uuid.UUID] | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        ids = sorted(value)
+        if dialect.name == "postgresql":
+            return ids
+        return ",".join(i.hex for i in ids)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[uuid.UUID]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            return sorted(uuid.UUID(part) for part in value.split(","))
+        return list(value)

@@ -164,6 +164,8 @@ class SqlTaskRepository:
             "updated_at": task.updated_at,
             "version": task.version,
             "deleted_at": task.deleted_at,
+            "assignee_ids": task.assignee_ids,
+            "label_ids": task.label_ids,
         }
 
     def _write_sets(self, task: Task) -> None:

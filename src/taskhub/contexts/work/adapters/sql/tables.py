@@ -8,7 +8,7 @@ schema comparisons leave them out.
 
 import sqlalchemy as sa
 
-from taskhub.platform.sql_types import UtcDateTime, new_metadata
+from taskhub.platform.sql_types import IdList, UtcDateTime, new_metadata
 
 metadata = new_metadata()
 
@@ -51,6 +51,11 @@ tasks = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("deleted_at", UtcDateTime),
+    # Copies of the task's sets (`work_task_assignees`, `work_task_labels` stay the
+    # source and serve the filters), written with them, so a list page reads its sets
+    # from its own rows instead of probing two indexes per task.
+    sa.Column("assignee_ids", IdList),
+    sa.Column("label_ids", IdList),
     sa.UniqueConstraint("project_id", "number"),
     # The list's default path: one project, newest first, live tasks only.
     sa.Index(

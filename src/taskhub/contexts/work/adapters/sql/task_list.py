@@ -1,9 +1,10 @@
 """The task list's read model in SQL: one statement per page, rows straight into summaries.
 
 Each page is one statement, built once per filter shape and sort and then only bound
-and run. The page statement carries each task's assignees and labels as correlated
-subselects (ordered arrays on PostgreSQL, a joined string on SQLite), so a page of any
-size is one round trip with no second pass over its ids, and no aggregate is built.
+and run on the driver's cursor. Each task row carries sorted copies of its assignee and
+label ids (`IdList` columns the repository writes with the sets), so a page of any size
+is one round trip that reads nothing but the page's rows and their project, at any
+table size, and no aggregate is built.
 """
 
 import functools
@@ -14,7 +15,6 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 
 from taskhub.contexts.work.adapters.sql.search import matches, search_terms
@@ -41,21 +41,13 @@ _NO_DUE = "1"
 _DUE = "0"
 
 
-def _members(column: sa.Column[uuid.UUID], owner: sa.Column[uuid.UUID], dialect: str) -> Any:
-    """The ids of one task's assignees (or labels), as a subselect of the page query."""
+def _ids(column: sa.Column[Any], dialect: str) -> Any:
+    """A task's copy of its assignee or label ids. psycopg reads `uuid[]` into a list of
+    UUIDs itself; typed as such, SQLAlchemy would pass every element through a converter
+    that changes nothing. On SQLite `IdList` turns the joined text into sorted UUIDs."""
     if dialect == "postgresql":
-        # psycopg reads uuid[] into a list of UUIDs itself; typed as such, SQLAlchemy
-        # would pass every element through a converter that changes nothing.
-        return (
-            sa.select(
-                sa.func.array_agg(
-                    postgresql.aggregate_order_by(column, column), type_=sa.types.NullType()
-                )
-            )
-            .where(owner == tasks.c.id)
-            .scalar_subquery()
-        )
-    return sa.select(sa.func.group_concat(column, ",")).where(owner == tasks.c.id).scalar_subquery()
+        return sa.type_coerce(column, sa.types.NullType()).label(column.name)
+    return column
 
 
 def _timestamp(column: sa.Column[datetime], dialect: str) -> Any:
@@ -89,8 +81,8 @@ def _columns(dialect: str) -> list[Any]:
         tasks.c.priority,
         _timestamp(tasks.c.due_at, dialect),
         tasks.c.parent_id,
-        _members(task_assignees.c.user_id, task_assignees.c.task_id, dialect).label("assignee_ids"),
-        _members(task_labels.c.label_id, task_labels.c.task_id, dialect).label("label_ids"),
+        _ids(tasks.c.assignee_ids, dialect),
+        _ids(tasks.c.label_ids, dialect),
         tasks.c.created_by,
         _timestamp(tasks.c.created_at, dialect),
         _timestamp(tasks.c.updated_at, dialect),
@@ -103,27 +95,12 @@ _SUMMARY_FIELDS = 16
 _ID, _DUE_AT, _ASSIGNEES, _LABELS = 0, 8, 10, 11
 
 
-def _summaries_postgresql(rows: Sequence[Any]) -> list[TaskSummary]:
+def _summaries(rows: Sequence[Any]) -> list[TaskSummary]:
     out = []
     for row in rows:
         fields = list(row[:_SUMMARY_FIELDS])
         fields[_ASSIGNEES] = fields[_ASSIGNEES] or []
         fields[_LABELS] = fields[_LABELS] or []
-        out.append(TaskSummary(*fields))
-    return out
-
-
-def _ids(joined: str | None) -> list[uuid.UUID]:
-    # SQLite stores a UUID as 32 hex digits, so text order is the UUID's order.
-    return [uuid.UUID(part) for part in sorted(joined.split(","))] if joined else []
-
-
-def _summaries_sqlite(rows: Sequence[Any]) -> list[TaskSummary]:
-    out = []
-    for row in rows:
-        fields = list(row[:_SUMMARY_FIELDS])
-        fields[_ASSIGNEES] = _ids(fields[_ASSIGNEES])
-        fields[_LABELS] = _ids(fields[_LABELS])
         out.append(TaskSummary(*fields))
     return out
 
@@ -219,9 +196,6 @@ class SqlTaskList:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
         self._dialect = connection.dialect.name
-        self._summaries = (
-            _summaries_postgresql if self._dialect == "postgresql" else _summaries_sqlite
-        )
 
     def find(
         self, org_id: uuid.UUID, task_filter: TaskFilter, page: PageRequest
@@ -262,7 +236,7 @@ class SqlTaskList:
             rows = self._page(
                 _sorted_page(shape, f.sort, page.after is not None), keys, values, page
             )
-        return Page(items=self._summaries(rows.items), next_after=rows.next_after)
+        return Page(items=_summaries(rows.items), next_after=rows.next_after)
 
     def _page(
         self,
