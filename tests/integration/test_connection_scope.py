@@ -1,13 +1,18 @@
 """Units of work inside one request share a connection, and still keep their own rules."""
 
+import gc
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from taskhub.platform.connection_scope import connection_scope
+from taskhub.platform import database
+from taskhub.platform.connection_scope import connection_scope, return_parked
+from taskhub.platform.database import create_database_engine
 from taskhub.platform.unit_of_work import SqlUnitOfWork
 
 probe = sa.table("platform_probe", sa.column("n", sa.Integer))
@@ -147,3 +152,98 @@ def test_a_connection_lost_mid_request_is_replaced_for_the_next_unit_of_work(
             uow.connection.execute(probe.insert().values(n=1))
             uow.commit()
     assert _count(engine) == 1
+
+
+def _scope_count(engine: Engine) -> int:
+    with connection_scope(engine), SqlUnitOfWork(engine, read_only=True) as uow:
+        return int(
+            uow.connection.execute(sa.select(sa.func.count()).select_from(probe)).scalar_one()
+        )
+
+
+def test_the_next_scope_on_the_thread_takes_the_parked_connection(probe_engine: Engine) -> None:
+    return_parked()
+    checkouts = _checkouts(probe_engine)
+    for _ in range(3):
+        _scope_count(probe_engine)
+    assert len(checkouts) == 1
+    assert probe_engine.pool.checkedout() == 1  # parked with this thread
+    return_parked()
+    assert probe_engine.pool.checkedout() == 0
+
+
+def test_nothing_uncommitted_survives_parking(probe_engine: Engine) -> None:
+    with connection_scope(probe_engine), SqlUnitOfWork(probe_engine) as uow:
+        uow.connection.execute(probe.insert().values(n=1))  # never committed
+    with connection_scope(probe_engine), SqlUnitOfWork(probe_engine) as uow:
+        assert uow.connection.execute(sa.select(sa.func.count()).select_from(probe)).scalar() == 0
+        uow.connection.execute(probe.insert().values(n=2))
+        uow.commit()
+    assert _count(probe_engine) == 1
+    return_parked()
+
+
+def test_another_engine_hands_the_parked_connection_back(
+    probe_engine: Engine, tmp_path: Path
+) -> None:
+    other = create_database_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        _scope_count(probe_engine)
+        assert probe_engine.pool.checkedout() == 1
+        with connection_scope(other), SqlUnitOfWork(other, read_only=True) as uow:
+            uow.connection.execute(sa.text("SELECT 1"))
+        assert probe_engine.pool.checkedout() == 0
+        return_parked()
+    finally:
+        other.dispose()
+
+
+def test_a_thread_that_ends_hands_its_connection_back(probe_engine: Engine) -> None:
+    return_parked()
+    worker = threading.Thread(target=_scope_count, args=(probe_engine,))
+    worker.start()
+    worker.join()
+    gc.collect()
+    assert probe_engine.pool.checkedout() == 0
+
+
+@pytest.mark.postgres
+def test_a_parked_connection_that_died_while_idle_is_replaced(
+    postgres_probe_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = postgres_probe_engine
+    return_parked()
+    with connection_scope(engine), SqlUnitOfWork(engine, read_only=True) as uow:
+        pid = uow.connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+    with engine.connect() as admin:
+        admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.0)
+    with connection_scope(engine), SqlUnitOfWork(engine, read_only=True) as uow:
+        assert uow.connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one() != pid
+    return_parked()
+
+
+def test_threads_park_fewer_connections_than_the_pool_holds(probe_engine: Engine) -> None:
+    return_parked()
+    size = probe_engine.pool.size()  # type: ignore[attr-defined]
+    served, finish = threading.Barrier(size + 4), threading.Event()
+
+    def serve() -> None:
+        _scope_count(probe_engine)
+        served.wait()
+        finish.wait()
+
+    threads = [threading.Thread(target=serve) for _ in range(size + 3)]
+    for thread in threads:
+        thread.start()
+    served.wait()
+    # Every thread is done with its scope and still alive: the parked are fewer than
+    # the pool's size, so a request on another thread still finds a connection at once.
+    assert probe_engine.pool.checkedout() == size - 1
+    assert _scope_count(probe_engine) == 0
+    finish.set()
+    for thread in threads:
+        thread.join()
+    return_parked()
+    gc.collect()
+    assert probe_engine.pool.checkedout() == 0
