@@ -9,7 +9,9 @@ server, used to create and drop the benchmark databases), default
 from __future__ import annotations
 
 import os
+import socket
 import sys
+import urllib.parse
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -210,3 +212,16 @@ def mint_access_token(secret_key: str, user_id: uuid.UUID, session_id: uuid.UUID
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def redis_reachable(url: str) -> bool:
+    """Whether a Redis server answers PING at `url`."""
+    parsed = urllib.parse.urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 6379), 1
+        ) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False

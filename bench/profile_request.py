@@ -15,11 +15,14 @@ they grow with whatever else runs):
   this host, otherwise the column reads 0).
 
 It builds the real WSGI app (`create_app(build_container(settings))` on PostgreSQL,
-in-process rate limiter, access log at INFO into a null stream as a server writes
-it) and the baseline (bench/baseline_app.py), drives both with falcon's test client
-(GET /api/v1/orgs/{org}/tasks?project_id=<biggest project>&limit=50), then times the
-stages of the taskhub request one by one and a few hand-written alternatives (the
-same work done differently) so a proposed change has a measured price tag. Last, the
+with Redis as `run_http.py` runs it when Redis answers at `BENCH_REDIS_URL`, default
+redis://127.0.0.1:6379/0: shared rate limiter, session and role answers remembered;
+otherwise the in-process limiter and every answer looked up; access log at INFO into
+a null stream as a server writes it) and the baseline (bench/baseline_app.py), drives
+both with falcon's test client (GET /api/v1/orgs/{org}/tasks?project_id=<biggest
+project>&limit=50), then times the stages of the taskhub request one by one and a
+few hand-written alternatives (the same work done differently) so a proposed change
+has a measured price tag. Last, the
 SQL statements of one request, and (with --cprofile) the hottest functions.
 Writes bench/results/profile-<size>.txt.
 """
@@ -66,6 +69,7 @@ from _common import (
     bench_facts,
     conninfo,
     mint_access_token,
+    redis_reachable,
     say,
     sqlalchemy_url,
     start_session,
@@ -143,7 +147,13 @@ def main() -> None:
             "BENCH_DATABASE_DSN": conninfo(args.database),
         }
     )
-    os.environ.pop("TASKHUB_REDIS_URL", None)
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    if redis_reachable(redis_url):
+        os.environ["TASKHUB_REDIS_URL"] = redis_url
+        redis_note = f"Redis {redis_url}: shared rate limiter, sessions and roles remembered"
+    else:
+        os.environ.pop("TASKHUB_REDIS_URL", None)
+        redis_note = "no Redis: in-process rate limiter, sessions and roles looked up"
 
     # Access log at INFO, as `taskhub serve` writes it, but into a null stream.
     configure_logging("INFO")
@@ -202,15 +212,15 @@ def main() -> None:
     base = run("baseline: whole request (test client)", baseline_request)
     # Stages on their own, each outside a request (so each checks out its own connection).
     run(
-        "  authenticate (remembered JWT + session/user lookup, own unit of work)",
+        "  authenticate (token and session: remembered with Redis, else a lookup)",
         lambda: authenticator.authenticate(token),
     )
     run(
-        "  role in the org (membership lookup, own unit of work)",
+        "  role in the org (remembered with Redis, else a membership lookup)",
         lambda: access.role_in(principal, facts.org_id),
     )
     run(
-        "  TaskService.find (one statement: page, assignees, labels; read model)",
+        "  TaskService.find (one statement on the driver's cursor; read model)",
         lambda: service.find(actor, task_filter, PageRequest(limit=50)),
     )
     run("  serialize 50 summaries (orjson)", serialize)
@@ -244,6 +254,7 @@ def main() -> None:
         f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, load average "
         f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs",
         "GET /api/v1/orgs/{org}/tasks?project_id=<biggest project>&limit=50",
+        redis_note,
         "",
         f"{'':<68} {'app CPU':>8} {'pg CPU':>8} {'wall':>8}   (ms per call)",
         *[f"{name:<68} {a:8.3f} {p:8.3f} {w:8.3f}" for name, (a, p, w) in rows],
@@ -260,7 +271,8 @@ def main() -> None:
         )
     lines.append(
         f"  total {sum(len(v) for v in timings.values()) / 100:.1f} statements per request "
-        "(reads send no BEGIN or ROLLBACK on PostgreSQL; the pool pings only idle connections)"
+        "(reads send no BEGIN or ROLLBACK on PostgreSQL; a connection idle under a second "
+        "is not pinged)"
     )
     if args.cprofile:
         profiler = cProfile.Profile(time.process_time)  # CPU, not wall: waits excluded

@@ -78,6 +78,7 @@ from _common import (
     conninfo,
     database_exists,
     mint_access_token,
+    redis_reachable,
     say,
     sqlalchemy_url,
     start_session,
@@ -115,18 +116,6 @@ def gunicorn_path() -> str:
     if not found:
         raise SystemExit("gunicorn is missing: pip install gunicorn (in the project's venv)")
     return found
-
-
-def redis_reachable(url: str) -> bool:
-    parsed = urllib.parse.urlparse(url)
-    try:
-        with socket.create_connection(
-            (parsed.hostname or "127.0.0.1", parsed.port or 6379), 1
-        ) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def free_port() -> int:
