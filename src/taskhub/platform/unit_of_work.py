@@ -62,9 +62,11 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> Self:
         connection, self._shared = acquire(self._engine)
-        _prepare(connection, read_only=self._read_only)
+        autocommit = _prepare(connection, read_only=self._read_only)
         self._connection = connection
-        self._transaction = connection.begin()
+        # In autocommit there is nothing to begin; a statement run through SQLAlchemy
+        # would begin its bookkeeping by itself, and `rollback` ends that.
+        self._transaction = None if autocommit else connection.begin()
         self._recorded = []
         self._start(connection)
         return self
@@ -91,10 +93,12 @@ class SqlUnitOfWork:
         return sorted(events, key=lambda e: e.occurred_at)
 
     def commit(self) -> None:
-        if self._transaction is None or self._connection is None:
+        if self._connection is None:
             raise RuntimeError("the unit of work is not open")
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
+        if self._transaction is None:
+            raise RuntimeError("the unit of work is not open")
         events = self.collect_events()
         if events:
             for sink in self._sinks:
@@ -107,8 +111,11 @@ class SqlUnitOfWork:
                 observer(events)
 
     def rollback(self) -> None:
-        if self._transaction is not None and self._transaction.is_active:
-            self._transaction.rollback()
+        if self._transaction is not None:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+        elif self._connection is not None and self._connection.in_transaction():
+            self._connection.rollback()
 
     def __exit__(
         self,
@@ -126,8 +133,9 @@ class SqlUnitOfWork:
                 release(connection, self._shared)
 
 
-def _prepare(connection: sa.Connection, *, read_only: bool) -> None:
-    """Put a connection in the mode this unit of work needs, if it is not in it already.
+def _prepare(connection: sa.Connection, *, read_only: bool) -> bool:
+    """Put a connection in the mode this unit of work needs, if it is not in it already,
+    and say whether that mode is autocommit (read-only on PostgreSQL).
 
     A shared connection keeps the mode of the last unit of work on it, so a request of
     reads switches once, not twice per unit of work (each switch costs CPU, not a round
@@ -140,5 +148,7 @@ def _prepare(connection: sa.Connection, *, read_only: bool) -> None:
             connection.execution_options(isolation_level="AUTOCOMMIT")
         elif not read_only and autocommit:
             connection.execution_options(isolation_level=connection.default_isolation_level)
-    elif bool(options.get("read_only")) != read_only:
+        return read_only
+    if bool(options.get("read_only")) != read_only:
         connection.execution_options(read_only=read_only)
+    return False
