@@ -155,3 +155,20 @@ def test_a_full_table_starts_over(channel: str) -> None:
         assert answers.recall("session-3") is True
     finally:
         answers.close()
+
+
+def test_a_burst_of_forgetting_is_applied_whole(channel: str) -> None:
+    here, there = cache(channel), cache(channel)
+    try:
+        for i in range(50):
+            remembered(here, f"session-{i}", f"user:{i}")
+        for i in range(50):
+            there.forget([f"user:{i}"])  # 50 messages, most read in one go
+        assert [here.recall(f"session-{i}") for i in range(50)] == [None] * 50
+        assert len(here) == 0
+        remembered(here, "session-x", "user:x")
+        there.forget(["user:x"])
+        assert here.recall("session-x") is None
+    finally:
+        here.close()
+        there.close()

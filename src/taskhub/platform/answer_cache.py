@@ -20,10 +20,11 @@ change, so `taskhub` remembers nothing then (`NoAnswerCache`).
 
 import contextlib
 import os
+import select
 import threading
 import time
 from collections.abc import Callable, Collection, Hashable
-from typing import Final
+from typing import Any, Final
 
 import redis
 import structlog
@@ -102,6 +103,7 @@ class RedisAnswerCache:
         self._table = _Table(ttl_seconds, max_answers)
         self._stamp = 0
         self._pubsub: PubSub | None = None
+        self._socket: Any = None
         self._pid: int | None = None
         self._retry_at = 0.0
 
@@ -174,10 +176,17 @@ class RedisAnswerCache:
             self._pubsub = None
             self._pid = os.getpid()
             self._start_over()
-        if self._pubsub is None and not self._subscribe():
+        fresh = self._pubsub is None
+        if fresh and not self._subscribe():
             return False
         assert self._pubsub is not None
         try:
+            # Most recalls find nothing new: one poll of the socket says so. A drain below
+            # (and the first one, which takes what came in with the confirmation) leaves
+            # no whole message in the client's buffer, so anything that arrives after it
+            # makes the socket readable.
+            if not fresh and not select.select([self._socket], [], [], 0)[0]:
+                return True
             while (message := self._pubsub.get_message(timeout=0.0)) is not None:
                 if message["type"] == "message":
                     self._drop(bytes(message["data"]).decode().split("\n"))
@@ -205,7 +214,12 @@ class RedisAnswerCache:
                 pubsub.close()
             self._give_up_for_now(exc)
             return False
-        self._pubsub = pubsub
+        socket = getattr(pubsub.connection, "_sock", None)
+        if socket is None:
+            pubsub.close()
+            self._give_up_for_now(redis.exceptions.ConnectionError("no subscription socket"))
+            return False
+        self._pubsub, self._socket = pubsub, socket
         self._start_over()
         return True
 
