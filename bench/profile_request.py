@@ -157,9 +157,10 @@ def main() -> None:
 
     # Access log at INFO, as `taskhub serve` writes it, but into a null stream.
     configure_logging("INFO")
-    null = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
-    structlog.configure(logger_factory=structlog.WriteLoggerFactory(null))
-    logging.getLogger().handlers[:] = [logging.StreamHandler(null)]
+    null = open(os.devnull, "wb")  # noqa: SIM115 - lives as long as the process
+    structlog.configure(logger_factory=structlog.BytesLoggerFactory(null))
+    null_text = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    logging.getLogger().handlers[:] = [logging.StreamHandler(null_text)]
 
     container = build_container(load_settings())
     app = create_app(container)

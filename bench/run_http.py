@@ -527,8 +527,10 @@ def write_report(
         "query taskhub sends (page, project key, assignees and labels in one statement). "
         "baseline-full = the same app also doing the rest of taskhub's work (session/user "
         "check, membership check) hand-written on one connection.",
-        "- taskhub also does, per request: a Redis rate-limit count, the access log line, "
-        "Prometheus metrics (multiprocess files), request id and security headers.",
+        "- taskhub also does, per request: the rate-limit count (from a lease reserved in "
+        "Redis), the session and role checks (remembered, forgotten through Redis on "
+        "change), the access log line, Prometheus metrics (multiprocess files), request id "
+        "and security headers.",
         "- CPU/req = CPU seconds of the server's processes (app) and of the database's "
         "PostgreSQL backends (db) during the run, divided by the requests served; the "
         "load generator's own CPU per request is in the wrk column.",
