@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from taskhub.platform import database
-from taskhub.platform.connection_scope import connection_scope, return_parked
+from taskhub.platform.connection_scope import acquire, connection_scope, release, return_parked
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.unit_of_work import SqlUnitOfWork
 
@@ -247,3 +247,22 @@ def test_threads_park_fewer_connections_than_the_pool_holds(probe_engine: Engine
     return_parked()
     gc.collect()
     assert probe_engine.pool.checkedout() == 0
+
+
+@pytest.mark.postgres
+def test_a_connection_that_dies_in_a_transaction_is_dropped_quietly_at_the_end(
+    postgres_probe_engine: Engine,
+) -> None:
+    engine = postgres_probe_engine
+    return_parked()
+    with connection_scope(engine):
+        connection, shared = acquire(engine)
+        connection.begin()
+        pid = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        with engine.connect() as admin:
+            admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        release(connection, shared)
+    # The scope ended without an error: the request's answer stands.
+    assert engine.pool.checkedout() == 0
+    assert _scope_count(engine) == 0
+    return_parked()

@@ -128,10 +128,14 @@ def _park(engine: Engine, connection: sa.Connection) -> None:
     try:
         if connection.in_transaction():
             connection.rollback()
-    except BaseException:
+    except Exception:
+        # As the pool does when a connection fails its reset: drop it, quietly, for the
+        # response is already decided.
         _slots.free(engine)
-        connection.close()
-        raise
+        with contextlib.suppress(Exception):
+            connection.invalidate()
+            connection.close()
+        return
     _parking.parked = _Parked(engine, connection)
 
 
