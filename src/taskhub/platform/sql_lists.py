@@ -46,12 +46,34 @@ def member_of(column: sa.ColumnElement[Any], name: str, dialect: str) -> sa.Colu
     return column.in_(sa.select(values.c.value))
 
 
-def unnested_insert(table: sa.Table, columns: Sequence[str]) -> postgresql.Insert:
+def _unbounded(column_type: Any) -> Any:
+    """The column's type without a length: an explicit cast to `varchar(n)[]` would cut
+    a longer value short, where the insert itself refuses it."""
+    if type(column_type) is sa.String and column_type.length is not None:
+        return sa.String()
+    return column_type
+
+
+def unnested_insert(
+    table: sa.Table, columns: Sequence[str], *, in_order: bool = False
+) -> postgresql.Insert:
     """PostgreSQL: `INSERT INTO table (columns) SELECT * FROM unnest(:c1, :c2, ...)`, one
-    array parameter per column, named after it: execute it with `{column: [values]}`."""
+    array parameter per column, named after it: execute it with `{column: [values]}`.
+
+    `in_order`: the rows are inserted in the arrays' order (`WITH ORDINALITY ... ORDER
+    BY`), so a serial column's defaults follow it."""
     arrays = sa.func.unnest(
-        *(sa.bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in columns)
+        *(
+            sa.bindparam(name, type_=postgresql.ARRAY(_unbounded(table.c[name].type)))
+            for name in columns
+        )
     )
+    if not in_order:
+        return postgresql.insert(table).from_select(
+            list(columns), sa.select(arrays.table_valued(*columns).render_derived())
+        )
+    rows = arrays.table_valued(*columns, with_ordinality="ordinality").render_derived()
     return postgresql.insert(table).from_select(
-        list(columns), sa.select(arrays.table_valued(*columns).render_derived())
+        list(columns),
+        sa.select(*(rows.c[name] for name in columns)).order_by(rows.c.ordinality),
     )

@@ -11,9 +11,11 @@ from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import ApplicationContainer
 from taskhub.contexts.tenancy.application.organizations import ChangeOrganization
+from taskhub.contexts.work.domain.events import WorkEvent
 from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.consumer import EventConsumer
 from taskhub.platform.messaging.envelope import Envelope
+from taskhub.platform.messaging.outbox import OutboxWriter
 from taskhub.platform.messaging.relay import RETENTION, OutboxRelay
 from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.shared_kernel.clock import SystemClock
@@ -216,3 +218,40 @@ def test_a_consumption_record_outlives_the_retention_while_its_event_is_in_the_o
         connection.execute(outbox.update().values(published_at=long_ago))
     assert relay.prune() == 1
     assert records() == 0
+
+
+def _published(org_id: uuid.UUID, ordering_key: str) -> WorkEvent:
+    return WorkEvent(
+        event_id=uuid.uuid4(),
+        occurred_at=SystemClock().now(),
+        org_id=org_id,
+        entity_type="task",
+        entity_id=uuid.uuid4(),
+        action="task.updated",
+        published=True,
+        snapshot={"n": ordering_key},
+        ordering_key=ordering_key,
+    )
+
+
+def test_many_events_are_written_in_their_order(engine: Engine) -> None:
+    org_id = uuid.uuid4()
+    events = [_published(org_id, f"k{i % 7}") for i in range(120)]
+    with engine.begin() as connection:
+        OutboxWriter().write(connection, events)
+    rows = outbox_rows(engine)
+    assert [row.event_id for row in rows] == [e.event_id for e in events]
+    assert [(row.ordering_key, row.payload) for row in rows] == [
+        (e.ordering_key, {"n": e.ordering_key}) for e in events
+    ]
+
+
+@pytest.mark.postgres
+def test_a_value_too_long_for_its_column_is_refused_not_cut(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite does not enforce lengths")
+    org_id = uuid.uuid4()
+    events = [_published(org_id, "k"), _published(org_id, "x" * 65)]
+    with pytest.raises(sa.exc.DataError), engine.begin() as connection:
+        OutboxWriter().write(connection, events)
+    assert outbox_rows(engine) == []

@@ -10,7 +10,12 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from taskhub.platform.messaging.tables import outbox
+from taskhub.platform.sql_lists import unnested_insert
 from taskhub.shared_kernel.events import DomainEvent
+
+_COLUMNS = ("event_id", "event_type", "org_id", "ordering_key", "occurred_at", "payload")
+# Positions are given in the events' order: the relay publishes by position.
+_INSERT_UNNESTED = unnested_insert(outbox, _COLUMNS, in_order=True)
 
 
 class OutboxWriter:
@@ -30,5 +35,10 @@ class OutboxWriter:
                     "payload": dict(published.data),
                 }
             )
-        if rows:
+        if connection.dialect.name == "postgresql" and len(rows) > 1:
+            # One array per column: the statement is the same whatever the number of rows.
+            connection.execute(
+                _INSERT_UNNESTED, {name: [row[name] for row in rows] for name in _COLUMNS}
+            )
+        elif rows:
             connection.execute(outbox.insert(), rows)

@@ -11,6 +11,7 @@ from taskhub.contexts.audit.application.ports import AuditFilter
 from taskhub.contexts.audit.domain.chain import GENESIS_HASH, ChainHead
 from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
 from taskhub.contexts.audit.domain.keys import ChainKey
+from taskhub.platform.sql_lists import unnested_insert
 from taskhub.platform.sql_pagination import keyset_page
 from taskhub.shared_kernel.acting import ActorType
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -57,6 +58,10 @@ def _values(entry: AuditEntry) -> dict[str, Any]:
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
     }
+
+
+_ENTRY_COLUMNS = tuple(column.name for column in audit_entries.c)
+_INSERT_ENTRIES_UNNESTED = unnested_insert(audit_entries, _ENTRY_COLUMNS)
 
 
 def _criteria(criteria: AuditFilter) -> list[sa.ColumnElement[bool]]:
@@ -117,7 +122,15 @@ class SqlAuditEntryRepository:
         for draft in drafts:
             entry, head = head.append(draft)
             appended.append(entry)
-        self._connection.execute(audit_entries.insert(), [_values(e) for e in appended])
+        rows = [_values(e) for e in appended]
+        if self._connection.dialect.name == "postgresql" and len(rows) > 1:
+            # One array per column: the statement is the same whatever the number of rows.
+            self._connection.execute(
+                _INSERT_ENTRIES_UNNESTED,
+                {name: [row[name] for row in rows] for name in _ENTRY_COLUMNS},
+            )
+        else:
+            self._connection.execute(audit_entries.insert(), rows)
         self._connection.execute(
             audit_chain_heads.update()
             .where(audit_chain_heads.c.chain_key == str(chain_key))
