@@ -475,6 +475,26 @@ class WorkRepositoryContract:
         with uow_factory() as uow:
             assert uow.projects.allocate_number(eng.id) == 5
 
+    def test_numbers_are_allocated_several_at_a_time_as_one_at_a_time(
+        self, uow_factory: UowFactory
+    ) -> None:
+        org = new_id()
+        eng, ops = new_project(org, "ENG"), new_project(org, "OPS")
+        self._add(uow_factory, eng, ops)
+        with uow_factory() as uow:
+            assert uow.projects.allocate_numbers(eng.id, 3) == range(1, 4)
+            assert uow.projects.allocate_number(eng.id) == 4
+            assert uow.projects.allocate_numbers(ops.id, 1) == range(1, 2)
+            assert uow.projects.allocate_numbers(eng.id, 2) == range(5, 7)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.projects.allocate_numbers(eng.id, 10) == range(7, 17)
+            # Not committed: the counter goes back.
+        with uow_factory() as uow:
+            assert uow.projects.allocate_number(eng.id) == 7
+            with pytest.raises(ValueError, match="at least one"):
+                uow.projects.allocate_numbers(eng.id, 0)
+
     def test_a_project_update_leaves_its_counter_alone(self, uow_factory: UowFactory) -> None:
         org = new_id()
         project = new_project(org)
@@ -553,6 +573,52 @@ class WorkRepositoryContract:
         with uow_factory(read_only=True) as uow:
             found = uow.task_list.find(org, TaskFilter(project_id=eng.id), PageRequest())
         assert [t.id for t in found.items] == [first.id]
+
+    def test_tasks_added_together_read_back_as_added_one_by_one(
+        self, uow_factory: UowFactory
+    ) -> None:
+        org = new_id()
+        eng, ops = new_project(org, "ENG"), new_project(org, "OPS")
+        self._add(uow_factory, eng, ops)
+        parent = new_task(eng, 1, title="Parent")
+        together = [
+            parent,
+            new_task(
+                ops,
+                1,
+                title="Second",
+                description="with everything",
+                status=TaskStatus.IN_PROGRESS,
+                priority=Priority.URGENT,
+                due_at=at(60),
+                assignee_ids={uid(1), uid(2)},
+                label_ids={uid(3)},
+                created_at=at(1),
+                updated_at=at(2),
+            ),
+            new_task(eng, 2, title="Child", parent_id=parent.id, label_ids={uid(3), uid(4)}),
+            new_task(eng, 3, title="x" * 200, assignee_ids={uid(2)}),
+        ]
+        with uow_factory() as uow:
+            uow.tasks.add_all(together)
+            uow.tasks.add_all([])
+            uow.commit()
+        with uow_factory(read_only=True) as uow:
+            loaded = [uow.tasks.get(org, t.id) for t in together]
+            listed = uow.task_list.find(org, TaskFilter(), PageRequest(limit=100)).items
+        assert loaded == together
+        # The list shows them, sets included, as it shows tasks added one by one.
+        by_id = {t.id: t for t in listed}
+        assert [by_id[t.id] for t in together] == [TaskSummary.of(t) for t in together]
+        with uow_factory() as uow:
+            uow.tasks.add_all([new_task(eng, 9)])
+            # Not committed: nothing is kept.
+        with uow_factory() as uow, pytest.raises(self.refused_row):
+            # A number already used refuses the whole insert.
+            uow.tasks.add_all([new_task(eng, 4), new_task(eng, 2)])
+        with uow_factory(read_only=True) as uow:
+            found = uow.task_list.find(org, TaskFilter(project_id=eng.id), PageRequest())
+        assert sorted(t.number for t in found.items) == [1, 2, 3]
 
     def test_task_updates_are_persisted_and_replace_the_sets(self, uow_factory: UowFactory) -> None:
         org = new_id()

@@ -8,7 +8,7 @@ text must not change at all: there the list is one JSON parameter read by `json_
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,25 +55,49 @@ def _unbounded(column_type: Any) -> Any:
 
 
 def unnested_insert(
-    table: sa.Table, columns: Sequence[str], *, in_order: bool = False
+    table: sa.Table,
+    columns: Sequence[str],
+    *,
+    in_order: bool = False,
+    as_text: Collection[str] = (),
 ) -> postgresql.Insert:
     """PostgreSQL: `INSERT INTO table (columns) SELECT * FROM unnest(:c1, :c2, ...)`, one
     array parameter per column, named after it: execute it with `{column: [values]}`.
 
     `in_order`: the rows are inserted in the arrays' order (`WITH ORDINALITY ... ORDER
-    BY`), so a serial column's defaults follow it."""
+    BY`), so a serial column's defaults follow it. `as_text`: columns whose values are
+    themselves arrays (which cannot be elements of an array parameter: PostgreSQL's
+    arrays do not nest), passed in their text form (`array_text`) and cast back."""
     arrays = sa.func.unnest(
         *(
-            sa.bindparam(name, type_=postgresql.ARRAY(_unbounded(table.c[name].type)))
+            sa.bindparam(
+                name,
+                type_=postgresql.ARRAY(
+                    sa.Text() if name in as_text else _unbounded(table.c[name].type)
+                ),
+            )
             for name in columns
         )
     )
-    if not in_order:
+    if not in_order and not as_text:
         return postgresql.insert(table).from_select(
             list(columns), sa.select(arrays.table_valued(*columns).render_derived())
         )
-    rows = arrays.table_valued(*columns, with_ordinality="ordinality").render_derived()
-    return postgresql.insert(table).from_select(
-        list(columns),
-        sa.select(*(rows.c[name] for name in columns)).order_by(rows.c.ordinality),
+    rows = arrays.table_valued(
+        *columns, with_ordinality="ordinality" if in_order else None
+    ).render_derived()
+    selected = sa.select(
+        *(
+            sa.cast(rows.c[name], table.c[name].type) if name in as_text else rows.c[name]
+            for name in columns
+        )
     )
+    if in_order:
+        selected = selected.order_by(rows.c.ordinality)
+    return postgresql.insert(table).from_select(list(columns), selected)
+
+
+def array_text(values: Iterable[Any]) -> str:
+    """PostgreSQL's text form of a one-dimensional array of values that need no quoting
+    (ids, numbers): `{a,b,c}`."""
+    return "{" + ",".join(str(value) for value in values) + "}"

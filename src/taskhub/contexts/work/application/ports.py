@@ -3,7 +3,7 @@
 import dataclasses
 import enum
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -125,9 +125,18 @@ class ProjectRepository(Protocol):
         """
         ...
 
+    def allocate_numbers(self, project_id: uuid.UUID, count: int) -> range:
+        """The project's next `count` task numbers, consecutive, reserved as one
+        `allocate_number` would reserve each: the project is locked once, not per number."""
+        ...
+
 
 class TaskRepository(Protocol):
     def add(self, task: Task) -> None: ...
+
+    def add_all(self, tasks: Sequence[Task]) -> None:
+        """Store new tasks, as `add` would one by one, in as few statements as it can."""
+        ...
 
     def get(
         self, org_id: uuid.UUID, task_id: uuid.UUID, *, include_deleted: bool = False

@@ -7,6 +7,7 @@ depends on is open.
 """
 
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ from taskhub.contexts.work.application.ports import (
 )
 from taskhub.contexts.work.application.recording import work_event
 from taskhub.contexts.work.domain.errors import BlockedByDependencies, ParentCycle
+from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import TaskStatus
 from taskhub.contexts.work.public.events import (
@@ -65,6 +67,59 @@ class BatchResult:
     task_id: uuid.UUID
 
 
+class NewTasks:
+    """The tasks one unit of work creates, numbered and stored together.
+
+    A batch's creates read each project once, reserve the numbers of all its creates in
+    that project with one lock and one counter update (when its first create is
+    numbered, so projects are locked in operation order, as one by one), and are
+    stored together. Numbers stay gap-free and in operation order: a batch either uses
+    every number it reserved or rolls back, and the counter with it.
+    Pending tasks are stored before the batch's next update or delete, and before
+    commit, so every operation sees what the earlier ones did.
+    """
+
+    def __init__(self, uow: WorkUnitOfWork, creates_per_project: Counter[Any]) -> None:
+        self._uow = uow
+        self._counts = creates_per_project
+        self._projects: dict[tuple[uuid.UUID, Any], Project | None] = {}
+        self._numbers: dict[uuid.UUID, range] = {}
+        self._used: Counter[uuid.UUID] = Counter()
+        self._pending: list[Task] = []
+
+    @classmethod
+    def single(cls, uow: WorkUnitOfWork, project_id: Any) -> "NewTasks":
+        return cls(uow, Counter([project_id]))
+
+    def project(self, org_id: uuid.UUID, project_id: Any) -> Project | None:
+        key = (org_id, project_id)
+        if key not in self._projects:
+            self._projects[key] = self._uow.projects.get(org_id, project_id)
+        return self._projects[key]
+
+    def number(self, project_id: uuid.UUID) -> int:
+        numbers = self._numbers.get(project_id)
+        if numbers is None:
+            count = max(1, self._counts[project_id])
+            numbers = self._numbers[project_id] = self._uow.projects.allocate_numbers(
+                project_id, count
+            )
+        used = self._used[project_id]
+        if used >= len(numbers):  # more creates than counted: reserve one more
+            extra = self._uow.projects.allocate_numbers(project_id, 1)
+            numbers = self._numbers[project_id] = range(numbers.start, extra.stop)
+        self._used[project_id] = used + 1
+        return numbers[used]
+
+    def add(self, task: Task) -> None:
+        self._pending.append(task)
+
+    def store(self) -> None:
+        if self._pending:
+            self._uow.tasks.add_all(self._pending)
+            self._pending = []
+
+
 class TaskService:
     def __init__(self, *, uow: UnitOfWorkFactory, roles: RoleLookup, clock: Clock) -> None:
         self._uow = uow
@@ -74,7 +129,9 @@ class TaskService:
     # one at a time
     def create(self, actor: Actor, fields: dict[str, Any]) -> Task:
         with self._uow() as uow:
-            task = self._create(uow, actor, fields)
+            new_tasks = NewTasks.single(uow, fields["project_id"])
+            task = self._create(uow, actor, fields, new_tasks)
+            new_tasks.store()
             uow.commit()
         return task
 
@@ -131,19 +188,25 @@ class TaskService:
         if len(operations) > MAX_BATCH:
             raise ValidationFailed.single("operations", f"must hold at most {MAX_BATCH} operations")
         results: list[BatchResult] = []
+        creates = Counter(o.fields.get("project_id") for o in operations if o.op == "create")
         with self._uow() as uow:
+            new_tasks = NewTasks(uow, creates)
             for index, operation in enumerate(operations):
                 try:
-                    results.append(self._apply(uow, actor, operation))
+                    results.append(self._apply(uow, actor, operation, new_tasks))
                 except TaskhubError as exc:
                     raise _at_operation(exc, index) from None
+            new_tasks.store()
             uow.commit()
         return results
 
-    def _apply(self, uow: WorkUnitOfWork, actor: Actor, operation: BatchOperation) -> BatchResult:
+    def _apply(
+        self, uow: WorkUnitOfWork, actor: Actor, operation: BatchOperation, new_tasks: NewTasks
+    ) -> BatchResult:
         if operation.op == "create":
-            task = self._create(uow, actor, operation.fields)
+            task = self._create(uow, actor, operation.fields, new_tasks)
             return BatchResult(op="create", task=task, task_id=task.id)
+        new_tasks.store()
         assert operation.task_id is not None
         if operation.op == "update":
             task = self._change(uow, actor, operation.task_id, operation.fields, None)
@@ -152,8 +215,10 @@ class TaskService:
         return BatchResult(op="delete", task=None, task_id=operation.task_id)
 
     # the rules
-    def _create(self, uow: WorkUnitOfWork, actor: Actor, fields: dict[str, Any]) -> Task:
-        project = uow.projects.get(actor.org_id, fields["project_id"])
+    def _create(
+        self, uow: WorkUnitOfWork, actor: Actor, fields: dict[str, Any], new_tasks: NewTasks
+    ) -> Task:
+        project = new_tasks.project(actor.org_id, fields["project_id"])
         if project is None:
             raise ValidationFailed.single("project_id", "must be a project of the organization")
         project.ensure_accepts_tasks()
@@ -163,12 +228,12 @@ class TaskService:
             org_id=actor.org_id,
             project_id=project.id,
             project_key=project.key,
-            number=uow.projects.allocate_number(project.id),
+            number=new_tasks.number(project.id),
             created_by=actor.user_id,
             now=now,
             fields={k: v for k, v in fields.items() if k != "project_id"},
         )
-        uow.tasks.add(task)
+        new_tasks.add(task)
         uow.record(self._event(task, TASK_CREATED, now, changes={"title": (None, task.title)}))
         return task
 

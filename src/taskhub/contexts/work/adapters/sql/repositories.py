@@ -5,7 +5,7 @@ Task lists are read through a read model of their own (`task_list.py`), not thes
 
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +27,7 @@ from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
-from taskhub.platform.sql_lists import among
+from taskhub.platform.sql_lists import among, array_text, unnested_insert
 from taskhub.platform.sql_pagination import keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
@@ -110,17 +110,54 @@ class SqlProjectRepository:
         )
 
     def allocate_number(self, project_id: uuid.UUID) -> int:
+        return self.allocate_numbers(project_id, 1).start
+
+    def allocate_numbers(self, project_id: uuid.UUID, count: int) -> range:
+        if count < 1:
+            raise ValueError("allocate at least one number")
         # The row lock this UPDATE takes is held until commit: concurrent creators queue.
-        number = self._connection.execute(
-            projects.update()
-            .where(projects.c.id == project_id)
-            .values(next_number=projects.c.next_number + 1)
-            .returning(projects.c.next_number)
-        ).scalar_one()
-        return int(number)
+        last = int(
+            self._connection.execute(
+                _ALLOCATE_NUMBERS, {"project_id": project_id, "count": count}
+            ).scalar_one()
+        )
+        return range(last - count + 1, last + 1)
+
+
+_ALLOCATE_NUMBERS = (
+    projects.update()
+    .where(projects.c.id == sa.bindparam("project_id"))
+    .values(next_number=projects.c.next_number + sa.bindparam("count", type_=sa.Integer))
+    .returning(projects.c.next_number)
+)
 
 
 _TASK_COLUMNS = [*tasks.c, projects.c.key.label("project_key")]
+
+_NEW_TASK_COLUMNS = (
+    "id",
+    "org_id",
+    "project_id",
+    "number",
+    "created_by",
+    "created_at",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "priority_rank",
+    "due_at",
+    "parent_id",
+    "updated_at",
+    "version",
+    "deleted_at",
+    "assignee_ids",
+    "label_ids",
+)
+_SET_COPIES = ("assignee_ids", "label_ids")
+_INSERT_TASKS_UNNESTED = unnested_insert(tasks, _NEW_TASK_COLUMNS, as_text=_SET_COPIES)
+_INSERT_ASSIGNEES_UNNESTED = unnested_insert(task_assignees, ("task_id", "user_id"))
+_INSERT_LABELS_UNNESTED = unnested_insert(task_labels, ("task_id", "label_id"))
 
 
 def _task(
@@ -193,6 +230,50 @@ class SqlTaskRepository:
             )
         )
         self._write_sets(task)
+
+    def add_all(self, tasks_: Sequence[Task]) -> None:
+        if len(tasks_) < 2:
+            for task in tasks_:
+                self.add(task)
+            return
+        rows = [
+            {
+                "id": task.id,
+                "org_id": task.org_id,
+                "project_id": task.project_id,
+                "number": task.number,
+                "created_by": task.created_by,
+                "created_at": task.created_at,
+                **self._values(task),
+            }
+            for task in tasks_
+        ]
+        assignees = [{"task_id": t.id, "user_id": u} for t in tasks_ for u in t.assignee_ids]
+        task_label_rows = [
+            {"task_id": t.id, "label_id": lid} for t in tasks_ for lid in t.label_ids
+        ]
+        if self._connection.dialect.name == "postgresql":
+            # One array per column: the statement is the same whatever the batch's size.
+            for row in rows:  # the set copies travel as text: arrays do not nest
+                for name in _SET_COPIES:
+                    row[name] = array_text(sorted(row[name]))
+            self._insert_unnested(_INSERT_TASKS_UNNESTED, _NEW_TASK_COLUMNS, rows)
+            self._insert_unnested(_INSERT_ASSIGNEES_UNNESTED, ("task_id", "user_id"), assignees)
+            self._insert_unnested(_INSERT_LABELS_UNNESTED, ("task_id", "label_id"), task_label_rows)
+            return
+        self._connection.execute(tasks.insert(), rows)
+        if assignees:
+            self._connection.execute(task_assignees.insert(), assignees)
+        if task_label_rows:
+            self._connection.execute(task_labels.insert(), task_label_rows)
+
+    def _insert_unnested(
+        self, statement: sa.Executable, columns: Sequence[str], rows: list[dict[str, Any]]
+    ) -> None:
+        if rows:
+            self._connection.execute(
+                statement, {name: [row[name] for row in rows] for name in columns}
+            )
 
     def update(self, task: Task) -> None:
         self._connection.execute(

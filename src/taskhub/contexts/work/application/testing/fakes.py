@@ -244,6 +244,13 @@ class FakeProjectRepository:
         self._store.next_numbers[project_id] += 1
         return self._store.next_numbers[project_id]
 
+    def allocate_numbers(self, project_id: uuid.UUID, count: int) -> range:
+        if count < 1:
+            raise ValueError("allocate at least one number")
+        first = self.allocate_number(project_id)
+        self._store.next_numbers[project_id] += count - 1
+        return range(first, first + count)
+
 
 class FakeTaskRepository:
     def __init__(self, store: WorkStore) -> None:
@@ -270,6 +277,10 @@ class FakeTaskRepository:
         ):
             raise DuplicateKey("the project already has a task with this number")
         self._store.tasks[task.id] = copy.deepcopy(task)
+
+    def add_all(self, tasks: Sequence[Task]) -> None:
+        for task in tasks:
+            self.add(task)
 
     def get(
         self, org_id: uuid.UUID, task_id: uuid.UUID, *, include_deleted: bool = False
