@@ -4,12 +4,12 @@ The connection goes to an address that was resolved and checked just before (so 
 DNS answer that changes between the check and the connect cannot redirect it), with
 the original host in the Host header and in TLS SNI and certificate checks.
 Redirects are never followed, the answer is read only up to a small cap, and the
-whole attempt, connect to last byte, is cut off after 15 seconds.
+whole attempt, connect to last byte, is cut off after 15 seconds. The request and the
+answer are written and read by `exchange`, a lean HTTP/1.1 exchange.
 """
 
 import email.utils
 import heapq
-import http.client
 import itertools
 import socket
 import ssl
@@ -18,6 +18,11 @@ import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from taskhub.contexts.integrations.adapters.delivery.exchange import (
+    AnswerReader,
+    BadAnswer,
+    request_bytes,
+)
 from taskhub.contexts.integrations.application.ports import AttemptResult
 from taskhub.contexts.integrations.domain.addresses import Address
 from taskhub.contexts.integrations.domain.target import Target
@@ -25,6 +30,7 @@ from taskhub.contexts.integrations.domain.target import Target
 TIMEOUT_SECONDS = 15.0
 MAX_RESPONSE_BYTES = 64 * 1024
 MAX_ADDRESSES_TRIED = 3
+_WANTED_HEADERS = frozenset({"retry-after"})
 
 
 def _retry_after(value: str | None) -> int | None:
@@ -114,6 +120,12 @@ class SafeHttpSender:
     ) -> AttemptResult:
         started = time.monotonic()
         deadline = started + self._timeout
+        default_port = 443 if target.scheme == "https" else 80
+        host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
+        try:
+            request = request_bytes(host_header, target.path, headers, body)
+        except ValueError as exc:  # nothing that cannot be sent as it is connects at all
+            return AttemptResult(status=None, duration_ms=_ms(started), error=str(exc)[:300])
         error = "no address to connect to"
         for address in addresses[:MAX_ADDRESSES_TRIED]:
             remaining = deadline - time.monotonic()
@@ -125,61 +137,45 @@ class SafeHttpSender:
             except OSError as exc:
                 error = f"could not connect to {address}: {exc.strerror or type(exc).__name__}"
                 continue
-            return self._exchange(sock, target, headers, body, started=started, deadline=deadline)
+            return self._exchange(sock, target, request, started=started, deadline=deadline)
         return AttemptResult(status=None, duration_ms=_ms(started), error=error)
 
     def _exchange(
         self,
         sock: socket.socket,
         target: Target,
-        headers: Mapping[str, str],
-        body: bytes,
+        request: bytes,
         *,
         started: float,
         deadline: float,
     ) -> AttemptResult:
         # A receiver that trickles its answer byte by byte is cut off at the deadline.
         ticket = self._watchdog.watch(sock, deadline)
-        connection = http.client.HTTPConnection(target.host, target.port, timeout=self._timeout)
-        response: http.client.HTTPResponse | None = None
+        reader: AnswerReader | None = None
         try:
             if target.scheme == "https":
                 sock = self._tls.wrap_socket(sock, server_hostname=target.host)
-            connection.sock = sock
-            default_port = 443 if target.scheme == "https" else 80
-            host_header = (
-                target.host if target.port == default_port else f"{target.host}:{target.port}"
-            )
-            connection.putrequest("POST", target.path, skip_host=True, skip_accept_encoding=True)
-            connection.putheader("Host", host_header)
-            for name, value in headers.items():
-                connection.putheader(name, value)
-            connection.putheader("Content-Length", str(len(body)))
-            connection.endheaders(body)
-            # Made here rather than by getresponse(), so that a status line which came in
-            # time is still known when the headers after it are cut off.
-            response = http.client.HTTPResponse(sock, method="POST")
-            response.begin()
-            response.read(self._max_response_bytes)
+            sock.sendall(request)
+            # Its status is kept as soon as it is read, so that a status line which came
+            # in time is still known when the headers after it are cut off.
+            reader = AnswerReader(sock)
+            answer = reader.read(_WANTED_HEADERS, self._max_response_bytes)
             return AttemptResult(
-                status=response.status,
+                status=answer.status,
                 duration_ms=_ms(started),
-                retry_after=_retry_after(response.getheader("Retry-After")),
+                retry_after=_retry_after(answer.headers.get("retry-after")),
             )
-        except (OSError, http.client.HTTPException, ssl.SSLError, ValueError) as exc:
+        except (OSError, BadAnswer, ssl.SSLError, ValueError) as exc:
             timed_out = time.monotonic() >= deadline
-            if timed_out and response is not None and isinstance(response.status, int):
+            if timed_out and reader is not None and reader.status is not None:
                 # The receiver answered in time and trickled the rest past the deadline;
                 # whether the cut then reads as an end of stream or as a reset is a
                 # race, so the answer is its status either way.
-                return AttemptResult(status=response.status, duration_ms=_ms(started))
+                return AttemptResult(status=reader.status, duration_ms=_ms(started))
             reason = "timed out" if timed_out else f"{type(exc).__name__}: {exc}"[:300]
             return AttemptResult(status=None, duration_ms=_ms(started), error=reason)
         finally:
             self._watchdog.release(ticket)
-            if response is not None:
-                response.close()
-            connection.close()
             sock.close()
 
 
