@@ -54,6 +54,21 @@ def _unbounded(column_type: Any) -> Any:
     return column_type
 
 
+def unnested_rows(
+    table: sa.Table, columns: Sequence[str], *, prefix: str = "new_"
+) -> sa.TableValuedAlias:
+    """PostgreSQL: `unnest(:new_c1, :new_c2, ...) AS (c1, c2, ...)`, rows to join to (an
+    UPDATE's FROM), one array parameter per column of `table`, named after it with
+    `prefix` (an UPDATE reserves the columns' own names)."""
+    arrays = sa.func.unnest(
+        *(
+            sa.bindparam(prefix + name, type_=postgresql.ARRAY(_unbounded(table.c[name].type)))
+            for name in columns
+        )
+    )
+    return arrays.table_valued(*columns).render_derived()
+
+
 def unnested_insert(
     table: sa.Table,
     columns: Sequence[str],

@@ -12,7 +12,7 @@ from taskhub.contexts.integrations.adapters.sql.tables import deliveries, webhoo
 from taskhub.contexts.integrations.domain.delivery import Delivery, DeliveryStatus
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.platform.messaging.tables import consumed_events, outbox
-from taskhub.platform.sql_lists import among, unnested_insert
+from taskhub.platform.sql_lists import among, unnested_insert, unnested_rows
 from taskhub.platform.sql_pagination import keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
@@ -191,6 +191,30 @@ _INSERT_UNNESTED = (
 )
 
 
+_OUTCOME_COLUMNS = (
+    "id",
+    "status",
+    "attempts",
+    "response_status",
+    "duration_ms",
+    "next_attempt_at",
+    "last_error",
+    "updated_at",
+)
+_OUTCOMES = unnested_rows(deliveries, _OUTCOME_COLUMNS)
+# PostgreSQL: every outcome of a batch in one statement, joined to its row by id.
+_UPDATE_UNNESTED = (
+    deliveries.update()
+    .where(deliveries.c.id == _OUTCOMES.c.id)
+    .values(
+        {
+            **{name: _OUTCOMES.c[name] for name in _OUTCOME_COLUMNS if name != "id"},
+            "leased_until": None,
+        }
+    )
+)
+
+
 class SqlDeliveryRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
@@ -240,6 +264,22 @@ class SqlDeliveryRepository:
 
     def update_all(self, deliveries_: Sequence[Delivery]) -> None:
         if not deliveries_:
+            return
+        if self._connection.dialect.name == "postgresql" and len(deliveries_) > 1:
+            ordered = sorted(deliveries_, key=lambda d: d.id)  # rows locked in key order
+            self._connection.execute(
+                _UPDATE_UNNESTED,
+                {
+                    "new_id": [d.id for d in ordered],
+                    "new_status": [d.status.value for d in ordered],
+                    "new_attempts": [d.attempts for d in ordered],
+                    "new_response_status": [d.response_status for d in ordered],
+                    "new_duration_ms": [d.duration_ms for d in ordered],
+                    "new_next_attempt_at": [d.next_attempt_at for d in ordered],
+                    "new_last_error": [d.last_error for d in ordered],
+                    "new_updated_at": [d.updated_at for d in ordered],
+                },
+            )
             return
         statement = (
             deliveries.update()
