@@ -22,14 +22,17 @@ Each pipeline gets four phases: a burst (`--events`, committed as fast as possib
 while the pipeline runs: end to end, so never faster than the commits), a backlog
 (`--backlog-events` committed while the pipeline is stopped, then drained: how fast the
 pipeline itself goes, with nothing else competing for the CPU; its latencies count
-from the pipeline's start), a paced run (`--paced-events` at half the burst's
-throughput, one task per transaction: latency under a sustainable load) and a trickle
+from the pipeline's start), a paced run (`--paced-events` at `--paced-rate`, by default
+half the burst's throughput, `--paced-batch` tasks per transaction, one by default:
+latency under a sustainable load) and a trickle
 (`--trickle-events` at `--trickle-rate`: latency of a nearly idle pipeline). Then
 `--stages` events are pushed through each stage alone, to show which one limits.
 
 Reported: commit rate; commit-to-delivery rate (events delivered / time from the first
 commit to the last first delivery); commit-to-delivery latency percentiles; the worker
-processes' CPU time per delivered event (`amqp`, from /proc); and where the time goes
+processes' CPU time per delivered event (`amqp`, from /proc); the whole host's busy CPU
+time per delivered event (/proc/stat: commits, database, broker, workers, receiver and
+kernel; the backlog's from the pipeline's start, so without its commits); where the time goes
 (commit -> published by the relay -> delivery scheduled by the consumer -> received),
 from the outbox's `published_at` and the delivery's `created_at`. Results are printed
 and written to bench/results/webhooks-<date>.md (`--no-write` to skip).
@@ -401,14 +404,14 @@ def commit_load(
     rate: float | None = None,
 ) -> Load:
     """Commit `events` tasks: one thread per tenant, `batch` per transaction, as fast as
-    possible, or (with `rate`) one task per transaction at `rate` per second in all."""
+    possible, or (with `rate`) at `rate` per second in all."""
     tasks = container.work.tasks()
     load = Load()
     lock = threading.Lock()
     errors: list[BaseException] = []
     shares = [events // len(tenants) + (i < events % len(tenants)) for i in range(len(tenants))]
     per_thread_rate = rate / len(tenants) if rate else None
-    size = 1 if rate else batch
+    size = batch
 
     def commit(tenant: Tenant, share: int) -> None:
         try:
@@ -450,6 +453,22 @@ def commit_load(
     return load
 
 
+def host_cpu_seconds() -> float | None:
+    """Busy CPU time of the whole host so far (Linux /proc/stat: all but idle and
+    iowait), else None: commits, PostgreSQL, RabbitMQ, workers, receiver, kernel."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    except OSError:
+        return None
+    values = [int(v) for v in fields]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _spent(before: float | None) -> float | None:
+    after = host_cpu_seconds()
+    return None if before is None or after is None else after - before
+
+
 def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -485,6 +504,7 @@ class Result:
     stages: dict[str, dict[str, float]]
     timed_out: bool
     worker_cpu_ms: float | None = None  # the worker process's CPU per delivered event
+    host_cpu_ms: float | None = None  # the whole host's busy CPU per delivered event
 
 
 def _summary(values: Sequence[float]) -> dict[str, float]:
@@ -564,6 +584,7 @@ def run(
     committers: int,
     paced_events: int,
     paced_rate: float | None,
+    paced_batch: int,
     trickle_events: int,
     trickle_rate: float,
     backlog_events: int,
@@ -599,21 +620,28 @@ def run(
             if not wait_for(lambda: receiver.distinct() >= len(tenants), 60):
                 raise RuntimeError("the pipeline did not deliver the warm-up events")
 
-            def phase(name: str, count: int, rate: float | None, shape: str) -> Result:
+            def phase(
+                name: str, count: int, rate: float | None, shape: str, size: int = batch
+            ) -> Result:
                 receiver.reset()
                 print(f"[{mode}] {name}: committing {count} events ...", file=sys.stderr)
-                cpu_before = pipeline.cpu_seconds()
-                load = commit_load(container, tenants, count, batch, rate)
+                cpu_before, host_before = pipeline.cpu_seconds(), host_cpu_seconds()
+                load = commit_load(container, tenants, count, size, rate)
                 print(
                     f"[{mode}] {name}: committed in {load.finished - load.started:.1f}s,"
                     " waiting for the deliveries ...",
                     file=sys.stderr,
                 )
                 done = wait_for(lambda: receiver.distinct() >= len(load.committed_at), timeout)
-                return result(name, shape, load, done, cpu_before)
+                return result(name, shape, load, done, cpu_before, _spent(host_before))
 
             def result(
-                name: str, shape: str, load: Load, done: bool, cpu_before: float | None
+                name: str,
+                shape: str,
+                load: Load,
+                done: bool,
+                cpu_before: float | None,
+                host_spent: float | None,
             ) -> Result:
                 figures = measure(engine, receiver, load, secrets)
                 cpu_after = pipeline.cpu_seconds()
@@ -629,6 +657,9 @@ def run(
                     shape=shape,
                     timed_out=not done,
                     worker_cpu_ms=cpu_ms,
+                    host_cpu_ms=host_spent * 1000 / delivered
+                    if host_spent is not None and delivered
+                    else None,
                     **figures,  # type: ignore[arg-type]
                 )
 
@@ -641,6 +672,7 @@ def run(
                 print(f"[{mode}] backlog: committing {count} events ...", file=sys.stderr)
                 load = commit_load(container, tenants, count, batch)
                 print(f"[{mode}] backlog: starting the pipeline ...", file=sys.stderr)
+                host_before = host_cpu_seconds()
                 pipeline.start()
                 started = time.time()
                 cpu_before = pipeline.cpu_seconds()
@@ -654,6 +686,7 @@ def run(
                     load,
                     done,
                     cpu_before,
+                    _spent(host_before),
                 )
 
             burst = phase(
@@ -669,7 +702,9 @@ def run(
                         "paced",
                         paced_events,
                         rate,
-                        f"1 task/txn, {committers} threads, {rate:,.0f} events/s",
+                        f"{paced_batch} task{'s' * (paced_batch > 1)}/txn, {committers} threads,"
+                        f" {rate:,.0f} events/s",
+                        paced_batch,
                     )
                 )
             if trickle_events:
@@ -679,6 +714,7 @@ def run(
                         trickle_events,
                         trickle_rate,
                         f"1 task/txn, {committers} threads, {trickle_rate:,.0f} events/s",
+                        1,
                     )
                 )
         finally:
@@ -689,13 +725,22 @@ def run(
     return results
 
 
-def stage_capacities(events: int) -> dict[str, float]:
+Capacity = tuple[float, float]  # events per second, CPU ms per event in this process
+
+
+def stage_capacities(events: int) -> dict[str, Capacity]:
     """Each stage alone, one after the other, on `events` already committed events
-    (amqp): the relay publishing them, the consumer scheduling their deliveries, one
-    dispatcher sending them. Events per second of each, nothing else running."""
+    (amqp): the commit, the relay publishing them, the consumer scheduling their
+    deliveries, one dispatcher sending them. Events per second of each, nothing else
+    running, and this process's CPU time per event (not PostgreSQL's or RabbitMQ's)."""
     database_url = fresh_database()
     receiver = Receiver()
-    rates: dict[str, float] = {}
+    rates: dict[str, Capacity] = {}
+
+    def timed(name: str, count: int, started: float, cpu_started: float) -> None:
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        rates[name] = (count / elapsed, cpu * 1000 / count)
+
     with private_vhost() as broker_url:
         container = build_container(
             Settings(
@@ -711,13 +756,15 @@ def stage_capacities(events: int) -> dict[str, float]:
             tenants = make_tenants(container, receiver.url, 1)
             with Connection(broker_url) as connection:  # type: ignore[no-untyped-call]
                 subscription.queue()(connection.default_channel).declare()
-            load = commit_load(container, tenants, events, 100)
-            rates["commit (100 tasks/txn, 1 thread)"] = events / (load.finished - load.started)
+            started, cpu_started = time.perf_counter(), time.process_time()
+            commit_load(container, tenants, events, 100)
+            timed("commit (100 tasks/txn, 1 thread)", events, started, cpu_started)
 
-            started = time.perf_counter()
-            if not container.relay().wait_until_idle(600):
+            relay = container.relay()
+            started, cpu_started = time.perf_counter(), time.process_time()
+            if not relay.wait_until_idle(600):
                 raise RuntimeError("the relay did not catch up")
-            rates["relay: outbox -> RabbitMQ"] = events / (time.perf_counter() - started)
+            timed("relay: outbox -> RabbitMQ", events, started, cpu_started)
 
             bodies = []
             with Connection(broker_url) as connection:  # type: ignore[no-untyped-call]
@@ -725,21 +772,17 @@ def stage_capacities(events: int) -> dict[str, float]:
                 while (message := queue.get(no_ack=True)) is not None:
                     bodies.append(message.payload)
             consumer = container.consumer()
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             for start in range(0, len(bodies), CONSUMER_BATCH):
                 consumer.handle_batch(subscription, bodies[start : start + CONSUMER_BATCH])
-            rates["consumer: event -> delivery scheduled"] = len(bodies) / (
-                time.perf_counter() - started
-            )
+            timed("consumer: event -> delivery scheduled", len(bodies), started, cpu_started)
 
             dispatcher = container.integrations.dispatcher()
-            started, sent = time.perf_counter(), 0
+            started, cpu_started, sent = time.perf_counter(), time.process_time(), 0
             while attempted := dispatcher.run_once():
                 sent += attempted
             dispatcher.close()
-            rates["dispatcher: delivery -> signed POST answered"] = sent / (
-                time.perf_counter() - started
-            )
+            timed("dispatcher: delivery -> signed POST answered", sent, started, cpu_started)
         finally:
             receiver.close()
             engine.dispose()
@@ -784,7 +827,7 @@ def _ms(value: float) -> str:
 
 def render(
     results: Sequence[Result],
-    capacities: dict[str, float],
+    capacities: dict[str, Capacity],
     env: Sequence[str],
     note: str,
 ) -> tuple[str, bool]:
@@ -803,8 +846,8 @@ def render(
         *env,
         "",
         "| pipeline | phase | load | delivered | commit rate | commit-to-delivery rate"
-        " | p50 | p90 | p99 | max | dup | bad sig | worker CPU/event |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        " | p50 | p90 | p99 | max | dup | bad sig | worker CPU/event | host CPU/event |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
@@ -813,7 +856,8 @@ def render(
             f" | {r.commit_rate:,.0f}/s | {r.throughput:,.0f}/s"
             f" | {_ms(r.latency['p50'])} | {_ms(r.latency['p90'])} | {_ms(r.latency['p99'])}"
             f" | {_ms(r.latency['max'])} | {r.duplicates} | {r.bad_signatures}"
-            f" | {'-' if r.worker_cpu_ms is None else f'{r.worker_cpu_ms:.2f} ms'} |"
+            f" | {'-' if r.worker_cpu_ms is None else f'{r.worker_cpu_ms:.2f} ms'}"
+            f" | {'-' if r.host_cpu_ms is None else f'{r.host_cpu_ms:.2f} ms'} |"
         )
     lines += [
         "",
@@ -831,11 +875,15 @@ def render(
         lines += [
             "",
             "Each stage alone (`--stages`: the events committed first, then each stage run"
-            " to completion by itself, in this process, on RabbitMQ):",
+            " to completion by itself, in this process, on RabbitMQ; CPU is this process's"
+            " only, not PostgreSQL's, RabbitMQ's or the receiver's):",
             "",
-            "| stage | events/s |",
-            "|---|---|",
-            *(f"| {stage} | {rate:,.0f} |" for stage, rate in capacities.items()),
+            "| stage | events/s | CPU/event |",
+            "|---|---|---|",
+            *(
+                f"| {stage} | {rate:,.0f} | {cpu:.2f} ms |"
+                for stage, (rate, cpu) in capacities.items()
+            ),
         ]
     rate_phase = [r for r in results if r.phase == "backlog"] or [
         r for r in results if r.phase == "burst"
@@ -864,6 +912,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--committers", type=int, default=4, help="threads, one org each")
     parser.add_argument("--paced-events", type=int, default=1_000, help="0: no paced phase")
     parser.add_argument("--paced-rate", type=float, help="default: half the burst's rate")
+    parser.add_argument("--paced-batch", type=int, default=1, help="tasks per paced txn")
     parser.add_argument("--trickle-events", type=int, default=150, help="0: no trickle")
     parser.add_argument("--trickle-rate", type=float, default=5.0, help="events per second")
     parser.add_argument("--workers", type=int, default=1, help="`taskhub worker`s (amqp)")
@@ -873,8 +922,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--note", default="", help="a paragraph appended to the results file")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
-    if not 1 <= args.batch <= 100:
-        parser.error("--batch must be between 1 and 100")
+    if not 1 <= args.batch <= 100 or not 1 <= args.paced_batch <= 100:
+        parser.error("--batch and --paced-batch must be between 1 and 100")
     configure_logging("WARNING")  # as `taskhub serve` would, minus the chatter
     modes = ("amqp", "memory") if args.mode == "both" else (args.mode,)
     results = [
@@ -887,6 +936,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             committers=args.committers,
             paced_events=args.paced_events,
             paced_rate=args.paced_rate,
+            paced_batch=args.paced_batch,
             trickle_events=args.trickle_events,
             trickle_rate=args.trickle_rate,
             backlog_events=args.backlog_events,
