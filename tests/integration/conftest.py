@@ -130,6 +130,13 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     yield engine
 
 
+@pytest.fixture
+def postgres_engine(migrated_postgres: Engine) -> Engine:
+    """The PostgreSQL test database with empty tables, for what only PostgreSQL does."""
+    empty_postgres(migrated_postgres)
+    return migrated_postgres
+
+
 def settings_for(engine: Engine, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": engine.url.render_as_string(hide_password=False),

@@ -247,9 +247,9 @@ def test_many_events_are_written_in_their_order(engine: Engine) -> None:
 
 
 @pytest.mark.postgres
-def test_a_value_too_long_for_its_column_is_refused_not_cut(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite does not enforce lengths")
+def test_a_value_too_long_for_its_column_is_refused_not_cut(postgres_engine: Engine) -> None:
+    # PostgreSQL only: SQLite does not enforce lengths.
+    engine = postgres_engine
     org_id = uuid.uuid4()
     events = [_published(org_id, "k"), _published(org_id, "x" * 65)]
     with pytest.raises(sa.exc.DataError), engine.begin() as connection:

@@ -29,6 +29,7 @@ from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.pagination import PageRequest
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
+from tests.integration.conftest import container_for
 
 
 class World:
@@ -259,10 +260,11 @@ THREADS = 8
 
 @pytest.mark.postgres
 def test_concurrent_batches_over_two_projects_share_the_numbers_without_gaps(
-    container: ApplicationContainer, engine: Engine
+    postgres_engine: Engine,
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite serialises every writer")
+    # PostgreSQL only: SQLite serialises every writer.
+    engine = postgres_engine
+    container = container_for(engine)
     world = World(container)
     entries_before = len(chain_of(engine, world))
     barrier = threading.Barrier(THREADS)
