@@ -11,8 +11,10 @@ truth and hand it back with the answer, and the answer is dropped if anything wa
 forgotten in between, since it may have been read before that change committed.
 """
 
-from collections.abc import Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Protocol
+
+from taskhub.shared_kernel.events import DomainEvent
 
 
 class AnswerCache(Protocol):
@@ -47,3 +49,20 @@ class NoAnswerCache:
 
     def forget(self, scopes: Collection[str]) -> None:
         return None
+
+
+class ForgetOnCommit:
+    """A unit of work's observer: after a commit, forgets the scopes its events touched.
+
+    `scope_of` names the scope an event makes wrong, or None for an event that changes
+    no remembered answer; each context supplies its own.
+    """
+
+    def __init__(self, answers: AnswerCache, scope_of: Callable[[DomainEvent], str | None]) -> None:
+        self._answers = answers
+        self._scope_of = scope_of
+
+    def __call__(self, events: Sequence[DomainEvent]) -> None:
+        scopes = {scope for event in events if (scope := self._scope_of(event)) is not None}
+        if scopes:
+            self._answers.forget(scopes)

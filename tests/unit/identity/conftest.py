@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 from taskhub.contexts.identity.application.accounts import AccountService
-from taskhub.contexts.identity.application.remembered_access import ForgetRevokedSessions
+from taskhub.contexts.identity.application.remembered_access import revoked_scope
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.application.sessions import SessionService
 from taskhub.contexts.identity.application.testing.fakes import (
@@ -17,6 +17,7 @@ from taskhub.contexts.identity.application.testing.fakes import (
     FakePasswordHasher,
     IdentityStore,
 )
+from taskhub.shared_kernel.answers import ForgetOnCommit
 from tests.unit.answers import MemoryAnswers
 
 REFRESH_TTL = 3600
@@ -36,7 +37,7 @@ def identity(request: pytest.FixtureRequest) -> Identity:
     """Every rule holds whether sessions are checked each time or remembered (and
     forgotten by the changes that commit)."""
     answers = MemoryAnswers() if request.param == "remembering" else None
-    observers = [ForgetRevokedSessions(answers)] if answers is not None else []
+    observers = [ForgetOnCommit(answers, revoked_scope)] if answers is not None else []
     store = IdentityStore()
     clock = FakeClock(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
     hasher = FakePasswordHasher()

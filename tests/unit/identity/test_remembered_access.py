@@ -12,7 +12,7 @@ from taskhub.contexts.identity.application.accounts import (
     SignIn,
 )
 from taskhub.contexts.identity.application.remembered_access import (
-    ForgetRevokedSessions,
+    revoked_scope,
     user_scope,
 )
 from taskhub.contexts.identity.application.results import SignedIn
@@ -27,6 +27,7 @@ from taskhub.contexts.identity.application.testing.fakes import (
     IdentityStore,
 )
 from taskhub.contexts.identity.domain.errors import InvalidAccessToken, InvalidRefreshToken
+from taskhub.shared_kernel.answers import ForgetOnCommit
 from tests.unit.answers import MemoryAnswers
 
 
@@ -63,7 +64,7 @@ def identity() -> Remembering:
 
     def uow(*, read_only: bool = False) -> FakeIdentityUnitOfWork:
         opened.append(read_only)
-        return FakeIdentityUnitOfWork(store, observers=[ForgetRevokedSessions(answers)])
+        return FakeIdentityUnitOfWork(store, observers=[ForgetOnCommit(answers, revoked_scope)])
 
     return Remembering(
         store=store,

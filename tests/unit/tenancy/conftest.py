@@ -8,7 +8,7 @@ import pytest
 
 from taskhub.contexts.identity.application.testing.fakes import FakeClock
 from taskhub.contexts.identity.public import UserSummary
-from taskhub.contexts.tenancy.application.access import ForgetChangedRoles, TenancyAccess
+from taskhub.contexts.tenancy.application.access import TenancyAccess, changed_roles_scope
 from taskhub.contexts.tenancy.application.members import MemberService
 from taskhub.contexts.tenancy.application.organizations import OrganizationService
 from taskhub.contexts.tenancy.application.teams import TeamService
@@ -18,6 +18,7 @@ from taskhub.contexts.tenancy.application.testing.fakes import (
     TenancyStore,
 )
 from taskhub.contexts.tenancy.domain.organization import Organization
+from taskhub.shared_kernel.answers import ForgetOnCommit
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
 from tests.unit.answers import MemoryAnswers
@@ -65,7 +66,7 @@ def tenancy(request: pytest.FixtureRequest) -> Tenancy:
     clock = FakeClock(START)
     directory = FakeUserDirectory()
     answers = MemoryAnswers() if request.param == "remembering" else None
-    observers = [ForgetChangedRoles(answers)] if answers is not None else []
+    observers = [ForgetOnCommit(answers, changed_roles_scope)] if answers is not None else []
 
     def uow(*, read_only: bool = False) -> FakeTenancyUnitOfWork:
         return FakeTenancyUnitOfWork(store, observers=observers)

@@ -15,12 +15,12 @@ from taskhub.contexts.identity.application.accounts import AccountService
 from taskhub.contexts.identity.application.api_keys import ApiKeyService
 from taskhub.contexts.identity.application.credentials import CredentialAuthenticator
 from taskhub.contexts.identity.application.directory import IdentityUserDirectory
-from taskhub.contexts.identity.application.remembered_access import ForgetRevokedSessions
+from taskhub.contexts.identity.application.remembered_access import revoked_scope
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.application.sessions import SessionService
 from taskhub.platform.settings import Settings
 from taskhub.platform.unit_of_work import EventSink
-from taskhub.shared_kernel.answers import AnswerCache
+from taskhub.shared_kernel.answers import AnswerCache, ForgetOnCommit
 from taskhub.shared_kernel.clock import Clock
 
 
@@ -35,7 +35,9 @@ class IdentityContainer(containers.DeclarativeContainer):
     on_commit: providers.Dependency[Callable[[], None]] = providers.Dependency()
     answers: providers.Dependency[AnswerCache] = providers.Dependency()
 
-    forget_revoked_sessions = providers.Singleton(ForgetRevokedSessions, answers=answers)
+    forget_revoked_sessions = providers.Singleton(
+        ForgetOnCommit, answers=answers, scope_of=providers.Object(revoked_scope)
+    )
     unit_of_work = providers.Factory(
         SqlIdentityUnitOfWork,
         engine=engine,

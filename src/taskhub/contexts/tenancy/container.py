@@ -8,12 +8,12 @@ from sqlalchemy.engine import Engine
 from taskhub.contexts.identity.public import UserDirectory
 from taskhub.contexts.tenancy.adapters.http.endpoints import TenancyEndpoints
 from taskhub.contexts.tenancy.adapters.sql.unit_of_work import SqlTenancyUnitOfWork
-from taskhub.contexts.tenancy.application.access import ForgetChangedRoles, TenancyAccess
+from taskhub.contexts.tenancy.application.access import TenancyAccess, changed_roles_scope
 from taskhub.contexts.tenancy.application.members import MemberService
 from taskhub.contexts.tenancy.application.organizations import OrganizationService
 from taskhub.contexts.tenancy.application.teams import TeamService
 from taskhub.platform.unit_of_work import EventSink
-from taskhub.shared_kernel.answers import AnswerCache
+from taskhub.shared_kernel.answers import AnswerCache, ForgetOnCommit
 from taskhub.shared_kernel.clock import Clock
 
 
@@ -27,7 +27,9 @@ class TenancyContainer(containers.DeclarativeContainer):
     on_commit: providers.Dependency[Callable[[], None]] = providers.Dependency()
     answers: providers.Dependency[AnswerCache] = providers.Dependency()
 
-    forget_changed_roles = providers.Singleton(ForgetChangedRoles, answers=answers)
+    forget_changed_roles = providers.Singleton(
+        ForgetOnCommit, answers=answers, scope_of=providers.Object(changed_roles_scope)
+    )
     unit_of_work = providers.Factory(
         SqlTenancyUnitOfWork,
         engine=engine,

@@ -7,7 +7,6 @@ user's scope after such a commit covers every way a session stops granting acces
 """
 
 import uuid
-from collections.abc import Sequence
 
 from taskhub.contexts.identity.domain.events import (
     AccountActivationChanged,
@@ -15,7 +14,6 @@ from taskhub.contexts.identity.domain.events import (
     RefreshTokenReused,
     SessionRevoked,
 )
-from taskhub.shared_kernel.answers import AnswerCache
 from taskhub.shared_kernel.events import DomainEvent
 
 _REVOKING = (SessionRevoked, PasswordChanged, RefreshTokenReused, AccountActivationChanged)
@@ -29,13 +27,7 @@ def user_scope(user_id: uuid.UUID) -> str:
     return f"identity.user:{user_id}"
 
 
-class ForgetRevokedSessions:
-    """After a commit, forgets the sessions of every user whose access it revoked."""
-
-    def __init__(self, answers: AnswerCache) -> None:
-        self._answers = answers
-
-    def __call__(self, events: Sequence[DomainEvent]) -> None:
-        scopes = {user_scope(e.user_id) for e in events if isinstance(e, _REVOKING)}
-        if scopes:
-            self._answers.forget(scopes)
+def revoked_scope(event: DomainEvent) -> str | None:
+    """The user whose sessions a committed event stops granting access, if any (for
+    `ForgetOnCommit`)."""
+    return user_scope(event.user_id) if isinstance(event, _REVOKING) else None

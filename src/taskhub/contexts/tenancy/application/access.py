@@ -11,7 +11,6 @@ Only roles are remembered, never their absence, so a new member is let in at onc
 """
 
 import uuid
-from collections.abc import Sequence
 
 from taskhub.contexts.tenancy.application.ports import UnitOfWorkFactory
 from taskhub.contexts.tenancy.domain.events import (
@@ -29,6 +28,12 @@ _CHANGING_ROLES = (MembershipEvent, MemberRoleChanged, OrganizationDeleted)
 
 def org_scope(org_id: uuid.UUID) -> str:
     return f"tenancy.org:{org_id}"
+
+
+def changed_roles_scope(event: DomainEvent) -> str | None:
+    """The organization whose roles a committed event changes, if any (for
+    `ForgetOnCommit`)."""
+    return org_scope(event.org_id) if isinstance(event, _CHANGING_ROLES) else None
 
 
 class TenancyAccess:
@@ -55,15 +60,3 @@ class TenancyAccess:
             creator_role = self.role_of(principal.user_id, org_id)
             return None if creator_role is None else Role.lowest(principal.role, creator_role)
         return self.role_of(principal.user_id, org_id)
-
-
-class ForgetChangedRoles:
-    """After a commit, forgets the roles of every organization whose memberships it changed."""
-
-    def __init__(self, answers: AnswerCache) -> None:
-        self._answers = answers
-
-    def __call__(self, events: Sequence[DomainEvent]) -> None:
-        scopes = {org_scope(e.org_id) for e in events if isinstance(e, _CHANGING_ROLES)}
-        if scopes:
-            self._answers.forget(scopes)
