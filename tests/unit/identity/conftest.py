@@ -30,13 +30,13 @@ class Identity:
     hasher: FakePasswordHasher
     accounts: AccountService
     sessions: SessionService
+    answers: MemoryAnswers | None
+    opened: list[bool]  # one entry per unit of work opened: whether it was read-only
 
 
-@pytest.fixture(params=["asking", "remembering"])
-def identity(request: pytest.FixtureRequest) -> Identity:
-    """Every rule holds whether sessions are checked each time or remembered (and
-    forgotten by the changes that commit)."""
-    answers = MemoryAnswers() if request.param == "remembering" else None
+def build_identity(answers: MemoryAnswers | None) -> Identity:
+    """The services on fakes; with `answers`, sessions are remembered and forgotten on
+    commit, as with Redis."""
     observers = [ForgetOnCommit(answers, revoked_scope)] if answers is not None else []
     store = IdentityStore()
     clock = FakeClock(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
@@ -44,8 +44,10 @@ def identity(request: pytest.FixtureRequest) -> Identity:
     access = FakeAccessTokenCodec()
     opaque = FakeOpaqueTokens()
     tokens = SessionTokens(access_tokens=access, opaque_tokens=opaque, refresh_ttl=REFRESH_TTL)
+    opened: list[bool] = []
 
     def uow(*, read_only: bool = False) -> FakeIdentityUnitOfWork:
+        opened.append(read_only)
         return FakeIdentityUnitOfWork(store, observers=observers)
 
     return Identity(
@@ -61,4 +63,13 @@ def identity(request: pytest.FixtureRequest) -> Identity:
             clock=clock,
             answers=answers,
         ),
+        answers=answers,
+        opened=opened,
     )
+
+
+@pytest.fixture(params=["asking", "remembering"])
+def identity(request: pytest.FixtureRequest) -> Identity:
+    """Every rule holds whether sessions are checked each time or remembered (and
+    forgotten by the changes that commit)."""
+    return build_identity(MemoryAnswers() if request.param == "remembering" else None)

@@ -1,88 +1,43 @@
 """A session's access is remembered between requests and forgotten by every revocation."""
 
-from datetime import UTC, datetime
-
-import attrs
 import pytest
 
 from taskhub.contexts.identity.application.accounts import (
-    AccountService,
     ChangePassword,
     Register,
     SignIn,
 )
 from taskhub.contexts.identity.application.remembered_access import (
-    revoked_scope,
     user_scope,
 )
 from taskhub.contexts.identity.application.results import SignedIn
-from taskhub.contexts.identity.application.session_tokens import SessionTokens
-from taskhub.contexts.identity.application.sessions import Refresh, SessionService
-from taskhub.contexts.identity.application.testing.fakes import (
-    FakeAccessTokenCodec,
-    FakeClock,
-    FakeIdentityUnitOfWork,
-    FakeOpaqueTokens,
-    FakePasswordHasher,
-    IdentityStore,
-)
+from taskhub.contexts.identity.application.sessions import Refresh
 from taskhub.contexts.identity.domain.errors import InvalidAccessToken, InvalidRefreshToken
-from taskhub.shared_kernel.answers import ForgetOnCommit
 from tests.unit.answers import MemoryAnswers
-
-
-@attrs.define
-class Remembering:
-    store: IdentityStore
-    answers: MemoryAnswers
-    accounts: AccountService
-    sessions: SessionService
-    opened: list[bool]
-
+from tests.unit.identity.conftest import Identity, build_identity
 
 EMAIL, PASSWORD = "ada@example.com", "correct horse 1"
 
 
-def signed_up(identity: "Remembering") -> SignedIn:
+def signed_up(identity: Identity) -> SignedIn:
     return identity.accounts.register(Register(email=EMAIL, password=PASSWORD, name="Ada"))
 
 
-def signed_in(identity: "Remembering", password: str = PASSWORD) -> SignedIn:
+def signed_in(identity: Identity, password: str = PASSWORD) -> SignedIn:
     return identity.accounts.sign_in(SignIn(email=EMAIL, password=password))
 
 
 @pytest.fixture
-def identity() -> Remembering:
-    store = IdentityStore()
-    clock = FakeClock(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
-    hasher = FakePasswordHasher()
-    access = FakeAccessTokenCodec()
-    opaque = FakeOpaqueTokens()
-    tokens = SessionTokens(access_tokens=access, opaque_tokens=opaque, refresh_ttl=3600)
-    answers = MemoryAnswers()
-    opened: list[bool] = []
-
-    def uow(*, read_only: bool = False) -> FakeIdentityUnitOfWork:
-        opened.append(read_only)
-        return FakeIdentityUnitOfWork(store, observers=[ForgetOnCommit(answers, revoked_scope)])
-
-    return Remembering(
-        store=store,
-        answers=answers,
-        accounts=AccountService(uow=uow, hasher=hasher, tokens=tokens, clock=clock),
-        sessions=SessionService(
-            uow=uow,
-            tokens=tokens,
-            access_tokens=access,
-            opaque_tokens=opaque,
-            clock=clock,
-            answers=answers,
-        ),
-        opened=opened,
-    )
+def identity() -> Identity:
+    return build_identity(MemoryAnswers())
 
 
-def test_a_granted_session_is_asked_once(identity: Remembering) -> None:
+def answers_of(identity: Identity) -> MemoryAnswers:
+    assert identity.answers is not None
+    return identity.answers
+
+
+def test_a_granted_session_is_asked_once(identity: Identity) -> None:
     tokens = signed_up(identity)
     identity.opened.clear()
     first = identity.sessions.authenticate(tokens.access_token)
@@ -91,7 +46,7 @@ def test_a_granted_session_is_asked_once(identity: Remembering) -> None:
     assert identity.opened == [True]
 
 
-def test_a_refused_session_is_not_remembered(identity: Remembering) -> None:
+def test_a_refused_session_is_not_remembered(identity: Identity) -> None:
     tokens = signed_up(identity)
     principal = identity.sessions.authenticate(tokens.access_token)
     identity.sessions.sign_out(principal)
@@ -102,16 +57,16 @@ def test_a_refused_session_is_not_remembered(identity: Remembering) -> None:
     assert identity.opened == [True, True]
 
 
-def test_signing_out_forgets_the_users_sessions(identity: Remembering) -> None:
+def test_signing_out_forgets_the_users_sessions(identity: Identity) -> None:
     tokens = signed_up(identity)
     principal = identity.sessions.authenticate(tokens.access_token)
     identity.sessions.sign_out(principal)
-    assert identity.answers.forgotten == [{user_scope(principal.user_id)}]
+    assert answers_of(identity).forgotten == [{user_scope(principal.user_id)}]
     with pytest.raises(InvalidAccessToken):
         identity.sessions.authenticate(tokens.access_token)
 
 
-def test_revoking_another_session_forgets_it(identity: Remembering) -> None:
+def test_revoking_another_session_forgets_it(identity: Identity) -> None:
     first = signed_up(identity)
     second = signed_in(identity)
     principal = identity.sessions.authenticate(second.access_token)
@@ -123,7 +78,7 @@ def test_revoking_another_session_forgets_it(identity: Remembering) -> None:
     assert identity.sessions.authenticate(second.access_token) == principal
 
 
-def test_a_reused_refresh_token_forgets_the_session(identity: Remembering) -> None:
+def test_a_reused_refresh_token_forgets_the_session(identity: Identity) -> None:
     tokens = signed_up(identity)
     identity.sessions.authenticate(tokens.access_token)
     identity.sessions.refresh(Refresh(tokens.refresh_token))
@@ -134,7 +89,7 @@ def test_a_reused_refresh_token_forgets_the_session(identity: Remembering) -> No
 
 
 def test_changing_the_password_and_deactivating_forget_every_session(
-    identity: Remembering,
+    identity: Identity,
 ) -> None:
     tokens = signed_up(identity)
     principal = identity.sessions.authenticate(tokens.access_token)
@@ -153,11 +108,11 @@ def test_changing_the_password_and_deactivating_forget_every_session(
         identity.sessions.authenticate(again.access_token)
 
 
-def test_an_answer_read_before_a_revocation_is_not_kept(identity: Remembering) -> None:
+def test_an_answer_read_before_a_revocation_is_not_kept(identity: Identity) -> None:
     tokens = signed_up(identity)
     principal = identity.sessions.authenticate(tokens.access_token)
-    stamp = identity.answers.stamp()
-    identity.answers.answers.clear()
+    stamp = answers_of(identity).stamp()
+    answers_of(identity).answers.clear()
     identity.sessions.sign_out(principal)
-    identity.answers.remember("late", True, scope=user_scope(principal.user_id), stamp=stamp)
-    assert identity.answers.recall("late") is None
+    answers_of(identity).remember("late", True, scope=user_scope(principal.user_id), stamp=stamp)
+    assert answers_of(identity).recall("late") is None
