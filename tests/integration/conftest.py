@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 from dependency_injector import providers
 from falcon import testing
@@ -26,6 +27,7 @@ POSTGRES_URL = os.environ.get(
     "TASKHUB_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/taskhub_test"
 )
 TEST_SECRET = "integration-test-secret-key-0123456789abcdef"
+REDIS_URL = os.environ.get("TASKHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def ensure_postgres_database(url: str) -> None:
@@ -135,6 +137,23 @@ def postgres_engine(migrated_postgres: Engine) -> Engine:
     """The PostgreSQL test database with empty tables, for what only PostgreSQL does."""
     empty_postgres(migrated_postgres)
     return migrated_postgres
+
+
+def new_redis_client() -> "redis.Redis":
+    return redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+
+
+@pytest.fixture
+def redis_client() -> Iterator["redis.Redis"]:
+    """A client of the test Redis, which must answer (in CI) or the test is skipped."""
+    client = new_redis_client()
+    try:
+        client.ping()
+    except (redis.exceptions.RedisError, OSError) as exc:
+        client.close()
+        service_unavailable("Redis", exc)
+    yield client
+    client.close()
 
 
 def settings_for(engine: Engine, **overrides: object) -> Settings:

@@ -1,9 +1,7 @@
 """The Redis answer cache against a real Redis: what one process forgets, all forget, and
 whatever could lose a message turns remembering off rather than serving old answers."""
 
-import os
 import uuid
-from collections.abc import Iterator
 
 import pytest
 import redis
@@ -15,11 +13,9 @@ from taskhub.platform.answer_cache import (
     RedisAnswerCache,
     redis_answer_cache,
 )
-from tests.conftest import service_unavailable
+from tests.integration.conftest import REDIS_URL
 
 pytestmark = pytest.mark.redis
-
-REDIS_URL = os.environ.get("TASKHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 class FakeClock:
@@ -33,18 +29,6 @@ class FakeClock:
 @pytest.fixture
 def channel() -> str:
     return f"taskhub-test:answers:{uuid.uuid4().hex}"
-
-
-@pytest.fixture
-def admin() -> Iterator["redis.Redis"]:
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except (redis.exceptions.RedisError, OSError) as exc:
-        client.close()
-        service_unavailable("Redis", exc)
-    yield client
-    client.close()
 
 
 def cache(channel: str, clock: FakeClock | None = None, name: str = "") -> RedisAnswerCache:
@@ -63,7 +47,7 @@ def remembered(answers: RedisAnswerCache, key: object, scope: str, answer: objec
 
 
 def test_what_one_process_forgets_every_process_forgets_before_its_next_answer(
-    admin: "redis.Redis", channel: str
+    redis_client: "redis.Redis", channel: str
 ) -> None:
     here, there = cache(channel), cache(channel)
     try:
@@ -120,16 +104,16 @@ def test_nothing_is_remembered_without_redis() -> None:
 
 
 def test_a_lost_subscription_forgets_everything_and_listens_again_later(
-    admin: "redis.Redis", channel: str
+    redis_client: "redis.Redis", channel: str
 ) -> None:
     clock = FakeClock()
     name = f"taskhub-test-{uuid.uuid4().hex}"
     answers = cache(channel, clock, name=name)
     try:
         remembered(answers, "ada-session", "user:ada")
-        for client in admin.client_list():
+        for client in redis_client.client_list():
             if client.get("name") == name:
-                admin.client_kill_filter(_id=client["id"])  # what a Redis restart does
+                redis_client.client_kill_filter(_id=client["id"])  # what a Redis restart does
         with structlog.testing.capture_logs():
             assert answers.recall("ada-session") is None
             assert not answers.listening

@@ -5,7 +5,6 @@ The behaviour both backends promise is one contract, run here against the in-mem
 limiter and the Redis one, so the in-memory limiter used in tests cannot drift.
 """
 
-import os
 import socket
 import threading
 import time
@@ -29,9 +28,8 @@ from taskhub.platform.rate_limit import (
     redis_rate_limiter,
 )
 from taskhub.platform.settings import RateLimit
-from tests.conftest import service_unavailable
+from tests.integration.conftest import REDIS_URL, new_redis_client
 
-REDIS_URL = os.environ.get("TASKHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 DEAD_REDIS_URL = "redis://127.0.0.1:1/0"
 WINDOW_START = 1_800_000_000.0  # a multiple of 60
 PER_MINUTE = RateLimit(quota=3, window_seconds=60)
@@ -43,22 +41,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def new_client() -> "redis.Redis":
-    return redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-
-
-@pytest.fixture
-def redis_client() -> Iterator["redis.Redis"]:
-    client = new_client()
-    try:
-        client.ping()
-    except (redis.exceptions.RedisError, OSError) as exc:
-        client.close()
-        service_unavailable("Redis", exc)
-    yield client
-    client.close()
 
 
 @pytest.fixture
@@ -168,7 +150,7 @@ def test_twenty_threads_on_one_key_get_exactly_the_quota(
 @pytest.mark.redis
 def test_separate_processes_share_one_budget(key_prefix: str, clock: FakeClock) -> None:
     # Two clients with their own connection pools stand in for two workers.
-    first_client, second_client = new_client(), new_client()
+    first_client, second_client = new_redis_client(), new_redis_client()
     first = RedisRateLimiter(first_client, key_prefix=key_prefix, clock=clock)
     second = RedisRateLimiter(second_client, key_prefix=key_prefix, clock=clock)
     try:
@@ -184,7 +166,7 @@ def test_separate_processes_share_one_budget(key_prefix: str, clock: FakeClock) 
 
 @pytest.mark.redis
 def test_many_workers_on_one_key_get_exactly_the_quota(key_prefix: str, clock: FakeClock) -> None:
-    clients = [new_client() for _ in range(4)]
+    clients = [new_redis_client() for _ in range(4)]
     limiters = [RedisRateLimiter(c, key_prefix=key_prefix, clock=clock) for c in clients]
     try:
         decisions = hit_concurrently(limiters * 5, hits_each=10, limit=PER_MINUTE)
@@ -233,7 +215,7 @@ def test_a_busy_client_costs_one_round_trip_per_lease_not_per_request(
 def test_two_processes_that_keep_being_hit_admit_exactly_the_quota_together(
     key_prefix: str, clock: FakeClock
 ) -> None:
-    clients = [CountingClient(new_client()), CountingClient(new_client())]
+    clients = [CountingClient(new_redis_client()), CountingClient(new_redis_client())]
     first, second = (RedisRateLimiter(c, key_prefix=key_prefix, clock=clock) for c in clients)
     limit = RateLimit(quota=400, window_seconds=60)
     try:
@@ -253,7 +235,7 @@ def test_two_processes_that_keep_being_hit_admit_exactly_the_quota_together(
 def test_a_lease_stranded_in_one_process_is_the_most_another_can_lose(
     key_prefix: str, clock: FakeClock
 ) -> None:
-    first_client, second_client = new_client(), new_client()
+    first_client, second_client = new_redis_client(), new_redis_client()
     first = RedisRateLimiter(first_client, key_prefix=key_prefix, clock=clock)
     second = RedisRateLimiter(second_client, key_prefix=key_prefix, clock=clock)
     limit = RateLimit(quota=200, window_seconds=60)
@@ -306,7 +288,7 @@ def test_a_dropped_connection_is_replaced_without_a_failure(key_prefix: str) -> 
     )
     assert limiter.hit("alice", PER_MINUTE).remaining == 2
 
-    admin = new_client()
+    admin = new_redis_client()
     try:
         ids = [c["id"] for c in admin.client_list() if c.get("name") == name]
         assert ids, "the limiter's connection should be visible to CLIENT LIST"

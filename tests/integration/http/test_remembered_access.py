@@ -1,7 +1,6 @@
 """Two processes that remember sessions and roles, sharing Redis: a revocation or a
 membership change made through one is refused by the other on its very next request."""
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -17,13 +16,10 @@ from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.answer_cache import RedisAnswerCache
 from taskhub.platform.settings import RateLimit
-from tests.conftest import service_unavailable
-from tests.integration.conftest import container_for
+from tests.integration.conftest import REDIS_URL, container_for
 from tests.integration.http.world import API, PASSWORD, User, add_member, create_org, register
 
 pytestmark = pytest.mark.redis
-
-REDIS_URL = os.environ.get("TASKHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @attrs.frozen
@@ -34,11 +30,8 @@ class Process:
 
 
 @pytest.fixture
-def processes(engine: Engine) -> Iterator[tuple[Process, Process]]:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except (redis.exceptions.RedisError, OSError) as exc:
-        service_unavailable("Redis", exc)
+def processes(engine: Engine, redis_client: "redis.Redis") -> Iterator[tuple[Process, Process]]:
+    """Two application instances sharing Redis (`redis_client`: Redis must answer)."""
     channel = f"taskhub-test:answers:{uuid.uuid4().hex}"
     made = []
     for _ in range(2):
