@@ -149,3 +149,86 @@ def test_expanding_lists_are_refused(engine: Engine) -> None:
     statement = sa.select(probe.c.id).where(probe.c.status.in_(sa.bindparam("s", expanding=True)))
     with pytest.raises(ValueError, match="fixed text"):
         DriverQuery(statement, engine.dialect)
+
+
+def prepared(connection: sa.Connection, name: str) -> tuple[int, int] | None:
+    row = connection.execute(
+        sa.text("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = :n"),
+        {"n": name},
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def test_a_generic_plan_changes_no_answer(table: Engine) -> None:
+    statement = query_for(table)
+    query = DriverQuery(statement, table.dialect, generic_plan=True)
+    with table.connect() as connection:
+        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+        for statuses, since, limit in ((["todo", "done"], 3, 5), ([], 0, 50), (["doing"], 0, 2)):
+            values = {
+                "since": START + timedelta(minutes=since),
+                "statuses": statuses,
+                "page_limit": limit,
+            }
+            expected = [tuple(row) for row in autocommit.execute(statement, values)]
+            assert query.rows(autocommit, values) == expected
+
+
+@pytest.mark.postgres
+def test_a_generic_plan_is_made_once_and_the_setting_ends_with_the_statement(
+    pg_table: Engine,
+) -> None:
+    query = DriverQuery(query_for(pg_table), pg_table.dialect, generic_plan=True)
+    values = {"since": START, "statuses": ["todo", "done"], "page_limit": 3}
+    with pg_table.connect() as connection:
+        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+        autocommit.exec_driver_sql("DEALLOCATE ALL")  # the pool may hand out a used session
+        for _ in range(8):
+            assert len(query.rows(autocommit, values)) == 3
+        names = autocommit.execute(
+            sa.text("SELECT name FROM pg_prepared_statements WHERE name LIKE 'taskhub_%'")
+        ).scalars()
+        (name,) = names
+        assert prepared(autocommit, name) == (8, 0)
+        assert autocommit.exec_driver_sql("SHOW plan_cache_mode").scalar_one() == "auto"
+
+
+@pytest.mark.postgres
+def test_inside_a_transaction_the_statement_runs_as_usual(pg_table: Engine) -> None:
+    query = DriverQuery(query_for(pg_table), pg_table.dialect, generic_plan=True)
+    values = {"since": START, "statuses": ["todo"], "page_limit": 50}
+    with pg_table.connect() as connection, connection.begin():
+        connection.exec_driver_sql("DEALLOCATE ALL")
+        assert len(query.rows(connection, values)) == 4
+        assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar_one() == "auto"
+        count = sa.text("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'taskhub_%'")
+        assert connection.execute(count).scalar_one() == 0
+
+
+@pytest.mark.postgres
+def test_a_statement_the_server_forgot_is_prepared_again(pg_table: Engine) -> None:
+    query = DriverQuery(query_for(pg_table), pg_table.dialect, generic_plan=True)
+    values = {"since": START, "statuses": ["doing"], "page_limit": 50}
+    with pg_table.connect() as connection:
+        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+        assert len(query.rows(autocommit, values)) == 4
+        autocommit.exec_driver_sql("DEALLOCATE ALL")
+        assert len(query.rows(autocommit, values)) == 4
+
+
+@pytest.mark.postgres
+def test_a_failed_statement_leaves_the_session_as_it_was(pg_table: Engine) -> None:
+    ratio = sa.select((probe.c.rank / sa.bindparam("by", type_=sa.Integer)).label("x")).where(
+        probe.c.rank.is_not(None)
+    )
+    query = DriverQuery(ratio, pg_table.dialect, generic_plan=True)
+    with pg_table.connect() as connection:
+        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+        with pytest.raises(sa.exc.DBAPIError) as raised:
+            query.rows(autocommit, {"by": 0})  # prepared, then failed while executing
+        assert "division by zero" in str(raised.value)
+        assert not raised.value.connection_invalidated
+        assert autocommit.exec_driver_sql("SHOW plan_cache_mode").scalar_one() == "auto"
+        assert sorted(row[0] for row in query.rows(autocommit, {"by": 1})) == [
+            i for i in range(12) if i % 4
+        ]

@@ -13,13 +13,19 @@ Only statements with a fixed text qualify: no expanding IN lists (use
 `before_cursor_execute` and `after_cursor_execute` events fire (statement counts,
 tracing), driver errors are raised as SQLAlchemy's `DBAPIError`s, and a lost connection
 is invalidated, so nothing upstream can tell the difference but the time.
+
+A statement whose best plan does not depend on its values may ask for a generic plan
+(`generic_plan=True`): on PostgreSQL in autocommit it then runs as `sql_generic_plan`
+describes, planned once per connection however large the tables grow.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+
+from taskhub.platform.sql_generic_plan import GenericPlan
 
 _Processor = Callable[[Any], Any]
 
@@ -27,7 +33,9 @@ _Processor = Callable[[Any], Any]
 class DriverQuery:
     """One SELECT for one dialect: bind values by name, get tuples back."""
 
-    def __init__(self, statement: sa.Select[Any], dialect: Dialect) -> None:
+    def __init__(
+        self, statement: sa.Select[Any], dialect: Dialect, *, generic_plan: bool = False
+    ) -> None:
         compiled = statement.compile(dialect=dialect)
         binds = compiled.binds
         if any(bind.expanding for bind in binds.values()):
@@ -35,6 +43,11 @@ class DriverQuery:
         self._compiled = compiled
         self._sql = compiled.string
         self._positions = tuple(compiled.positiontup or ()) if compiled.positional else None
+        self._generic = (
+            GenericPlan(self._sql)
+            if generic_plan and dialect.driver == "psycopg" and self._positions is None
+            else None
+        )
         self._bind_processors: dict[str, _Processor] = {}
         for name, bind in binds.items():
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -53,30 +66,38 @@ class DriverQuery:
         return self.column_names.index(str(getattr(column, "key", column)))
 
     def rows(self, connection: sa.Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        params = self._compiled.construct_params(dict(values))
-        for name, processor in self._bind_processors.items():
-            params[name] = processor(params[name])
+        params = self._params(values)
         args: Sequence[Any] | Mapping[str, Any] = (
             params if self._positions is None else [params[name] for name in self._positions]
         )
         dbapi_connection = connection.connection
-        cursor = dbapi_connection.cursor()
+        generic = self._generic
+        session = generic.session(dbapi_connection.dbapi_connection) if generic else None
+        cursor: Any
+        if generic is None or session is None:
+            sql, cursor = self._sql, dbapi_connection.cursor()
+        else:
+            sql, args = generic.command, generic.arguments(params)
+            cursor = generic.cursor(session)
         dispatch = connection.dispatch
         try:
             if dispatch.before_cursor_execute:
-                dispatch.before_cursor_execute(connection, cursor, self._sql, args, None, False)
-            cursor.execute(self._sql, args)
+                dispatch.before_cursor_execute(connection, cursor, sql, args, None, False)
+            if generic is None or session is None:
+                cursor.execute(sql, args)
+            else:
+                generic.execute(cursor, dbapi_connection.info, params)
             fetched = cast(list[tuple[Any, ...]], cursor.fetchall())
             if self._processing is None:
                 self._learn_result_processors(cursor.description)
             if dispatch.after_cursor_execute:
-                dispatch.after_cursor_execute(connection, cursor, self._sql, args, None, False)
+                dispatch.after_cursor_execute(connection, cursor, sql, args, None, False)
         except connection.dialect.loaded_dbapi.Error as error:
             disconnected = connection.dialect.is_disconnect(error, dbapi_connection, cursor)
             if disconnected:
                 connection.invalidate(error)
             raise sa.exc.DBAPIError.instance(
-                self._sql,
+                sql,
                 args,
                 error,
                 connection.dialect.loaded_dbapi.Error,
@@ -95,6 +116,12 @@ class DriverQuery:
             )
             for row in fetched
         ]
+
+    def _params(self, values: Mapping[str, Any]) -> MutableMapping[str, Any]:
+        params = self._compiled.construct_params(dict(values))
+        for name, processor in self._bind_processors.items():
+            params[name] = processor(params[name])
+        return params
 
     def _learn_result_processors(self, description: Sequence[Sequence[Any]] | None) -> None:
         type_codes = [column[1] for column in description or ()]

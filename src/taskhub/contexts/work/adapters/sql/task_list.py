@@ -120,6 +120,21 @@ class _Shape:
     label: bool
     text: bool
 
+    @property
+    def plan_fits_every_value(self) -> bool:
+        """Whether the best plan is the same whatever the values: the organisation's or
+        the project's index walked in the sort's order, statuses and priorities checked
+        on the way. A parent, a due-date range, an assignee, a label or search terms can
+        each make another index the better start, depending on the value."""
+        return not (
+            self.parent
+            or self.due_before
+            or self.due_after
+            or self.assignee
+            or self.label
+            or self.text
+        )
+
 
 @functools.cache
 def _filtered(shape: _Shape) -> sa.Select[Any]:
@@ -186,8 +201,8 @@ def _any_undated(shape: _Shape) -> sa.Select[Any]:
 
 
 @functools.cache
-def _driver_query(statement: sa.Select[Any], dialect: Dialect) -> DriverQuery:
-    return DriverQuery(statement, dialect)
+def _driver_query(statement: sa.Select[Any], dialect: Dialect, generic_plan: bool) -> DriverQuery:
+    return DriverQuery(statement, dialect, generic_plan=generic_plan)
 
 
 class SqlTaskList:
@@ -234,18 +249,19 @@ class SqlTaskList:
             # Both keys run one way, so the cursor is a row comparison the index answers.
             keys = (_SORT_COLUMNS[f.sort], tasks.c.id)
             rows = self._page(
-                _sorted_page(shape, f.sort, page.after is not None), keys, values, page
+                shape, _sorted_page(shape, f.sort, page.after is not None), keys, values, page
             )
         return Page(items=_summaries(rows.items), next_after=rows.next_after)
 
     def _page(
         self,
+        shape: _Shape,
         statement: sa.Select[Any],
         keys: Sequence[sa.ColumnElement[Any]],
         values: dict[str, Any],
         page: PageRequest,
     ) -> Page[Any]:
-        query = _driver_query(statement, self._connection.dialect)
+        query = _driver_query(statement, self._connection.dialect, shape.plan_fits_every_value)
         rows = query.rows(self._connection, {**values, **keyset_params(keys, page)})
         has_more = len(rows) > page.limit
         rows = rows[: page.limit]
@@ -270,6 +286,7 @@ class SqlTaskList:
         if after is None or after[0] == _DUE:
             dated_request = PageRequest(limit=page.limit, after=after[1:] if after else None)
             dated = self._page(
+                shape,
                 _dated_page(shape, descending, after is not None),
                 _DATED_KEYS,
                 values,
@@ -292,6 +309,7 @@ class SqlTaskList:
             return Page(items=rows, next_after=ended)
         undated_request = PageRequest(limit=room, after=undated_after)
         undated = self._page(
+            shape,
             _undated_page(shape, descending, undated_after is not None),
             _UNDATED_KEYS,
             values,
