@@ -11,6 +11,12 @@ parameters (so the plan is the custom plan the server picks for those values). A
 is one statement (its assignees and labels are subselects of it); the due-date sorts
 may send a second one for the undated segment, which is explained too.
 
+Filter shapes whose best plan does not depend on the values run, in a request, with a
+generic plan (ADR 0014, `taskhub.platform.sql_generic_plan`). For those the read model
+runs once more on an autocommit connection, as a request runs it, and each statement it
+executed is explained with `EXPLAIN ... EXECUTE` under `force_generic_plan` on that
+connection: the plan the server really uses for them, next to the custom one.
+
 Each plan ends with a one-line verdict: which indexes it uses, whether it reads the
 table sequentially, whether it sorts and how many rows it sorts, how many rows it
 examined to return its page, and the execution time. Run `bench/build_tasks.py` first.
@@ -26,10 +32,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from taskhub.contexts.work.adapters.sql.tables import projects, tasks
 from taskhub.contexts.work.adapters.sql.task_list import SqlTaskList
@@ -138,6 +146,39 @@ def verdict(lines: list[str]) -> str:
     parts.append(f"work_tasks rows examined: {examined:,}")
     parts.append(f"{ms:.2f} ms" + ("  << SLOW" if ms > SLOW_MS else ""))
     return "VERDICT: " + " | ".join(parts)
+
+
+def generic_plans(
+    engine: Engine,
+    captured: list[tuple[str, Any]],
+    capturing: dict[str, bool],
+    org_id: uuid.UUID,
+    case: Case,
+    page: PageRequest,
+) -> list[tuple[str, list[str]]]:
+    """The plans of the statements a request runs with a generic plan, for this case.
+
+    The read model runs on an autocommit connection, as in a request, which prepares its
+    statements there; each one it ran with a generic plan is then explained by name with
+    its values, under `force_generic_plan`, on that same connection.
+    """
+    out: list[tuple[str, list[str]]] = []
+    with engine.connect() as conn:
+        autocommit = conn.execution_options(isolation_level="AUTOCOMMIT")
+        captured.clear()
+        capturing["on"] = True
+        SqlTaskList(autocommit).find(org_id, case.task_filter, page)
+        capturing["on"] = False
+        raw = cast("psycopg.Connection[Any]", autocommit.connection.dbapi_connection)
+        for statement, parameters in captured:
+            if not statement.startswith("SET LOCAL plan_cache_mode"):
+                continue
+            execute = psycopg.ClientCursor(raw).mogrify(statement.split("; ", 1)[1], parameters)
+            raw.execute("SET plan_cache_mode = force_generic_plan")
+            plan = [row[0] for row in raw.execute("EXPLAIN (ANALYZE, BUFFERS) " + execute)]
+            raw.execute("RESET plan_cache_mode")
+            out.append((execute, plan))
+    return out
 
 
 def render_params(parameters: Any) -> str:
@@ -367,6 +408,21 @@ def run(dbname: str, out: Path | None) -> Path:
                 if k == 0:
                     summary.append(f"[{number:>2}] {case.name}\n     {line}")
             conn.rollback()
+        for k, (command, plan) in enumerate(
+            generic_plans(engine, captured, capturing, facts.org_id, case, page)
+        ):
+            report.append("-" * 100)
+            report.append(
+                f"{'page query' if k == 0 else f'statement {k + 1}'} as a request runs it, "
+                "with a generic plan (EXPLAIN EXECUTE under force_generic_plan):"
+            )
+            report.append(command)
+            report.append("")
+            report.extend(plan)
+            line = verdict(plan)
+            report.append(line)
+            if k == 0:
+                summary.append(f"     generic plan: {line}")
         report.append("")
         say(f"[{number}] {case.name}: {summary[-1].split('VERDICT: ')[1]}")
     report.append("=" * 100)
