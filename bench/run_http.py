@@ -1,7 +1,7 @@
 """HTTP benchmark of the task list: taskhub against a hand-written baseline, and taskhub
 at 10,000 against 1,000,000 tasks.
 
-    .venv/bin/python bench/run_http.py            # ~5 minutes once the databases exist
+    .venv/bin/python bench/run_http.py            # ~6 minutes once the databases exist
 
 What it does, all on loopback, stopping by itself and stopping every process it started:
 
