@@ -214,6 +214,18 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def broker_reachable(url: str) -> bool:
+    """Whether an AMQP broker accepts a connection at `url` (login included)."""
+    import kombu  # noqa: PLC0415 - only the HTTP benchmark needs the broker
+
+    try:
+        with kombu.Connection(url, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1)
+            return True
+    except Exception:  # any failure means "not reachable" here
+        return False
+
+
 def redis_reachable(url: str) -> bool:
     """Whether a Redis server answers PING at `url`."""
     parsed = urllib.parse.urlparse(url)

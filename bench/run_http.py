@@ -15,10 +15,13 @@ What it does, all on loopback, stopping by itself and stopping every process it 
 4. Starts five gunicorn servers (2 sync workers each, like `taskhub serve --workers 2`
    but with the worker class the baseline uses): taskhub (`taskhub.entrypoints.wsgi:
    application()`, with TASKHUB_DATABASE_URL, TASKHUB_SECRET_KEY, TASKHUB_REDIS_URL
-   when Redis answers, rate limits raised out of reach, PROMETHEUS_MULTIPROC_DIR as
-   `taskhub serve` sets it) and bench/baseline_app.py, each on both databases, plus
-   the baseline with BASELINE_CHECKS=full (the same work as taskhub, hand-written)
-   on the 1M database.
+   when Redis answers, TASKHUB_BROKER_URL when RabbitMQ answers, rate limits raised
+   out of reach, PROMETHEUS_MULTIPROC_DIR as `taskhub serve` sets it) and
+   bench/baseline_app.py, each on both databases, plus the baseline with
+   BASELINE_CHECKS=full (the same work as taskhub, hand-written) on the 1M database.
+   With RabbitMQ, as in production, taskhub's web processes serve and nothing else;
+   with the in-process bus each also runs the outbox relay and the event consumer,
+   whose polling costs about 5% of a core at rest (`--broker-url none`).
 5. Checks that the apps return the same 50 tasks in the same order, every field equal
    (assignees and labels included), on the first page and on the page their own
    next_cursor leads to.
@@ -81,6 +84,7 @@ from _common import (
     RESULTS_DIR,
     SMALL_DB,
     bench_facts,
+    broker_reachable,
     conninfo,
     database_exists,
     mint_access_token,
@@ -446,6 +450,7 @@ def med(results: list[Result], server: str, mode: str, attr: str) -> float:
 def environment_lines(
     wrk: str | None,
     redis_url: str | None,
+    broker_url: str | None,
     worker_class: str,
     load_before: tuple[float, float, float],
 ) -> list[str]:
@@ -485,7 +490,14 @@ def environment_lines(
         "on the same host",
         f"- servers: gunicorn, 2 `{worker_class}` workers each; taskhub with "
         f"{limiter}, "
-        "in-process message bus (memory://), access log on, rate limits raised out of reach",
+        + (
+            f"TASKHUB_BROKER_URL={broker_url} (web processes neither relay nor consume: "
+            "that is the worker's job, and a list emits no events), "
+            if broker_url
+            else "in-process message bus (memory://: each web process also runs the outbox "
+            "relay and the event consumer), "
+        )
+        + "access log on, rate limits raised out of reach",
         f"- code: {cmd('git', '-C', str(REPO_ROOT), 'rev-parse', '--short', 'HEAD')}"
         + (" plus uncommitted changes under src/" if dirty else ""),
     ]
@@ -742,6 +754,11 @@ def main() -> None:
         default="redis://127.0.0.1:6379/0",
         help="for taskhub's rate limiter; 'none' to run without",
     )
+    parser.add_argument(
+        "--broker-url",
+        default="amqp://guest:guest@127.0.0.1:5672//",
+        help="taskhub's message broker, as in production; 'none' for the in-process bus",
+    )
     parser.add_argument("--tag", default="", help="results go to http-<date>-<tag>.md")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
@@ -760,6 +777,10 @@ def main() -> None:
     if redis_url and not redis_reachable(redis_url):
         say(f"Redis does not answer at {redis_url}: taskhub runs with the in-process rate limiter")
         redis_url = None
+    broker_url = None if args.broker_url == "none" else args.broker_url
+    if broker_url and not broker_reachable(broker_url):
+        say(f"RabbitMQ does not answer at {broker_url}: taskhub runs the in-process bus")
+        broker_url = None
 
     ensure_database(args.database, args.tasks, args.rebuild)
     ensure_database(args.small_database, args.small_tasks, args.rebuild)
@@ -827,6 +848,8 @@ def main() -> None:
         }
         if redis_url:
             th_env["TASKHUB_REDIS_URL"] = redis_url
+        if broker_url:
+            th_env["TASKHUB_BROKER_URL"] = broker_url
         th = servers[f"th{size}"]
         start(
             th,
@@ -913,7 +936,7 @@ def main() -> None:
     out = write_report(
         args,
         results,
-        environment_lines(wrk, redis_url, args.worker_class, load_before),
+        environment_lines(wrk, redis_url, broker_url, args.worker_class, load_before),
         facts_out,
         started,
     )
