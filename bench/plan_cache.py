@@ -65,7 +65,7 @@ def _runner(
 
     def run() -> list[Any]:
         cursor = plan.cursor(conn)
-        plan.execute(cursor, record, values)
+        plan.execute(cursor, record, plan.arguments(values))
         return cursor.fetchall()
 
     return run

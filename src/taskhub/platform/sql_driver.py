@@ -67,18 +67,17 @@ class DriverQuery:
 
     def rows(self, connection: sa.Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         params = self._params(values)
-        args: Sequence[Any] | Mapping[str, Any] = (
-            params if self._positions is None else [params[name] for name in self._positions]
-        )
         dbapi_connection = connection.connection
         generic = self._generic
         session = generic.session(dbapi_connection.dbapi_connection) if generic else None
         cursor: Any
+        args: Sequence[Any] | Mapping[str, Any]
         if generic is None or session is None:
             sql, cursor = self._sql, dbapi_connection.cursor()
+            args = params if self._positions is None else [params[n] for n in self._positions]
         else:
-            sql, args = generic.command, generic.arguments(params)
-            cursor = generic.cursor(session)
+            sql, cursor = generic.command, generic.cursor(session)
+            args = arguments = generic.arguments(params)
         dispatch = connection.dispatch
         try:
             if dispatch.before_cursor_execute:
@@ -86,7 +85,7 @@ class DriverQuery:
             if generic is None or session is None:
                 cursor.execute(sql, args)
             else:
-                generic.execute(cursor, dbapi_connection.info, params)
+                generic.execute(cursor, dbapi_connection.info, arguments)
             fetched = cast(list[tuple[Any, ...]], cursor.fetchall())
             if self._processing is None:
                 self._learn_result_processors(cursor.description)

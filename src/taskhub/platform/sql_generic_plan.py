@@ -28,7 +28,7 @@ order, with filters that cannot choose another index.
 
 import hashlib
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any, Final
 
 import psycopg
@@ -87,15 +87,15 @@ class GenericPlan:
         self,
         cursor: "psycopg.ClientCursor[Any]",
         record: MutableMapping[str, Any],
-        params: Mapping[str, Any],
+        arguments: Sequence[Any],
     ) -> None:
-        """Run the statement on `cursor`; its rows are then the cursor's current result.
+        """Run the statement on `cursor` with `arguments` (from `arguments`); its rows are
+        then the cursor's current result.
 
         `record` is the pool's dictionary for this connection, which lives as long as the
         server session, as prepared statements do.
         """
         prepared: set[str] = record.setdefault(_PREPARED_KEY, set())
-        arguments = self.arguments(params)
         for attempt in range(2):
             known = self.name in prepared
             try:
