@@ -214,6 +214,40 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def serve_in_process(database: str, secret: str, redis_url: str) -> bool:
+    """Configure this process to build taskhub's WSGI app as `run_http.py` runs it.
+
+    The settings go into the environment (database, secret key, rate limits out of
+    reach, Redis when it answers at `redis_url`), and the access log is written at INFO,
+    as a server writes it, but into a null stream. Says whether Redis is used.
+    """
+    import logging  # noqa: PLC0415 - only the in-process benchmarks need these
+
+    import structlog  # noqa: PLC0415
+
+    from taskhub.platform.logging import configure_logging  # noqa: PLC0415
+
+    os.environ.update(
+        {
+            "TASKHUB_DATABASE_URL": sqlalchemy_url(database),
+            "TASKHUB_SECRET_KEY": secret,
+            "TASKHUB_RATE_LIMIT_API": "1000000/second",
+            "BENCH_DATABASE_DSN": conninfo(database),
+        }
+    )
+    with_redis = redis_reachable(redis_url)
+    if with_redis:
+        os.environ["TASKHUB_REDIS_URL"] = redis_url
+    else:
+        os.environ.pop("TASKHUB_REDIS_URL", None)
+    configure_logging("INFO")
+    null = open(os.devnull, "wb")  # noqa: SIM115 - lives as long as the process
+    structlog.configure(logger_factory=structlog.BytesLoggerFactory(null))
+    null_text = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    logging.getLogger().handlers[:] = [logging.StreamHandler(null_text)]
+    return with_redis
+
+
 def broker_reachable(url: str) -> bool:
     """Whether an AMQP broker accepts a connection at `url` (login included)."""
     import kombu  # noqa: PLC0415 - only the HTTP benchmark needs the broker

@@ -24,7 +24,6 @@ database's CPU. Writes bench/results/instructions.txt.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import re
 import secrets
@@ -36,12 +35,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import structlog
 from falcon.testing import create_environ
 
 from taskhub.bootstrap import build_container
 from taskhub.entrypoints.wsgi import create_app
-from taskhub.platform.logging import configure_logging
 from taskhub.platform.settings import load_settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -53,11 +50,10 @@ from _common import (
     RESULTS_DIR,
     SMALL_DB,
     bench_facts,
-    conninfo,
     mint_access_token,
     redis_reachable,
     say,
-    sqlalchemy_url,
+    serve_in_process,
     start_session,
 )
 
@@ -70,27 +66,12 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 def child(app_name: str, requests: int, database: str) -> None:
     """Build one app, warm it up, serve `requests` more requests, exit."""
     secret = secrets.token_urlsafe(48)
-    os.environ.update(
-        {
-            "TASKHUB_DATABASE_URL": sqlalchemy_url(database),
-            "TASKHUB_SECRET_KEY": secret,
-            "TASKHUB_RATE_LIMIT_API": "1000000/second",
-            "BENCH_DATABASE_DSN": conninfo(database),
-        }
+    serve_in_process(database, secret, REDIS_URL)
+    app: Any = (
+        create_app(build_container(load_settings()))
+        if app_name == "taskhub"
+        else baseline_app.create_app()
     )
-    if redis_reachable(REDIS_URL):
-        os.environ["TASKHUB_REDIS_URL"] = REDIS_URL
-    app: Any
-    if app_name == "taskhub":
-        # The access log at INFO, as a server writes it, into a null stream.
-        configure_logging("INFO")
-        null = open(os.devnull, "wb")  # noqa: SIM115 - lives as long as the process
-        structlog.configure(logger_factory=structlog.BytesLoggerFactory(null))
-        null_text = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
-        logging.getLogger().handlers[:] = [logging.StreamHandler(null_text)]
-        app = create_app(build_container(load_settings()))
-    else:
-        app = baseline_app.create_app()
     facts = bench_facts(database)
     token = mint_access_token(secret, facts.owner_id, start_session(database, facts.owner_id))
     environ = create_environ(

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import logging
 import os
 import pstats
 import re
@@ -46,7 +45,6 @@ from typing import Any
 
 import psycopg
 import sqlalchemy as sa
-import structlog
 from falcon.testing import TestClient
 from sqlalchemy import event
 
@@ -54,7 +52,6 @@ from taskhub.bootstrap import build_container
 from taskhub.contexts.work.application.ports import TaskFilter
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.http.media import dumps
-from taskhub.platform.logging import configure_logging
 from taskhub.platform.settings import load_settings
 from taskhub.shared_kernel.pagination import PageRequest
 from taskhub.shared_kernel.principal import Actor
@@ -69,9 +66,8 @@ from _common import (
     bench_facts,
     conninfo,
     mint_access_token,
-    redis_reachable,
     say,
-    sqlalchemy_url,
+    serve_in_process,
     start_session,
 )
 
@@ -139,28 +135,11 @@ def main() -> None:
     n = args.requests
 
     secret = secrets.token_urlsafe(48)
-    os.environ.update(
-        {
-            "TASKHUB_DATABASE_URL": sqlalchemy_url(args.database),
-            "TASKHUB_SECRET_KEY": secret,
-            "TASKHUB_RATE_LIMIT_API": "1000000/second",
-            "BENCH_DATABASE_DSN": conninfo(args.database),
-        }
-    )
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-    if redis_reachable(redis_url):
-        os.environ["TASKHUB_REDIS_URL"] = redis_url
+    if serve_in_process(args.database, secret, redis_url):
         redis_note = f"Redis {redis_url}: shared rate limiter, sessions and roles remembered"
     else:
-        os.environ.pop("TASKHUB_REDIS_URL", None)
         redis_note = "no Redis: in-process rate limiter, sessions and roles looked up"
-
-    # Access log at INFO, as `taskhub serve` writes it, but into a null stream.
-    configure_logging("INFO")
-    null = open(os.devnull, "wb")  # noqa: SIM115 - lives as long as the process
-    structlog.configure(logger_factory=structlog.BytesLoggerFactory(null))
-    null_text = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
-    logging.getLogger().handlers[:] = [logging.StreamHandler(null_text)]
 
     container = build_container(load_settings())
     app = create_app(container)
