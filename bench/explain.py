@@ -148,6 +148,13 @@ def verdict(lines: list[str]) -> str:
     return "VERDICT: " + " | ".join(parts)
 
 
+def append_plan(report: list[str], heading: str, statement: list[str], plan: list[str]) -> str:
+    """Add one explained statement to the report; returns its verdict line."""
+    line = verdict(plan)
+    report.extend(["-" * 100, heading, *statement, "", *plan, line])
+    return line
+
+
 def generic_plans(
     engine: Engine,
     captured: list[tuple[str, Any]],
@@ -397,30 +404,25 @@ def run(dbname: str, out: Path | None) -> Path:
                         "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
                     )
                 ]
-                report.append("-" * 100)
-                report.append(f"{label}:")
-                report.append(statement.strip())
-                report.append(f"parameters: {render_params(parameters)}")
-                report.append("")
-                report.extend(plan)
-                line = verdict(plan)
-                report.append(line)
+                line = append_plan(
+                    report,
+                    f"{label}:",
+                    [statement.strip(), f"parameters: {render_params(parameters)}"],
+                    plan,
+                )
                 if k == 0:
                     summary.append(f"[{number:>2}] {case.name}\n     {line}")
             conn.rollback()
         for k, (command, plan) in enumerate(
             generic_plans(engine, captured, capturing, facts.org_id, case, page)
         ):
-            report.append("-" * 100)
-            report.append(
+            line = append_plan(
+                report,
                 f"{'page query' if k == 0 else f'statement {k + 1}'} as a request runs it, "
-                "with a generic plan (EXPLAIN EXECUTE under force_generic_plan):"
+                "with a generic plan (EXPLAIN EXECUTE under force_generic_plan):",
+                [command],
+                plan,
             )
-            report.append(command)
-            report.append("")
-            report.extend(plan)
-            line = verdict(plan)
-            report.append(line)
             if k == 0:
                 summary.append(f"     generic plan: {line}")
         report.append("")
@@ -445,14 +447,12 @@ def run(dbname: str, out: Path | None) -> Path:
                     "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
                 )
             ]
-        line = verdict(plan)
-        report.append("-" * 100)
-        report.append(f"[A{number}] {name} ({len(rows)} rows)")
-        report.append(statement.strip())
-        report.append(f"parameters: {render_params(parameters)}")
-        report.append("")
-        report.extend(plan)
-        report.append(line)
+        line = append_plan(
+            report,
+            f"[A{number}] {name} ({len(rows)} rows)",
+            [statement.strip(), f"parameters: {render_params(parameters)}"],
+            plan,
+        )
         alt_summary.append(f"[A{number}] {name}\n     {line}")
         say(f"[A{number}] {name}: {line.split('VERDICT: ')[1]}")
     engine.dispose()
