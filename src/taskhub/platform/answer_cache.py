@@ -203,7 +203,7 @@ class RedisAnswerCache:
         now = self._clock()
         if now < self._retry_at:
             return False
-        pubsub: PubSub = self._client.pubsub()  # type: ignore[no-untyped-call]  # unannotated in redis-py
+        pubsub: PubSub = self._client.pubsub()
         try:
             pubsub.subscribe(self._channel)
             confirmation = pubsub.get_message(timeout=SUBSCRIBE_TIMEOUT_SECONDS)
