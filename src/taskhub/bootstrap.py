@@ -25,6 +25,7 @@ from taskhub.platform import idempotency_tables
 from taskhub.platform.acting import ContextActingSource
 from taskhub.platform.answer_cache import redis_answer_cache
 from taskhub.platform.database import create_database_engine
+from taskhub.platform.keyring import Keyring
 from taskhub.platform.messaging import tables as messaging_tables
 from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.consumer import EventConsumer
@@ -62,6 +63,8 @@ def _answer_cache(settings: Settings) -> AnswerCache:
 class ApplicationContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     secret_key = providers.Dependency(instance_of=str)
+    # Per-purpose keys derived from the secret key, previous keys kept for reading.
+    keyring = providers.Singleton(Keyring, secret_key, settings.provided.previous_secret_keys)
 
     engine = providers.Singleton(create_database_engine, settings.provided.database_url)
     clock = providers.Singleton(SystemClock)

@@ -42,6 +42,8 @@ class Settings:
     broker_url: str = "memory://"
     redis_url: str | None = None
     secret_key: str | None = None
+    # Secret keys used before the current one: still accepted for reading (see keyring).
+    previous_secret_keys: tuple[str, ...] = ()
     access_token_ttl: int = 900
     refresh_token_ttl: int = 1_209_600
     bcrypt_rounds: int = 12
@@ -166,6 +168,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     take("TASKHUB_BROKER_URL", "broker_url", _broker_url)
     take("TASKHUB_REDIS_URL", "redis_url", _redis_url)
     take("TASKHUB_SECRET_KEY", "secret_key", _secret_key)
+    take("TASKHUB_PREVIOUS_SECRET_KEYS", "previous_secret_keys", _previous_secret_keys)
     take("TASKHUB_ACCESS_TOKEN_TTL", "access_token_ttl", _positive_int)
     take("TASKHUB_REFRESH_TOKEN_TTL", "refresh_token_ttl", _positive_int)
     take("TASKHUB_BCRYPT_ROUNDS", "bcrypt_rounds", _bcrypt_rounds)
@@ -205,6 +208,17 @@ def _secret_key(name: str, raw: str, problems: list[str]) -> str | None:
         problems.append(f"{name}: must be at least {MIN_SECRET_KEY_BYTES} bytes long")
         return None
     return raw
+
+
+def _previous_secret_keys(name: str, raw: str, problems: list[str]) -> tuple[str, ...] | None:
+    keys = tuple(key.strip() for key in raw.split(",") if key.strip())
+    short = [str(i + 1) for i, key in enumerate(keys) if len(key.encode()) < MIN_SECRET_KEY_BYTES]
+    if short:
+        problems.append(
+            f"{name}: key {', '.join(short)} is shorter than {MIN_SECRET_KEY_BYTES} bytes"
+        )
+        return None
+    return keys
 
 
 def _bcrypt_rounds(name: str, raw: str, problems: list[str]) -> int | None:
