@@ -16,7 +16,9 @@ from typing import Any
 
 bind = os.environ.get("TASKHUB_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "gthread"
+# gthread, answering gunicorn's own errors (request line or headers too long, malformed
+# HTTP) as problem+json and closing the connection after a 413.
+worker_class = "taskhub.entrypoints.gunicorn_worker.EdgeWorker"
 threads = 4
 timeout = 60
 graceful_timeout = 20

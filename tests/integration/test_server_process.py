@@ -33,26 +33,34 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, environment: dict[str, str] | None = None) -> None:
         self.cwd = cwd
+        self.environment = environment or {}
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "taskhub.entrypoints.cli",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+        ]
+
+    def environ(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TASKHUB_")}
         env["TASKHUB_BCRYPT_ROUNDS"] = "4"
+        env.update(self.environment)
+        return env
+
+    def start(self) -> None:
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "taskhub.entrypoints.cli",
-                "serve",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-            ],
+            self.command(),
             cwd=self.cwd,
-            env=env,
+            env=self.environ(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )

@@ -32,7 +32,7 @@ def serve(*, bind: str, workers: int) -> None:
         {
             "bind": bind,
             "workers": workers,
-            "worker_class": "gthread",
+            "worker_class": "taskhub.entrypoints.gunicorn_worker.EdgeWorker",
             "threads": THREADS_PER_WORKER,
             "graceful_timeout": 20,
             "timeout": 60,

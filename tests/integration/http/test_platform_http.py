@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+import orjson
 import pytest
 import sqlalchemy as sa
 from falcon import testing
@@ -70,16 +71,55 @@ def test_a_body_over_the_limit_is_413(engine: Engine) -> None:
     problem(result, 413)
 
 
+# As gunicorn hands over a chunked body: no Content-Length, a stream that ends by itself.
+CHUNKED = {"CONTENT_LENGTH": "", "wsgi.input_terminated": True}
+CHUNKED_JSON = {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}
+
+
+def test_a_body_over_the_limit_closes_the_connection(engine: Engine) -> None:
+    client = testing.TestClient(create_app(container_for(engine, max_body_bytes=1024)))
+    result = client.simulate_post(f"{API}/auth/register", json={**VALID, "name": "x" * 2000})
+    problem(result, 413)
+    assert result.headers["connection"] == "close"
+
+
+def test_a_chunked_body_is_read_like_one_with_a_content_length(client: testing.TestClient) -> None:
+    result = client.simulate_request(
+        "POST", f"{API}/auth/register", json=VALID, headers=CHUNKED_JSON, extras=CHUNKED
+    )
+    assert result.status_code == 201, result.text
+    assert result.json["user"]["email"] == VALID["email"]
+
+
 def test_a_chunked_body_over_the_limit_is_413_too(engine: Engine) -> None:
     client = testing.TestClient(create_app(container_for(engine, max_body_bytes=1024)))
     body = ("{" + '"name": "' + "x" * 4000 + '"}').encode()
     result = client.simulate_request(
-        "POST",
-        f"{API}/auth/register",
-        body=body,
-        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        "POST", f"{API}/auth/register", body=body, headers=CHUNKED_JSON, extras=CHUNKED
     )
     problem(result, 413)
+    assert result.headers["connection"] == "close"
+
+
+def test_a_chunked_body_of_exactly_the_limit_is_read(engine: Engine) -> None:
+    body = orjson.dumps(VALID)
+    client = testing.TestClient(create_app(container_for(engine, max_body_bytes=len(body))))
+    result = client.simulate_request(
+        "POST", f"{API}/auth/register", body=body, headers=CHUNKED_JSON, extras=CHUNKED
+    )
+    assert result.status_code == 201, result.text
+
+
+def test_a_body_the_server_cannot_delimit_is_411(client: testing.TestClient) -> None:
+    result = client.simulate_request(
+        "POST",
+        f"{API}/auth/register",
+        json=VALID,
+        headers=CHUNKED_JSON,
+        extras={"CONTENT_LENGTH": ""},
+    )
+    assert problem(result, 411)["code"] == "length_required"
+    assert result.headers["connection"] == "close"
 
 
 def test_a_sane_request_id_is_echoed_and_a_bad_one_replaced(client: testing.TestClient) -> None:

@@ -31,11 +31,11 @@ from taskhub.platform.http.media import JSONDecodeError, dumps, dumps_records, l
 from taskhub.platform.http.problems import (
     PROBLEM_JSON,
     BadRequest,
-    PayloadTooLarge,
     TooManyRequests,
     UnsupportedMediaType,
     problem_body,
 )
+from taskhub.platform.http.request_body import read_body
 from taskhub.platform.rate_limit import RateLimiter, rate_limit_headers
 from taskhub.platform.settings import RateLimit
 from taskhub.shared_kernel.acting import Acting, ActorType
@@ -66,16 +66,6 @@ class Pipeline:
     auth_limit: RateLimit
     api_limit: RateLimit
     idempotency: IdempotencyGuard
-
-
-def _read_body(req: falcon.Request, max_bytes: int) -> bytes:
-    length = req.content_length
-    if length is not None and length > max_bytes:
-        raise PayloadTooLarge(f"The request body is larger than {max_bytes} bytes.")
-    data: bytes = req.bounded_stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise PayloadTooLarge(f"The request body is larger than {max_bytes} bytes.")
-    return data
 
 
 def _withheld(req: falcon.Request) -> StoredResponse:
@@ -191,7 +181,7 @@ class EndpointResource:
         actor = self._actor(endpoint, principal, params)
         page = _page_request(req, self._pipeline.cursors) if endpoint.paginated else PageRequest()
         max_bytes = self._pipeline.max_body_bytes
-        raw_body = _read_body(req, max_bytes) if endpoint.body is not None else b""
+        raw_body = read_body(req, max_bytes) if endpoint.body is not None else b""
         call = Call(
             body=self._parse_body(endpoint, req, raw_body),
             params=params,

@@ -18,6 +18,11 @@ _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 access_log = structlog.get_logger("taskhub.access")
 
 
+def request_id_for(incoming: str | None) -> str:
+    """The client's X-Request-ID when it is sane, so logs on both sides line up; else a new one."""
+    return incoming if incoming and _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
 class RequestContextMiddleware:
     """Gives every request an id and an origin, and every response the standard headers."""
 
@@ -27,8 +32,7 @@ class RequestContextMiddleware:
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         req.context.started = time.perf_counter()
-        incoming = req.get_header("X-Request-ID")
-        request_id = incoming if incoming and _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_for(req.get_header("X-Request-ID"))
         req.context.request_id = request_id
         req.context.principal = None
         user_agent = req.user_agent

@@ -39,9 +39,26 @@ class BadRequest(HttpProblem):
     code = "bad_request"
 
 
-class PayloadTooLarge(HttpProblem):
+class BodyLeftUnread(HttpProblem):
+    """Raised before the request body was read to its end.
+
+    What is left of the body is still on the connection, where the server would take
+    it for the next request (or wait to drain it), so the answer closes the connection.
+    """
+
+
+class PayloadTooLarge(BodyLeftUnread):
     code = "payload_too_large"
     status = 413
+
+
+class LengthRequired(BodyLeftUnread):
+    code = "length_required"
+    status = 411
+
+
+class UnreadableBody(BodyLeftUnread):
+    code = "bad_request"
 
 
 class UnsupportedMediaType(HttpProblem):
@@ -74,10 +91,14 @@ _CODE_BY_STATUS = {
     411: "length_required",
     412: "precondition_failed",
     413: "payload_too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
+    417: "expectation_failed",
     422: "validation_error",
     429: "rate_limited",
+    431: "request_header_fields_too_large",
     500: "internal_error",
+    501: "not_implemented",
     503: "service_unavailable",
 }
 
@@ -148,6 +169,10 @@ def handle_taskhub_error(
         extra = {"errors": [{"field": e.field, "message": e.message} for e in ex.errors]}
     if isinstance(ex, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(ex, BodyLeftUnread):
+        # A hop-by-hop header, for the server rather than the client: the taskhub
+        # gunicorn worker closes the connection after this response.
+        headers["Connection"] = "close"
     write_problem(req, resp, status, detail=ex.detail, code=ex.code, extra=extra, headers=headers)
 
 
