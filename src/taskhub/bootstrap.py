@@ -32,12 +32,8 @@ from taskhub.platform.messaging.consumer import EventConsumer
 from taskhub.platform.messaging.outbox import OutboxWriter
 from taskhub.platform.messaging.relay import OutboxRelay, OutboxSignal
 from taskhub.platform.metrics import HttpMetrics
-from taskhub.platform.rate_limit import (
-    InMemoryRateLimiter,
-    RateLimiter,
-    rate_limiter_errors_counter,
-    redis_rate_limiter,
-)
+from taskhub.platform.rate_limit import InMemoryRateLimiter, RateLimiter
+from taskhub.platform.rate_limit_fallback import redis_rate_limiter
 from taskhub.platform.secret_key import resolve_secret_key
 from taskhub.platform.settings import Settings
 from taskhub.shared_kernel.answers import AnswerCache, NoAnswerCache
@@ -45,11 +41,10 @@ from taskhub.shared_kernel.clock import SystemClock
 
 
 def _rate_limiter(settings: Settings, metrics: HttpMetrics) -> RateLimiter:
-    """Redis when configured (shared by every process), else counters in this process."""
+    """Redis when configured (shared by every process; per process while it is away),
+    else counters in this process."""
     if settings.redis_url:
-        return redis_rate_limiter(
-            settings.redis_url, errors_counter=rate_limiter_errors_counter(metrics.registry)
-        )
+        return redis_rate_limiter(settings.redis_url, registry=metrics.registry)
     return InMemoryRateLimiter()
 
 
