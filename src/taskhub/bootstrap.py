@@ -32,12 +32,8 @@ from taskhub.platform.messaging.consumer import EventConsumer
 from taskhub.platform.messaging.outbox import OutboxWriter
 from taskhub.platform.messaging.relay import OutboxRelay, OutboxSignal
 from taskhub.platform.metrics import HttpMetrics
-from taskhub.platform.rate_limit import (
-    InMemoryRateLimiter,
-    RateLimiter,
-    rate_limiter_errors_counter,
-    redis_rate_limiter,
-)
+from taskhub.platform.rate_limit import InMemoryRateLimiter, RateLimiter
+from taskhub.platform.rate_limit_fallback import redis_rate_limiter
 from taskhub.platform.secret_key import resolve_secret_key
 from taskhub.platform.settings import Settings
 from taskhub.shared_kernel.answers import AnswerCache, NoAnswerCache
@@ -45,18 +41,19 @@ from taskhub.shared_kernel.clock import SystemClock
 
 
 def _rate_limiter(settings: Settings, metrics: HttpMetrics) -> RateLimiter:
-    """Redis when configured (shared by every process), else counters in this process."""
+    """Redis when configured (shared by every process; per process while it is away),
+    else counters in this process."""
     if settings.redis_url:
-        return redis_rate_limiter(
-            settings.redis_url, errors_counter=rate_limiter_errors_counter(metrics.registry)
-        )
+        return redis_rate_limiter(settings.redis_url, registry=metrics.registry)
     return InMemoryRateLimiter()
 
 
-def _answer_cache(settings: Settings) -> AnswerCache:
+def _answer_cache(settings: Settings, raise_when_not_broadcast: bool) -> AnswerCache:
     """Redis when configured: only then can every process (and command) forget an answer."""
     if settings.redis_url:
-        return redis_answer_cache(settings.redis_url)
+        return redis_answer_cache(
+            settings.redis_url, raise_when_not_broadcast=raise_when_not_broadcast
+        )
     return NoAnswerCache()
 
 
@@ -71,7 +68,11 @@ class ApplicationContainer(containers.DeclarativeContainer):
     metrics = providers.Singleton(HttpMetrics)
     rate_limiter = providers.Singleton(_rate_limiter, settings=settings, metrics=metrics)
     # Session and role answers, remembered between requests (see platform.answer_cache).
-    answers = providers.Singleton(_answer_cache, settings=settings)
+    # A command raises `ForgetNotBroadcast` when the others could not be told (ADR 0020).
+    raise_when_not_broadcast = providers.Dependency(instance_of=bool, default=False)
+    answers = providers.Singleton(
+        _answer_cache, settings=settings, raise_when_not_broadcast=raise_when_not_broadcast
+    )
 
     acting = providers.Singleton(ContextActingSource)
 
@@ -148,9 +149,19 @@ class ApplicationContainer(containers.DeclarativeContainer):
     )
 
 
-def build_container(settings: Settings) -> ApplicationContainer:
-    """Raises SettingsError when the configuration cannot be completed (no secret key)."""
-    return ApplicationContainer(settings=settings, secret_key=resolve_secret_key(settings))
+def build_container(
+    settings: Settings, *, raise_when_not_broadcast: bool = False
+) -> ApplicationContainer:
+    """Raises SettingsError when the configuration cannot be completed (no secret key).
+
+    `raise_when_not_broadcast` is for commands: a change the serving processes could not
+    be told of raises `ForgetNotBroadcast` after its commit instead of only being logged.
+    """
+    return ApplicationContainer(
+        settings=settings,
+        secret_key=resolve_secret_key(settings),
+        raise_when_not_broadcast=raise_when_not_broadcast,
+    )
 
 
 def all_metadata() -> list[MetaData]:

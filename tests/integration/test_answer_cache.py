@@ -13,6 +13,7 @@ from taskhub.platform.answer_cache import (
     RedisAnswerCache,
     redis_answer_cache,
 )
+from taskhub.shared_kernel.answers import ForgetNotBroadcast
 from tests.integration.conftest import REDIS_URL
 
 pytestmark = pytest.mark.redis
@@ -156,3 +157,17 @@ def test_a_burst_of_forgetting_is_applied_whole(channel: str) -> None:
     finally:
         here.close()
         there.close()
+
+
+def test_a_forget_that_reaches_no_other_process_is_reported_when_asked(channel: str) -> None:
+    dead = "redis://127.0.0.1:1/0"
+    quiet = redis_answer_cache(dead, channel=channel)
+    reporting = redis_answer_cache(dead, channel=channel, raise_when_not_broadcast=True)
+    with structlog.testing.capture_logs() as logs:
+        quiet.forget(["user:ada"])  # a server logs it: its response reports a committed change
+        with pytest.raises(ForgetNotBroadcast) as raised:
+            reporting.forget(["user:ada"])
+    assert [log["event"] for log in logs] == ["answer_cache_publish_failed"] * 2
+    assert raised.value.scopes == ("user:ada",)
+    assert raised.value.settles_within_seconds == ANSWER_TTL_SECONDS
+    assert "Connection refused" in raised.value.reason

@@ -1,20 +1,17 @@
-"""The Redis rate limiter against a real Redis: atomic, shared between processes, self-expiring,
-and open (never raising) when Redis is gone.
+"""The Redis rate limiter against a real Redis: atomic, shared between processes and
+self-expiring (what it does when Redis is gone is in test_redis_rate_limit_outage.py).
 
 The behaviour both backends promise is one contract, run here against the in-memory
 limiter and the Redis one, so the in-memory limiter used in tests cannot drift.
 """
 
-import socket
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import redis
-import structlog
 from prometheus_client import CollectorRegistry
 
 from taskhub.platform.rate_limit import (
@@ -24,9 +21,8 @@ from taskhub.platform.rate_limit import (
     RateDecision,
     RateLimiter,
     RedisRateLimiter,
-    rate_limiter_errors_counter,
-    redis_rate_limiter,
 )
+from taskhub.platform.rate_limit_fallback import redis_rate_limiter
 from taskhub.platform.settings import RateLimit
 from tests.integration.conftest import REDIS_URL, new_redis_client
 
@@ -282,9 +278,7 @@ def test_a_dropped_connection_is_replaced_without_a_failure(key_prefix: str) -> 
     registry = CollectorRegistry()
     name = f"taskhub-test-{uuid.uuid4().hex}"
     limiter = redis_rate_limiter(
-        f"{REDIS_URL}?client_name={name}",
-        key_prefix=key_prefix,
-        errors_counter=rate_limiter_errors_counter(registry),
+        f"{REDIS_URL}?client_name={name}", key_prefix=key_prefix, registry=registry
     )
     assert limiter.hit("alice", PER_MINUTE).remaining == 2
 
@@ -299,50 +293,4 @@ def test_a_dropped_connection_is_replaced_without_a_failure(key_prefix: str) -> 
 
     assert limiter.hit("alice", PER_MINUTE).remaining == 1
     assert registry.get_sample_value("taskhub_rate_limiter_errors_total") == 0
-
-
-def fail_open_checks(url: str, hits: int) -> tuple[list[RateDecision], float, float | None]:
-    registry = CollectorRegistry()
-    limiter = redis_rate_limiter(url, errors_counter=rate_limiter_errors_counter(registry))
-    started = time.monotonic()
-    with structlog.testing.capture_logs() as logs:
-        decisions = [limiter.hit("alice", PER_MINUTE) for _ in range(hits)]
-    elapsed = time.monotonic() - started
-    assert [(log["event"], log["log_level"]) for log in logs] == [
-        ("rate_limiter_unavailable", "warning")
-    ] * hits
-    return decisions, elapsed, registry.get_sample_value("taskhub_rate_limiter_errors_total")
-
-
-def test_a_dead_redis_lets_requests_through_quickly_and_is_counted() -> None:
-    decisions, elapsed, errors = fail_open_checks(DEAD_REDIS_URL, hits=5)
-
-    assert decisions == [RateDecision(allowed=True, limit=3, remaining=2, reset_after=60)] * 5
-    assert elapsed < 2
-    assert errors == 5
-
-
-@pytest.fixture
-def silent_server() -> Iterator[str]:
-    """A TCP server that accepts connections and never answers: a hung Redis."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
-    server.close()
-
-
-def test_a_hung_redis_costs_each_request_one_short_timeout(silent_server: str) -> None:
-    decisions, elapsed, errors = fail_open_checks(silent_server, hits=3)
-
-    assert all(d.allowed for d in decisions)
-    assert elapsed < 2
-    assert errors == 3
-
-
-def test_a_limiter_without_its_own_counter_still_fails_open() -> None:
-    # Several instances share the default counter instead of registering it twice.
-    first, second = redis_rate_limiter(DEAD_REDIS_URL), redis_rate_limiter(DEAD_REDIS_URL)
-    with structlog.testing.capture_logs():
-        assert first.hit("alice", PER_MINUTE).allowed
-        assert second.hit("alice", PER_MINUTE).allowed
+    assert registry.get_sample_value("taskhub_rate_limiter_fallback_total") == 0

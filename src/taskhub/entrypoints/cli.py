@@ -1,10 +1,12 @@
 """The `taskhub` command line.
 
 Configuration problems are reported one line each and exit with status 2, never with a
-traceback; long steps (migrations) say what they are doing.
+traceback; long steps (migrations) say what they are doing. A `users` change that is
+saved but could not be announced to the serving processes exits with status 3.
 """
 
 import argparse
+import datetime
 import os
 import sys
 import tempfile
@@ -14,7 +16,9 @@ from typing import NoReturn
 from taskhub import __version__
 from taskhub.platform.settings import Settings, SettingsError, load_settings
 
+EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
+EXIT_NOT_BROADCAST = 3
 
 
 def _fail(lines: Sequence[str]) -> NoReturn:
@@ -172,26 +176,61 @@ def cmd_openapi(_args: argparse.Namespace) -> None:
     sys.stdout.write(result.text + "\n")
 
 
+def _report_not_broadcast(email: str, active: bool, settles_within: float, reason: str) -> None:
+    """Say what holds now and what only later, since the operator may be acting on an
+    account they believe compromised."""
+    state = "active" if active else "deactivated"
+    reason = reason.rstrip(".")
+    settled = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=settles_within)
+    _progress(
+        f"{email} is {state} in the database, but the serving processes could not be "
+        f"told through Redis ({reason})."
+    )
+    until = "" if active else "; until then they may still accept its tokens"
+    _progress(
+        f"processes that remembered this account's sessions forget them within about "
+        f"{settles_within:g} seconds (by {settled:%H:%M:%S} UTC){until}. Nothing needs to be "
+        "run again."
+    )
+
+
 def _set_active(active: bool) -> Callable[[argparse.Namespace], None]:
     def run(args: argparse.Namespace) -> None:
         from taskhub.bootstrap import build_container
+        from taskhub.shared_kernel.answers import ForgetNotBroadcast
         from taskhub.shared_kernel.errors import NotFound
 
         settings = _settings()
         _database_reachable(settings)
         try:
-            container = build_container(settings)
+            container = build_container(settings, raise_when_not_broadcast=True)
         except SettingsError as exc:
             _fail(exc.problems)
+        state = "active" if active else "deactivated"
         try:
             changed = container.identity.accounts().set_active(args.email, active)
         except NotFound as exc:
             print(f"taskhub: {exc.detail}", file=sys.stderr)
-            raise SystemExit(1) from None
-        state = "active" if active else "deactivated"
+            raise SystemExit(EXIT_NOT_FOUND) from None
+        except ForgetNotBroadcast as exc:
+            # Raised after the commit: the change is saved, only the announcement failed.
+            print(f"{args.email}: {state}", flush=True)
+            _report_not_broadcast(args.email, active, exc.settles_within_seconds, exc.reason)
+            raise SystemExit(EXIT_NOT_BROADCAST) from None
         print(f"{args.email}: {state}" + ("" if changed else " (unchanged)"))
 
     return run
+
+
+def _users_exit_statuses() -> str:
+    from taskhub.platform.answer_cache import ANSWER_TTL_SECONDS
+
+    return (
+        "exit status: 0 done; 1 no account has that email; 2 configuration error or the "
+        f"database does not answer; {EXIT_NOT_BROADCAST} the change is saved but the "
+        "serving processes could not be told through Redis (it holds in every process "
+        f"within about {ANSWER_TTL_SECONDS:g} seconds, when what they remembered gets old)."
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -243,7 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
         ("activate", True, "activate a deactivated account"),
     ):
         action = user_commands.add_parser(
-            name, help=text, description=text[0].upper() + text[1:] + "."
+            name,
+            help=text,
+            description=text[0].upper() + text[1:] + ".",
+            epilog=_users_exit_statuses(),
         )
         action.add_argument("email")
         action.set_defaults(run=_set_active(active))

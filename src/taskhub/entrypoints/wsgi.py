@@ -14,8 +14,10 @@ from taskhub.entrypoints.worker import MessagingThreads
 from taskhub.platform.database import check_database
 from taskhub.platform.http.app import build_falcon_app
 from taskhub.platform.http.endpoints import Endpoint
+from taskhub.platform.http.operations import HealthCheck
 from taskhub.platform.logging import configure_logging
-from taskhub.platform.settings import load_settings
+from taskhub.platform.redis_client import check_redis, fast_failing_redis
+from taskhub.platform.settings import Settings, load_settings
 
 
 def endpoints(container: ApplicationContainer) -> list[Endpoint]:
@@ -30,6 +32,17 @@ def endpoints(container: ApplicationContainer) -> list[Endpoint]:
     ]
 
 
+def degradable_checks(settings: Settings) -> dict[str, HealthCheck]:
+    """Configured services the app serves without, degraded (readiness stays 200).
+
+    Without Redis each process limits on its own counters and remembers no answers:
+    looser limits and two more statements a request, but every request is answered.
+    """
+    if settings.redis_url is None:
+        return {}
+    return {"redis": functools.partial(check_redis, fast_failing_redis(settings.redis_url))}
+
+
 def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, falcon.Response]:
     return build_falcon_app(
         settings=container.settings(),
@@ -40,6 +53,7 @@ def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, fa
         secret_key=container.secret_key(),
         rate_limiter=container.rate_limiter(),
         health_checks={"database": functools.partial(check_database, container.engine())},
+        degradable_checks=degradable_checks(container.settings()),
         metrics=container.metrics(),
     )
 

@@ -28,9 +28,10 @@ from typing import Any, Final
 
 import redis
 import structlog
-from redis.backoff import NoBackoff
 from redis.client import PubSub
-from redis.retry import Retry
+
+from taskhub.platform.redis_client import fast_failing_redis
+from taskhub.shared_kernel.answers import ForgetNotBroadcast
 
 CHANNEL: Final = "taskhub:answers:forget"
 ANSWER_TTL_SECONDS: Final = 10.0
@@ -85,6 +86,11 @@ class RedisAnswerCache:
 
     Thread-safe. The subscription is opened on the first recall in each process (after
     a fork, not before), and the channel is read, without waiting, before every recall.
+
+    A failed publish is logged; with `raise_when_not_broadcast` it also raises
+    `ForgetNotBroadcast` (after this process has forgotten), for a caller that has
+    someone to tell, such as a `taskhub users` command. A server has no one: the
+    response reports a change already committed, and the log is where it shows.
     """
 
     def __init__(
@@ -95,10 +101,13 @@ class RedisAnswerCache:
         ttl_seconds: float = ANSWER_TTL_SECONDS,
         max_answers: int = MAX_ANSWERS,
         clock: Callable[[], float] = time.monotonic,
+        raise_when_not_broadcast: bool = False,
     ) -> None:
         self._client = client
         self._channel = channel
         self._clock = clock
+        self._ttl_seconds = ttl_seconds
+        self._raise_when_not_broadcast = raise_when_not_broadcast
         self._lock = threading.Lock()
         self._table = _Table(ttl_seconds, max_answers)
         self._stamp = 0
@@ -138,11 +147,10 @@ class RedisAnswerCache:
         except _REDIS_ERRORS as exc:
             # The other processes lose the answers when their subscription fails too, or
             # when the answers get old; nothing else can reach them now.
-            _logger.warning(
-                "answer_cache_publish_failed",
-                scopes=names,
-                error=f"{type(exc).__name__}: {exc}",
-            )
+            error = f"{type(exc).__name__}: {exc}"
+            _logger.warning("answer_cache_publish_failed", scopes=names, error=error)
+            if self._raise_when_not_broadcast:
+                raise ForgetNotBroadcast(names, self._ttl_seconds, error) from exc
 
     def __len__(self) -> int:
         with self._lock:
@@ -233,12 +241,12 @@ class RedisAnswerCache:
         )
 
 
-def redis_answer_cache(url: str, *, channel: str = CHANNEL) -> RedisAnswerCache:
+def redis_answer_cache(
+    url: str, *, channel: str = CHANNEL, raise_when_not_broadcast: bool = False
+) -> RedisAnswerCache:
     """A `RedisAnswerCache` whose client gives up fast when Redis does not answer."""
-    client = redis.Redis.from_url(
-        url,
-        socket_timeout=SUBSCRIBE_TIMEOUT_SECONDS,
-        socket_connect_timeout=SUBSCRIBE_TIMEOUT_SECONDS,
-        retry=Retry(NoBackoff(), 0),
+    return RedisAnswerCache(
+        fast_failing_redis(url, timeout=SUBSCRIBE_TIMEOUT_SECONDS),
+        channel=channel,
+        raise_when_not_broadcast=raise_when_not_broadcast,
     )
-    return RedisAnswerCache(client, channel=channel)

@@ -8,11 +8,10 @@ The in-memory backend suits one process (tests, a single worker). Several worker
 hosts must share counts, or each would grant the full quota: that is what the Redis
 backend is for. It reserves a window's budget in leases, so a busy client costs a
 round trip to Redis once per lease rather than once per request, and the processes
-together still never admit more than the quota. Rate limiting protects the service
-but is not worth an outage, so the Redis backend fails open: when Redis is
-unreachable every request is allowed, a warning is logged and
-`taskhub_rate_limiter_errors_total` counts the failures so the outage is visible on
-dashboards rather than to users.
+together still never admit more than the quota. When Redis does not answer it raises
+`RateLimiterUnavailable`; `platform.rate_limit_fallback` then answers from counters in
+the process, so an outage loosens the limits to one quota per process but never lifts
+them.
 """
 
 import math
@@ -23,10 +22,6 @@ from typing import Any, Final, Protocol
 
 import attrs
 import redis
-import structlog
-from prometheus_client import CollectorRegistry, Counter
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from taskhub.platform.settings import RateLimit
 
@@ -36,9 +31,6 @@ DEFAULT_KEY_PREFIX: Final = "taskhub:ratelimit:"
 # A counter outlives its window by this much, so a host whose clock lags a little
 # behind still counts into it rather than into a fresh key that grants a new quota.
 EXPIRY_MARGIN_SECONDS: Final = 2
-REDIS_TIMEOUT_SECONDS: Final = 0.25
-
-_logger = structlog.get_logger("taskhub.rate_limit")
 
 
 @attrs.frozen
@@ -55,6 +47,10 @@ class RateLimiter(Protocol):
     """Counts one request against `key` and says whether it is within `limit`."""
 
     def hit(self, key: str, limit: RateLimit) -> RateDecision: ...
+
+
+class RateLimiterUnavailable(Exception):
+    """The shared backend did not answer, so this request was neither counted nor judged."""
 
 
 def _window_index(now: float, window_seconds: int) -> int:
@@ -164,27 +160,6 @@ class _Lease:
     reserving: bool = False  # a reservation for this lease is on its way to Redis
 
 
-_DEFAULT_ERRORS_COUNTER: Final = Counter(
-    "taskhub_rate_limiter_errors_total",
-    "Rate-limiter backend failures; each one let a request through unchecked.",
-    registry=None,
-)
-
-
-def rate_limiter_errors_counter(registry: CollectorRegistry) -> Counter:
-    """Create `taskhub_rate_limiter_errors_total` on `registry` (once per registry).
-
-    Pass the result to `RedisRateLimiter` so the failures are exported with the
-    application's other metrics. Without one the limiter counts on a module-level
-    counter that belongs to no registry: nothing fails, but nothing exports it either.
-    """
-    return Counter(
-        "taskhub_rate_limiter_errors_total",
-        "Rate-limiter backend failures; each one let a request through unchecked.",
-        registry=registry,
-    )
-
-
 class LuaScriptClient(Protocol):
     """What `RedisRateLimiter` needs of its client; a `redis.Redis` provides it.
 
@@ -212,11 +187,10 @@ class RedisRateLimiter:
     The key holds the window length and index (`<prefix><key>:<window>:<index>`): a new
     window starts from a fresh key, and the old one expires on its own shortly after.
 
-    Build the client with short `socket_timeout` and `socket_connect_timeout` (about
-    0.25 s) and no retries, or a dead Redis costs every request the client's default
-    timeouts and retries; `redis_rate_limiter` does this. On any Redis or socket error
-    the request is allowed (fail open), a warning is logged and the errors counter is
-    incremented.
+    Build the client with `platform.redis_client.fast_failing_redis`, or a dead Redis
+    costs every request the client's default timeouts and retries. On any Redis or
+    socket error `hit` raises `RateLimiterUnavailable`: use it behind a
+    `FallbackRateLimiter` (`redis_rate_limiter` builds the pair), which answers then.
     """
 
     def __init__(
@@ -225,12 +199,10 @@ class RedisRateLimiter:
         *,
         key_prefix: str = DEFAULT_KEY_PREFIX,
         clock: Clock = time.time,
-        errors_counter: Counter | None = None,
         sweep_threshold: int = 10_000,
     ) -> None:
         self._key_prefix = key_prefix
         self._clock = clock
-        self._errors = _DEFAULT_ERRORS_COUNTER if errors_counter is None else errors_counter
         self._script = client.register_script(_RESERVE_SCRIPT)
         self._changed = threading.Condition()
         self._leases: dict[tuple[str, int], _Lease] = {}
@@ -262,7 +234,7 @@ class RedisRateLimiter:
             with self._changed:
                 lease.reserving = False
                 self._changed.notify_all()
-            return self._fail_open(limit, exc)
+            raise RateLimiterUnavailable(f"{type(exc).__name__}: {exc}") from exc
         with self._changed:
             lease.reserving = False
             self._changed.notify_all()
@@ -309,48 +281,11 @@ class RedisRateLimiter:
         )
         return counted, ttl
 
-    def _fail_open(self, limit: RateLimit, exc: BaseException) -> RateDecision:
-        self._errors.inc()
-        _logger.warning(
-            "rate_limiter_unavailable",
-            backend="redis",
-            error=f"{type(exc).__name__}: {exc}",
-        )
-        return RateDecision(
-            allowed=True,
-            limit=limit.quota,
-            remaining=max(0, limit.quota - 1),
-            reset_after=limit.window_seconds,
-        )
-
     def _sweep(self, now: float) -> None:
         self._leases = {
             slot: lease for slot, lease in self._leases.items() if (lease.index + 1) * slot[1] > now
         }
         self._next_sweep_at = max(self._sweep_threshold, 2 * len(self._leases))
-
-
-def redis_rate_limiter(
-    url: str,
-    *,
-    key_prefix: str = DEFAULT_KEY_PREFIX,
-    errors_counter: Counter | None = None,
-) -> RedisRateLimiter:
-    """A `RedisRateLimiter` whose client gives up fast when Redis does not answer.
-
-    A request waits at most one 0.25 s timeout for a Redis that hangs and nothing for
-    one that refuses. The client does not retry: redis-py's default retries for
-    seconds, which every request would wait through during an outage, and a retried
-    INCR may count twice. A pooled connection that Redis closed is replaced when it is
-    next taken from the pool, so a Redis restart costs no failed request.
-    """
-    client = redis.Redis.from_url(
-        url,
-        socket_timeout=REDIS_TIMEOUT_SECONDS,
-        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-        retry=Retry(NoBackoff(), 0),
-    )
-    return RedisRateLimiter(client, key_prefix=key_prefix, errors_counter=errors_counter)
 
 
 def _quoted(policy: str) -> str:

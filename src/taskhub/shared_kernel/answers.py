@@ -31,8 +31,26 @@ class AnswerCache(Protocol):
         ...
 
     def forget(self, scopes: Collection[str]) -> None:
-        """Drop every answer filed under these scopes, in every process."""
+        """Drop every answer filed under these scopes, in every process.
+
+        May raise `ForgetNotBroadcast` when the other processes could not be told.
+        """
         ...
+
+
+class ForgetNotBroadcast(Exception):
+    """The change is committed and this process forgot, but the others could not be told.
+
+    They keep what they remembered until it gets old: at most `settles_within_seconds`
+    after it was read. Raised by `AnswerCache.forget` only where the adapter was asked
+    to (a command with an operator to warn); otherwise the adapter logs the failure.
+    """
+
+    def __init__(self, scopes: Sequence[str], settles_within_seconds: float, reason: str) -> None:
+        super().__init__(f"forgetting {', '.join(scopes)} reached no other process: {reason}")
+        self.scopes = tuple(scopes)
+        self.settles_within_seconds = settles_within_seconds
+        self.reason = reason
 
 
 class NoAnswerCache:

@@ -39,6 +39,7 @@ def build_falcon_app(
     rate_limiter: RateLimiter,
     health_checks: Mapping[str, HealthCheck],
     metrics: HttpMetrics,
+    degradable_checks: Mapping[str, HealthCheck] | None = None,
     extra_middleware: Sequence[Any] = (),
 ) -> falcon.App[falcon.Request, falcon.Response]:
     middleware: list[Any] = [RequestContextMiddleware(settings.trusted_proxies, metrics)]
@@ -73,7 +74,12 @@ def build_falcon_app(
 
     all_endpoints.extend(endpoints)
     all_endpoints.extend(
-        operational_endpoints(health_checks=health_checks, document=document, metrics=metrics)
+        operational_endpoints(
+            health_checks=health_checks,
+            degradable_checks=degradable_checks or {},
+            document=document,
+            metrics=metrics,
+        )
     )
     pipeline = Pipeline(
         converter=make_converter(),

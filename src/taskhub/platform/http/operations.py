@@ -46,10 +46,19 @@ class LiveStatus:
 
 @attrs.frozen
 class ReadyStatus:
-    """Every required backing service answered."""
+    """Every required backing service answered; `checks` also names any that is degraded."""
 
     status: str
     checks: dict[str, str]
+
+
+def _reading(name: str, check: HealthCheck, failed: str) -> str:
+    try:
+        check()
+    except Exception as exc:
+        log.warning("health_check_failed", check=name, error=type(exc).__name__, reading=failed)
+        return failed
+    return "ok"
 
 
 def operational_endpoints(
@@ -57,23 +66,22 @@ def operational_endpoints(
     health_checks: Mapping[str, HealthCheck],
     document: Callable[[], dict[str, Any]],
     metrics: HttpMetrics,
+    degradable_checks: Mapping[str, HealthCheck] | None = None,
 ) -> Sequence[Endpoint]:
+    """`health_checks` are the required services: one failing makes readiness 503
+    ("down"). A failing `degradable_checks` one reads "degraded" and readiness stays 200:
+    the service still serves every request without it, in a reduced way (ADR 0020)."""
+    degradable = degradable_checks or {}
+
     def live(_call: Call) -> Reply:
         return Reply(body=LiveStatus(status="ok"))
 
     def ready(call: Call) -> Reply:
-        results: dict[str, str] = {}
-        for name, check in health_checks.items():
-            try:
-                check()
-            except Exception as exc:
-                log.warning("health_check_failed", check=name, error=type(exc).__name__)
-                results[name] = "down"
-            else:
-                results[name] = "ok"
-        if all(value == "ok" for value in results.values()):
+        results = {name: _reading(name, check, "down") for name, check in health_checks.items()}
+        results |= {name: _reading(name, check, "degraded") for name, check in degradable.items()}
+        if "down" not in results.values():
             return Reply(body=ReadyStatus(status="ok", checks=results))
-        down = ", ".join(name for name, value in results.items() if value != "ok")
+        down = ", ".join(name for name, value in results.items() if value == "down")
         return Reply(
             status=503,
             media_type=PROBLEM_JSON,
