@@ -86,12 +86,6 @@ class SessionBody:
 
 
 @attrs.frozen
-class SessionList:
-    items: list[SessionBody]
-    next_cursor: str | None
-
-
-@attrs.frozen
 class CreateApiKeyRequest:
     name: str = text(min_length=1, max_length=200, not_blank=True)
     role: Role = described("At most your own role in the organization.")
