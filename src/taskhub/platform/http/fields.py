@@ -125,6 +125,21 @@ def integer(
     return attrs.field(default=default, validator=check, metadata={OPENAPI_KEY: schema})
 
 
+def bounded_list(
+    *, max_items: int, description: str | None = None, default: Any = attrs.NOTHING
+) -> Any:
+    """A JSON array of at most `max_items` items (`None` passes, for PATCH bodies)."""
+
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and len(value) > max_items:
+            raise InvalidField(attribute.name, f"must have at most {max_items} items")
+
+    schema: dict[str, Any] = {"maxItems": max_items}
+    if description:
+        schema["description"] = description
+    return attrs.field(default=default, validator=check, metadata={OPENAPI_KEY: schema})
+
+
 def described(
     description: str, *, default: Any = attrs.NOTHING, examples: Sequence[Any] = ()
 ) -> Any:

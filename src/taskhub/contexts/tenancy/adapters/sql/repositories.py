@@ -1,6 +1,7 @@
 """SQL repositories for organizations, memberships and teams."""
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -170,6 +171,21 @@ class SqlMembershipRepository:
             _ROLE_OF, {"org_id": org_id, "user_id": user_id}
         ).scalar_one_or_none()
         return Role(role) if role is not None else None
+
+    def members_among(
+        self, org_id: uuid.UUID, user_ids: Collection[uuid.UUID]
+    ) -> frozenset[uuid.UUID]:
+        rows = self._connection.execute(
+            sa.select(memberships.c.user_id)
+            .join(organizations, organizations.c.id == memberships.c.org_id)
+            .where(
+                memberships.c.org_id == org_id,
+                memberships.c.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+                organizations.c.deleted_at.is_(None),
+            ),
+            {"user_ids": list(user_ids)},
+        )
+        return frozenset(rows.scalars())
 
 
 def _team(row: Any) -> Team:

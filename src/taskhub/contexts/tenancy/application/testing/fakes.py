@@ -160,6 +160,11 @@ class FakeMembershipRepository:
             return None
         return membership.role
 
+    def members_among(
+        self, org_id: uuid.UUID, user_ids: Collection[uuid.UUID]
+    ) -> frozenset[uuid.UUID]:
+        return frozenset(u for u in user_ids if self.role_of(org_id, u) is not None)
+
 
 def _canonical_team_name(name: str) -> str:
     return name.strip().lower()

@@ -510,6 +510,11 @@ class FakeRoleLookup:
     def role_of(self, user_id: uuid.UUID, org_id: uuid.UUID) -> Role | None:
         return self._roles.get((org_id, user_id))
 
+    def members_among(
+        self, org_id: uuid.UUID, user_ids: Collection[uuid.UUID]
+    ) -> frozenset[uuid.UUID]:
+        return frozenset(u for u in user_ids if (org_id, u) in self._roles)
+
 
 if TYPE_CHECKING:
     # Checked by mypy: the fakes keep the ports' shapes.
