@@ -14,19 +14,9 @@ from falcon import testing
 from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import endpoints
 from taskhub.platform.http.endpoints import Endpoint
-from tests.integration.http.world import API, PASSWORD, User, create_org, problem, register
+from tests.integration.http.world import API, PASSWORD, User, problem
 
 OUT_OF_RANGE = ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"]
-
-
-@pytest.fixture
-def owner(client: testing.TestClient) -> User:
-    return register(client, "owner")
-
-
-@pytest.fixture
-def org_id(client: testing.TestClient, owner: User) -> str:
-    return str(create_org(client, owner)["id"])
 
 
 def _fill(path: str, org_id: str) -> str:

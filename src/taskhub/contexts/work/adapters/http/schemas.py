@@ -146,13 +146,15 @@ class AddDependencyRequest:
 
 @attrs.frozen
 class CreateLabelRequest:
-    name: str = text(min_length=1, max_length=200, not_blank=True)
+    name: str = text(min_length=1, max_length=200, not_blank=True, canonical=True)
     color: str = text(min_length=7, max_length=7, pattern=COLOR_PATTERN, description="#rrggbb")
 
 
 @attrs.frozen
 class UpdateLabelRequest(PartialUpdate):
-    name: str | None = text(min_length=1, max_length=200, not_blank=True, default=None)
+    name: str | None = text(
+        min_length=1, max_length=200, not_blank=True, canonical=True, default=None
+    )
     color: str | None = text(
         min_length=7, max_length=7, pattern=COLOR_PATTERN, description="#rrggbb", default=None
     )

@@ -35,6 +35,7 @@ from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import ProjectStatus
+from taskhub.shared_kernel.canonical_text import canonical
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -379,7 +380,7 @@ class FakeTaskList:
 
 
 def _canonical_label_name(name: str) -> str:
-    return name.strip().lower()
+    return canonical(name)
 
 
 class FakeLabelRepository:
