@@ -5,6 +5,7 @@ PostgreSQL (tests/integration): a fake that passes here behaves like the databas
 Subclasses provide `uow_factory`, a fixture returning a callable that opens a unit of work.
 """
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,7 @@ from taskhub.contexts.identity.application.ports import IdentityUnitOfWork
 from taskhub.contexts.identity.domain.errors import EmailTaken
 from taskhub.contexts.identity.domain.session import RefreshToken, RevokeReason, Session
 from taskhub.contexts.identity.domain.user import User
+from taskhub.shared_kernel.pagination import PageRequest
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
@@ -104,16 +106,19 @@ class IdentityRepositoryContract:
             uow.commit()
         return user, sessions
 
-    def test_live_sessions_are_listed_most_recent_first_without_revoked_ones(
-        self, uow_factory: UowFactory
-    ) -> None:
-        user, sessions = self._user_with_sessions(uow_factory, 3)
+    def _sign_out(self, uow_factory: UowFactory, session: Session) -> None:
         with uow_factory() as uow:
-            revoked = uow.sessions.get(sessions[1].id)
+            revoked = uow.sessions.get(session.id)
             assert revoked is not None
             revoked.revoke(NOW, RevokeReason.SIGN_OUT)
             uow.sessions.update(revoked)
             uow.commit()
+
+    def test_live_sessions_are_listed_most_recent_first_without_revoked_ones(
+        self, uow_factory: UowFactory
+    ) -> None:
+        user, sessions = self._user_with_sessions(uow_factory, 3)
+        self._sign_out(uow_factory, sessions[1])
         with uow_factory() as uow:
             live = uow.sessions.list_live(user.id)
             stored = uow.sessions.get(sessions[1].id)
@@ -121,6 +126,21 @@ class IdentityRepositoryContract:
         assert stored is not None
         assert stored.revoked_at == NOW
         assert stored.revoke_reason == RevokeReason.SIGN_OUT
+
+    def test_live_sessions_page_newest_first_by_creation(self, uow_factory: UowFactory) -> None:
+        user, sessions = self._user_with_sessions(uow_factory, 5)
+        self._sign_out(uow_factory, sessions[3])
+        seen: list[uuid.UUID] = []
+        after = None
+        for _ in range(3):
+            with uow_factory() as uow:
+                page = uow.sessions.page_live(user.id, PageRequest(limit=2, after=after))
+            seen.extend(s.id for s in page.items)
+            after = page.next_after
+            if after is None:
+                break
+        assert after is None
+        assert seen == [sessions[i].id for i in (4, 2, 1, 0)]
 
     def test_a_token_is_found_by_its_digest_and_retired_exactly_once(
         self, uow_factory: UowFactory

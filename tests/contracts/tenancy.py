@@ -230,6 +230,7 @@ class TenancyRepositoryContract:
             assert uow.organizations.get(org.id) is None
             assert uow.organizations.get(org.id, for_update=True) is None
             assert uow.memberships.role_of(org.id, user) is None
+            assert uow.memberships.members_among(org.id, [user]) == frozenset()
             assert uow.organizations.list_for_user(user, PageRequest()).items == []
 
     def _orgs_of_one_user(self, uow_factory: UowFactory) -> tuple[uuid.UUID, dict[str, Role]]:
@@ -311,6 +312,9 @@ class TenancyRepositoryContract:
             assert uow.memberships.role_of(org.id, user) is Role.ADMIN
             assert uow.memberships.role_of(other.id, user) is None
             assert uow.memberships.role_of(new_id(), user) is None
+            stranger = new_id()
+            assert uow.memberships.members_among(org.id, [user, stranger]) == {user}
+            assert uow.memberships.members_among(other.id, [user, stranger]) == frozenset()
 
     def test_a_role_change_is_persisted_and_the_join_time_kept(
         self, uow_factory: UowFactory

@@ -7,6 +7,7 @@ from taskhub.contexts.identity.application.sessions import Refresh
 from taskhub.contexts.identity.domain.errors import InvalidAccessToken, InvalidRefreshToken
 from taskhub.contexts.identity.domain.session import RevokeReason
 from taskhub.shared_kernel.errors import NotFound
+from taskhub.shared_kernel.pagination import PageRequest
 from taskhub.shared_kernel.principal import Principal, PrincipalKind
 from tests.unit.identity.conftest import REFRESH_TTL, Identity
 
@@ -75,7 +76,9 @@ def test_sessions_are_listed_with_the_current_one_marked(identity: Identity) -> 
     first = signed_up(identity)
     identity.clock.advance(minutes=1)
     second = identity.accounts.sign_in(SignIn(email="ada@example.com", password="correct horse 1"))
-    views = identity.sessions.list_live(principal_of(identity, second.access_token))
+    views = identity.sessions.list_live(
+        principal_of(identity, second.access_token), PageRequest()
+    ).items
     assert [(v.session.id, v.current) for v in views] == [
         (second.session_id, True),
         (first.session_id, False),

@@ -69,6 +69,19 @@ def test_missing_fields_bad_uuids_and_timestamps() -> None:
     assert errors({**GOOD, "at": "yesterday"})[0][0] == "at"
 
 
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "٢٠٢٦-11-22T10:00:00Z"]
+)
+def test_timestamps_outside_years_1_to_9999_in_utc_or_with_other_digits_are_refused(
+    value: str,
+) -> None:
+    assert errors({**GOOD, "at": value}) == [
+        ("at", "must be within the years 0001 to 9999 in UTC")
+        if value.isascii()
+        else ("at", "must be an RFC 3339 timestamp such as 2026-11-22T10:00:00Z")
+    ]
+
+
 def test_timestamps_are_normalised_to_utc() -> None:
     batch = structure(make_converter(), {**GOOD, "at": "2026-11-22T12:00:00+02:00"}, Batch)
     assert batch.at == datetime(2026, 11, 22, 10, tzinfo=UTC)

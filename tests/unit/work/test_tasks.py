@@ -237,6 +237,20 @@ def test_assignees_must_be_members_of_the_organization(work: Work) -> None:
     assert work.store.tasks == before.tasks
 
 
+@pytest.mark.parametrize("field", ["assignee_ids", "label_ids"])
+def test_more_than_20_ids_are_refused_before_any_is_looked_up(work: Work, field: str) -> None:
+    project = work.project("ENG")
+    people = [work.join(Role.MEMBER).user_id for _ in range(21)]
+    ids = people if field == "assignee_ids" else [work.label(f"l{i}").id for i in range(21)]
+    with pytest.raises(ValidationFailed) as caught:
+        work.task(project, **{field: ids})
+    assert [(e.field, e.message) for e in caught.value.errors] == [
+        (field, "must have at most 20 items")
+    ]
+    assert work.store.tasks == {}
+    assert work.task(project, **{field: ids[:20]}).title
+
+
 def test_labels_must_be_live_labels_of_the_organization(work: Work) -> None:
     project = work.project("ENG")
     bug = work.label("bug")

@@ -67,15 +67,27 @@ def _uuid(value: Any, _type: Any) -> uuid.UUID:
         raise ValueError("must be a UUID") from None
 
 
+_TIMESTAMP_FORMAT = "must be an RFC 3339 timestamp such as 2026-11-22T10:00:00Z"
+
+
 def parse_timestamp(value: str) -> datetime:
-    """An RFC 3339 timestamp with an offset, normalised to UTC."""
+    """An RFC 3339 timestamp with an offset, normalised to UTC.
+
+    Only ASCII digits count, and the instant must fall within years 0001..9999 once the
+    offset is applied: `0001-01-01T00:00:00+05:00` is a valid string for no storable time.
+    """
+    if not value.isascii():
+        raise ValueError(_TIMESTAMP_FORMAT)
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise ValueError("must be an RFC 3339 timestamp such as 2026-11-22T10:00:00Z") from None
+        raise ValueError(_TIMESTAMP_FORMAT) from None
     if parsed.tzinfo is None:
         raise ValueError("must include a timezone offset, e.g. 2026-11-22T10:00:00Z")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("must be within the years 0001 to 9999 in UTC") from None
 
 
 def _datetime(value: Any, _type: Any) -> datetime:

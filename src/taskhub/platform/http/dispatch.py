@@ -11,7 +11,7 @@ import dataclasses
 import re
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -35,6 +35,7 @@ from taskhub.platform.http.problems import (
     UnsupportedMediaType,
     problem_body,
 )
+from taskhub.platform.http.query import read_query
 from taskhub.platform.http.request_body import read_body
 from taskhub.platform.rate_limit import RateLimiter, rate_limit_headers
 from taskhub.platform.settings import RateLimit
@@ -43,9 +44,8 @@ from taskhub.shared_kernel.errors import (
     NotFound,
     PermissionDenied,
     PreconditionFailed,
-    ValidationFailed,
 )
-from taskhub.shared_kernel.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest
+from taskhub.shared_kernel.pagination import DEFAULT_LIMIT, Page, PageRequest
 from taskhub.shared_kernel.principal import Actor, Principal
 
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
@@ -103,15 +103,12 @@ def _if_match(req: falcon.Request) -> int | None:
     return version
 
 
-def _page_request(req: falcon.Request, cursors: CursorCodec) -> PageRequest:
-    raw_limit = req.get_param("limit")
-    limit = DEFAULT_LIMIT
-    if raw_limit is not None:
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-            raise ValidationFailed.single("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
-        limit = int(raw_limit)
-    cursor = req.get_param("cursor")
-    return PageRequest(limit=limit, after=cursors.decode(cursor) if cursor else None)
+def _page_request(query: Mapping[str, Any], cursors: CursorCodec) -> PageRequest:
+    cursor = query.get("cursor")
+    return PageRequest(
+        limit=query.get("limit", DEFAULT_LIMIT),
+        after=cursors.decode(cursor) if cursor else None,
+    )
 
 
 def _next_link(req: falcon.Request, cursor: str) -> str:
@@ -179,13 +176,14 @@ class EndpointResource:
         if who is not None and not endpoint.limited_per_client_ip:
             self._limit(resp, "api", who, self._pipeline.api_limit)
         actor = self._actor(endpoint, principal, params)
-        page = _page_request(req, self._pipeline.cursors) if endpoint.paginated else PageRequest()
+        query = read_query(req.query_string, endpoint.query_params)
+        page = _page_request(query, self._pipeline.cursors) if endpoint.paginated else PageRequest()
         max_bytes = self._pipeline.max_body_bytes
         raw_body = read_body(req, max_bytes) if endpoint.body is not None else b""
         call = Call(
             body=self._parse_body(endpoint, req, raw_body),
             params=params,
-            query=_query(req),
+            query=query,
             headers={k.lower(): v for k, v in req.headers.items()},
             cookies=dict(req.cookies),
             principal=principal,
@@ -298,13 +296,6 @@ class EndpointResource:
             return
         resp.content_type = reply.media_type
         resp.data = dumps(converter.unstructure(body))
-
-
-def _query(req: falcon.Request) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key, value in req.params.items():
-        out[key] = value if isinstance(value, list) else [value]
-    return out
 
 
 def mount(

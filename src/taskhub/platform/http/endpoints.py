@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from taskhub.platform.http.query import PAGE_PARAMS, QueryParam
 from taskhub.shared_kernel.pagination import PageRequest
 from taskhub.shared_kernel.principal import Actor, Principal, RequestOrigin
 from taskhub.shared_kernel.roles import Role
@@ -45,7 +46,8 @@ class Call:
 
     body: Any
     params: Mapping[str, Any]
-    query: Mapping[str, list[str]]
+    query: Mapping[str, Any]
+    """The declared query parameters that were given, parsed (see `read_query`)."""
     headers: Mapping[str, str]
     cookies: Mapping[str, str]
     principal: Principal | None
@@ -101,6 +103,8 @@ class Endpoint:
     """The least role in the path's organization (`{org_id}`) the caller must hold."""
     paginated: bool = False
     """The handler returns a `Page` of `response` items; `limit`/`cursor` are parsed."""
+    query: tuple[QueryParam, ...] = ()
+    """The query parameters the endpoint takes besides the page's; any other is a 422."""
     converter: Any = None
     """The context's own cattrs converter; the platform's default when None."""
     secret_in_response: bool = False
@@ -112,6 +116,14 @@ class Endpoint:
     def __attrs_post_init__(self) -> None:
         if self.org_role is not None and "{org_id" not in self.path:
             raise ValueError(f"{self.path}: org_role needs an {{org_id}} path parameter")
+        names = [param.name for param in self.query_params]
+        if len(names) != len(set(names)):
+            raise ValueError(f"{self.path}: a query parameter is declared twice: {names}")
+
+    @property
+    def query_params(self) -> tuple[QueryParam, ...]:
+        """Every query parameter the endpoint accepts: its own, and a list's page ones."""
+        return (*self.query, *PAGE_PARAMS) if self.paginated else self.query
 
 
 def openapi_path(path: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from taskhub.shared_kernel.canonical_text import canonical_too_long
 from taskhub.shared_kernel.errors import FieldError, ValidationFailed
 
 OPENAPI_KEY = "openapi"
@@ -32,7 +33,11 @@ class InvalidField(ValueError):
 
 
 def _check_text(
-    min_length: int, max_length: int | None, pattern: str | None, not_blank: bool
+    min_length: int,
+    max_length: int | None,
+    pattern: str | None,
+    not_blank: bool,
+    canonical: bool,
 ) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     compiled = re.compile(pattern) if pattern else None
 
@@ -48,6 +53,8 @@ def _check_text(
             )
         elif max_length is not None and len(value) > max_length:
             problem = f"must be at most {max_length} characters"
+        elif canonical and max_length is not None:
+            problem = canonical_too_long(value, max_length)
         elif not_blank and not value.strip():
             problem = "must not be blank"
         elif compiled is not None and not compiled.fullmatch(value):
@@ -84,6 +91,7 @@ def text(
     max_length: int | None = None,
     pattern: str | None = None,
     not_blank: bool = False,
+    canonical: bool = False,
     description: str | None = None,
     example: str | None = None,
     default: Any = attrs.NOTHING,
@@ -95,13 +103,17 @@ def text(
         schema["maxLength"] = max_length
     if pattern is not None:
         schema["pattern"] = f"^{pattern}$"
+    if canonical and max_length is not None:
+        # Compared ignoring case, so the limit holds on the lower-cased copy as well.
+        limit = f"At most {max_length} characters once lower-cased."
+        description = f"{description} {limit}" if description else limit
     if description:
         schema["description"] = description
     if example is not None:
         schema["examples"] = [example]
     return attrs.field(
         default=default,
-        validator=_check_text(min_length, max_length, pattern, not_blank),
+        validator=_check_text(min_length, max_length, pattern, not_blank, canonical),
         metadata={OPENAPI_KEY: schema},
     )
 
@@ -122,6 +134,21 @@ def integer(
         schema["minimum"] = minimum
     if maximum is not None:
         schema["maximum"] = maximum
+    return attrs.field(default=default, validator=check, metadata={OPENAPI_KEY: schema})
+
+
+def bounded_list(
+    *, max_items: int, description: str | None = None, default: Any = attrs.NOTHING
+) -> Any:
+    """A JSON array of at most `max_items` items (`None` passes, for PATCH bodies)."""
+
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and len(value) > max_items:
+            raise InvalidField(attribute.name, f"must have at most {max_items} items")
+
+    schema: dict[str, Any] = {"maxItems": max_items}
+    if description:
+        schema["description"] = description
     return attrs.field(default=default, validator=check, metadata={OPENAPI_KEY: schema})
 
 

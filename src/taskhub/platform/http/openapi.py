@@ -19,6 +19,7 @@ from taskhub.platform.http import idempotency
 from taskhub.platform.http.endpoints import Access, Endpoint, openapi_path, path_parameters
 from taskhub.platform.http.fields import OPENAPI_KEY
 from taskhub.platform.http.problems import PROBLEM_JSON
+from taskhub.platform.http.query import QueryParam
 
 _SCALARS: dict[Any, dict[str, Any]] = {
     Any: {},
@@ -127,21 +128,19 @@ _ERROR_TEXT = {
 }
 
 
-_PAGE_PARAMETERS = [
-    {
-        "name": "limit",
+def _query_parameter(param: QueryParam) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "name": param.name,
         "in": "query",
         "required": False,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-    },
-    {
-        "name": "cursor",
-        "in": "query",
-        "required": False,
-        "description": "The `next_cursor` of the previous page; opaque.",
-        "schema": {"type": "string"},
-    },
-]
+        "description": param.description,
+        "schema": dict(param.schema),
+    }
+    if param.repeatable:
+        described["schema"] = {"type": "array", "items": dict(param.schema)}
+        described["style"] = "form"
+        described["explode"] = True
+    return described
 
 
 _IDEMPOTENCY_PARAMETER = {
@@ -210,8 +209,7 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
         }
         for name, converter in path_parameters(endpoint.path)
     ]
-    if endpoint.paginated:
-        parameters.extend(_PAGE_PARAMETERS)
+    parameters.extend(_query_parameter(param) for param in endpoint.query_params)
     idempotent = idempotency.takes_idempotency_key(endpoint)
     if idempotent:
         parameters.append(_IDEMPOTENCY_PARAMETER)
@@ -276,7 +274,9 @@ def _error_statuses(endpoint: Endpoint) -> set[int]:
     if endpoint.body is not None:
         statuses.update({400, 413, 415, 422})
     if endpoint.paginated:
-        statuses.update({400, 422})
+        statuses.add(400)
+    if endpoint.query_params:
+        statuses.add(422)
     if endpoint.method in ("PATCH", "PUT", "DELETE") and endpoint.org_role is not None:
         statuses.add(412)
     if idempotency.takes_idempotency_key(endpoint):

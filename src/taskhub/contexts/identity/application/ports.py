@@ -45,6 +45,11 @@ class SessionRepository(Protocol):
         """The user's unrevoked sessions, most recently used first."""
         ...
 
+    def page_live(self, user_id: uuid.UUID, page: PageRequest) -> Page[Session]:
+        """One page of the user's unrevoked sessions, newest first (creation time, then id):
+        keys that never change, so paging is stable while sessions are used."""
+        ...
+
     def grants_access(self, session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         """Whether the session is live, belongs to the user, and the user is active.
 

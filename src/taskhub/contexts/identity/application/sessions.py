@@ -20,6 +20,7 @@ from taskhub.shared_kernel.answers import AnswerCache, NoAnswerCache
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.ids import new_id
+from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Principal, PrincipalKind, RequestOrigin
 
 
@@ -105,10 +106,15 @@ class SessionService:
         if principal.session_id is not None:
             self.revoke(principal, principal.session_id, reason=RevokeReason.SIGN_OUT)
 
-    def list_live(self, principal: Principal) -> list[SessionView]:
+    def list_live(self, principal: Principal, page: PageRequest) -> Page[SessionView]:
         with self._uow(read_only=True) as uow:
-            sessions = uow.sessions.list_live(principal.user_id)
-        return [SessionView(session=s, current=s.id == principal.session_id) for s in sessions]
+            sessions = uow.sessions.page_live(principal.user_id, page)
+        return Page(
+            items=[
+                SessionView(session=s, current=s.id == principal.session_id) for s in sessions.items
+            ],
+            next_after=sessions.next_after,
+        )
 
     def revoke(
         self, principal: Principal, session_id: uuid.UUID, reason: str = RevokeReason.USER_REVOKED

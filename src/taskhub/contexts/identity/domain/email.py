@@ -2,6 +2,7 @@
 
 import re
 
+from taskhub.shared_kernel.canonical_text import canonical, canonical_too_long
 from taskhub.shared_kernel.errors import ValidationFailed
 
 MAX_EMAIL_LENGTH = 254
@@ -9,8 +10,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def canonical_email(raw: str) -> str:
-    """The form uniqueness is checked on: trimmed and lower-cased."""
-    return raw.strip().lower()
+    """The form uniqueness is checked on (and stored in `email_canonical`)."""
+    return canonical(raw)
 
 
 def validated_email(raw: str, field: str = "email") -> str:
@@ -19,6 +20,9 @@ def validated_email(raw: str, field: str = "email") -> str:
         raise ValidationFailed.single(field, "must not be empty")
     if len(email) > MAX_EMAIL_LENGTH:
         raise ValidationFailed.single(field, f"must be at most {MAX_EMAIL_LENGTH} characters")
+    too_long = canonical_too_long(email, MAX_EMAIL_LENGTH)
+    if too_long:
+        raise ValidationFailed.single(field, too_long)
     if not _EMAIL.match(email):
         raise ValidationFailed.single(field, "must be an email address")
     return email

@@ -11,6 +11,7 @@ Only roles are remembered, never their absence, so a new member is let in at onc
 """
 
 import uuid
+from collections.abc import Collection
 
 from taskhub.contexts.tenancy.application.ports import UnitOfWorkFactory
 from taskhub.contexts.tenancy.domain.events import (
@@ -52,6 +53,14 @@ class TenancyAccess:
         if role is not None:
             self._answers.remember(key, role, scope=org_scope(org_id), stamp=stamp)
         return role
+
+    def members_among(
+        self, org_id: uuid.UUID, user_ids: Collection[uuid.UUID]
+    ) -> frozenset[uuid.UUID]:
+        if not user_ids:
+            return frozenset()
+        with self._uow(read_only=True) as uow:
+            return uow.memberships.members_among(org_id, user_ids)
 
     def role_in(self, principal: Principal, org_id: uuid.UUID) -> Role | None:
         if principal.kind is PrincipalKind.API_KEY:

@@ -1,6 +1,7 @@
 """What tenancy's use cases need from storage."""
 
 import uuid
+from collections.abc import Collection
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -47,6 +48,12 @@ class MembershipRepository(Protocol):
 
     def role_of(self, org_id: uuid.UUID, user_id: uuid.UUID) -> Role | None:
         """The user's role in a live organization; None for non-members and deleted orgs."""
+        ...
+
+    def members_among(
+        self, org_id: uuid.UUID, user_ids: Collection[uuid.UUID]
+    ) -> frozenset[uuid.UUID]:
+        """Those of the users who are members of the live organization, in one statement."""
         ...
 
 

@@ -23,7 +23,7 @@ from taskhub.contexts.work.application.ports import (
 from taskhub.contexts.work.application.recording import work_event
 from taskhub.contexts.work.domain.errors import BlockedByDependencies, ParentCycle
 from taskhub.contexts.work.domain.project import Project
-from taskhub.contexts.work.domain.task import Task
+from taskhub.contexts.work.domain.task import MAX_ASSIGNEES, MAX_LABELS, Task
 from taskhub.contexts.work.domain.values import TaskStatus
 from taskhub.contexts.work.public.events import (
     TASK_CREATED,
@@ -47,6 +47,16 @@ from taskhub.shared_kernel.principal import Actor
 
 MAX_BATCH = 100
 MAX_PARENT_DEPTH = 1000
+
+
+def _check_bounds(assignees: set[uuid.UUID], labels: set[uuid.UUID]) -> None:
+    """The lists' maxima, before any id is looked up (callers other than HTTP included)."""
+    for field, ids, most in (
+        ("assignee_ids", assignees, MAX_ASSIGNEES),
+        ("label_ids", labels, MAX_LABELS),
+    ):
+        if len(ids) > most:
+            raise ValidationFailed.single(field, f"must have at most {most} items")
 
 
 def task_not_found() -> NotFound:
@@ -287,16 +297,14 @@ class TaskService:
             if task_id is not None:
                 self._check_no_parent_cycle(uow, actor, task_id, parent)
         assignees = set(fields.get("assignee_ids", ()))
-        strangers = sorted(
-            str(user_id)
-            for user_id in assignees
-            if self._roles.role_of(user_id, actor.org_id) is None
-        )
+        labels = set(fields.get("label_ids", ()))
+        _check_bounds(assignees, labels)
+        members = self._roles.members_among(actor.org_id, assignees) if assignees else frozenset()
+        strangers = sorted(str(user_id) for user_id in assignees - members)
         if strangers:
             raise ValidationFailed.single(
                 "assignee_ids", f"must be members of the organization: {', '.join(strangers)}"
             )
-        labels = set(fields.get("label_ids", ()))
         unknown = labels - uow.labels.existing(actor.org_id, labels) if labels else set()
         if unknown:
             raise ValidationFailed.single(

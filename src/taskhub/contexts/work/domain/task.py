@@ -16,6 +16,11 @@ from taskhub.contexts.work.domain.values import Priority, TaskStatus, validated_
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.ids import new_id
 
+MAX_ASSIGNEES = 20
+MAX_LABELS = 20
+"""The contract's maxima: each id is checked against the organization, so the lists are
+bounded before any of that work starts."""
+
 MUTABLE_FIELDS = (
     "title",
     "description",

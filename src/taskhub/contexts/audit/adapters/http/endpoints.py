@@ -5,7 +5,11 @@ There is deliberately no route that changes or removes an entry.
 
 from collections.abc import Sequence
 
-from taskhub.contexts.audit.adapters.http.query import FILTER_DESCRIPTION, audit_filter
+from taskhub.contexts.audit.adapters.http.query import (
+    AUDIT_LOG_QUERY,
+    FILTER_DESCRIPTION,
+    audit_filter,
+)
 from taskhub.contexts.audit.adapters.http.schemas import AuditEntryBody, AuditVerificationBody
 from taskhub.contexts.audit.application.queries import READER_ROLE, AuditLogQueries
 from taskhub.contexts.audit.domain.entry import AuditEntry
@@ -69,6 +73,7 @@ class AuditEndpoints:
                 Access.PRINCIPAL,
                 response=AuditEntryBody,
                 paginated=True,
+                query=AUDIT_LOG_QUERY,
                 org_role=READER_ROLE,
                 description=FILTER_DESCRIPTION,
             ),

@@ -9,7 +9,6 @@ from taskhub.contexts.identity.adapters.http.schemas import (
     RefreshRequest,
     RegisterRequest,
     SessionBody,
-    SessionList,
     UpdateMeRequest,
     UserBody,
 )
@@ -25,6 +24,7 @@ from taskhub.contexts.identity.application.sessions import Refresh, SessionServi
 from taskhub.contexts.identity.domain.errors import InvalidRefreshToken
 from taskhub.contexts.identity.domain.user import User
 from taskhub.platform.http.endpoints import Access, Call, Cookie, Endpoint, Reply
+from taskhub.shared_kernel.pagination import Page
 
 REFRESH_COOKIE = "taskhub_refresh"
 REFRESH_COOKIE_PATH = "/api/v1/auth"
@@ -108,7 +108,7 @@ class IdentityEndpoints:
         return Reply(body=user_body(user))
 
     def list_sessions(self, call: Call) -> Reply:
-        views = self._sessions.list_live(call.user)
+        views = self._sessions.list_live(call.user, call.page)
         items = [
             SessionBody(
                 id=v.session.id,
@@ -118,9 +118,9 @@ class IdentityEndpoints:
                 user_agent=v.session.user_agent,
                 current=v.current,
             )
-            for v in views
+            for v in views.items
         ]
-        return Reply(body=SessionList(items=items, next_cursor=None))
+        return Reply(body=Page(items=items, next_after=views.next_after))
 
     def revoke_session(self, call: Call) -> Reply:
         self._sessions.revoke(call.user, call.params["session_id"])
@@ -222,7 +222,9 @@ class IdentityEndpoints:
                 "Your live sessions",
                 "users",
                 Access.USER,
-                response=SessionList,
+                response=SessionBody,
+                paginated=True,
+                description="Newest first.",
             ),
             Endpoint(
                 "DELETE",

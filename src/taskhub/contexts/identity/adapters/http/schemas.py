@@ -17,7 +17,7 @@ from taskhub.shared_kernel.roles import Role
 class RegisterRequest:
     """Create an account and sign in."""
 
-    email: str = text(min_length=3, max_length=254, example="ada@example.com")
+    email: str = text(min_length=3, max_length=254, canonical=True, example="ada@example.com")
     password: str = text(
         min_length=8,
         max_length=128,
@@ -83,12 +83,6 @@ class SessionBody:
     ip: str | None
     user_agent: str | None
     current: bool = described("True for the session the calling access token belongs to.")
-
-
-@attrs.frozen
-class SessionList:
-    items: list[SessionBody]
-    next_cursor: str | None
 
 
 @attrs.frozen

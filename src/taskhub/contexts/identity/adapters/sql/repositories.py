@@ -162,6 +162,19 @@ class SqlSessionRepository:
         )
         return [self._track(_session(row)) for row in rows]
 
+    def page_live(self, user_id: uuid.UUID, page: PageRequest) -> Page[Session]:
+        query = sa.select(sessions).where(
+            sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None)
+        )
+        return keyset_page(
+            self._connection,
+            query,
+            [sessions.c.created_at, sessions.c.id],
+            page,
+            lambda row: self._track(_session(row)),
+            descending=True,
+        )
+
     def grants_access(self, session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         row = self._connection.execute(
             _GRANTS_ACCESS, {"session_id": session_id, "user_id": user_id}

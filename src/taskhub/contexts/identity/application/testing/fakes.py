@@ -102,6 +102,16 @@ class FakeSessionRepository:
         live.sort(key=lambda s: (-s.last_used_at.timestamp(), s.id))
         return [self._track(_copy(s)) for s in live]
 
+    def page_live(self, user_id: uuid.UUID, page: PageRequest) -> Page[Session]:
+        live = [
+            self._track(_copy(s))
+            for s in self._store.sessions.values()
+            if s.user_id == user_id and s.revoked_at is None
+        ]
+        return fake_page(
+            live, page, lambda s: (s.created_at.isoformat(), str(s.id)), descending=True
+        )
+
     def grants_access(self, session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         session = self._store.sessions.get(session_id)
         user = self._store.users.get(user_id)
@@ -134,11 +144,16 @@ class FakeSessionRepository:
         return session
 
 
-def fake_page(items: list[T], page: PageRequest, key: "KeyFunction[T]") -> Page[T]:
+def fake_page(
+    items: list[T], page: PageRequest, key: "KeyFunction[T]", *, descending: bool = False
+) -> Page[T]:
     """Keyset pagination over a list, as the SQL helper does it."""
-    ordered = sorted(items, key=key)
+    ordered = sorted(items, key=key, reverse=descending)
     if page.after is not None:
-        ordered = [item for item in ordered if key(item) > page.after]
+        after = page.after
+        ordered = [
+            item for item in ordered if (key(item) < after if descending else key(item) > after)
+        ]
     chunk = ordered[: page.limit]
     more = len(ordered) > page.limit
     return Page(items=chunk, next_after=key(chunk[-1]) if more and chunk else None)

@@ -74,13 +74,15 @@ class MemberBody:
 
 @attrs.frozen
 class CreateTeamRequest:
-    name: str = text(min_length=1, max_length=200, not_blank=True)
+    name: str = text(min_length=1, max_length=200, not_blank=True, canonical=True)
     description: str = text(max_length=20_000, default="")
 
 
 @attrs.frozen
 class UpdateTeamRequest:
-    name: str | None = text(min_length=1, max_length=200, not_blank=True, default=None)
+    name: str | None = text(
+        min_length=1, max_length=200, not_blank=True, canonical=True, default=None
+    )
     description: str | None = text(max_length=20_000, default=None)
 
 

@@ -1,6 +1,7 @@
 """SQL repositories for organizations, memberships and teams."""
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization, Plan
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember, TeamRole
 from taskhub.platform.sql_pagination import keyset_page
+from taskhub.shared_kernel.canonical_text import canonical
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
 
@@ -171,6 +173,21 @@ class SqlMembershipRepository:
         ).scalar_one_or_none()
         return Role(role) if role is not None else None
 
+    def members_among(
+        self, org_id: uuid.UUID, user_ids: Collection[uuid.UUID]
+    ) -> frozenset[uuid.UUID]:
+        rows = self._connection.execute(
+            sa.select(memberships.c.user_id)
+            .join(organizations, organizations.c.id == memberships.c.org_id)
+            .where(
+                memberships.c.org_id == org_id,
+                memberships.c.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+                organizations.c.deleted_at.is_(None),
+            ),
+            {"user_ids": list(user_ids)},
+        )
+        return frozenset(rows.scalars())
+
 
 def _team(row: Any) -> Team:
     return Team(
@@ -198,7 +215,7 @@ class SqlTeamRepository:
     def _values(self, team: Team) -> dict[str, Any]:
         return {
             "name": team.name,
-            "name_canonical": team.name.strip().lower(),
+            "name_canonical": canonical(team.name),
             "description": team.description,
             "updated_at": team.updated_at,
             "version": team.version,
@@ -228,7 +245,7 @@ class SqlTeamRepository:
     def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool:
         query = sa.select(teams.c.id).where(
             teams.c.org_id == org_id,
-            teams.c.name_canonical == name.strip().lower(),
+            teams.c.name_canonical == canonical(name),
             teams.c.deleted_at.is_(None),
         )
         if other_than is not None:

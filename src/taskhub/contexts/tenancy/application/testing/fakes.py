@@ -17,6 +17,7 @@ from taskhub.contexts.tenancy.domain.errors import SlugTaken
 from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
+from taskhub.shared_kernel.canonical_text import canonical
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -160,9 +161,14 @@ class FakeMembershipRepository:
             return None
         return membership.role
 
+    def members_among(
+        self, org_id: uuid.UUID, user_ids: Collection[uuid.UUID]
+    ) -> frozenset[uuid.UUID]:
+        return frozenset(u for u in user_ids if self.role_of(org_id, u) is not None)
+
 
 def _canonical_team_name(name: str) -> str:
-    return name.strip().lower()
+    return canonical(name)
 
 
 class FakeTeamRepository:
@@ -269,9 +275,9 @@ class FakeUserDirectory:
             self._inactive.add(user_id)
 
     def find_by_email(self, email: str) -> UserSummary | None:
-        wanted = email.strip().lower()
+        wanted = canonical(email)
         for user in self._users.values():
-            if user.email.strip().lower() == wanted and user.id not in self._inactive:
+            if canonical(user.email) == wanted and user.id not in self._inactive:
                 return user
         return None
 

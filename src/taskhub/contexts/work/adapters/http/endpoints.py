@@ -5,7 +5,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from taskhub.contexts.audit.public import AuditEntryView, EntityHistory
-from taskhub.contexts.work.adapters.http.queries import project_status, task_filter
+from taskhub.contexts.work.adapters.http.queries import (
+    PROJECT_LIST_QUERY,
+    TASK_LIST_QUERY,
+    project_status,
+    task_filter,
+)
 from taskhub.contexts.work.adapters.http.schemas import (
     NULLABLE_TASK_FIELDS,
     ActivityBody,
@@ -385,6 +390,7 @@ class WorkEndpoints:
                 viewer,
                 response=ProjectBody,
                 paginated=True,
+                query=PROJECT_LIST_QUERY,
             ),
             ep(
                 "GET",
@@ -451,6 +457,7 @@ class WorkEndpoints:
                 viewer,
                 response=TaskBody,
                 paginated=True,
+                query=TASK_LIST_QUERY,
                 description=(
                     "Filters: project_id, status (repeatable), priority (repeatable), "
                     "assignee_id, label_id, parent_id, due_before, due_after, q (full text "

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 import attrs
 
+from taskhub.contexts.work.domain.task import MAX_ASSIGNEES, MAX_LABELS
 from taskhub.contexts.work.domain.values import (
     COLOR_PATTERN,
     PROJECT_KEY_PATTERN,
@@ -13,8 +14,10 @@ from taskhub.contexts.work.domain.values import (
     ProjectStatus,
     TaskStatus,
 )
-from taskhub.platform.http.fields import PartialUpdate, described, text
+from taskhub.platform.http.fields import PartialUpdate, bounded_list, described, text
 
+_ASSIGNEES_TEXT = f"Members of the organization; at most {MAX_ASSIGNEES}."
+_LABELS_TEXT = f"Labels of the organization; at most {MAX_LABELS}."
 _KEY_TEXT = "2-10 of A-Z and 0-9, starting with a letter; unique in the organization."
 
 
@@ -61,8 +64,12 @@ class CreateTaskRequest:
     priority: Priority = Priority.MEDIUM
     due_at: datetime | None = None
     parent_id: uuid.UUID | None = None
-    assignee_ids: list[uuid.UUID] = attrs.field(factory=list)
-    label_ids: list[uuid.UUID] = attrs.field(factory=list)
+    assignee_ids: list[uuid.UUID] = bounded_list(
+        max_items=MAX_ASSIGNEES, description=_ASSIGNEES_TEXT, default=attrs.Factory(list)
+    )
+    label_ids: list[uuid.UUID] = bounded_list(
+        max_items=MAX_LABELS, description=_LABELS_TEXT, default=attrs.Factory(list)
+    )
 
 
 @attrs.frozen
@@ -75,8 +82,12 @@ class UpdateTaskRequest(PartialUpdate):
     priority: Priority | None = None
     due_at: datetime | None = None
     parent_id: uuid.UUID | None = None
-    assignee_ids: list[uuid.UUID] | None = None
-    label_ids: list[uuid.UUID] | None = None
+    assignee_ids: list[uuid.UUID] | None = bounded_list(
+        max_items=MAX_ASSIGNEES, description=_ASSIGNEES_TEXT, default=None
+    )
+    label_ids: list[uuid.UUID] | None = bounded_list(
+        max_items=MAX_LABELS, description=_LABELS_TEXT, default=None
+    )
 
 
 NULLABLE_TASK_FIELDS = frozenset({"due_at", "parent_id"})
@@ -135,13 +146,15 @@ class AddDependencyRequest:
 
 @attrs.frozen
 class CreateLabelRequest:
-    name: str = text(min_length=1, max_length=200, not_blank=True)
+    name: str = text(min_length=1, max_length=200, not_blank=True, canonical=True)
     color: str = text(min_length=7, max_length=7, pattern=COLOR_PATTERN, description="#rrggbb")
 
 
 @attrs.frozen
 class UpdateLabelRequest(PartialUpdate):
-    name: str | None = text(min_length=1, max_length=200, not_blank=True, default=None)
+    name: str | None = text(
+        min_length=1, max_length=200, not_blank=True, canonical=True, default=None
+    )
     color: str | None = text(
         min_length=7, max_length=7, pattern=COLOR_PATTERN, description="#rrggbb", default=None
     )

@@ -29,6 +29,7 @@ from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
 from taskhub.platform.sql_lists import among, array_text, unnested_insert
 from taskhub.platform.sql_pagination import keyset_page
+from taskhub.shared_kernel.canonical_text import canonical
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
 
@@ -398,7 +399,7 @@ class SqlLabelRepository:
     def _values(self, label: Label) -> dict[str, Any]:
         return {
             "name": label.name,
-            "name_canonical": label.name.strip().lower(),
+            "name_canonical": canonical(label.name),
             "color": label.color,
             "updated_at": label.updated_at,
             "version": label.version,
@@ -434,7 +435,7 @@ class SqlLabelRepository:
     def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool:
         query = sa.select(labels.c.id).where(
             labels.c.org_id == org_id,
-            labels.c.name_canonical == name.strip().lower(),
+            labels.c.name_canonical == canonical(name),
             labels.c.deleted_at.is_(None),
         )
         if other_than is not None:

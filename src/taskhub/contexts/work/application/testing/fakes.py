@@ -35,6 +35,7 @@ from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import ProjectStatus
+from taskhub.shared_kernel.canonical_text import canonical
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -379,7 +380,7 @@ class FakeTaskList:
 
 
 def _canonical_label_name(name: str) -> str:
-    return name.strip().lower()
+    return canonical(name)
 
 
 class FakeLabelRepository:
@@ -509,6 +510,11 @@ class FakeRoleLookup:
 
     def role_of(self, user_id: uuid.UUID, org_id: uuid.UUID) -> Role | None:
         return self._roles.get((org_id, user_id))
+
+    def members_among(
+        self, org_id: uuid.UUID, user_ids: Collection[uuid.UUID]
+    ) -> frozenset[uuid.UUID]:
+        return frozenset(u for u in user_ids if (org_id, u) in self._roles)
 
 
 if TYPE_CHECKING:
