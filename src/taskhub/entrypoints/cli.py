@@ -238,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
         (
             "deactivate",
             False,
-            "deactivate an account: its tokens and sessions stop working at once",
+            "deactivate an account: its tokens, sessions and API keys stop working at once",
         ),
         ("activate", True, "activate a deactivated account"),
     ):
