@@ -4,7 +4,8 @@ SQLite: WAL so readers never block the writer, foreign keys on, a busy timeout, 
 write transactions that take the write lock up front (BEGIN IMMEDIATE) so two writers
 queue instead of failing with "database is locked" half-way through. PostgreSQL:
 psycopg 3 with a pool that checks connections idle for a while (so a restarted server
-costs one retry, not an error), and sessions in UTC.
+costs one retry, not an error), and sessions in UTC. Both hide statement parameters
+from errors and logs: they hold password hashes, token digests and whatever users typed.
 """
 
 import time
@@ -28,6 +29,7 @@ def create_database_engine(url: str, *, pool_size: int = 5) -> Engine:
         return _sqlite_engine(url)
     engine = sa.create_engine(
         url,
+        hide_parameters=True,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_recycle=1800,
@@ -71,7 +73,7 @@ def _ping_when_idle(engine: Engine) -> None:
 
 def _sqlite_engine(url: str) -> Engine:
     in_memory = url in ("sqlite://", "sqlite:///:memory:") or ":memory:" in url
-    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}, "hide_parameters": True}
     if in_memory:
         kwargs["poolclass"] = StaticPool
     engine = sa.create_engine(url, **kwargs)
