@@ -8,7 +8,9 @@ costs one retry, not an error), and sessions in UTC. Both hide statement paramet
 from errors and logs: they hold password hashes, token digests and whatever users typed.
 """
 
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +18,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
+
+from taskhub.platform.owner_only_files import create_owner_only, narrow_to_owner
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -76,6 +80,8 @@ def _sqlite_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}, "hide_parameters": True}
     if in_memory:
         kwargs["poolclass"] = StaticPool
+    else:
+        _owner_only_database(url)
     engine = sa.create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -96,6 +102,22 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _owner_only_database(url: str) -> None:
+    """Create the database file 0600 before SQLite does (it would use 0644 under the usual
+    umask, and give -wal and -shm the same mode), or narrow the files that exist."""
+    database = sa.engine.make_url(url).database
+    if not database or database.startswith("file:"):
+        return  # a URI filename: the operator chose how it is opened
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite reports that it cannot open the file
+    fd = create_owner_only(path)
+    if fd is not None:
+        os.close(fd)
+    for companion in (Path(f"{database}-wal"), Path(f"{database}-shm")):
+        narrow_to_owner(companion)
 
 
 def check_database(engine: Engine) -> None:
