@@ -37,7 +37,9 @@ def _progress(message: str) -> None:
 
 def _migrate(settings: Settings) -> None:
     from taskhub.platform.database import create_database_engine
+    from taskhub.platform.keyring import Keyring
     from taskhub.platform.migrations import pending_revisions, upgrade
+    from taskhub.platform.secret_key import resolve_secret_key
 
     engine = create_database_engine(settings.database_url)
     try:
@@ -45,8 +47,12 @@ def _migrate(settings: Settings) -> None:
         if not pending:
             _progress("database schema is up to date")
             return
+        try:
+            keyring = Keyring(resolve_secret_key(settings), settings.previous_secret_keys)
+        except SettingsError as exc:
+            _fail(exc.problems)
         _progress(f"applying {len(pending)} migration(s): {', '.join(pending)}")
-        upgrade(engine, progress=_progress)
+        upgrade(engine, progress=_progress, keyring=keyring)
         _progress("database schema is up to date")
     finally:
         engine.dispose()
