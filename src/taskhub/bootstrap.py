@@ -76,7 +76,9 @@ class ApplicationContainer(containers.DeclarativeContainer):
 
     acting = providers.Singleton(ContextActingSource)
 
-    audit = providers.Container(AuditContainer, engine=engine, clock=clock, acting=acting)
+    audit = providers.Container(
+        AuditContainer, engine=engine, clock=clock, acting=acting, keyring=keyring
+    )
     outbox_writer = providers.Singleton(OutboxWriter)
     # Every unit of work hands its committed events to these, in its own transaction.
     event_sinks = providers.List(audit.writer, outbox_writer)

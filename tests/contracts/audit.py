@@ -13,12 +13,17 @@ from typing import Any, TypeVar
 import pytest
 
 from taskhub.contexts.audit.application.ports import AuditFilter, UnitOfWorkFactory
+from taskhub.contexts.audit.application.testing.fakes import fake_link_key
 from taskhub.contexts.audit.domain.chain import GENESIS_HASH, ChainHead, verify_chain
 from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
 from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.shared_kernel.acting import ActorType
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.pagination import Page, PageRequest
+
+KEY = fake_link_key("contract")
+"""What entries are linked with in these tests (the server derives it from its secret)."""
+KEYS = [KEY]
 
 T = TypeVar("T")
 
@@ -66,7 +71,7 @@ class AuditRepositoryContract:
         self, uow_factory: UowFactory, chain_key: ChainKey, *drafts: EntryDraft
     ) -> list[AuditEntry]:
         with uow_factory() as uow:
-            entries = uow.entries.append(chain_key, list(drafts))
+            entries = uow.entries.append(chain_key, list(drafts), KEY)
             uow.commit()
         return entries
 
@@ -98,7 +103,7 @@ class AuditRepositoryContract:
             assert uow.entries.head(org) == ChainHead(org, 3, entries[-1].hash)
         walked = self._chain(uow_factory, org)
         assert walked == entries
-        assert verify_chain(walked, head=ChainHead(org, 3, entries[-1].hash)).valid
+        assert verify_chain(walked, KEYS, head=ChainHead(org, 3, entries[-1].hash)).valid
 
     def test_a_stored_entry_reads_back_equal(self, uow_factory: UowFactory) -> None:
         org = ChainKey.org(uuid.uuid4())
@@ -124,7 +129,7 @@ class AuditRepositoryContract:
         assert listed == appended
         assert walked == appended
         assert listed.occurred_at == written.occurred_at
-        assert verify_chain([listed]).valid
+        assert verify_chain([listed], KEYS).valid
 
     def test_awkward_text_is_stored_and_hashed_faithfully(self, uow_factory: UowFactory) -> None:
         org = ChainKey.org(uuid.uuid4())
@@ -138,7 +143,7 @@ class AuditRepositoryContract:
         assert listed == appended
         assert listed.changes["body"] == ("nul\x00inside", "lone \\ud800 surrogate")
         assert listed.user_agent == "agent\\x00/1.0"
-        assert verify_chain([listed]).valid
+        assert verify_chain([listed], KEYS).valid
 
     def test_an_unknown_chain_is_empty(self, uow_factory: UowFactory) -> None:
         org = ChainKey.org(uuid.uuid4())
@@ -156,7 +161,7 @@ class AuditRepositoryContract:
     def test_nothing_is_kept_without_commit(self, uow_factory: UowFactory) -> None:
         org = ChainKey.org(uuid.uuid4())
         with uow_factory() as uow:
-            uow.entries.append(org, [draft()])
+            uow.entries.append(org, [draft()], KEY)
         with uow_factory(read_only=True) as uow:
             assert uow.entries.head(org) is None
             assert list(uow.entries.chain(org)) == []
@@ -270,4 +275,4 @@ class AuditRepositoryContract:
         assert [e.seq for e in walked] == list(range(1, 121))
         with uow_factory(read_only=True) as uow:
             head = uow.entries.head(org)
-        assert verify_chain(walked, head=head) == (True, 120, None)
+        assert verify_chain(walked, KEYS, head=head) == (True, 120, None)

@@ -12,10 +12,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from taskhub.contexts.identity.application.ports import IdentityUnitOfWork
+from taskhub.contexts.identity.domain.api_key import ApiKey
 from taskhub.contexts.identity.domain.errors import EmailTaken
 from taskhub.contexts.identity.domain.session import RefreshToken, RevokeReason, Session
 from taskhub.contexts.identity.domain.user import User
+from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import PageRequest
+from taskhub.shared_kernel.roles import Role
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
@@ -24,6 +27,15 @@ UowFactory = Callable[[], IdentityUnitOfWork]
 
 def new_user(email: str = "ada@example.com", name: str = "Ada") -> User:
     return User.register(email=email, name=name, password_hash="hash", now=NOW)
+
+
+def deactivate(uow_factory: UowFactory, user: User) -> None:
+    with uow_factory() as uow:
+        loaded = uow.users.get(user.id)
+        assert loaded is not None
+        loaded.set_active(False, NOW)
+        uow.users.update(loaded)
+        uow.commit()
 
 
 class IdentityRepositoryContract:
@@ -182,11 +194,34 @@ class IdentityRepositoryContract:
             assert uow.sessions.grants_access(session.id, user.id) is True
             assert uow.sessions.grants_access(other.id, user.id) is False
             assert uow.sessions.grants_access(session.id, stranger.id) is False
-        with uow_factory() as uow:
-            loaded = uow.users.get(user.id)
-            assert loaded is not None
-            loaded.set_active(False, NOW)
-            uow.users.update(loaded)
-            uow.commit()
+        deactivate(uow_factory, user)
         with uow_factory() as uow:
             assert uow.sessions.grants_access(session.id, user.id) is False
+
+    def test_a_key_grants_access_only_while_its_creator_is_active(
+        self, uow_factory: UowFactory
+    ) -> None:
+        user = new_user()
+        key = ApiKey.issue(
+            org_id=new_id(),
+            name="ci",
+            role=Role.MEMBER,
+            creator_role=Role.OWNER,
+            created_by=user.id,
+            secret="thk_secret",
+            key_hash="k" * 64,
+            now=NOW,
+            expires_at=None,
+        )
+        with uow_factory() as uow:
+            uow.users.add(user)
+            uow.api_keys.add(key)
+            uow.commit()
+        with uow_factory() as uow:
+            found = uow.api_keys.find_granting_access("k" * 64)
+            assert uow.api_keys.find_granting_access("j" * 64) is None
+        assert found is not None
+        assert found.id == key.id
+        deactivate(uow_factory, user)
+        with uow_factory() as uow:
+            assert uow.api_keys.find_granting_access("k" * 64) is None

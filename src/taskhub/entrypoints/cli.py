@@ -41,7 +41,9 @@ def _progress(message: str) -> None:
 
 def _migrate(settings: Settings) -> None:
     from taskhub.platform.database import create_database_engine
+    from taskhub.platform.keyring import Keyring
     from taskhub.platform.migrations import pending_revisions, upgrade
+    from taskhub.platform.secret_key import resolve_secret_key
 
     engine = create_database_engine(settings.database_url)
     try:
@@ -49,8 +51,12 @@ def _migrate(settings: Settings) -> None:
         if not pending:
             _progress("database schema is up to date")
             return
+        try:
+            keyring = Keyring(resolve_secret_key(settings), settings.previous_secret_keys)
+        except SettingsError as exc:
+            _fail(exc.problems)
         _progress(f"applying {len(pending)} migration(s): {', '.join(pending)}")
-        upgrade(engine, progress=_progress)
+        upgrade(engine, progress=_progress, keyring=keyring)
         _progress("database schema is up to date")
     finally:
         engine.dispose()
@@ -137,7 +143,6 @@ def cmd_migrate(_args: argparse.Namespace) -> None:
 def cmd_worker(_args: argparse.Namespace) -> None:
     from taskhub.bootstrap import build_container
     from taskhub.entrypoints.worker import run_worker
-    from taskhub.platform.logging import configure_logging
 
     settings = _settings()
     if settings.broker_url.startswith("memory://"):
@@ -157,7 +162,6 @@ def cmd_worker(_args: argparse.Namespace) -> None:
         container = build_container(settings)
     except SettingsError as exc:
         _fail(exc.problems)
-    configure_logging()
     _progress(f"relaying the outbox to {_redacted_broker(settings.broker_url)}")
     run_worker(container)
 
@@ -168,9 +172,7 @@ def cmd_openapi(_args: argparse.Namespace) -> None:
 
     from taskhub.bootstrap import build_container
     from taskhub.entrypoints.wsgi import create_app
-    from taskhub.platform.logging import configure_logging
 
-    configure_logging("WARNING")
     settings = Settings(database_url="sqlite://", secret_key="-" * 32, bcrypt_rounds=4)
     result = TestClient(create_app(build_container(settings))).simulate_get("/openapi.json")
     sys.stdout.write(result.text + "\n")
@@ -238,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="taskhub", description="taskhub: a multi-tenant task-management backend."
     )
     parser.add_argument("--version", action="version", version=f"taskhub {__version__}")
+    parser.set_defaults(log_level="WARNING")  # short commands: only what goes wrong
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser(
@@ -250,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, default=1, help="worker processes (default %(default)s)"
     )
-    serve.set_defaults(run=cmd_serve)
+    serve.set_defaults(run=cmd_serve, log_level="INFO")
 
     migrate = commands.add_parser(
         "migrate", help="apply database migrations", description="Apply every pending migration."
@@ -262,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the outbox relay and event consumers",
         description="Run the outbox relay and the event consumers against the broker.",
     )
-    worker.set_defaults(run=cmd_worker)
+    worker.set_defaults(run=cmd_worker, log_level="INFO")
 
     openapi = commands.add_parser(
         "openapi", help="print the OpenAPI document", description="Print the OpenAPI 3.1 document."
@@ -277,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
         (
             "deactivate",
             False,
-            "deactivate an account: its tokens and sessions stop working at once",
+            "deactivate an account: its tokens, sessions and API keys stop working at once",
         ),
         ("activate", True, "activate a deactivated account"),
     ):
@@ -293,7 +296,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    from taskhub.platform.logging import configure_logging
+
     args = build_parser().parse_args(argv)
+    # Every command logs through the one configuration: structlog's default would print
+    # tracebacks with every frame's local variables, credentials included.
+    configure_logging(args.log_level)
     args.run(args)
 
 

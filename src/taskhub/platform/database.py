@@ -4,10 +4,13 @@ SQLite: WAL so readers never block the writer, foreign keys on, a busy timeout, 
 write transactions that take the write lock up front (BEGIN IMMEDIATE) so two writers
 queue instead of failing with "database is locked" half-way through. PostgreSQL:
 psycopg 3 with a pool that checks connections idle for a while (so a restarted server
-costs one retry, not an error), and sessions in UTC.
+costs one retry, not an error), and sessions in UTC. Both hide statement parameters
+from errors and logs: they hold password hashes, token digests and whatever users typed.
 """
 
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +18,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
+
+from taskhub.platform.owner_only_files import create_owner_only, narrow_to_owner
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -28,6 +33,7 @@ def create_database_engine(url: str, *, pool_size: int = 5) -> Engine:
         return _sqlite_engine(url)
     engine = sa.create_engine(
         url,
+        hide_parameters=True,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_recycle=1800,
@@ -71,9 +77,11 @@ def _ping_when_idle(engine: Engine) -> None:
 
 def _sqlite_engine(url: str) -> Engine:
     in_memory = url in ("sqlite://", "sqlite:///:memory:") or ":memory:" in url
-    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}, "hide_parameters": True}
     if in_memory:
         kwargs["poolclass"] = StaticPool
+    else:
+        _owner_only_database(url)
     engine = sa.create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -94,6 +102,22 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _owner_only_database(url: str) -> None:
+    """Create the database file 0600 before SQLite does (it would use 0644 under the usual
+    umask, and give -wal and -shm the same mode), or narrow the files that exist."""
+    database = sa.engine.make_url(url).database
+    if not database or database.startswith("file:"):
+        return  # a URI filename: the operator chose how it is opened
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite reports that it cannot open the file
+    fd = create_owner_only(path)
+    if fd is not None:
+        os.close(fd)
+    for companion in (Path(f"{database}-wal"), Path(f"{database}-shm")):
+        narrow_to_owner(companion)
 
 
 def check_database(engine: Engine) -> None:

@@ -1,4 +1,11 @@
-"""Structured JSON logs on stdout: one event per line, machine-readable, request id bound."""
+"""Structured JSON logs on stdout: one event per line, machine-readable, request id bound.
+
+A logged exception keeps its traceback (file, line, function) but never the frames'
+local variables: those hold whatever the request carried (passwords, API keys, tokens,
+hashes), and logs travel further and live longer than the database. The statements'
+parameters stay out as well: engines are created with `hide_parameters`
+(`platform/database.py`), so a database error's text names the SQL, not its values.
+"""
 
 import logging
 import os
@@ -8,6 +15,7 @@ from typing import Any
 
 import orjson
 import structlog
+from structlog.tracebacks import ExceptionDictTransformer
 
 
 def _add_pid(
@@ -23,6 +31,12 @@ def _dumps(event: Any, **options: Any) -> bytes:
     return orjson.dumps(event, default=options.get("default", repr), option=orjson.OPT_NON_STR_KEYS)
 
 
+# structlog's own `dict_tracebacks` shows every frame's locals.
+_exception_without_locals = structlog.processors.ExceptionRenderer(
+    ExceptionDictTransformer(show_locals=False)
+)
+
+
 def configure_logging(level: str = "INFO") -> None:
     logging.basicConfig(format="%(message)s", stream=sys.stdout, level=level)
     structlog.configure(
@@ -31,7 +45,7 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.processors.add_log_level,
             _add_pid,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.dict_tracebacks,
+            _exception_without_locals,
             # orjson: the access log line is written on every request, and the standard
             # encoder took several times as long for it.
             structlog.processors.JSONRenderer(serializer=_dumps),

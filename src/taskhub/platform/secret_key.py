@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
+from taskhub.platform.owner_only_files import create_owner_only
 from taskhub.platform.settings import Settings, SettingsError
 
 
@@ -35,9 +36,8 @@ def resolve_secret_key(settings: Settings) -> str:
 
 def _read_or_create(path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    fd = create_owner_only(path)
+    if fd is None:
         key = path.read_text().strip()
         if len(key.encode()) < 32:
             raise SettingsError(

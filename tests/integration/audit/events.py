@@ -12,9 +12,11 @@ import attrs
 from sqlalchemy.engine import Engine
 
 from taskhub.contexts.audit.adapters.sql.writer import SqlAuditWriter
+from taskhub.contexts.audit.application.testing.fakes import FakeChainKeys
 from taskhub.platform.acting import ContextActingSource
 from taskhub.platform.unit_of_work import EventSink, SqlUnitOfWork
 from taskhub.shared_kernel.events import AuditFacts, DomainEvent
+from tests.contracts.audit import KEY
 
 
 @attrs.frozen(kw_only=True)
@@ -73,7 +75,7 @@ def commit_events(
     engine: Engine, events: Sequence[DomainEvent], writer: EventSink | None = None
 ) -> None:
     """One unit of work that records `events` and commits, as any context's would."""
-    sink = writer or SqlAuditWriter(acting=ContextActingSource())
+    sink = writer or SqlAuditWriter(acting=ContextActingSource(), keys=FakeChainKeys(KEY))
     with SqlUnitOfWork(engine, sinks=[sink]) as uow:
         uow.record(*events)
         uow.commit()

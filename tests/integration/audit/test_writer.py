@@ -10,12 +10,14 @@ from sqlalchemy.engine import Engine
 from taskhub.contexts.audit.adapters.sql.tables import audit_chain_heads, audit_entries
 from taskhub.contexts.audit.adapters.sql.unit_of_work import SqlAuditUnitOfWork
 from taskhub.contexts.audit.adapters.sql.writer import SqlAuditWriter
+from taskhub.contexts.audit.application.testing.fakes import FakeChainKeys
 from taskhub.contexts.audit.domain.chain import ChainHead, verify_chain
 from taskhub.contexts.audit.domain.entry import AuditEntry
 from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.platform.acting import ContextActingSource, acting_as
 from taskhub.platform.unit_of_work import SqlUnitOfWork
 from taskhub.shared_kernel.acting import Acting, ActorType
+from tests.contracts.audit import KEY, KEYS
 from tests.integration.audit.events import account_touched, commit_events, gadget_changed
 
 
@@ -59,7 +61,7 @@ def test_committed_events_become_entries_with_the_acting_context(engine: Engine)
         "due_at": (None, "2026-11-22T10:00:00.250000Z"),
     }
     assert (entry.ip, entry.user_agent, entry.request_id) == ("203.0.113.7", "pytest", "req-42")
-    assert verify_chain([entry], head=head).valid
+    assert verify_chain([entry], KEYS, head=head).valid
 
 
 def test_account_events_go_to_the_users_log_attributed_to_that_user(engine: Engine) -> None:
@@ -89,13 +91,13 @@ def test_commits_extend_the_chain(engine: Engine) -> None:
     assert [e.seq for e in entries] == [1, 2, 3]
     assert head is not None
     assert head.seq == 3
-    assert verify_chain(entries, head=head) == (True, 3, None)
+    assert verify_chain(entries, KEYS, head=head) == (True, 3, None)
     assert [e.seq for e in chain(engine, ChainKey.user(user_id))[0]] == [1]
 
 
 def test_entries_roll_back_with_the_change_they_describe(engine: Engine) -> None:
     org_id = uuid.uuid4()
-    writer = SqlAuditWriter(acting=ContextActingSource())
+    writer = SqlAuditWriter(acting=ContextActingSource(), keys=FakeChainKeys(KEY))
 
     class Failing(Exception):
         pass

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from falcon import testing
 from sqlalchemy.engine import Engine
 
+from taskhub.bootstrap import ApplicationContainer
 from tests.integration.http.world import (
     API,
     add_member,
@@ -150,3 +151,26 @@ def test_an_idempotent_retry_never_replays_the_secret(client: testing.TestClient
     problem(retry, 409, "idempotent_response_withheld")
     assert first.json["key"] not in retry.text
     assert len(client.simulate_get(url, headers=owner.auth).json["items"]) == 1
+
+
+def test_deactivating_the_creator_refuses_their_keys_at_once(
+    client: testing.TestClient, container: ApplicationContainer
+) -> None:
+    owner, admin = register(client, "owner"), register(client, "admin")
+    org = create_org(client, owner)
+    add_member(client, org["id"], owner, admin, "admin")
+    key = bearer(create_api_key(client, org["id"], admin, "admin")["key"])
+    others = bearer(create_api_key(client, org["id"], owner, "member")["key"])
+    projects = f"{API}/orgs/{org['id']}/projects"
+    tasks = f"{API}/orgs/{org['id']}/tasks"
+    assert client.simulate_get(tasks, headers=key).status_code == 200
+    made = client.simulate_post(projects, json={"name": "One", "key": "ONE"}, headers=key)
+    assert made.status_code == 201, made.text
+    container.identity.accounts().set_active(admin.email, False)
+    problem(client.simulate_get(tasks, headers=key), 401, "invalid_api_key")
+    two = {"name": "Two", "key": "TWO"}
+    problem(client.simulate_post(projects, json=two, headers=key), 401, "invalid_api_key")
+    # Another creator's key is untouched, and activating the account again restores the key.
+    assert client.simulate_get(tasks, headers=others).status_code == 200
+    container.identity.accounts().set_active(admin.email, True)
+    assert client.simulate_get(tasks, headers=key).status_code == 200

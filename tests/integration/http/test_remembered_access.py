@@ -17,7 +17,16 @@ from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.answer_cache import RedisAnswerCache
 from taskhub.platform.settings import RateLimit
 from tests.integration.conftest import REDIS_URL, container_for
-from tests.integration.http.world import API, PASSWORD, User, add_member, create_org, register
+from tests.integration.http.world import (
+    API,
+    PASSWORD,
+    User,
+    add_member,
+    bearer,
+    create_api_key,
+    create_org,
+    register,
+)
 
 pytestmark = pytest.mark.redis
 
@@ -155,3 +164,18 @@ def test_deleting_the_organization_in_one_process_closes_it_in_the_other(
     deleted = here.client.simulate_delete(f"{API}/orgs/{org['id']}", headers=owner.auth)
     assert deleted.status_code == 204
     assert there.client.simulate_get(projects_url, headers=owner.auth).status_code == 404
+
+
+def test_deactivating_from_a_command_refuses_the_users_api_keys_in_a_serving_process(
+    processes: tuple[Process, Process],
+) -> None:
+    command, serving = processes
+    owner, admin = register(serving.client, "owner"), register(serving.client, "admin")
+    org = create_org(serving.client, owner)
+    add_member(serving.client, org["id"], owner, admin, "admin")
+    key = bearer(create_api_key(serving.client, org["id"], admin, "admin")["key"])
+    url = f"{API}/orgs/{org['id']}/projects"
+    assert serving.client.simulate_get(url, headers=key).status_code == 200
+    assert serving.client.simulate_get(url, headers=key).status_code == 200  # now from memory
+    command.container.identity.accounts().set_active(admin.email, False)
+    assert serving.client.simulate_get(url, headers=key).status_code == 401

@@ -29,7 +29,7 @@ from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.pagination import PageRequest
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
-from tests.integration.conftest import container_for
+from tests.integration.conftest import TEST_CHAIN_KEYS, container_for
 
 
 class World:
@@ -91,7 +91,7 @@ def chain_of(engine: Engine, world: World) -> list[AuditEntry]:
         key = ChainKey.org(world.actor.org_id)
         entries = list(uow.entries.chain(key))
         head = uow.entries.head(key)
-        assert verify_chain(entries, head=head).valid
+        assert verify_chain(entries, TEST_CHAIN_KEYS, head=head).valid
         # The listing reads the same entries back, newest first.
         listed = uow.entries.list(key, AuditFilter(), PageRequest(limit=100)).items
         assert [e.id for e in listed] == [e.id for e in reversed(entries)]

@@ -11,12 +11,17 @@ import pytest
 from taskhub.contexts.audit.application.history import AuditEntityHistory
 from taskhub.contexts.audit.application.queries import AuditLogQueries
 from taskhub.contexts.audit.application.recording import record_events
-from taskhub.contexts.audit.application.testing.fakes import AuditStore, FakeAuditUnitOfWork
+from taskhub.contexts.audit.application.testing.fakes import (
+    AuditStore,
+    FakeAuditUnitOfWork,
+    FakeChainKeys,
+)
 from taskhub.contexts.audit.domain.entry import AuditEntry
 from taskhub.shared_kernel.acting import Acting, ActorType
 from taskhub.shared_kernel.events import AuditFacts, DomainEvent
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
+from tests.contracts.audit import KEY
 
 START = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
@@ -65,6 +70,7 @@ class Audit:
     store: AuditStore
     log: AuditLogQueries
     history: AuditEntityHistory
+    keys: FakeChainKeys
     minutes: int = 0
 
     def uow(self, *, read_only: bool = False) -> FakeAuditUnitOfWork:
@@ -79,7 +85,7 @@ class Audit:
         self, events: Sequence[DomainEvent], acting: Acting | None = None
     ) -> list[AuditEntry]:
         with self.uow() as uow:
-            entries = record_events(uow.entries, events, acting or Acting())
+            entries = record_events(uow.entries, events, acting or Acting(), self.keys.current())
             uow.commit()
         return entries
 
@@ -115,8 +121,10 @@ def audit() -> Audit:
     def uow(*, read_only: bool = False) -> FakeAuditUnitOfWork:
         return FakeAuditUnitOfWork(store)
 
+    keys = FakeChainKeys(KEY)
     return Audit(
         store=store,
-        log=AuditLogQueries(uow=uow),
+        log=AuditLogQueries(uow=uow, keys=keys),
         history=AuditEntityHistory(uow=uow),
+        keys=keys,
     )

@@ -2,6 +2,7 @@
 
 import enum
 import hashlib
+import hmac
 import itertools
 import json
 import uuid
@@ -22,7 +23,7 @@ from taskhub.contexts.audit.domain.chain import (
 from taskhub.contexts.audit.domain.entry import REDACTED, AuditEntry, EntryDraft, json_ready
 from taskhub.contexts.audit.domain.keys import ChainKey, ChainKind
 from taskhub.shared_kernel.acting import ActorType
-from tests.contracts.audit import NOW, draft
+from tests.contracts.audit import KEY, KEYS, NOW, draft
 
 ORG = ChainKey.org(uuid.UUID("11111111-1111-4111-8111-111111111111"))
 
@@ -31,7 +32,7 @@ def chain_of(count: int, chain_key: ChainKey = ORG) -> list[AuditEntry]:
     head = ChainHead.genesis(chain_key)
     entries = []
     for n in range(count):
-        entry, head = head.append(draft(action=f"step.{n}"))
+        entry, head = head.append(draft(action=f"step.{n}"), KEY)
         entries.append(entry)
     return entries
 
@@ -54,7 +55,7 @@ def test_chain_keys_name_their_kind() -> None:
 # hashing
 
 
-def test_the_hash_is_sha256_over_canonical_json_then_the_previous_hash() -> None:
+def test_the_hash_is_hmac_sha256_over_canonical_json_then_the_previous_hash() -> None:
     entry_id, actor, entity = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     written = EntryDraft.create(
         entry_id=entry_id,
@@ -69,7 +70,7 @@ def test_the_hash_is_sha256_over_canonical_json_then_the_previous_hash() -> None
         user_agent="curl/8",
         request_id="abc",
     )
-    entry, head = ChainHead.genesis(ORG).append(written)
+    entry, head = ChainHead.genesis(ORG).append(written, KEY)
     expected_json = (
         '{"action":"member.added",'
         f'"actor_id":"{actor}","actor_type":"user",'
@@ -78,14 +79,17 @@ def test_the_hash_is_sha256_over_canonical_json_then_the_previous_hash() -> None
         f'"entity_id":"{entity}","entity_type":"member",'
         f'"id":"{entry_id}",'
         '"ip":"203.0.113.7",'
+        f'"key_id":"{KEY.key_id}",'
         '"occurred_at":"2026-11-22T10:00:00.000005Z",'
         '"request_id":"abc","seq":1,"user_agent":"curl/8"}'
     )
-    expected = hashlib.sha256(expected_json.encode() + GENESIS_HASH.encode()).hexdigest()
+    message = expected_json.encode() + GENESIS_HASH.encode()
+    expected = hmac.new(KEY.material, message, hashlib.sha256).hexdigest()
     assert (entry.seq, entry.prev_hash, entry.hash) == (1, GENESIS_HASH, expected)
+    assert entry.key_id == KEY.key_id
     assert head == ChainHead(ORG, 1, expected)
     assert entry.occurred_at == datetime(2026, 11, 22, 10, 0, 0, 5, tzinfo=UTC)
-    assert entry_hash(entry) == expected
+    assert entry_hash(entry, KEY) == expected
 
 
 def test_canonical_json_is_compact_sorted_utf8() -> None:
@@ -103,9 +107,9 @@ def test_each_entry_links_to_the_one_before() -> None:
 
 def test_the_same_draft_hashes_differently_in_another_chain_or_place() -> None:
     written = draft()
-    in_org, _ = ChainHead.genesis(ORG).append(written)
-    in_user_log, _ = ChainHead.genesis(ChainKey.user(ORG.owner_id)).append(written)
-    later, _ = ChainHead(ORG, 1, in_org.hash).append(written)
+    in_org, _ = ChainHead.genesis(ORG).append(written, KEY)
+    in_user_log, _ = ChainHead.genesis(ChainKey.user(ORG.owner_id)).append(written, KEY)
+    later, _ = ChainHead(ORG, 1, in_org.hash).append(written, KEY)
     assert len({in_org.hash, in_user_log.hash, later.hash}) == 3
 
 
@@ -183,13 +187,13 @@ def test_client_supplied_values_are_clipped_to_their_columns() -> None:
 
 def test_an_intact_chain_verifies() -> None:
     entries = chain_of(5)
-    assert verify_chain(entries) == (True, 5, None)
-    assert verify_chain(entries, head=head_of(entries)) == (True, 5, None)
+    assert verify_chain(entries, KEYS) == (True, 5, None)
+    assert verify_chain(entries, KEYS, head=head_of(entries)) == (True, 5, None)
 
 
 def test_an_empty_chain_verifies() -> None:
-    assert verify_chain([]) == (True, 0, None)
-    assert verify_chain([], head=ChainHead.genesis(ORG)) == (True, 0, None)
+    assert verify_chain([], KEYS) == (True, 0, None)
+    assert verify_chain([], KEYS, head=ChainHead.genesis(ORG)) == (True, 0, None)
 
 
 @pytest.mark.parametrize(
@@ -206,49 +210,49 @@ def test_an_empty_chain_verifies() -> None:
 def test_an_edited_field_is_found(edit: dict[str, Any]) -> None:
     entries = chain_of(4)
     entries[2] = attrs.evolve(entries[2], **edit)
-    assert verify_chain(entries) == (False, 4, entries[2].id)
+    assert verify_chain(entries, KEYS) == (False, 4, entries[2].id)
 
 
 def test_an_edit_with_a_recomputed_hash_breaks_the_next_link() -> None:
     entries = chain_of(4)
     forged = attrs.evolve(entries[1], action="forged")
-    entries[1] = attrs.evolve(forged, hash=entry_hash(forged))
-    assert verify_chain(entries) == (False, 4, entries[2].id)
+    entries[1] = attrs.evolve(forged, hash=entry_hash(forged, KEY))
+    assert verify_chain(entries, KEYS) == (False, 4, entries[2].id)
 
 
 def test_a_rewritten_last_entry_is_found_through_the_head() -> None:
     entries = chain_of(3)
     head = head_of(entries)
     forged = attrs.evolve(entries[2], action="forged")
-    entries[2] = attrs.evolve(forged, hash=entry_hash(forged))
-    assert verify_chain(entries).valid
-    assert verify_chain(entries, head=head) == (False, 3, entries[2].id)
+    entries[2] = attrs.evolve(forged, hash=entry_hash(forged, KEY))
+    assert verify_chain(entries, KEYS).valid
+    assert verify_chain(entries, KEYS, head=head) == (False, 3, entries[2].id)
 
 
 def test_a_removed_entry_is_found() -> None:
     entries = chain_of(5)
     removed = entries.pop(2)
-    assert verify_chain(entries) == (False, 4, entries[2].id)
+    assert verify_chain(entries, KEYS) == (False, 4, entries[2].id)
     assert entries[2].seq == removed.seq + 1
 
 
 def test_a_removed_first_entry_is_found() -> None:
     entries = chain_of(3)[1:]
-    assert verify_chain(entries) == (False, 2, entries[0].id)
+    assert verify_chain(entries, KEYS) == (False, 2, entries[0].id)
 
 
 def test_entries_cut_off_the_end_are_found_through_the_head() -> None:
     entries = chain_of(5)
     head = head_of(entries)
-    assert verify_chain(entries[:3]).valid
-    assert verify_chain(entries[:3], head=head) == (False, 3, None)
-    assert verify_chain([], head=head) == (False, 0, None)
+    assert verify_chain(entries[:3], KEYS).valid
+    assert verify_chain(entries[:3], KEYS, head=head) == (False, 3, None)
+    assert verify_chain([], KEYS, head=head) == (False, 0, None)
 
 
 def test_a_reordered_entry_is_found() -> None:
     entries = chain_of(5)
     entries[1], entries[3] = entries[3], entries[1]
-    assert verify_chain(entries) == (False, 5, entries[1].id)
+    assert verify_chain(entries, KEYS) == (False, 5, entries[1].id)
 
 
 def test_swapped_seq_numbers_are_found() -> None:
@@ -257,17 +261,17 @@ def test_swapped_seq_numbers_are_found() -> None:
         attrs.evolve(entries[1], seq=1),
         attrs.evolve(entries[0], seq=2),
     )
-    assert verify_chain(entries) == (False, 3, entries[0].id)
+    assert verify_chain(entries, KEYS) == (False, 3, entries[0].id)
 
 
 def test_an_entry_from_another_chain_is_found() -> None:
     entries = chain_of(3)
     foreign = chain_of(3, ChainKey.org(uuid.uuid4()))
     entries[2] = foreign[2]
-    assert verify_chain(entries) == (False, 3, foreign[2].id)
+    assert verify_chain(entries, KEYS) == (False, 3, foreign[2].id)
 
 
 def test_an_entry_past_the_head_is_found() -> None:
     entries = chain_of(4)
     head = ChainHead(ORG, 3, entries[2].hash)
-    assert verify_chain(entries, head=head) == (False, 4, entries[3].id)
+    assert verify_chain(entries, KEYS, head=head) == (False, 4, entries[3].id)

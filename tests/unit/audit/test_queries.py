@@ -14,6 +14,7 @@ from taskhub.shared_kernel.errors import PermissionDenied, ValidationFailed
 from taskhub.shared_kernel.pagination import PageRequest
 from taskhub.shared_kernel.principal import Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
+from tests.contracts.audit import KEY
 from tests.unit.audit.conftest import START, Audit, actor, as_user
 
 
@@ -71,7 +72,7 @@ def test_verifying_finds_a_rewritten_last_entry(audit: Audit) -> None:
     audit.record([audit.renamed(org_id) for _ in range(2)])
     chain = audit.store.entries[ChainKey.org(org_id)]
     forged = attrs.evolve(chain[1], action="widget.deleted")
-    chain[1] = attrs.evolve(forged, hash=entry_hash(forged))
+    chain[1] = attrs.evolve(forged, hash=entry_hash(forged, KEY))
     assert audit.log.verify_org(actor(org_id, Role.ADMIN)) == (False, 2, chain[1].id)
 
 

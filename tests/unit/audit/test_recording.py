@@ -8,6 +8,7 @@ from taskhub.contexts.audit.domain.chain import ChainHead, verify_chain
 from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.shared_kernel.acting import Acting, ActorType
 from taskhub.shared_kernel.events import AuditFacts, DomainEvent
+from tests.contracts.audit import KEYS
 from tests.unit.audit.conftest import Audit, Unaudited, as_user
 
 
@@ -80,7 +81,7 @@ def test_one_commit_appends_to_every_chain_it_touches_in_event_order(audit: Audi
     assert [e.seq for e in audit.store.entries[ChainKey.user(user)]] == [1]
     head = audit.store.heads[ChainKey.org(org_a)]
     assert head == ChainHead(ChainKey.org(org_a), 3, chain_a[-1].hash)
-    assert verify_chain(chain_a, head=head).valid
+    assert verify_chain(chain_a, KEYS, head=head).valid
 
 
 def test_secrets_sent_by_mistake_are_redacted(audit: Audit) -> None:

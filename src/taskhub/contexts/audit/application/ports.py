@@ -8,7 +8,7 @@ from typing import Protocol, Self
 
 import attrs
 
-from taskhub.contexts.audit.domain.chain import ChainHead
+from taskhub.contexts.audit.domain.chain import ChainHead, LinkKey
 from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
 from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -40,9 +40,25 @@ class AuditFilter:
         )
 
 
+class ChainKeys(Protocol):
+    """The keys that link entries, derived from the server's secret and never stored
+    in the database; the previous secrets' keys are kept so old entries still verify."""
+
+    def current(self) -> LinkKey:
+        """The key new entries are linked with."""
+        ...
+
+    def all(self) -> list[LinkKey]:
+        """Every key an entry may have been linked with, the current one first."""
+        ...
+
+
 class AuditEntryRepository(Protocol):
-    def append(self, chain_key: ChainKey, drafts: Sequence[EntryDraft]) -> list[AuditEntry]:
-        """Chain the drafts, in order, onto the chain's head and store them.
+    def append(
+        self, chain_key: ChainKey, drafts: Sequence[EntryDraft], key: LinkKey
+    ) -> list[AuditEntry]:
+        """Chain the drafts, in order, onto the chain's head, linked with `key`, and store
+        them.
 
         The head stays locked until the transaction ends, so concurrent writers queue
         and a chain never forks.

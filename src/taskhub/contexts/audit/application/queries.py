@@ -4,7 +4,7 @@ Nothing here changes an entry: the trail is append-only, and the only writer is 
 event sink every unit of work commits through.
 """
 
-from taskhub.contexts.audit.application.ports import AuditFilter, UnitOfWorkFactory
+from taskhub.contexts.audit.application.ports import AuditFilter, ChainKeys, UnitOfWorkFactory
 from taskhub.contexts.audit.domain.chain import ChainHead, ChainVerification, verify_chain
 from taskhub.contexts.audit.domain.entry import AuditEntry
 from taskhub.contexts.audit.domain.keys import ChainKey
@@ -24,8 +24,9 @@ def _require_reader(actor: Actor) -> None:
 
 
 class AuditLogQueries:
-    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, keys: ChainKeys) -> None:
         self._uow = uow
+        self._keys = keys
 
     def org_log(self, actor: Actor, criteria: AuditFilter, page: PageRequest) -> Page[AuditEntry]:
         """The organization's entries that match, newest first."""
@@ -40,13 +41,15 @@ class AuditLogQueries:
             return uow.entries.list(ChainKey.org(actor.org_id), criteria, page)
 
     def verify_org(self, actor: Actor) -> ChainVerification:
-        """Check the organization's whole chain, from one consistent snapshot."""
+        """Check the organization's whole chain, from one consistent snapshot, with every
+        configured key (an entry linked with a secret no longer configured is bad)."""
         _require_reader(actor)
         chain_key = ChainKey.org(actor.org_id)
+        keys = self._keys.all()
         with self._uow(read_only=True) as uow:
             # A chain without a head has never been written to: any entry is foreign.
             head = uow.entries.head(chain_key) or ChainHead.genesis(chain_key)
-            return verify_chain(uow.entries.chain(chain_key), head=head)
+            return verify_chain(uow.entries.chain(chain_key), keys, head=head)
 
     def security_log(self, principal: Principal, page: PageRequest) -> Page[AuditEntry]:
         """The user's own account events, newest first; API keys have no security log."""

@@ -8,6 +8,7 @@ user's security log. Who acted, and from where, comes from the acting context.
 from collections.abc import Sequence
 
 from taskhub.contexts.audit.application.ports import AuditEntryRepository
+from taskhub.contexts.audit.domain.chain import LinkKey
 from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
 from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.shared_kernel.acting import Acting, ActorType
@@ -43,9 +44,10 @@ def draft_for(event: DomainEvent, facts: AuditFacts, acting: Acting) -> EntryDra
 
 
 def record_events(
-    entries: AuditEntryRepository, events: Sequence[DomainEvent], acting: Acting
+    entries: AuditEntryRepository, events: Sequence[DomainEvent], acting: Acting, key: LinkKey
 ) -> list[AuditEntry]:
-    """Append one entry per audited event, in event order within each chain.
+    """Append one entry per audited event, in event order within each chain, linked
+    with `key` (the current one).
 
     Chains are appended to in key order, so two transactions that touch the same
     chains lock their heads in the same order and never deadlock.
@@ -58,5 +60,5 @@ def record_events(
         drafts.setdefault(chain_for(facts), []).append(draft_for(event, facts, acting))
     recorded: list[AuditEntry] = []
     for chain_key in sorted(drafts):
-        recorded.extend(entries.append(chain_key, drafts[chain_key]))
+        recorded.extend(entries.append(chain_key, drafts[chain_key], key))
     return recorded

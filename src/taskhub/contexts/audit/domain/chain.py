@@ -1,17 +1,21 @@
-"""The hash chain: how entries are linked, and how a chain is checked.
+"""The keyed hash chain: how entries are linked, and how a chain is checked.
 
 Every log (an organization's, a user's security log) is one chain. Entry `n` carries
-`seq = n`, the hash of entry `n - 1` (`prev_hash`; 64 zeros for the first) and its own
-hash: SHA-256, in hex, of the canonical JSON of its fields (`seq` and the chain key
-included) followed by `prev_hash`. The chain's head remembers the last `seq` and hash,
-so entries cut off the end are missed too. Editing, removing, inserting or reordering
-entries anywhere shows in `verify_chain`.
+`seq = n`, the hash of entry `n - 1` (`prev_hash`; 64 zeros for the first), the id of
+the key it was linked with (`key_id`) and its own hash: HMAC-SHA256, in hex, keyed with
+that `LinkKey`, of the canonical JSON of its fields (`seq`, the chain key and `key_id`
+included) followed by `prev_hash`. The keys are derived from the server's secret and
+never stored with the entries, so whoever can write the database cannot compute a hash
+that verifies. The chain's head remembers the last `seq` and hash, so entries cut off
+the end are missed too. Editing, removing, inserting or reordering entries anywhere
+shows in `verify_chain`, and so does an entry whose key no configured secret makes.
 """
 
 import hashlib
+import hmac
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, NamedTuple
 
 import attrs
@@ -20,6 +24,17 @@ from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft, format_t
 from taskhub.contexts.audit.domain.keys import ChainKey
 
 GENESIS_HASH = "0" * 64
+
+
+@attrs.frozen(repr=False)
+class LinkKey:
+    """A secret that links entries, named by a public `key_id` stored with each entry."""
+
+    key_id: str
+    material: bytes
+
+    def __repr__(self) -> str:  # never the material, even in a traceback
+        return f"LinkKey(key_id={self.key_id!r})"
 
 
 @attrs.frozen
@@ -34,11 +49,11 @@ class ChainHead:
     def genesis(cls, chain_key: ChainKey) -> "ChainHead":
         return cls(chain_key, 0, GENESIS_HASH)
 
-    def append(self, draft: EntryDraft) -> tuple[AuditEntry, "ChainHead"]:
-        """The draft as the chain's next entry, and the head after it."""
+    def append(self, draft: EntryDraft, key: LinkKey) -> tuple[AuditEntry, "ChainHead"]:
+        """The draft as the chain's next entry, linked with `key`, and the head after it."""
         seq = self.seq + 1
-        unhashed = hashable_fields(self.chain_key, seq, draft)
-        digest = _digest(unhashed, self.hash)
+        unhashed = hashable_fields(self.chain_key, seq, draft, key.key_id)
+        digest = _link(key, unhashed, self.hash)
         entry = AuditEntry(
             id=draft.id,
             chain_key=self.chain_key,
@@ -55,15 +70,20 @@ class ChainHead:
             request_id=draft.request_id,
             prev_hash=self.hash,
             hash=digest,
+            key_id=key.key_id,
         )
         return entry, ChainHead(self.chain_key, seq, digest)
 
 
 def hashable_fields(
-    chain_key: ChainKey, seq: int, entry: EntryDraft | AuditEntry
+    chain_key: ChainKey, seq: int, entry: EntryDraft | AuditEntry, key_id: str | None
 ) -> dict[str, Any]:
-    """What an entry's hash covers (with `prev_hash` appended): everything it says."""
-    return {
+    """What an entry's hash covers (with `prev_hash` appended): everything it says.
+
+    `key_id` is None only for the plain SHA-256 entries written before chains were
+    keyed (see `legacy_chain`), whose hashes did not cover it.
+    """
+    fields = {
         "id": str(entry.id),
         "chain_key": str(chain_key),
         "seq": seq,
@@ -78,6 +98,9 @@ def hashable_fields(
         "user_agent": entry.user_agent,
         "request_id": entry.request_id,
     }
+    if key_id is not None:
+        fields["key_id"] = key_id
+    return fields
 
 
 def canonical_json(document: Any) -> bytes:
@@ -87,13 +110,16 @@ def canonical_json(document: Any) -> bytes:
     ).encode("utf-8")
 
 
-def _digest(fields: dict[str, Any], prev_hash: str) -> str:
-    return hashlib.sha256(canonical_json(fields) + prev_hash.encode("ascii")).hexdigest()
+def _link(key: LinkKey, fields: dict[str, Any], prev_hash: str) -> str:
+    message = canonical_json(fields) + prev_hash.encode("ascii")
+    return hmac.new(key.material, message, hashlib.sha256).hexdigest()
 
 
-def entry_hash(entry: AuditEntry) -> str:
-    """The hash `entry` should carry, recomputed from what it says."""
-    return _digest(hashable_fields(entry.chain_key, entry.seq, entry), entry.prev_hash)
+def entry_hash(entry: AuditEntry, key: LinkKey) -> str:
+    """The hash `entry` should carry if it was linked with `key`, recomputed from what it
+    says."""
+    fields = hashable_fields(entry.chain_key, entry.seq, entry, key.key_id)
+    return _link(key, fields, entry.prev_hash)
 
 
 class ChainVerification(NamedTuple):
@@ -110,14 +136,38 @@ class ChainVerification(NamedTuple):
 
 
 def verify_chain(
-    entries: Iterable[AuditEntry], *, head: ChainHead | None = None
+    entries: Iterable[AuditEntry],
+    keys: Collection[LinkKey],
+    *,
+    head: ChainHead | None = None,
 ) -> ChainVerification:
-    """Recompute every hash and check `seq` continuity and the `prev_hash` links.
+    """Recompute every hash with the key its `key_id` names, and check `seq` continuity
+    and the `prev_hash` links.
 
+    `keys` are every key an entry may have been linked with (the current one and those
+    of earlier secrets), so a chain verifies across rotations; an entry whose `key_id`
+    none of them has (a secret no longer configured, or no key at all) is bad.
     `entries` are read in the order given (oldest first), so a store that lists them
     by `seq` shows a swapped pair as a break. With `head`, the chain must end exactly
     there: an entry past it is bad, and a chain that stops short of it is invalid.
     """
+    by_id = {key.key_id: key for key in keys}
+
+    def expected(entry: AuditEntry) -> str | None:
+        key = by_id.get(entry.key_id) if entry.key_id is not None else None
+        return entry_hash(entry, key) if key is not None else None
+
+    return check_links(entries, expected, head=head)
+
+
+def check_links(
+    entries: Iterable[AuditEntry],
+    expected_hash: Callable[[AuditEntry], str | None],
+    *,
+    head: ChainHead | None = None,
+) -> ChainVerification:
+    """`verify_chain`'s walk, with the hash each entry should carry (None: it cannot be
+    checked) computed by `expected_hash`."""
     count = 0
     expected_seq, prev_hash = 1, GENESIS_HASH
     chain_key = head.chain_key if head is not None else None
@@ -133,7 +183,7 @@ def verify_chain(
             entry.chain_key == chain_key
             and entry.seq == expected_seq
             and entry.prev_hash == prev_hash
-            and entry.hash == entry_hash(entry)
+            and entry.hash == expected_hash(entry)
             and (head is None or entry.seq <= head.seq)
         )
         if not sound:

@@ -162,9 +162,10 @@ class EntryDraft:
 class AuditEntry:
     """One link of a chain: the entry's facts, its place (`seq`) and its hashes.
 
-    `hash` is SHA-256 over the canonical JSON of every other field but `prev_hash`,
-    followed by `prev_hash`: changing, removing or reordering an entry breaks the
-    links after it.
+    `hash` is HMAC-SHA256, keyed with the key `key_id` names, over the canonical JSON of
+    every other field but `prev_hash`, followed by `prev_hash`: changing, removing or
+    reordering an entry breaks the links after it. `key_id` is None only on entries
+    written before chains were keyed.
     """
 
     id: uuid.UUID
@@ -182,3 +183,4 @@ class AuditEntry:
     request_id: str | None
     prev_hash: str
     hash: str
+    key_id: str | None = None

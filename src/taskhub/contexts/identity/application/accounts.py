@@ -158,7 +158,9 @@ class AccountService:
             uow.commit()
 
     def set_active(self, email: str, active: bool) -> bool:
-        """The operator's switch; deactivating ends every session at once."""
+        """The operator's switch; deactivating ends every session at once, and the API
+        keys the user created stop authenticating (their lookup asks for an active
+        creator)."""
         now = self._clock.now()
         with self._uow() as uow:
             user = uow.users.get_by_email(email.strip())

@@ -85,7 +85,7 @@ class ApiKeyService:
 
     def authenticate(self, secret: str) -> Principal:
         with self._uow(read_only=True) as uow:
-            key = uow.api_keys.find_by_hash(self._opaque_tokens.digest(secret))
+            key = uow.api_keys.find_granting_access(self._opaque_tokens.digest(secret))
         if key is None or not key.is_usable(self._clock.now()):
             raise InvalidApiKey()
         return Principal(

@@ -77,7 +77,13 @@ class ApiKeyRepository(Protocol):
         """A key of that organization (revoked ones too), or None."""
         ...
 
-    def find_by_hash(self, key_hash: str) -> ApiKey | None: ...
+    def find_granting_access(self, key_hash: str) -> ApiKey | None:
+        """The key with that hash if its creator's account is active, else None.
+
+        Asked on every request made with a key, so the creator's state is part of the
+        same question: deactivating the account refuses the keys it created at once.
+        """
+        ...
 
     def update(self, key: ApiKey) -> None: ...
 

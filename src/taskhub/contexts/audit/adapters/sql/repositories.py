@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from taskhub.contexts.audit.adapters.sql.tables import audit_chain_heads, audit_entries
 from taskhub.contexts.audit.application.ports import AuditFilter
-from taskhub.contexts.audit.domain.chain import GENESIS_HASH, ChainHead
+from taskhub.contexts.audit.domain.chain import GENESIS_HASH, ChainHead, LinkKey
 from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
 from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.platform.sql_lists import unnested_insert
@@ -37,6 +37,7 @@ def _entry(row: Any) -> AuditEntry:
         request_id=row.request_id,
         prev_hash=row.prev_hash,
         hash=row.hash,
+        key_id=row.key_id,
     )
 
 
@@ -57,6 +58,7 @@ def _values(entry: AuditEntry) -> dict[str, Any]:
         "request_id": entry.request_id,
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
+        "key_id": entry.key_id,
     }
 
 
@@ -114,13 +116,15 @@ class SqlAuditEntryRepository:
         ).one()
         return ChainHead(chain_key, row.seq, row.hash)
 
-    def append(self, chain_key: ChainKey, drafts: Sequence[EntryDraft]) -> list[AuditEntry]:
+    def append(
+        self, chain_key: ChainKey, drafts: Sequence[EntryDraft], key: LinkKey
+    ) -> list[AuditEntry]:
         if not drafts:
             return []
         head = self._lock_head(chain_key)
         appended = []
         for draft in drafts:
-            entry, head = head.append(draft)
+            entry, head = head.append(draft, key)
             appended.append(entry)
         rows = [_values(e) for e in appended]
         if self._connection.dialect.name == "postgresql" and len(rows) > 1:

@@ -14,6 +14,7 @@ metadata = new_metadata()
 
 CHAIN_KEY_LENGTH = 64
 HASH_LENGTH = 64
+KEY_ID_LENGTH = 16
 
 audit_entries = sa.Table(
     "audit_entries",
@@ -33,6 +34,8 @@ audit_entries = sa.Table(
     sa.Column("request_id", sa.String(128)),
     sa.Column("prev_hash", sa.String(HASH_LENGTH), nullable=False),
     sa.Column("hash", sa.String(HASH_LENGTH), nullable=False),
+    # The public id of the key `hash` was made with (null only before chains were keyed).
+    sa.Column("key_id", sa.String(KEY_ID_LENGTH)),
     # Newest-first listing of a chain (a backward scan) and the append backstop.
     sa.UniqueConstraint("chain_key", "seq"),
     # An entity's history, and the entity_type / entity_id filters.

@@ -7,8 +7,9 @@ from taskhub.contexts.audit.application.ports import (
     AuditEntryRepository,
     AuditFilter,
     AuditUnitOfWork,
+    ChainKeys,
 )
-from taskhub.contexts.audit.domain.chain import ChainHead
+from taskhub.contexts.audit.domain.chain import ChainHead, LinkKey
 from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
 from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.shared_kernel.errors import ValidationFailed
@@ -45,7 +46,9 @@ class FakeAuditEntryRepository:
     def __init__(self, store: AuditStore) -> None:
         self._store = store
 
-    def append(self, chain_key: ChainKey, drafts: Sequence[EntryDraft]) -> list[AuditEntry]:
+    def append(
+        self, chain_key: ChainKey, drafts: Sequence[EntryDraft], key: LinkKey
+    ) -> list[AuditEntry]:
         if not drafts:
             return []
         head = self._store.heads.get(chain_key) or ChainHead.genesis(chain_key)
@@ -55,7 +58,7 @@ class FakeAuditEntryRepository:
         for draft in drafts:
             if draft.id in known_ids:
                 raise DuplicateKey(f"an audit entry with id {draft.id} exists")
-            entry, head = head.append(draft)
+            entry, head = head.append(draft, key)
             if any(e.seq == entry.seq for e in stored):
                 raise DuplicateKey(f"{chain_key} already has an entry {entry.seq}")
             stored.append(entry)
@@ -85,6 +88,26 @@ class FakeAuditEntryRepository:
         yield from sorted(self._store.entries.get(chain_key, []), key=lambda e: e.seq)
 
 
+class FakeChainKeys:
+    """Fixed keys, the first one current; `rotate` makes a new one current."""
+
+    def __init__(self, *keys: LinkKey) -> None:
+        self._keys = list(keys) or [fake_link_key("one")]
+
+    def current(self) -> LinkKey:
+        return self._keys[0]
+
+    def all(self) -> list[LinkKey]:
+        return list(self._keys)
+
+    def rotate(self, key: LinkKey, *, keep_previous: bool = True) -> None:
+        self._keys = [key, *(self._keys if keep_previous else [])]
+
+
+def fake_link_key(name: str) -> LinkKey:
+    return LinkKey(key_id=f"{name:0>16}"[-16:], material=name.encode().ljust(32, b"."))
+
+
 class FakeAuditUnitOfWork(StagedUnitOfWork[AuditStore]):
     """Changes are staged on a copy of the store and swapped in on commit."""
 
@@ -97,3 +120,4 @@ class FakeAuditUnitOfWork(StagedUnitOfWork[AuditStore]):
 if TYPE_CHECKING:
     # Checked by mypy: the fakes keep the ports' shapes.
     _unit_of_work: AuditUnitOfWork = FakeAuditUnitOfWork(AuditStore())
+    _chain_keys: ChainKeys = FakeChainKeys()

@@ -264,9 +264,11 @@ class SqlApiKeyRepository:
         ).first()
         return _api_key(row) if row else None
 
-    def find_by_hash(self, key_hash: str) -> ApiKey | None:
+    def find_granting_access(self, key_hash: str) -> ApiKey | None:
         row = self._connection.execute(
-            sa.select(api_keys).where(api_keys.c.key_hash == key_hash)
+            sa.select(api_keys)
+            .join(users, users.c.id == api_keys.c.created_by)
+            .where(api_keys.c.key_hash == key_hash, users.c.is_active.is_(True))
         ).first()
         return _api_key(row) if row else None
 

@@ -174,10 +174,11 @@ class FakeApiKeyRepository:
         key = self._store.api_keys.get(key_id)
         return _copy(key) if key is not None and key.org_id == org_id else None
 
-    def find_by_hash(self, key_hash: str) -> ApiKey | None:
+    def find_granting_access(self, key_hash: str) -> ApiKey | None:
         for key in self._store.api_keys.values():
             if key.key_hash == key_hash:
-                return _copy(key)
+                creator = self._store.users.get(key.created_by)
+                return _copy(key) if creator is not None and creator.is_active else None
         return None
 
     def update(self, key: ApiKey) -> None:
