@@ -119,6 +119,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
         clock=clock,
         event_sinks=event_sinks,
         on_commit=outbox_signal.provided.notify,
+        keyring=keyring,
         known_event_types=providers.Object(
             frozenset(
                 tenancy_public.PUBLISHED_TYPES

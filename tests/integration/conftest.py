@@ -17,9 +17,12 @@ from falcon import testing
 from sqlalchemy.engine import Engine, make_url
 
 from taskhub.bootstrap import ApplicationContainer, all_metadata, build_container
+from taskhub.contexts.integrations.adapters.sql.unit_of_work import WEBHOOK_SECRETS
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.database import create_database_engine
+from taskhub.platform.keyring import Keyring
 from taskhub.platform.migrations import upgrade
+from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.settings import Settings
 from tests.conftest import service_unavailable
 
@@ -27,6 +30,8 @@ POSTGRES_URL = os.environ.get(
     "TASKHUB_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/taskhub_test"
 )
 TEST_SECRET = "integration-test-secret-key-0123456789abcdef"
+# How the containers built with TEST_SECRET seal webhook secrets.
+WEBHOOK_BOX = SecretBox(Keyring(TEST_SECRET), WEBHOOK_SECRETS)
 REDIS_URL = os.environ.get("TASKHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 

@@ -13,6 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from taskhub.platform.keyring import Keyring
+
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,22 +25,37 @@ def migrations_directory() -> Path:
     raise FileNotFoundError("the alembic migrations directory is missing from this installation")
 
 
-def alembic_config(engine: Engine, progress: Callable[[str], None] | None = None) -> Config:
+def alembic_config(
+    engine: Engine,
+    progress: Callable[[str], None] | None = None,
+    keyring: Keyring | None = None,
+) -> Config:
+    """`keyring` lets a migration seal stored secrets (0013): migrations cannot read the
+    settings themselves. Without it, a migration that finds secrets to seal refuses."""
     config = Config()
     config.set_main_option("script_location", str(migrations_directory()))
     config.attributes["engine"] = engine
     config.attributes["progress"] = progress
+    config.attributes["keyring"] = keyring
     return config
 
 
 def upgrade(
-    engine: Engine, revision: str = "head", progress: Callable[[str], None] | None = None
+    engine: Engine,
+    revision: str = "head",
+    progress: Callable[[str], None] | None = None,
+    keyring: Keyring | None = None,
 ) -> None:
-    command.upgrade(alembic_config(engine, progress), revision)
+    command.upgrade(alembic_config(engine, progress, keyring), revision)
 
 
-def downgrade(engine: Engine, revision: str, progress: Callable[[str], None] | None = None) -> None:
-    command.downgrade(alembic_config(engine, progress), revision)
+def downgrade(
+    engine: Engine,
+    revision: str,
+    progress: Callable[[str], None] | None = None,
+    keyring: Keyring | None = None,
+) -> None:
+    command.downgrade(alembic_config(engine, progress, keyring), revision)
 
 
 def pending_revisions(engine: Engine) -> list[str]:

@@ -42,6 +42,9 @@ class Webhook:
     previous_secret: str | None = attrs.field(default=None, repr=False)
     previous_secret_expires_at: datetime | None = None
     failing_since: datetime | None = None
+    # The position (in the order events commit) of the last event before the webhook
+    # was created or re-enabled: it receives only later ones.
+    events_after: int = 0
     created_at: datetime
     updated_at: datetime
     version: int = 1
