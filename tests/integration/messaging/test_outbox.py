@@ -192,10 +192,10 @@ def test_a_consumption_record_outlives_the_retention_while_its_event_is_in_the_o
 ) -> None:
     """Republished after a relay crash, an event's `published_at` can be younger than its
     consumption record: pruning the record alone would make the event look unconsumed."""
-    found_organizations(container, 1)
+    found_organizations(container, 2)
     relay = OutboxRelay(engine, memory_url(), SystemClock())
-    assert relay.relay_once() == 1
-    (row,) = outbox_rows(engine)
+    assert relay.relay_once() == 2
+    row, _newest = outbox_rows(engine)
     long_ago = SystemClock().now() - RETENTION - timedelta(hours=1)
     with engine.begin() as connection:
         connection.execute(
@@ -218,6 +218,22 @@ def test_a_consumption_record_outlives_the_retention_while_its_event_is_in_the_o
         connection.execute(outbox.update().values(published_at=long_ago))
     assert relay.prune() == 1
     assert records() == 0
+
+
+def test_the_newest_event_is_never_pruned_so_positions_only_grow(
+    container: ApplicationContainer, engine: Engine
+) -> None:
+    found_organizations(container, 2)
+    relay = OutboxRelay(engine, memory_url(), SystemClock())
+    assert relay.relay_once() == 2
+    long_ago = SystemClock().now() - RETENTION - timedelta(hours=1)
+    with engine.begin() as connection:
+        connection.execute(outbox.update().values(published_at=long_ago))
+    newest = max(row.position for row in outbox_rows(engine))
+    assert relay.prune() == 1
+    assert [row.position for row in outbox_rows(engine)] == [newest]
+    found_organizations(container, 1)
+    assert max(row.position for row in outbox_rows(engine)) > newest
 
 
 def _published(org_id: uuid.UUID, ordering_key: str) -> WorkEvent:

@@ -57,7 +57,7 @@ def test_a_batch_of_events_is_fanned_out_to_the_webhooks_of_each_organization(
     mine = integrations.webhook(events=["task.updated"])
     not_interested = integrations.webhook(events=["task.created"])
     other_org = uuid.uuid4()
-    events = [received(integrations, integrations.org_id, f"task-{n}", n) for n in range(3)]
+    events = [received(integrations, integrations.org_id, f"task-{n}", n) for n in (1, 2, 3)]
     events.append(received(integrations, other_org, "task-9", 9))
 
     def fan_out() -> int:
@@ -71,8 +71,21 @@ def test_a_batch_of_events_is_fanned_out_to_the_webhooks_of_each_organization(
     deliveries = list(integrations.store.deliveries.values())
     assert {d.webhook_id for d in deliveries} == {mine.id}
     assert not_interested.id not in {d.webhook_id for d in deliveries}
-    assert sorted(d.position for d in deliveries) == [0, 1, 2]
+    assert sorted(d.position for d in deliveries) == [1, 2, 3]
     assert {d.event_id for d in deliveries} == {e.event_id for e in events[:3]}
+
+
+def test_a_webhook_receives_only_events_committed_after_it_was_created(
+    integrations: Integrations,
+) -> None:
+    integrations.store.newest_position = 5  # events up to 5 committed before the webhook
+    webhook = integrations.webhook(events=["task.updated"])
+    events = [received(integrations, integrations.org_id, f"task-{n}", n) for n in (4, 5, 6)]
+    with FakeIntegrationsUnitOfWork(integrations.store) as uow:
+        assert integrations.fan_out.schedule_batch(uow, events) == 1
+        uow.commit()
+    (delivery,) = integrations.store.deliveries.values()
+    assert (delivery.webhook_id, delivery.position) == (webhook.id, 6)
 
 
 def test_one_run_sends_the_head_of_every_webhook_and_entity_side_by_side(

@@ -145,12 +145,21 @@ class OutboxRelay:
         dispatcher holds back the later events of its entity until the earlier ones
         are consumed. (A record can be older than its event's `published_at`: a relay
         that died between the broker's confirm and its commit publishes again.)
+
+        The newest row stays, however old: SQLite gives a new row the largest position
+        plus one, so an emptied outbox would hand out positions again, and positions
+        must only grow (entity order, and where each webhook starts receiving).
         """
         horizon = self._clock.now() - RETENTION
         with self._engine.begin() as connection:
+            newest = sa.select(sa.func.max(outbox.c.position)).scalar_subquery()
             old_events = (
                 sa.select(outbox.c.position)
-                .where(outbox.c.published_at.is_not(None), outbox.c.published_at < horizon)
+                .where(
+                    outbox.c.published_at.is_not(None),
+                    outbox.c.published_at < horizon,
+                    outbox.c.position < newest,
+                )
                 .limit(PRUNE_BATCH)
             )
             removed = connection.execute(

@@ -76,6 +76,11 @@ class Webhook:
     def wants(self, event_type: str) -> bool:
         return self.active and (ALL_EVENTS in self.events or event_type in self.events)
 
+    def receives(self, event_type: str, position: int) -> bool:
+        """Whether an event is this webhook's: one it wants, committed after the webhook
+        was created or last re-enabled."""
+        return position > self.events_after and self.wants(event_type)
+
     def signing_secrets(self, now: datetime) -> list[str]:
         secrets = [self.secret]
         if (

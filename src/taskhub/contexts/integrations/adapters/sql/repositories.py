@@ -52,6 +52,7 @@ class SqlWebhookRepository:
     def __init__(self, connection: sa.Connection, box: SecretBox) -> None:
         self._connection = connection
         self._box = box
+        self._starting: list[uuid.UUID] = []
 
     def _webhook(self, row: Any) -> Webhook:
         return _webhook(row, self._box)
@@ -71,7 +72,6 @@ class SqlWebhookRepository:
             ),
             "previous_secret_expires_at": webhook.previous_secret_expires_at,
             "failing_since": webhook.failing_since,
-            "events_after": webhook.events_after,
             "updated_at": webhook.updated_at,
             "version": webhook.version,
             "deleted_at": webhook.deleted_at,
@@ -115,6 +115,30 @@ class SqlWebhookRepository:
         self._connection.execute(
             webhooks.update().where(webhooks.c.id == webhook.id).values(**self._values(webhook))
         )
+
+    def receive_from_now(self, webhook_id: uuid.UUID) -> None:
+        self._starting.append(webhook_id)
+
+    def start_receiving(self) -> None:
+        """Set the webhooks of `receive_from_now` to start after the newest committed event.
+
+        Run by the unit of work after its sinks, just before the commit: the audit sink
+        then holds the organization's chain head, which every change of the organization
+        takes before it writes its outbox rows (ADR 0011). So every event of the
+        organization that committed before this transaction is at or below the newest
+        position seen here, and every later one gets a position above it. The newest
+        position of the whole outbox (its primary key's end) serves: events of other
+        organizations do not matter either way.
+        """
+        if not self._starting:
+            return
+        newest = sa.select(sa.func.coalesce(sa.func.max(outbox.c.position), 0)).scalar_subquery()
+        self._connection.execute(
+            webhooks.update()
+            .where(among(self._connection, webhooks.c.id, self._starting))
+            .values(events_after=newest)
+        )
+        self._starting = []
 
     def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Webhook]:
         query = sa.select(webhooks).where(

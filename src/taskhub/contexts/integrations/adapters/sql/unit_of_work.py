@@ -27,3 +27,6 @@ class SqlIntegrationsUnitOfWork(SqlUnitOfWork):
     def _start(self, connection: sa.Connection) -> None:
         self.webhooks = SqlWebhookRepository(connection, self._box)
         self.deliveries = SqlDeliveryRepository(connection)
+
+    def _before_commit(self, connection: sa.Connection) -> None:
+        self.webhooks.start_receiving()
