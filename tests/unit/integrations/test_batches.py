@@ -140,3 +140,26 @@ def test_outcomes_of_one_batch_are_recorded_per_webhook() -> None:
     ]
     disabled = [e for e in world.store.events if isinstance(e, WebhookDisabled)]
     assert [e.webhook_id for e in disabled] == [gone.id]
+
+
+def test_after_a_410_no_other_delivery_of_the_batch_reaches_that_webhook() -> None:
+    """The dispatcher claims the heads of many entities at once; the receiver's first
+    410 must be the last request it gets, not one of several sent side by side."""
+    world = build(sender=AnswerByHost({"dual.partner.example": 410}))
+    gone = world.webhook(OTHER_URL, events=["task.created"])
+    kept = world.webhook(HOOK_URL, events=["task.created"])
+    for entity in range(6):
+        world.event(ordering_key=f"task-{entity}", position=entity + 1)
+
+    assert world.dispatcher.run_once() == 12
+    world.dispatcher.close()
+
+    to_gone = [s for s in world.sender.sent if s.target.host == "dual.partner.example"]
+    assert len(to_gone) == 1
+    assert world.stored(gone).active is False
+    assert {d.status for d in world.store.deliveries.values() if d.webhook_id == gone.id} == {
+        DeliveryStatus.FAILED
+    }
+    kept_sent = [s for s in world.sender.sent if s.target.host != "dual.partner.example"]
+    assert len(kept_sent) == 6
+    assert world.stored(kept).active is True

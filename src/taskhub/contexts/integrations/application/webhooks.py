@@ -97,6 +97,9 @@ class WebhookService:
                 uow.webhooks.update(webhook)
                 if "active" in changed and webhook.active:
                     uow.webhooks.receive_from_now(webhook.id)
+                elif "active" in changed:
+                    # Paused: nothing more is sent, and a resume starts afresh.
+                    uow.deliveries.fail_unfinished(webhook.id, "the webhook was disabled", now)
                 uow.record(self._event(webhook, "webhook.updated", now, changed))
                 uow.commit()
         return webhook

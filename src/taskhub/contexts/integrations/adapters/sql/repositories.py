@@ -159,15 +159,19 @@ class SqlWebhookRepository:
         return [self._webhook(row) for row in rows]
 
     def active_in(self, org_ids: Collection[uuid.UUID]) -> list[Webhook]:
+        """On PostgreSQL the rows stay share-locked until the caller's commit: a disable
+        (410, pause, delete) committing meanwhile waits, and its `fail_unfinished` then
+        sees the deliveries the caller scheduled; one that committed first is seen here."""
         if not org_ids:
             return []
-        rows = self._connection.execute(
-            sa.select(webhooks).where(
-                among(self._connection, webhooks.c.org_id, list(org_ids)),
-                webhooks.c.active.is_(True),
-                webhooks.c.deleted_at.is_(None),
-            )
+        query = sa.select(webhooks).where(
+            among(self._connection, webhooks.c.org_id, list(org_ids)),
+            webhooks.c.active.is_(True),
+            webhooks.c.deleted_at.is_(None),
         )
+        if self._connection.dialect.name == "postgresql":
+            query = query.with_for_update(read=True)
+        rows = self._connection.execute(query)
         return [self._webhook(row) for row in rows]
 
 
