@@ -21,6 +21,7 @@ from taskhub.contexts.integrations.adapters.sql.unit_of_work import WEBHOOK_SECR
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.keyring import Keyring
+from taskhub.platform.messaging.names import BrokerNames, broker_names
 from taskhub.platform.migrations import upgrade
 from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.settings import Settings
@@ -116,7 +117,13 @@ def _fresh_sqlite(template: Path, directory: Path) -> Engine:
 
 
 def empty_postgres(engine: Engine) -> None:
-    tables = [t for metadata in all_metadata() for t in metadata.sorted_tables]
+    # The deployment's id is written once by its migration, like the schema itself.
+    tables = [
+        t
+        for metadata in all_metadata()
+        for t in metadata.sorted_tables
+        if t.name != "platform_deployment"
+    ]
     names = ", ".join(f'"{t.name}"' for t in tables)
     with engine.begin() as connection:
         # Superuser-only: skips the triggers that make the audit trail immutable.
@@ -190,3 +197,8 @@ def client(container: ApplicationContainer) -> testing.TestClient:
 @pytest.fixture
 def fresh_sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'fresh.db'}"
+
+
+def names_of(engine: Engine) -> BrokerNames:
+    """The broker names a deployment on this database uses by default."""
+    return broker_names(Settings(), engine)

@@ -28,7 +28,7 @@ from taskhub.platform.messaging.relay import OutboxRelay
 from taskhub.platform.messaging.tables import outbox
 from taskhub.shared_kernel.clock import SystemClock
 from tests.contracts.integrations import LEASE, NOW, new_webhook
-from tests.integration.conftest import WEBHOOK_BOX, container_for, empty_postgres
+from tests.integration.conftest import WEBHOOK_BOX, container_for, empty_postgres, names_of
 from tests.integration.integrations.delivery_harness import (
     RecordingReceiver,
     private_vhost,
@@ -64,11 +64,19 @@ def test_each_task_reaches_the_webhook_in_commit_order_despite_competing_flaky_c
         subscription = attrs.evolve(fan_out, handle=flaky)
         clock = SystemClock()
         relays = [
-            OutboxRelay(engine, broker_url, clock, subscriptions=[subscription], batch_size=5)
+            OutboxRelay(
+                engine,
+                broker_url,
+                clock,
+                names_of(engine),
+                subscriptions=[subscription],
+                batch_size=5,
+            )
             for _ in range(2)
         ]
         consumers = [
-            EventConsumer(engine, broker_url, [subscription], clock, prefetch=8) for _ in range(2)
+            EventConsumer(engine, broker_url, [subscription], clock, names_of(engine), prefetch=8)
+            for _ in range(2)
         ]
         stop = threading.Event()
         ready = [threading.Event() for _ in consumers]
@@ -157,7 +165,7 @@ def test_a_delivery_waits_for_the_earlier_events_of_its_entity_to_be_fanned_out(
                     position=position,
                 )
             )
-    consumer = EventConsumer(engine, "memory://unused", [], SystemClock())
+    consumer = EventConsumer(engine, "memory://unused", [], SystemClock(), names_of(engine))
     subscription = container.integrations.subscription()
     assert subscription.name == FAN_OUT_SUBSCRIBER
     later_at = SystemClock().now() + timedelta(seconds=5)

@@ -22,10 +22,13 @@ def relay_and_fan_out(container: ApplicationContainer) -> None:
     """What a worker does with committed events, up to the deliveries (nothing is sent)."""
     url = container.settings().broker_url
     subscription = container.integrations.subscription()
-    relay = OutboxRelay(container.engine(), url, container.clock(), subscriptions=[subscription])
+    names = container.broker_names()
+    relay = OutboxRelay(
+        container.engine(), url, container.clock(), names, subscriptions=[subscription]
+    )
     consumer = container.consumer()
     with Connection(url) as connection:
-        queue = subscription.queue()(connection.default_channel)
+        queue = subscription.queue(names)(connection.default_channel)
         queue.declare()
         assert relay.wait_until_idle(10)
         while (message := queue.get(no_ack=True)) is not None:
