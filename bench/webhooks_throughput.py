@@ -755,7 +755,7 @@ def stage_capacities(events: int) -> dict[str, Capacity]:
         try:
             tenants = make_tenants(container, receiver.url, 1)
             with Connection(broker_url) as connection:  # type: ignore[no-untyped-call]
-                subscription.queue()(connection.default_channel).declare()
+                subscription.queue(container.broker_names())(connection.default_channel).declare()
             started, cpu_started = time.perf_counter(), time.process_time()
             commit_load(container, tenants, events, 100)
             timed("commit (100 tasks/txn, 1 thread)", events, started, cpu_started)
@@ -768,7 +768,7 @@ def stage_capacities(events: int) -> dict[str, Capacity]:
 
             bodies = []
             with Connection(broker_url) as connection:  # type: ignore[no-untyped-call]
-                queue = subscription.queue()(connection.default_channel)
+                queue = subscription.queue(container.broker_names())(connection.default_channel)
                 while (message := queue.get(no_ack=True)) is not None:
                     bodies.append(message.payload)
             consumer = container.consumer()

@@ -29,6 +29,7 @@ from taskhub.platform.keyring import Keyring
 from taskhub.platform.messaging import tables as messaging_tables
 from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.consumer import EventConsumer
+from taskhub.platform.messaging.names import broker_names as broker_names_for
 from taskhub.platform.messaging.outbox import OutboxWriter
 from taskhub.platform.messaging.relay import OutboxRelay, OutboxSignal
 from taskhub.platform.metrics import HttpMetrics
@@ -122,6 +123,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
         clock=clock,
         event_sinks=event_sinks,
         on_commit=outbox_signal.provided.notify,
+        keyring=keyring,
         known_event_types=providers.Object(
             frozenset(
                 tenancy_public.PUBLISHED_TYPES
@@ -138,16 +140,19 @@ class ApplicationContainer(containers.DeclarativeContainer):
     # Loops that run beside the relay and the consumers (in `worker`, or in `serve`
     # with the in-process bus): each has `run(stop_event)`.
     background_jobs = providers.List(integrations.dispatcher_loop)
+    # Exchange and queue names, and the deployment id every message carries.
+    broker_names = providers.Singleton(broker_names_for, settings, engine)
     relay = providers.Factory(
         OutboxRelay,
         engine,
         settings.provided.broker_url,
         clock,
+        broker_names,
         signal=outbox_signal,
         subscriptions=subscriptions,
     )
     consumer = providers.Factory(
-        EventConsumer, engine, settings.provided.broker_url, subscriptions, clock
+        EventConsumer, engine, settings.provided.broker_url, subscriptions, clock, broker_names
     )
 
 

@@ -18,10 +18,13 @@ from sqlalchemy.engine import Engine, make_url
 
 from taskhub.bootstrap import ApplicationContainer, all_metadata, build_container
 from taskhub.contexts.audit.adapters.keyring_chain_keys import KeyringChainKeys
+from taskhub.contexts.integrations.adapters.sql.unit_of_work import WEBHOOK_SECRETS
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.keyring import Keyring
+from taskhub.platform.messaging.names import BrokerNames, broker_names
 from taskhub.platform.migrations import upgrade
+from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.settings import Settings
 from tests.conftest import service_unavailable
 
@@ -31,6 +34,8 @@ POSTGRES_URL = os.environ.get(
 TEST_SECRET = "integration-test-secret-key-0123456789abcdef"
 # The audit chain keys a container configured with TEST_SECRET links entries with.
 TEST_CHAIN_KEYS = KeyringChainKeys(Keyring(TEST_SECRET)).all()
+# How the containers built with TEST_SECRET seal webhook secrets.
+WEBHOOK_BOX = SecretBox(Keyring(TEST_SECRET), WEBHOOK_SECRETS)
 REDIS_URL = os.environ.get("TASKHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -115,7 +120,13 @@ def _fresh_sqlite(template: Path, directory: Path) -> Engine:
 
 
 def empty_postgres(engine: Engine) -> None:
-    tables = [t for metadata in all_metadata() for t in metadata.sorted_tables]
+    # The deployment's id is written once by its migration, like the schema itself.
+    tables = [
+        t
+        for metadata in all_metadata()
+        for t in metadata.sorted_tables
+        if t.name != "platform_deployment"
+    ]
     names = ", ".join(f'"{t.name}"' for t in tables)
     with engine.begin() as connection:
         # Superuser-only: skips the triggers that make the audit trail immutable.
@@ -189,3 +200,8 @@ def client(container: ApplicationContainer) -> testing.TestClient:
 @pytest.fixture
 def fresh_sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'fresh.db'}"
+
+
+def names_of(engine: Engine) -> BrokerNames:
+    """The broker names a deployment on this database uses by default."""
+    return broker_names(Settings(), engine)

@@ -11,10 +11,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from taskhub import __version__
 from taskhub.platform.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from taskhub.platform.keyring import Keyring
 
 EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
@@ -39,11 +42,21 @@ def _progress(message: str) -> None:
     print(f"taskhub: {message}", file=sys.stderr, flush=True)
 
 
+def _keyring(settings: Settings) -> "Keyring | None":
+    """The keyring data migrations sign and seal with; None when no secret key is
+    configured (a migration that has data needing it then says so)."""
+    from taskhub.platform.keyring import Keyring
+    from taskhub.platform.secret_key import resolve_secret_key
+
+    try:
+        return Keyring(resolve_secret_key(settings), settings.previous_secret_keys)
+    except SettingsError:
+        return None
+
+
 def _migrate(settings: Settings) -> None:
     from taskhub.platform.database import create_database_engine
-    from taskhub.platform.keyring import Keyring
     from taskhub.platform.migrations import pending_revisions, upgrade
-    from taskhub.platform.secret_key import resolve_secret_key
 
     engine = create_database_engine(settings.database_url)
     try:
@@ -51,12 +64,8 @@ def _migrate(settings: Settings) -> None:
         if not pending:
             _progress("database schema is up to date")
             return
-        try:
-            keyring = Keyring(resolve_secret_key(settings), settings.previous_secret_keys)
-        except SettingsError as exc:
-            _fail(exc.problems)
         _progress(f"applying {len(pending)} migration(s): {', '.join(pending)}")
-        upgrade(engine, progress=_progress, keyring=keyring)
+        upgrade(engine, progress=_progress, keyring=_keyring(settings))
         _progress("database schema is up to date")
     finally:
         engine.dispose()

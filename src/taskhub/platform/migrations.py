@@ -30,8 +30,9 @@ def alembic_config(
     progress: Callable[[str], None] | None = None,
     keyring: Keyring | None = None,
 ) -> Config:
-    """`keyring` is for data migrations that sign with the secret key (0010 links the
-    existing audit chains); without it they refuse a database that has such data."""
+    """`keyring` is for data migrations that sign or seal with the secret key (0010 links
+    the existing audit chains, 0011 seals webhook secrets): migrations cannot read the
+    settings themselves. Without it they refuse a database that has such data."""
     config = Config()
     config.set_main_option("script_location", str(migrations_directory()))
     config.attributes["engine"] = engine
@@ -49,8 +50,13 @@ def upgrade(
     command.upgrade(alembic_config(engine, progress, keyring), revision)
 
 
-def downgrade(engine: Engine, revision: str, progress: Callable[[str], None] | None = None) -> None:
-    command.downgrade(alembic_config(engine, progress), revision)
+def downgrade(
+    engine: Engine,
+    revision: str,
+    progress: Callable[[str], None] | None = None,
+    keyring: Keyring | None = None,
+) -> None:
+    command.downgrade(alembic_config(engine, progress, keyring), revision)
 
 
 def pending_revisions(engine: Engine) -> list[str]:

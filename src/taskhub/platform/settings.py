@@ -54,6 +54,8 @@ class Settings:
     max_body_bytes: int = 1_048_576
     cors_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    # Prefix of every exchange and queue; unset: made from the deployment's id.
+    broker_namespace: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -179,6 +181,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     take("TASKHUB_MAX_BODY_BYTES", "max_body_bytes", _positive_int)
     take("TASKHUB_CORS_ORIGINS", "cors_origins", _origins)
     take("TASKHUB_TRUSTED_PROXIES", "trusted_proxies", _networks)
+    take("TASKHUB_BROKER_NAMESPACE", "broker_namespace", _namespace)
 
     if problems:
         raise SettingsError(problems)
@@ -190,6 +193,17 @@ def _broker_url(name: str, raw: str, problems: list[str]) -> str | None:
     if url.startswith(("memory://", "amqp://", "amqps://", "pyamqp://")):
         return url
     problems.append(f"{name}={raw!r}: expected memory:// or an amqp:// URL")
+    return None
+
+
+def _namespace(name: str, raw: str, problems: list[str]) -> str | None:
+    value = raw.strip()
+    if re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,62}", value):
+        return value
+    problems.append(
+        f"{name}={raw!r}: expected 1-63 lowercase letters, digits, '-' or '_', "
+        "starting with a letter or digit"
+    )
     return None
 
 

@@ -78,6 +78,10 @@ class SqlUnitOfWork:
         """Aggregates loaded or added through this unit of work."""
         return ()
 
+    def _before_commit(self, connection: sa.Connection) -> None:
+        """Last writes of the transaction, after the sinks: whatever the sinks lock (the
+        audit sink holds the organization's chain head) is held by then."""
+
     def record(self, *events: DomainEvent) -> None:
         """Record events that belong to no aggregate (a membership, a removal)."""
         self._recorded.extend(events)
@@ -103,6 +107,7 @@ class SqlUnitOfWork:
         if events:
             for sink in self._sinks:
                 sink.write(self._connection, events)
+        self._before_commit(self._connection)
         self._transaction.commit()
         if events and self._after_commit is not None:
             self._after_commit()

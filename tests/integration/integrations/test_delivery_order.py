@@ -28,7 +28,7 @@ from taskhub.platform.messaging.relay import OutboxRelay
 from taskhub.platform.messaging.tables import outbox
 from taskhub.shared_kernel.clock import SystemClock
 from tests.contracts.integrations import LEASE, NOW, new_webhook
-from tests.integration.conftest import container_for, empty_postgres
+from tests.integration.conftest import WEBHOOK_BOX, container_for, empty_postgres, names_of
 from tests.integration.integrations.delivery_harness import (
     RecordingReceiver,
     private_vhost,
@@ -64,11 +64,19 @@ def test_each_task_reaches_the_webhook_in_commit_order_despite_competing_flaky_c
         subscription = attrs.evolve(fan_out, handle=flaky)
         clock = SystemClock()
         relays = [
-            OutboxRelay(engine, broker_url, clock, subscriptions=[subscription], batch_size=5)
+            OutboxRelay(
+                engine,
+                broker_url,
+                clock,
+                names_of(engine),
+                subscriptions=[subscription],
+                batch_size=5,
+            )
             for _ in range(2)
         ]
         consumers = [
-            EventConsumer(engine, broker_url, [subscription], clock, prefetch=8) for _ in range(2)
+            EventConsumer(engine, broker_url, [subscription], clock, names_of(engine), prefetch=8)
+            for _ in range(2)
         ]
         stop = threading.Event()
         ready = [threading.Event() for _ in consumers]
@@ -127,7 +135,7 @@ def test_a_delivery_waits_for_the_earlier_events_of_its_entity_to_be_fanned_out(
     container = container_for(engine, webhook_allow_private=True)
     org_id = uuid.uuid4()
     webhook = new_webhook(org_id, url="http://127.0.0.1:9/hook", events=("*",))
-    with SqlIntegrationsUnitOfWork(engine) as uow:
+    with SqlIntegrationsUnitOfWork(engine, box=WEBHOOK_BOX) as uow:
         uow.webhooks.add(webhook)
         uow.commit()
     envelopes = []
@@ -157,13 +165,13 @@ def test_a_delivery_waits_for_the_earlier_events_of_its_entity_to_be_fanned_out(
                     position=position,
                 )
             )
-    consumer = EventConsumer(engine, "memory://unused", [], SystemClock())
+    consumer = EventConsumer(engine, "memory://unused", [], SystemClock(), names_of(engine))
     subscription = container.integrations.subscription()
     assert subscription.name == FAN_OUT_SUBSCRIBER
     later_at = SystemClock().now() + timedelta(seconds=5)
 
     def claim() -> list[int]:
-        with SqlIntegrationsUnitOfWork(engine) as uow:
+        with SqlIntegrationsUnitOfWork(engine, box=WEBHOOK_BOX) as uow:
             claimed = uow.deliveries.claim_due(later_at, later_at + LEASE, 10)
             for delivery in claimed:
                 delivery.status = DeliveryStatus.SUCCEEDED

@@ -10,13 +10,15 @@ from sqlalchemy.engine import Engine
 from taskhub.contexts.integrations.adapters.sql.unit_of_work import SqlIntegrationsUnitOfWork
 from taskhub.shared_kernel.pagination import PageRequest
 from tests.contracts.integrations import IntegrationsRepositoryContract, UowFactory, new_webhook
-from tests.integration.conftest import container_for
+from tests.integration.conftest import WEBHOOK_BOX, container_for
 
 
 class TestSqlIntegrationsRepositories(IntegrationsRepositoryContract):
     @pytest.fixture
     def uow_factory(self, engine: Engine) -> UowFactory:
-        return lambda *, read_only=False: SqlIntegrationsUnitOfWork(engine, read_only=read_only)
+        return lambda *, read_only=False: SqlIntegrationsUnitOfWork(
+            engine, box=WEBHOOK_BOX, read_only=read_only
+        )
 
 
 def test_fan_out_counts_the_new_deliveries_and_wakes_the_dispatcher(
@@ -25,7 +27,7 @@ def test_fan_out_counts_the_new_deliveries_and_wakes_the_dispatcher(
     container = container_for(engine, webhook_allow_private=True)
     org_id = uuid.uuid4()
     webhook = new_webhook(org_id, url="http://127.0.0.1:9/hook", events=("*",))
-    with SqlIntegrationsUnitOfWork(engine) as uow:
+    with SqlIntegrationsUnitOfWork(engine, box=WEBHOOK_BOX) as uow:
         uow.webhooks.add(webhook)
         uow.commit()
     signal = container.integrations.signal()
@@ -46,7 +48,7 @@ def test_fan_out_counts_the_new_deliveries_and_wakes_the_dispatcher(
 
     event_id = uuid.uuid4()
     first, again = publish(), publish()
-    with SqlIntegrationsUnitOfWork(engine, read_only=True) as uow:
+    with SqlIntegrationsUnitOfWork(engine, box=WEBHOOK_BOX, read_only=True) as uow:
         assert len(uow.deliveries.page(webhook.id, PageRequest()).items) == 1
     assert (first, again) == (1, 0)
     # Woken: the wait returns at once instead of running out.

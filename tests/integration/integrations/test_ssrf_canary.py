@@ -32,7 +32,7 @@ from taskhub.contexts.integrations.domain.target import MAX_URL_LENGTH, Target, 
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.shared_kernel.pagination import PageRequest
-from tests.integration.conftest import container_for
+from tests.integration.conftest import WEBHOOK_BOX, container_for
 from tests.integration.http.world import API, create_org, register
 from tests.integration.integrations.listeners import Listener, canary, listening, read_request
 from tests.unit.integrations.hostile_targets import (
@@ -69,7 +69,7 @@ def watch() -> Iterator[Listener]:
 
 
 def deliveries_of(engine: Engine, webhook_id: uuid.UUID) -> list[Delivery]:
-    with SqlIntegrationsUnitOfWork(engine, read_only=True) as uow:
+    with SqlIntegrationsUnitOfWork(engine, box=WEBHOOK_BOX, read_only=True) as uow:
         return uow.deliveries.page(webhook_id, PageRequest(limit=100)).items
 
 
@@ -93,7 +93,7 @@ def store_webhook(engine: Engine, url: str) -> tuple[Webhook, Delivery]:
         payload={"type": "task.created", "timestamp": "2026-11-22T10:00:00Z", "data": {}},
         now=datetime.now(UTC),
     )
-    with SqlIntegrationsUnitOfWork(engine) as uow:
+    with SqlIntegrationsUnitOfWork(engine, box=WEBHOOK_BOX) as uow:
         uow.webhooks.add(webhook)
         uow.deliveries.add_if_absent(delivery)
         uow.commit()

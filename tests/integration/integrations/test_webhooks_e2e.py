@@ -51,10 +51,14 @@ def test_a_task_change_reaches_the_partner_signed(engine: Engine) -> None:
         ).json
 
         # The relay publishes, the subscriber fans out, the dispatcher sends.
-        relay = OutboxRelay(engine, container.settings().broker_url, container.clock())
+        relay = OutboxRelay(
+            engine, container.settings().broker_url, container.clock(), container.broker_names()
+        )
         consumer = container.consumer()
         with Connection(container.settings().broker_url) as connection:
-            queue = container.integrations.subscription().queue()(connection.default_channel)
+            queue = container.integrations.subscription().queue(container.broker_names())(
+                connection.default_channel
+            )
             queue.declare()
             assert relay.wait_until_idle(10)
             while (message := queue.get(no_ack=True)) is not None:

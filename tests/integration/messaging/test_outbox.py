@@ -21,6 +21,7 @@ from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.shared_kernel.clock import SystemClock
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
+from tests.integration.conftest import names_of
 from tests.integration.messaging.conftest import found_organizations
 
 
@@ -74,14 +75,14 @@ def test_the_relay_publishes_in_commit_order_and_marks_rows(
     subscription = Subscription(
         "recorder", ("member.added",), lambda events, _connection: received.extend(events)
     )
-    consumer = EventConsumer(engine, url, [subscription], SystemClock())
+    consumer = EventConsumer(engine, url, [subscription], SystemClock(), names_of(engine))
     stop, ready = threading.Event(), threading.Event()
     thread = threading.Thread(target=consumer.run, args=(stop, ready), daemon=True)
     thread.start()
     assert ready.wait(5)
     try:
         org_ids = found_organizations(container, 5)
-        relay = OutboxRelay(engine, url, SystemClock())
+        relay = OutboxRelay(engine, url, SystemClock(), names_of(engine))
         assert relay.relay_once() == 5
         assert relay.relay_once() == 0
         deadline = threading.Event()
@@ -104,7 +105,7 @@ def test_a_subscriber_sees_each_event_once_even_when_it_arrives_twice(
     subscription = Subscription(
         "once", ("*",), lambda events, _connection: calls.extend(e.event_id for e in events)
     )
-    consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock())
+    consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock(), names_of(engine))
     body = Envelope(
         event_id=uuid.uuid4(),
         type="member.added",
@@ -128,7 +129,7 @@ def test_a_failing_handler_leaves_the_event_for_redelivery(engine: Engine) -> No
             raise RuntimeError("receiver down")
 
     subscription = Subscription("flaky", ("*",), flaky)
-    consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock())
+    consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock(), names_of(engine))
     body = Envelope(
         event_id=uuid.uuid4(),
         type="member.added",
@@ -146,7 +147,7 @@ def test_a_failing_handler_leaves_the_event_for_redelivery(engine: Engine) -> No
 
 def test_malformed_messages_are_dropped_not_retried_forever(engine: Engine) -> None:
     subscription = Subscription("strict", ("*",), lambda _events, _connection: None)
-    consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock())
+    consumer = EventConsumer(engine, memory_url(), [subscription], SystemClock(), names_of(engine))
     assert consumer.handle(subscription, {"nonsense": True}) is True
 
 
@@ -155,7 +156,7 @@ def test_old_published_events_and_consumption_records_are_pruned(
 ) -> None:
     found_organizations(container, 3)
     url = memory_url()
-    relay = OutboxRelay(engine, url, SystemClock())
+    relay = OutboxRelay(engine, url, SystemClock(), names_of(engine))
     assert relay.relay_once() == 3
     found_organizations(container, 1)  # committed, not yet published: never pruned
     long_ago = SystemClock().now() - RETENTION - timedelta(hours=1)
@@ -192,10 +193,10 @@ def test_a_consumption_record_outlives_the_retention_while_its_event_is_in_the_o
 ) -> None:
     """Republished after a relay crash, an event's `published_at` can be younger than its
     consumption record: pruning the record alone would make the event look unconsumed."""
-    found_organizations(container, 1)
-    relay = OutboxRelay(engine, memory_url(), SystemClock())
-    assert relay.relay_once() == 1
-    (row,) = outbox_rows(engine)
+    found_organizations(container, 2)
+    relay = OutboxRelay(engine, memory_url(), SystemClock(), names_of(engine))
+    assert relay.relay_once() == 2
+    row, _newest = outbox_rows(engine)
     long_ago = SystemClock().now() - RETENTION - timedelta(hours=1)
     with engine.begin() as connection:
         connection.execute(
@@ -218,6 +219,22 @@ def test_a_consumption_record_outlives_the_retention_while_its_event_is_in_the_o
         connection.execute(outbox.update().values(published_at=long_ago))
     assert relay.prune() == 1
     assert records() == 0
+
+
+def test_the_newest_event_is_never_pruned_so_positions_only_grow(
+    container: ApplicationContainer, engine: Engine
+) -> None:
+    found_organizations(container, 2)
+    relay = OutboxRelay(engine, memory_url(), SystemClock(), names_of(engine))
+    assert relay.relay_once() == 2
+    long_ago = SystemClock().now() - RETENTION - timedelta(hours=1)
+    with engine.begin() as connection:
+        connection.execute(outbox.update().values(published_at=long_ago))
+    newest = max(row.position for row in outbox_rows(engine))
+    assert relay.prune() == 1
+    assert [row.position for row in outbox_rows(engine)] == [newest]
+    found_organizations(container, 1)
+    assert max(row.position for row in outbox_rows(engine)) > newest
 
 
 def _published(org_id: uuid.UUID, ordering_key: str) -> WorkEvent:

@@ -1,7 +1,7 @@
 """The outbox on RabbitMQ: confirmed publishing, competing relays, SIGKILL, broker restart.
 
-Each test binds a queue of its own to `taskhub.events` and counts the distinct event
-ids that arrive there. Duplicates are allowed (at-least-once); losses are not.
+Each test binds a queue of its own to the deployment's `<namespace>.events` and counts
+the distinct event ids that arrive there. Duplicates are allowed (at-least-once); losses are not.
 """
 
 import os
@@ -22,12 +22,12 @@ from kombu.entity import Queue, binding
 from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import ApplicationContainer
-from taskhub.platform.messaging.bus import EVENTS, Subscription
+from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.envelope import Envelope
 from taskhub.platform.messaging.relay import OutboxRelay
 from taskhub.platform.messaging.tables import outbox
 from taskhub.shared_kernel.clock import SystemClock
-from tests.integration.conftest import TEST_SECRET, empty_postgres
+from tests.integration.conftest import TEST_SECRET, empty_postgres, names_of
 from tests.integration.messaging.conftest import found_organizations
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
@@ -46,11 +46,11 @@ def postgres_engine(engine: Engine) -> Engine:
 
 
 @pytest.fixture
-def tap(broker: Connection, broker_url: str) -> Iterator[Queue]:
+def tap(broker: Connection, broker_url: str, postgres_engine: Engine) -> Iterator[Queue]:
     """A queue of this test's own, bound to every event type."""
     queue = Queue(
         f"test.tap.{uuid.uuid4().hex}",
-        bindings=[binding(EVENTS, routing_key="#")],
+        bindings=[binding(names_of(postgres_engine).exchange, routing_key="#")],
         durable=True,
         auto_delete=False,
     )
@@ -86,7 +86,7 @@ def test_published_events_arrive_persistently_with_their_ids(
     container: ApplicationContainer, postgres_engine: Engine, broker_url: str, tap: Queue
 ) -> None:
     found_organizations(container, 10)
-    relay = OutboxRelay(postgres_engine, broker_url, SystemClock())
+    relay = OutboxRelay(postgres_engine, broker_url, SystemClock(), names_of(postgres_engine))
     assert relay.wait_until_idle(30)
     message = tap.get(no_ack=True)
     assert message is not None
@@ -103,7 +103,10 @@ def test_competing_relays_share_the_work_without_duplicates(
 ) -> None:
     found_organizations(container, 300)
     relays = [
-        OutboxRelay(postgres_engine, broker_url, SystemClock(), batch_size=20) for _ in range(3)
+        OutboxRelay(
+            postgres_engine, broker_url, SystemClock(), names_of(postgres_engine), batch_size=20
+        )
+        for _ in range(3)
     ]
     threads = [threading.Thread(target=r.wait_until_idle, args=(60,)) for r in relays]
     for thread in threads:
@@ -182,7 +185,9 @@ def test_no_event_is_lost_when_the_relay_is_killed_mid_stream(
 def test_no_event_is_lost_across_a_broker_restart(
     container: ApplicationContainer, postgres_engine: Engine, broker_url: str, tap: Queue
 ) -> None:
-    relay = OutboxRelay(postgres_engine, broker_url, SystemClock(), poll_seconds=0.2)
+    relay = OutboxRelay(
+        postgres_engine, broker_url, SystemClock(), names_of(postgres_engine), poll_seconds=0.2
+    )
     stop = threading.Event()
     thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
     thread.start()
@@ -217,12 +222,17 @@ def test_events_published_before_any_consumer_ran_wait_in_the_subscribers_queue(
     subscription = Subscription(f"test-early-{uuid.uuid4().hex}", ("member.added",), _ignore)
     found_organizations(container, 30)
     relay = OutboxRelay(
-        postgres_engine, broker_url, SystemClock(), subscriptions=[subscription], batch_size=7
+        postgres_engine,
+        broker_url,
+        SystemClock(),
+        names_of(postgres_engine),
+        subscriptions=[subscription],
+        batch_size=7,
     )
     try:
         assert relay.wait_until_idle(30)
         with Connection(broker_url) as connection:
-            queue = subscription.queue()(connection.default_channel)
+            queue = subscription.queue(names_of(postgres_engine))(connection.default_channel)
             ids = drain(queue)
             queue.delete()
     finally:

@@ -57,7 +57,7 @@ def test_a_batch_of_events_is_fanned_out_to_the_webhooks_of_each_organization(
     mine = integrations.webhook(events=["task.updated"])
     not_interested = integrations.webhook(events=["task.created"])
     other_org = uuid.uuid4()
-    events = [received(integrations, integrations.org_id, f"task-{n}", n) for n in range(3)]
+    events = [received(integrations, integrations.org_id, f"task-{n}", n) for n in (1, 2, 3)]
     events.append(received(integrations, other_org, "task-9", 9))
 
     def fan_out() -> int:
@@ -71,8 +71,21 @@ def test_a_batch_of_events_is_fanned_out_to_the_webhooks_of_each_organization(
     deliveries = list(integrations.store.deliveries.values())
     assert {d.webhook_id for d in deliveries} == {mine.id}
     assert not_interested.id not in {d.webhook_id for d in deliveries}
-    assert sorted(d.position for d in deliveries) == [0, 1, 2]
+    assert sorted(d.position for d in deliveries) == [1, 2, 3]
     assert {d.event_id for d in deliveries} == {e.event_id for e in events[:3]}
+
+
+def test_a_webhook_receives_only_events_committed_after_it_was_created(
+    integrations: Integrations,
+) -> None:
+    integrations.store.newest_position = 5  # events up to 5 committed before the webhook
+    webhook = integrations.webhook(events=["task.updated"])
+    events = [received(integrations, integrations.org_id, f"task-{n}", n) for n in (4, 5, 6)]
+    with FakeIntegrationsUnitOfWork(integrations.store) as uow:
+        assert integrations.fan_out.schedule_batch(uow, events) == 1
+        uow.commit()
+    (delivery,) = integrations.store.deliveries.values()
+    assert (delivery.webhook_id, delivery.position) == (webhook.id, 6)
 
 
 def test_one_run_sends_the_head_of_every_webhook_and_entity_side_by_side(
@@ -127,3 +140,26 @@ def test_outcomes_of_one_batch_are_recorded_per_webhook() -> None:
     ]
     disabled = [e for e in world.store.events if isinstance(e, WebhookDisabled)]
     assert [e.webhook_id for e in disabled] == [gone.id]
+
+
+def test_after_a_410_no_other_delivery_of_the_batch_reaches_that_webhook() -> None:
+    """The dispatcher claims the heads of many entities at once; the receiver's first
+    410 must be the last request it gets, not one of several sent side by side."""
+    world = build(sender=AnswerByHost({"dual.partner.example": 410}))
+    gone = world.webhook(OTHER_URL, events=["task.created"])
+    kept = world.webhook(HOOK_URL, events=["task.created"])
+    for entity in range(6):
+        world.event(ordering_key=f"task-{entity}", position=entity + 1)
+
+    assert world.dispatcher.run_once() == 12
+    world.dispatcher.close()
+
+    to_gone = [s for s in world.sender.sent if s.target.host == "dual.partner.example"]
+    assert len(to_gone) == 1
+    assert world.stored(gone).active is False
+    assert {d.status for d in world.store.deliveries.values() if d.webhook_id == gone.id} == {
+        DeliveryStatus.FAILED
+    }
+    kept_sent = [s for s in world.sender.sent if s.target.host != "dual.partner.example"]
+    assert len(kept_sent) == 6
+    assert world.stored(kept).active is True

@@ -101,3 +101,11 @@ def test_sqlite_paths() -> None:
         str(load_settings({"TASKHUB_DATABASE_URL": "sqlite:////var/lib/taskhub/t.db"}).sqlite_path)
         == "/var/lib/taskhub/t.db"
     )
+
+
+def test_the_broker_namespace_is_validated() -> None:
+    assert load_settings({"TASKHUB_BROKER_NAMESPACE": "acme-prod"}).broker_namespace == "acme-prod"
+    assert load_settings({}).broker_namespace is None
+    for bad in ("", "Acme", "-x", "a.b", "x" * 64, "a b"):
+        with pytest.raises(SettingsError, match="TASKHUB_BROKER_NAMESPACE"):
+            load_settings({"TASKHUB_BROKER_NAMESPACE": bad})

@@ -11,13 +11,18 @@ from taskhub.contexts.integrations.adapters.delivery.resolver import SystemResol
 from taskhub.contexts.integrations.adapters.delivery.secrets import RandomSecrets
 from taskhub.contexts.integrations.adapters.delivery.sender import SafeHttpSender
 from taskhub.contexts.integrations.adapters.http.endpoints import IntegrationEndpoints
-from taskhub.contexts.integrations.adapters.sql.unit_of_work import SqlIntegrationsUnitOfWork
+from taskhub.contexts.integrations.adapters.sql.unit_of_work import (
+    WEBHOOK_SECRETS,
+    SqlIntegrationsUnitOfWork,
+)
 from taskhub.contexts.integrations.adapters.subscription import fan_out_subscription
 from taskhub.contexts.integrations.application.deliveries import DeliveryLog
 from taskhub.contexts.integrations.application.dispatcher import Dispatcher
 from taskhub.contexts.integrations.application.fan_out import FanOut
 from taskhub.contexts.integrations.application.targets import TargetPolicy
 from taskhub.contexts.integrations.application.webhooks import WebhookService
+from taskhub.platform.keyring import Keyring
+from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.settings import Settings
 from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.clock import Clock
@@ -30,9 +35,16 @@ class IntegrationsContainer(containers.DeclarativeContainer):
     event_sinks: providers.Dependency[list[EventSink]] = providers.Dependency()
     on_commit: providers.Dependency[Callable[[], None]] = providers.Dependency()
     known_event_types: providers.Dependency[frozenset[str]] = providers.Dependency()
+    keyring = providers.Dependency(instance_of=Keyring)
 
+    # Webhook secrets are sealed in their rows under a key of their own purpose.
+    secret_box = providers.Singleton(SecretBox, keyring, WEBHOOK_SECRETS)
     unit_of_work = providers.Factory(
-        SqlIntegrationsUnitOfWork, engine=engine, sinks=event_sinks, after_commit=on_commit
+        SqlIntegrationsUnitOfWork,
+        engine=engine,
+        box=secret_box,
+        sinks=event_sinks,
+        after_commit=on_commit,
     )
     resolver = providers.Singleton(SystemResolver)
     targets = providers.Singleton(
@@ -54,7 +66,9 @@ class IntegrationsContainer(containers.DeclarativeContainer):
     fan_out = providers.Singleton(
         FanOut, uow=unit_of_work.provider, clock=clock, wake_dispatcher=signal.provided.notify
     )
-    subscription = providers.Singleton(fan_out_subscription, fan_out, signal.provided.notify)
+    subscription = providers.Singleton(
+        fan_out_subscription, fan_out, secret_box, signal.provided.notify
+    )
     sender = providers.Singleton(SafeHttpSender)
     dispatcher = providers.Singleton(
         Dispatcher,

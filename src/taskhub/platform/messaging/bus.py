@@ -1,4 +1,5 @@
-"""The message bus over kombu: one durable topic exchange, routing key = event type.
+"""The message bus over kombu: one durable topic exchange per deployment, routing key =
+event type (names: `names.BrokerNames`).
 
 `memory://` keeps everything in this process (the embedded default); `amqp://` talks
 to RabbitMQ with publisher confirms, so `Publisher.publish` returns only once the
@@ -13,14 +14,15 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 from kombu.connection import Connection
-from kombu.entity import Exchange, Queue, binding
+from kombu.entity import Queue, binding
 from kombu.messaging import Producer
 
 from taskhub.platform.messaging.envelope import Envelope
+from taskhub.platform.messaging.names import BrokerNames
 
-EXCHANGE_NAME = "taskhub.events"
-EVENTS = Exchange(EXCHANGE_NAME, type="topic", durable=True)
 PUBLISH_TIMEOUT_SECONDS = 10
+# The body field naming the deployment whose outbox the event comes from.
+DEPLOYMENT_FIELD = "deployment"
 
 
 @attrs.frozen
@@ -43,12 +45,15 @@ class Subscription:
     handle: Callable[[Sequence[Envelope], sa.Connection], None]
     committed: Callable[[], None] | None = None
 
-    def queue(self) -> Queue:
+    def queue(self, names: BrokerNames) -> Queue:
+        """The subscriber's queue in `names`' namespace; what its consumer rejects (an
+        event it cannot place) goes to the namespace's dead letters."""
         keys = ["#"] if "*" in self.event_types else list(self.event_types)
         return Queue(
-            f"taskhub.{self.name}",
-            bindings=[binding(EVENTS, routing_key=key) for key in keys],
+            names.queue_name(self.name),
+            bindings=[binding(names.exchange, routing_key=key) for key in keys],
             durable=True,
+            queue_arguments={"x-dead-letter-exchange": names.dead_letters.name},
         )
 
 
@@ -78,21 +83,26 @@ class Publisher:
     subscribers' queues exist to receive it.
     """
 
-    def __init__(self, connection: Connection, queues: Sequence[Queue] = ()) -> None:
+    def __init__(
+        self, connection: Connection, names: BrokerNames, queues: Sequence[Queue] = ()
+    ) -> None:
         self._connection = connection
+        self._deployment = names.deployment_id
         self._channel = connection.channel()
         self._confirming = connection.transport.driver_type == "amqp"
         self._unconfirmed: set[int] = set()
         self._refused: set[int] = set()
         self._sent = 0
-        EVENTS(self._channel).declare()
+        names.exchange(self._channel).declare()
+        names.dead_letters(self._channel).declare()
+        names.dead_letter_queue()(self._channel).declare()
         for queue in queues:
             queue(self._channel).declare()
         if self._confirming:
             self._channel.events["basic_ack"].add(self._on_ack)
             self._channel.events["basic_nack"].add(self._on_nack)
             self._channel.confirm_select()
-        self._producer = Producer(self._channel, exchange=EVENTS, serializer="json")
+        self._producer = Producer(self._channel, exchange=names.exchange, serializer="json")
 
     def _settle(self, delivery_tag: int, multiple: bool) -> set[int]:
         settled = (
@@ -113,7 +123,7 @@ class Publisher:
         """Publish persistently; on RabbitMQ, wait for the broker's confirms of them all."""
         for envelope in envelopes:
             self._producer.publish(
-                envelope.body(),
+                {**envelope.body(), DEPLOYMENT_FIELD: self._deployment},
                 routing_key=envelope.type,
                 delivery_mode=2,
                 message_id=str(envelope.event_id),

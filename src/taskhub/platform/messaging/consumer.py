@@ -7,10 +7,19 @@ acknowledged. An event seen again (the relay may publish twice, the broker may
 redeliver) is acknowledged without calling the handler. When a batch fails, its
 messages are handled again one by one, so one event that cannot be handled holds up
 only itself: it stays unacknowledged and is requeued after a pause.
+
+A message is acknowledged only when it can be placed: it names this deployment and its
+event is in this deployment's outbox. One from another deployment (two deployments
+told to share a namespace) is requeued after a pause, never acknowledged: its own
+deployment's consumers, which may share the queue, still get it, and the pause keeps
+two consumers from tossing it back and forth. One that names this deployment but no
+event of its outbox (or cannot be read) is rejected to the namespace's dead letters,
+where an operator can look at it, instead of coming back forever.
 """
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,9 +30,10 @@ from kombu.message import Message
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 
-from taskhub.platform.messaging.bus import Subscription, connect
+from taskhub.platform.messaging.bus import DEPLOYMENT_FIELD, Subscription, connect
 from taskhub.platform.messaging.envelope import Envelope
-from taskhub.platform.messaging.tables import consumed_events
+from taskhub.platform.messaging.names import BrokerNames
+from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.platform.sql_lists import among, unnested_insert
 from taskhub.shared_kernel.clock import Clock
 
@@ -48,6 +58,7 @@ class EventConsumer:
         broker_url: str,
         subscriptions: Sequence[Subscription],
         clock: Clock,
+        names: BrokerNames,
         *,
         connection_factory: Callable[[str], Connection] = connect,
         prefetch: int = 200,
@@ -56,6 +67,7 @@ class EventConsumer:
         self._broker_url = broker_url
         self._subscriptions = tuple(subscriptions)
         self._clock = clock
+        self._names = names
         self._connection_factory = connection_factory
         self._prefetch = prefetch
 
@@ -123,13 +135,75 @@ class EventConsumer:
             return
         connection.execute(sqlite.insert(consumed_events).on_conflict_do_nothing(), rows)
 
+    def _unplaced(self, bodies: Sequence[dict[str, Any]]) -> tuple[set[int], set[int]]:
+        """Indexes of the bodies from another deployment, and of those of this deployment
+        whose event its outbox does not hold (or that cannot be read)."""
+        foreign: set[int] = set()
+        ids: dict[int, uuid.UUID] = {}
+        for index, body in enumerate(bodies):
+            if body.get(DEPLOYMENT_FIELD) != self._names.deployment_id:
+                foreign.add(index)
+                continue
+            try:
+                ids[index] = uuid.UUID(str(body["id"]))
+            except (KeyError, ValueError):
+                continue
+        known: set[uuid.UUID] = set()
+        if ids:
+            with self._engine.connect() as connection:
+                known = set(
+                    connection.execute(
+                        sa.select(outbox.c.event_id).where(
+                            among(connection, outbox.c.event_id, list(set(ids.values())))
+                        )
+                    ).scalars()
+                )
+        unknown = {
+            index
+            for index in range(len(bodies))
+            if index not in foreign and ids.get(index) not in known
+        }
+        return foreign, unknown
+
     def _settle(
         self,
         subscription: Subscription,
         batch: Sequence[tuple[Any, Message]],
         stop: threading.Event,
     ) -> None:
-        """Handle gathered messages and acknowledge what was committed; requeue the rest."""
+        """Set aside what cannot be placed, handle the rest and acknowledge what was
+        committed; requeue what failed."""
+        all_bodies = [body if isinstance(body, dict) else {} for body, _message in batch]
+        foreign, unknown = self._unplaced(all_bodies)
+        for index in sorted(unknown):
+            log.error(
+                "unplaceable_event_dead_lettered",
+                subscriber=subscription.name,
+                event_id=str(all_bodies[index].get("id")),
+            )
+            batch[index][1].reject(requeue=False)
+        if foreign:
+            log.error(
+                "foreign_events_requeued",
+                subscriber=subscription.name,
+                events=len(foreign),
+                deployment=str(all_bodies[min(foreign)].get(DEPLOYMENT_FIELD)),
+                namespace=self._names.namespace,
+            )
+        placed = [pair for index, pair in enumerate(batch) if index not in foreign | unknown]
+        if placed:
+            self._handle_placed(subscription, placed, stop)
+        if foreign:
+            stop.wait(REDELIVERY_PAUSE_SECONDS)
+            for index in sorted(foreign):
+                batch[index][1].requeue()
+
+    def _handle_placed(
+        self,
+        subscription: Subscription,
+        batch: Sequence[tuple[Any, Message]],
+        stop: threading.Event,
+    ) -> None:
         bodies = [body if isinstance(body, dict) else {} for body, _message in batch]
         if self.handle_batch(subscription, bodies):
             for _body, message in batch:
@@ -182,7 +256,7 @@ class EventConsumer:
 
         consumers = [
             connection.Consumer(
-                [subscription.queue()],
+                [subscription.queue(self._names)],
                 callbacks=[gather(subscription)],
                 accept=["json"],
                 prefetch_count=self._prefetch,

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from taskhub.platform.messaging.bus import Publisher, Subscription, connect
 from taskhub.platform.messaging.envelope import Envelope
+from taskhub.platform.messaging.names import BrokerNames
 from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.platform.sql_lists import among
 from taskhub.shared_kernel.clock import Clock
@@ -55,6 +56,7 @@ class OutboxRelay:
         engine: Engine,
         broker_url: str,
         clock: Clock,
+        names: BrokerNames,
         *,
         signal: OutboxSignal | None = None,
         subscriptions: Sequence[Subscription] = (),
@@ -71,7 +73,8 @@ class OutboxRelay:
         self._connection_factory = connection_factory
         # Declared before the first publish: a message sent before its subscriber's queue
         # exists would be lost to that subscriber.
-        self._queues: list[Queue] = [s.queue() for s in subscriptions]
+        self._names = names
+        self._queues: list[Queue] = [s.queue(names) for s in subscriptions]
         self._connection: Connection | None = None
         self._publisher: Publisher | None = None
 
@@ -80,7 +83,7 @@ class OutboxRelay:
             self._drop_broker()
             self._connection = self._connection_factory(self._broker_url)
             self._connection.ensure_connection(max_retries=1)
-            self._publisher = Publisher(self._connection, self._queues)
+            self._publisher = Publisher(self._connection, self._names, self._queues)
         return self._publisher
 
     def _drop_broker(self) -> None:
@@ -145,12 +148,21 @@ class OutboxRelay:
         dispatcher holds back the later events of its entity until the earlier ones
         are consumed. (A record can be older than its event's `published_at`: a relay
         that died between the broker's confirm and its commit publishes again.)
+
+        The newest row stays, however old: SQLite gives a new row the largest position
+        plus one, so an emptied outbox would hand out positions again, and positions
+        must only grow (entity order, and where each webhook starts receiving).
         """
         horizon = self._clock.now() - RETENTION
         with self._engine.begin() as connection:
+            newest = sa.select(sa.func.max(outbox.c.position)).scalar_subquery()
             old_events = (
                 sa.select(outbox.c.position)
-                .where(outbox.c.published_at.is_not(None), outbox.c.published_at < horizon)
+                .where(
+                    outbox.c.published_at.is_not(None),
+                    outbox.c.published_at < horizon,
+                    outbox.c.position < newest,
+                )
                 .limit(PRUNE_BATCH)
             )
             removed = connection.execute(

@@ -41,3 +41,13 @@ consumed_events = sa.Table(
     sa.Column("event_id", sa.Uuid, primary_key=True),
     sa.Column("consumed_at", UtcDateTime, nullable=False),
 )
+
+# One row: this deployment's id, made by the first migration that knew it. Messages carry
+# it, and the default broker namespace is made from it, so two deployments sharing a
+# RabbitMQ virtual host neither share queues nor take each other's events.
+deployment = sa.Table(
+    "platform_deployment",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)

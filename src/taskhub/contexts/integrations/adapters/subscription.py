@@ -16,12 +16,15 @@ from taskhub.contexts.integrations.adapters.sql.repositories import (
 from taskhub.contexts.integrations.application.fan_out import FanOut, ReceivedEvent
 from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.envelope import Envelope
+from taskhub.platform.secret_box import SecretBox
 
 
-def fan_out_subscription(fan_out: FanOut, wake_dispatcher: Callable[[], None]) -> Subscription:
+def fan_out_subscription(
+    fan_out: FanOut, box: SecretBox, wake_dispatcher: Callable[[], None]
+) -> Subscription:
     def handle(envelopes: Sequence[Envelope], connection: sa.Connection) -> None:
         fan_out.schedule_batch(
-            SqlIntegrationsRepositories(connection),
+            SqlIntegrationsRepositories(connection, box),
             [
                 ReceivedEvent(
                     event_id=envelope.event_id,

@@ -5,7 +5,6 @@ claimed again when the lease runs out, so no pending retry is ever lost and seve
 dispatchers can share the work.
 """
 
-import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -13,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
+from taskhub.contexts.integrations.application.attempt_queue import AttemptQueue
 from taskhub.contexts.integrations.application.ports import (
     AttemptResult,
     IntegrationsUnitOfWork,
@@ -87,32 +87,35 @@ class Dispatcher:
         if len(sendable) == 1:
             attempts.append((sendable[0][0], self._attempt(*sendable[0])))
         elif sendable:
-            attempts.extend(self._attempt_side_by_side(sendable))
+            attempts.extend(self._attempt_side_by_side(AttemptQueue(sendable)))
         self._record(attempts)
         return len(due)
 
     def _attempt_side_by_side(
-        self, sendable: Sequence[tuple[Delivery, Webhook]]
+        self, queue: AttemptQueue
     ) -> list[tuple[Delivery, AttemptResult | None]]:
         """Each pool thread takes the next delivery as soon as it is free, so a stalled
-        receiver holds one thread, never the deliveries queued behind it."""
-        queue = iter(sendable)
-        taking = threading.Lock()
+        receiver holds one thread, never the deliveries queued behind it; the queue
+        keeps a webhook that answered 410 from getting anything more."""
 
         def take_and_attempt() -> list[tuple[Delivery, AttemptResult | None]]:
             done: list[tuple[Delivery, AttemptResult | None]] = []
-            while True:
-                with taking:
-                    pair = next(queue, None)
-                if pair is None:
-                    return done
-                done.append((pair[0], self._attempt(*pair)))
+            while (pair := queue.take()) is not None:
+                result: AttemptResult | None = None
+                try:
+                    result = self._attempt(*pair)
+                finally:
+                    gone = result is not None and verdict(result.status) is Verdict.GONE
+                    queue.answered(pair[1], gone=gone)
+                done.append((pair[0], result))
+            return done
 
         pool = self._executor()
         workers = [
-            pool.submit(take_and_attempt) for _ in range(min(len(sendable), MAX_PARALLEL_ATTEMPTS))
+            pool.submit(take_and_attempt) for _ in range(min(queue.size, MAX_PARALLEL_ATTEMPTS))
         ]
-        return [attempt for worker in workers for attempt in worker.result()]
+        attempted = [attempt for worker in workers for attempt in worker.result()]
+        return attempted + [(delivery, None) for delivery in queue.skipped()]
 
     def close(self) -> None:
         """Let the attempt threads go (they are started on the first concurrent batch)."""

@@ -101,6 +101,6 @@ class FanOut:
             )
             for event in events
             for webhook in webhooks.get(event.org_id, ())
-            if webhook.wants(event.event_type)
+            if webhook.receives(event.event_type, event.position)
         ]
         return repositories.deliveries.add_all_if_absent(scheduled) if scheduled else 0

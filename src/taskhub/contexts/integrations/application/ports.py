@@ -33,6 +33,12 @@ class WebhookRepository(Protocol):
 
     def update(self, webhook: Webhook) -> None: ...
 
+    def receive_from_now(self, webhook_id: uuid.UUID) -> None:
+        """The webhook (created or re-enabled in this transaction) receives only the
+        events that commit after this transaction: its `events_after` is set when the
+        transaction commits, from the order events commit in."""
+        ...
+
     def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Webhook]: ...
 
     def active(self, org_id: uuid.UUID) -> list[Webhook]:

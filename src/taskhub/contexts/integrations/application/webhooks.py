@@ -57,6 +57,7 @@ class WebhookService:
         )
         with self._uow() as uow:
             uow.webhooks.add(webhook)
+            uow.webhooks.receive_from_now(webhook.id)
             uow.record(
                 self._event(
                     webhook,
@@ -94,6 +95,11 @@ class WebhookService:
             changed = webhook.change(changes, now)
             if changed:
                 uow.webhooks.update(webhook)
+                if "active" in changed and webhook.active:
+                    uow.webhooks.receive_from_now(webhook.id)
+                elif "active" in changed:
+                    # Paused: nothing more is sent, and a resume starts afresh.
+                    uow.deliveries.fail_unfinished(webhook.id, "the webhook was disabled", now)
                 uow.record(self._event(webhook, "webhook.updated", now, changed))
                 uow.commit()
         return webhook

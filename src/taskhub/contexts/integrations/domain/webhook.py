@@ -42,6 +42,9 @@ class Webhook:
     previous_secret: str | None = attrs.field(default=None, repr=False)
     previous_secret_expires_at: datetime | None = None
     failing_since: datetime | None = None
+    # The position (in the order events commit) of the last event before the webhook
+    # was created or re-enabled: it receives only later ones.
+    events_after: int = 0
     created_at: datetime
     updated_at: datetime
     version: int = 1
@@ -72,6 +75,11 @@ class Webhook:
 
     def wants(self, event_type: str) -> bool:
         return self.active and (ALL_EVENTS in self.events or event_type in self.events)
+
+    def receives(self, event_type: str, position: int) -> bool:
+        """Whether an event is this webhook's: one it wants, committed after the webhook
+        was created or last re-enabled."""
+        return position > self.events_after and self.wants(event_type)
 
     def signing_secrets(self, now: datetime) -> list[str]:
         secrets = [self.secret]

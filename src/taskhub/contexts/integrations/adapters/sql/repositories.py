@@ -12,6 +12,7 @@ from taskhub.contexts.integrations.adapters.sql.tables import deliveries, webhoo
 from taskhub.contexts.integrations.domain.delivery import Delivery, DeliveryStatus
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.platform.messaging.tables import consumed_events, outbox
+from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.sql_lists import among, unnested_insert, unnested_rows
 from taskhub.platform.sql_pagination import keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -22,7 +23,8 @@ _UNFINISHED = (DeliveryStatus.PENDING.value, DeliveryStatus.RETRYING.value)
 FAN_OUT_SUBSCRIBER = "webhooks"
 
 
-def _webhook(row: Any) -> Webhook:
+def _webhook(row: Any, box: SecretBox) -> Webhook:
+    context = row.id.bytes
     return Webhook(
         id=row.id,
         org_id=row.org_id,
@@ -30,10 +32,13 @@ def _webhook(row: Any) -> Webhook:
         events=tuple(row.events),
         description=row.description,
         active=row.active,
-        secret=row.secret,
-        previous_secret=row.previous_secret,
+        secret=box.open(row.secret, context),
+        previous_secret=(
+            box.open(row.previous_secret, context) if row.previous_secret is not None else None
+        ),
         previous_secret_expires_at=row.previous_secret_expires_at,
         failing_since=row.failing_since,
+        events_after=row.events_after,
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
@@ -42,17 +47,29 @@ def _webhook(row: Any) -> Webhook:
 
 
 class SqlWebhookRepository:
-    def __init__(self, connection: sa.Connection) -> None:
+    """Webhooks, their secrets sealed in the row (see `platform.secret_box`)."""
+
+    def __init__(self, connection: sa.Connection, box: SecretBox) -> None:
         self._connection = connection
+        self._box = box
+        self._starting: list[uuid.UUID] = []
+
+    def _webhook(self, row: Any) -> Webhook:
+        return _webhook(row, self._box)
 
     def _values(self, webhook: Webhook) -> dict[str, Any]:
+        context = webhook.id.bytes
         return {
             "url": webhook.url,
             "events": list(webhook.events),
             "description": webhook.description,
             "active": webhook.active,
-            "secret": webhook.secret,
-            "previous_secret": webhook.previous_secret,
+            "secret": self._box.seal(webhook.secret, context),
+            "previous_secret": (
+                self._box.seal(webhook.previous_secret, context)
+                if webhook.previous_secret is not None
+                else None
+            ),
             "previous_secret_expires_at": webhook.previous_secret_expires_at,
             "failing_since": webhook.failing_since,
             "updated_at": webhook.updated_at,
@@ -78,13 +95,13 @@ class SqlWebhookRepository:
                 webhooks.c.deleted_at.is_(None),
             )
         ).first()
-        return _webhook(row) if row else None
+        return self._webhook(row) if row else None
 
     def get_any(self, webhook_id: uuid.UUID) -> Webhook | None:
         row = self._connection.execute(
             sa.select(webhooks).where(webhooks.c.id == webhook_id)
         ).first()
-        return _webhook(row) if row else None
+        return self._webhook(row) if row else None
 
     def get_many(self, webhook_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Webhook]:
         if not webhook_ids:
@@ -92,19 +109,43 @@ class SqlWebhookRepository:
         rows = self._connection.execute(
             sa.select(webhooks).where(among(self._connection, webhooks.c.id, list(webhook_ids)))
         )
-        return {row.id: _webhook(row) for row in rows}
+        return {row.id: self._webhook(row) for row in rows}
 
     def update(self, webhook: Webhook) -> None:
         self._connection.execute(
             webhooks.update().where(webhooks.c.id == webhook.id).values(**self._values(webhook))
         )
 
+    def receive_from_now(self, webhook_id: uuid.UUID) -> None:
+        self._starting.append(webhook_id)
+
+    def start_receiving(self) -> None:
+        """Set the webhooks of `receive_from_now` to start after the newest committed event.
+
+        Run by the unit of work after its sinks, just before the commit: the audit sink
+        then holds the organization's chain head, which every change of the organization
+        takes before it writes its outbox rows (ADR 0011). So every event of the
+        organization that committed before this transaction is at or below the newest
+        position seen here, and every later one gets a position above it. The newest
+        position of the whole outbox (its primary key's end) serves: events of other
+        organizations do not matter either way.
+        """
+        if not self._starting:
+            return
+        newest = sa.select(sa.func.coalesce(sa.func.max(outbox.c.position), 0)).scalar_subquery()
+        self._connection.execute(
+            webhooks.update()
+            .where(among(self._connection, webhooks.c.id, self._starting))
+            .values(events_after=newest)
+        )
+        self._starting = []
+
     def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Webhook]:
         query = sa.select(webhooks).where(
             webhooks.c.org_id == org_id, webhooks.c.deleted_at.is_(None)
         )
         return keyset_page(
-            self._connection, query, [webhooks.c.created_at, webhooks.c.id], page, _webhook
+            self._connection, query, [webhooks.c.created_at, webhooks.c.id], page, self._webhook
         )
 
     def active(self, org_id: uuid.UUID) -> list[Webhook]:
@@ -115,19 +156,23 @@ class SqlWebhookRepository:
                 webhooks.c.deleted_at.is_(None),
             )
         )
-        return [_webhook(row) for row in rows]
+        return [self._webhook(row) for row in rows]
 
     def active_in(self, org_ids: Collection[uuid.UUID]) -> list[Webhook]:
+        """On PostgreSQL the rows stay share-locked until the caller's commit: a disable
+        (410, pause, delete) committing meanwhile waits, and its `fail_unfinished` then
+        sees the deliveries the caller scheduled; one that committed first is seen here."""
         if not org_ids:
             return []
-        rows = self._connection.execute(
-            sa.select(webhooks).where(
-                among(self._connection, webhooks.c.org_id, list(org_ids)),
-                webhooks.c.active.is_(True),
-                webhooks.c.deleted_at.is_(None),
-            )
+        query = sa.select(webhooks).where(
+            among(self._connection, webhooks.c.org_id, list(org_ids)),
+            webhooks.c.active.is_(True),
+            webhooks.c.deleted_at.is_(None),
         )
-        return [_webhook(row) for row in rows]
+        if self._connection.dialect.name == "postgresql":
+            query = query.with_for_update(read=True)
+        rows = self._connection.execute(query)
+        return [self._webhook(row) for row in rows]
 
 
 def _delivery(row: Any) -> Delivery:
@@ -398,6 +443,6 @@ class SqlDeliveryRepository:
 class SqlIntegrationsRepositories:
     """Integrations' repositories on a transaction that someone else opened and commits."""
 
-    def __init__(self, connection: sa.Connection) -> None:
-        self.webhooks = SqlWebhookRepository(connection)
+    def __init__(self, connection: sa.Connection, box: SecretBox) -> None:
+        self.webhooks = SqlWebhookRepository(connection, box)
         self.deliveries = SqlDeliveryRepository(connection)

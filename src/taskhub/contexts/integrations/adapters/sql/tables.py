@@ -17,10 +17,14 @@ webhooks = sa.Table(
     sa.Column("events", sa.JSON, nullable=False),
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
+    # Sealed (platform.secret_box), never the plain secret: 124 characters for a whsec_.
     sa.Column("secret", sa.String(128), nullable=False),
     sa.Column("previous_secret", sa.String(128)),
     sa.Column("previous_secret_expires_at", UtcDateTime),
     sa.Column("failing_since", UtcDateTime),
+    # The outbox position the webhook was created (or last re-enabled) after: it
+    # receives only events with a later position.
+    sa.Column("events_after", sa.BigInteger, nullable=False, server_default=sa.text("0")),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),

@@ -49,6 +49,8 @@ class IntegrationsStore:
         self.leases: dict[uuid.UUID, datetime] = {}
         # Events of committed units of work, in commit order.
         self.events: list[DomainEvent] = []
+        # The newest outbox position committed so far: tests move it as events commit.
+        self.newest_position = 0
 
 
 class IntegrityViolation(Exception):
@@ -124,6 +126,11 @@ class FakeWebhookRepository:
         updated = copy.deepcopy(webhook)
         updated.org_id, updated.created_at = stored.org_id, stored.created_at
         self._store.webhooks[webhook.id] = updated
+
+    def receive_from_now(self, webhook_id: uuid.UUID) -> None:
+        stored = self._store.webhooks.get(webhook_id)
+        if stored is not None:
+            stored.events_after = self._store.newest_position
 
     def _live(self, org_id: uuid.UUID) -> list[Webhook]:
         return [
