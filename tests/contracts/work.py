@@ -693,6 +693,8 @@ class WorkRepositoryContract:
         assert deleted is not None
         assert (deleted.deleted_at, deleted.version) == (at(30), 2)
         with uow_factory() as uow:
+            deleted = uow.tasks.get(org, task.id, include_deleted=True, for_update=True)
+            assert deleted is not None
             deleted.restore(at(31))
             uow.tasks.update(deleted)
             uow.commit()
@@ -1379,6 +1381,8 @@ class WorkRepositoryContract:
             at(8),
         )
         with uow_factory() as uow:
+            again = uow.comments.get(task.id, comment_id, for_update=True)
+            assert again is not None
             again.delete(AUTHOR, Role.MEMBER, at(9))
             uow.comments.update(again)
             uow.commit()

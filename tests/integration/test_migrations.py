@@ -11,7 +11,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import all_metadata, is_dialect_specific
-from taskhub.contexts.work.adapters.sql.tables import projects, task_assignees, task_labels, tasks
+from taskhub.contexts.work.adapters.sql.tables import (
+    labels,
+    projects,
+    task_assignees,
+    task_labels,
+    tasks,
+)
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.migrations import downgrade, pending_revisions, upgrade
 from tests.conftest import service_unavailable
@@ -145,3 +151,30 @@ def test_tasks_written_before_0009_get_copies_of_their_sets(blank_engine: Engine
             )
         }
     assert rows == {busy: (people, labels), idle: ([], [])}
+
+
+def test_label_names_doubled_before_0012_are_renamed_not_lost(blank_engine: Engine) -> None:
+    upgrade(blank_engine, "0011")
+    org = uuid.uuid4()
+    ids = [uuid.uuid4() for _ in range(3)]
+    rows = [
+        {
+            "id": label_id,
+            "org_id": org,
+            "name": name,
+            "name_canonical": name.lower(),
+            "color": "#ff0000",
+            "created_at": datetime(2026, 11, 23, minute=minute, tzinfo=UTC),
+            "updated_at": datetime(2026, 11, 23, tzinfo=UTC),
+            "version": 1,
+        }
+        for minute, (label_id, name) in enumerate(zip(ids, ["Bug", "BUG", "bug (2)"], strict=True))
+    ]
+    with blank_engine.begin() as connection:
+        connection.execute(labels.insert(), rows)
+
+    upgrade(blank_engine)
+
+    with blank_engine.connect() as connection:
+        names = dict(connection.execute(sa.select(labels.c.id, labels.c.name)).all())
+    assert [names[label_id] for label_id in ids] == ["Bug", "BUG (3)", "bug (2)"]

@@ -1,10 +1,8 @@
 """Task numbers under concurrency (PostgreSQL): per project, gap-free and never reused,
 even when twenty creators race and some of them fail."""
 
-import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -17,6 +15,7 @@ from taskhub.platform.settings import RateLimit
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
+from tests.integration.concurrency.races import race
 from tests.integration.conftest import container_for, empty_postgres
 from tests.integration.work_api.helpers import Org, make_org
 
@@ -44,21 +43,6 @@ def org(pg_client: testing.TestClient) -> Org:
 def actor_for(org: Org) -> Actor:
     principal = Principal(kind=PrincipalKind.USER, user_id=org.member.id)
     return Actor(principal=principal, org_id=uuid.UUID(org.id), role=Role.MEMBER)
-
-
-def race(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Run every job at once (released together by a barrier); results or exceptions."""
-    barrier = threading.Barrier(len(jobs))
-
-    def run(job: Callable[[], Any]) -> Any:
-        barrier.wait(timeout=30)
-        try:
-            return job()
-        except Exception as exc:
-            return exc
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(run, jobs))
 
 
 def test_twenty_concurrent_creations_get_1_to_20(

@@ -157,7 +157,8 @@ class Dispatcher:
         webhook is gone or inactive) and fails the delivery."""
         now = self._clock.now()
         with self._uow() as uow:
-            webhooks = uow.webhooks.get_many({d.webhook_id for d, _r in attempts})
+            # Locked: an admin's change meanwhile is read, not overwritten.
+            webhooks = uow.webhooks.get_many({d.webhook_id for d, _r in attempts}, for_update=True)
             before = {w.id: (w.failing_since, w.active) for w in webhooks.values()}
             to_disable: dict[uuid.UUID, str] = {}
             for delivery, result in attempts:

@@ -19,19 +19,32 @@ from taskhub.shared_kernel.pagination import Page, PageRequest
 class WebhookRepository(Protocol):
     def add(self, webhook: Webhook) -> None: ...
 
-    def get(self, org_id: uuid.UUID, webhook_id: uuid.UUID) -> Webhook | None:
-        """A live (not deleted) webhook of the organization."""
+    def get(
+        self,
+        org_id: uuid.UUID,
+        webhook_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
+    ) -> Webhook | None:
+        """A live (not deleted) webhook of the organization (`include_deleted`: or a
+        deleted one); `for_update` locks it until this unit of work ends."""
         ...
 
     def get_any(self, webhook_id: uuid.UUID) -> Webhook | None:
         """By id alone, deleted ones too: the dispatcher's view."""
         ...
 
-    def get_many(self, webhook_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Webhook]:
-        """`get_any` for several at once; ids that name no webhook are left out."""
+    def get_many(
+        self, webhook_ids: Collection[uuid.UUID], *, for_update: bool = False
+    ) -> dict[uuid.UUID, Webhook]:
+        """`get_any` for several at once; ids that name no webhook are left out;
+        `for_update` locks them (in id order) until this unit of work ends."""
         ...
 
-    def update(self, webhook: Webhook) -> None: ...
+    def update(self, webhook: Webhook) -> None:
+        """Write it back over the version it was read at (PreconditionFailed if that moved)."""
+        ...
 
     def receive_from_now(self, webhook_id: uuid.UUID) -> None:
         """The webhook (created or re-enabled in this transaction) receives only the

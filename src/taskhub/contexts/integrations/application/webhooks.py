@@ -15,7 +15,7 @@ from taskhub.contexts.integrations.domain.delivery import Delivery
 from taskhub.contexts.integrations.domain.events import WEBHOOK_PING, WebhookEvent
 from taskhub.contexts.integrations.domain.webhook import Webhook, validated_events
 from taskhub.shared_kernel.clock import Clock
-from taskhub.shared_kernel.concurrency import ensure_version
+from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -89,8 +89,7 @@ class WebhookService:
         if "events" in changes:
             changes = {**changes, "events": validated_events(changes["events"], self._known)}
         with self._uow() as uow:
-            webhook = self._webhook(uow, actor, webhook_id)
-            ensure_version(webhook.version, expected_version)
+            webhook = self._for_write(uow, actor, webhook_id, expected_version)
             now = self._clock.now()
             changed = webhook.change(changes, now)
             if changed:
@@ -106,8 +105,7 @@ class WebhookService:
 
     def delete(self, actor: Actor, webhook_id: uuid.UUID, expected_version: int | None) -> None:
         with self._uow() as uow:
-            webhook = self._webhook(uow, actor, webhook_id)
-            ensure_version(webhook.version, expected_version)
+            webhook = self._for_write(uow, actor, webhook_id, expected_version)
             now = self._clock.now()
             webhook.delete(now)
             uow.webhooks.update(webhook)
@@ -117,7 +115,7 @@ class WebhookService:
 
     def rotate_secret(self, actor: Actor, webhook_id: uuid.UUID) -> Webhook:
         with self._uow() as uow:
-            webhook = self._webhook(uow, actor, webhook_id)
+            webhook = self._for_write(uow, actor, webhook_id, None)
             now = self._clock.now()
             webhook.rotate(self._secrets.new_secret(), now)
             uow.webhooks.update(webhook)
@@ -150,6 +148,21 @@ class WebhookService:
         if self._wake is not None:
             self._wake()
         return delivery
+
+    @staticmethod
+    def _for_write(
+        uow: IntegrationsUnitOfWork,
+        actor: Actor,
+        webhook_id: uuid.UUID,
+        expected_version: int | None,
+    ) -> Webhook:
+        return load_for_write(
+            lambda deleted: uow.webhooks.get(
+                actor.org_id, webhook_id, include_deleted=deleted, for_update=True
+            ),
+            expected_version,
+            webhook_not_found,
+        )
 
     @staticmethod
     def _webhook(uow: IntegrationsUnitOfWork, actor: Actor, webhook_id: uuid.UUID) -> Webhook:

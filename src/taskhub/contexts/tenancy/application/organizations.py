@@ -14,7 +14,7 @@ from taskhub.contexts.tenancy.domain.events import (
 from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.shared_kernel.clock import Clock
-from taskhub.shared_kernel.concurrency import ensure_version
+from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -80,10 +80,11 @@ class OrganizationService:
 
     def change(self, actor: Actor, command: ChangeOrganization) -> Organization:
         with self._uow() as uow:
-            org = uow.organizations.get(actor.org_id, for_update=True)
-            if org is None:
-                raise org_not_found()
-            ensure_version(org.version, command.expected_version)
+            org = load_for_write(
+                lambda _deleted: uow.organizations.get(actor.org_id, for_update=True),
+                command.expected_version,
+                org_not_found,
+            )
             now = self._clock.now()
             changes = org.change(name=command.name, slug=command.slug, now=now)
             if changes:
@@ -102,10 +103,11 @@ class OrganizationService:
 
     def delete(self, actor: Actor, expected_version: int | None) -> None:
         with self._uow() as uow:
-            org = uow.organizations.get(actor.org_id, for_update=True)
-            if org is None:
-                raise org_not_found()
-            ensure_version(org.version, expected_version)
+            org = load_for_write(
+                lambda _deleted: uow.organizations.get(actor.org_id, for_update=True),
+                expected_version,
+                org_not_found,
+            )
             now = self._clock.now()
             org.delete(now)
             uow.organizations.update(org)

@@ -23,7 +23,8 @@ class OrganizationRepository(Protocol):
         ...
 
     def update(self, org: Organization) -> None:
-        """Raise SlugTaken if the new slug is in use."""
+        """Write it back over the version it was read at (PreconditionFailed if that moved);
+        raise SlugTaken if the new slug is in use."""
         ...
 
     def list_for_user(
@@ -58,13 +59,26 @@ class MembershipRepository(Protocol):
 
 
 class TeamRepository(Protocol):
-    def add(self, team: Team) -> None: ...
-
-    def get(self, org_id: uuid.UUID, team_id: uuid.UUID) -> Team | None:
-        """A live team of that organization."""
+    def add(self, team: Team) -> None:
+        """Raise TeamNameTaken if a live team of the organization has the name."""
         ...
 
-    def update(self, team: Team) -> None: ...
+    def get(
+        self,
+        org_id: uuid.UUID,
+        team_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
+    ) -> Team | None:
+        """A live team of that organization (`include_deleted`: or a deleted one);
+        `for_update` locks it until this unit of work ends."""
+        ...
+
+    def update(self, team: Team) -> None:
+        """Write it back over the version it was read at (PreconditionFailed if that moved);
+        raise TeamNameTaken if a live team of the organization has the new name."""
+        ...
 
     def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool:
         """Whether a live team of the organization has this name, ignoring case."""

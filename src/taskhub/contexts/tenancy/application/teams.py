@@ -15,7 +15,7 @@ from taskhub.contexts.tenancy.domain.events import (
 )
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember, TeamRole
 from taskhub.shared_kernel.clock import Clock
-from taskhub.shared_kernel.concurrency import ensure_version
+from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound, ValidationFailed
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -68,8 +68,7 @@ class TeamService:
 
     def change(self, actor: Actor, team_id: uuid.UUID, command: ChangeTeam) -> Team:
         with self._uow() as uow:
-            team = self._team(uow, actor, team_id)
-            ensure_version(team.version, command.expected_version)
+            team = self._for_write(uow, actor, team_id, command.expected_version)
             if command.name is not None and uow.teams.name_taken(
                 actor.org_id, command.name, other_than=team.id
             ):
@@ -92,8 +91,7 @@ class TeamService:
 
     def delete(self, actor: Actor, team_id: uuid.UUID, expected_version: int | None) -> None:
         with self._uow() as uow:
-            team = self._team(uow, actor, team_id)
-            ensure_version(team.version, expected_version)
+            team = self._for_write(uow, actor, team_id, expected_version)
             now = self._clock.now()
             team.delete(now)
             uow.teams.update(team)
@@ -153,6 +151,18 @@ class TeamService:
                 )
             )
             uow.commit()
+
+    @staticmethod
+    def _for_write(
+        uow: TenancyUnitOfWork, actor: Actor, team_id: uuid.UUID, expected_version: int | None
+    ) -> Team:
+        return load_for_write(
+            lambda deleted: uow.teams.get(
+                actor.org_id, team_id, include_deleted=deleted, for_update=True
+            ),
+            expected_version,
+            team_not_found,
+        )
 
     @staticmethod
     def _team(uow: TenancyUnitOfWork, actor: Actor, team_id: uuid.UUID) -> Team:

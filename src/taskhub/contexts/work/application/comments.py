@@ -8,7 +8,7 @@ from taskhub.contexts.work.application.tasks import task_not_found
 from taskhub.contexts.work.domain.comment import Comment
 from taskhub.contexts.work.public.events import COMMENT_CREATED
 from taskhub.shared_kernel.clock import Clock
-from taskhub.shared_kernel.concurrency import ensure_version
+from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
@@ -56,8 +56,7 @@ class CommentService:
         expected_version: int | None,
     ) -> Comment:
         with self._uow() as uow:
-            comment = self._comment(uow, actor, task_id, comment_id)
-            ensure_version(comment.version, expected_version)
+            comment = self._comment(uow, actor, task_id, comment_id, expected_version)
             now = self._clock.now()
             changed = comment.edit(actor.user_id, body, now)
             if changed:
@@ -79,8 +78,7 @@ class CommentService:
         self, actor: Actor, task_id: uuid.UUID, comment_id: uuid.UUID, expected_version: int | None
     ) -> None:
         with self._uow() as uow:
-            comment = self._comment(uow, actor, task_id, comment_id)
-            ensure_version(comment.version, expected_version)
+            comment = self._comment(uow, actor, task_id, comment_id, expected_version)
             now = self._clock.now()
             comment.delete(actor.user_id, actor.role, now)
             uow.comments.update(comment)
@@ -101,10 +99,18 @@ class CommentService:
             raise task_not_found()
 
     def _comment(
-        self, uow: WorkUnitOfWork, actor: Actor, task_id: uuid.UUID, comment_id: uuid.UUID
+        self,
+        uow: WorkUnitOfWork,
+        actor: Actor,
+        task_id: uuid.UUID,
+        comment_id: uuid.UUID,
+        expected_version: int | None,
     ) -> Comment:
         self._ensure_task(uow, actor, task_id)
-        comment = uow.comments.get(task_id, comment_id)
-        if comment is None:
-            raise NotFound("The comment was not found.")
-        return comment
+        return load_for_write(
+            lambda deleted: uow.comments.get(
+                task_id, comment_id, include_deleted=deleted, for_update=True
+            ),
+            expected_version,
+            lambda: NotFound("The comment was not found."),
+        )

@@ -27,6 +27,9 @@ class DependencyService:
         if depends_on_id == task_id:
             raise ValidationFailed.single("depends_on_id", "must not be the task itself")
         with self._uow() as uow:
+            # Held until commit: the cycle check below and the edge it allows are one
+            # step for every other writer of the graph.
+            uow.tasks.lock_graph(actor.org_id)
             task = self._task(uow, actor, task_id)
             blocker = uow.tasks.get(actor.org_id, depends_on_id)
             if blocker is None or blocker.project_id != task.project_id:

@@ -8,7 +8,7 @@ from taskhub.contexts.work.application.recording import work_event
 from taskhub.contexts.work.domain.errors import LabelNameTaken
 from taskhub.contexts.work.domain.label import Label
 from taskhub.shared_kernel.clock import Clock
-from taskhub.shared_kernel.concurrency import ensure_version
+from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
@@ -51,8 +51,7 @@ class LabelService:
         expected_version: int | None,
     ) -> Label:
         with self._uow() as uow:
-            label = self._label(uow, actor, label_id)
-            ensure_version(label.version, expected_version)
+            label = self._label(uow, actor, label_id, expected_version)
             if "name" in changes and uow.labels.name_taken(
                 actor.org_id, changes["name"], other_than=label.id
             ):
@@ -76,8 +75,7 @@ class LabelService:
 
     def delete(self, actor: Actor, label_id: uuid.UUID, expected_version: int | None) -> None:
         with self._uow() as uow:
-            label = self._label(uow, actor, label_id)
-            ensure_version(label.version, expected_version)
+            label = self._label(uow, actor, label_id, expected_version)
             now = self._clock.now()
             label.delete(now)
             uow.labels.update(label)
@@ -93,8 +91,13 @@ class LabelService:
             uow.commit()
 
     @staticmethod
-    def _label(uow: WorkUnitOfWork, actor: Actor, label_id: uuid.UUID) -> Label:
-        label = uow.labels.get(actor.org_id, label_id)
-        if label is None:
-            raise NotFound("The label was not found.")
-        return label
+    def _label(
+        uow: WorkUnitOfWork, actor: Actor, label_id: uuid.UUID, expected_version: int | None
+    ) -> Label:
+        return load_for_write(
+            lambda deleted: uow.labels.get(
+                actor.org_id, label_id, include_deleted=deleted, for_update=True
+            ),
+            expected_version,
+            lambda: NotFound("The label was not found."),
+        )

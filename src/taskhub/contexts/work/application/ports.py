@@ -108,10 +108,20 @@ class ProjectRepository(Protocol):
         ...
 
     def get(
-        self, org_id: uuid.UUID, project_id: uuid.UUID, *, include_deleted: bool = False
-    ) -> Project | None: ...
+        self,
+        org_id: uuid.UUID,
+        project_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
+    ) -> Project | None:
+        """`for_update` locks the project until this unit of work ends."""
+        ...
 
-    def update(self, project: Project) -> None: ...
+    def update(self, project: Project) -> None:
+        """Write it back over the version it was read at (PreconditionFailed if that moved);
+        raise ProjectKeyTaken if the new key is in use."""
+        ...
 
     def list(
         self, org_id: uuid.UUID, status: ProjectStatus | None, page: PageRequest
@@ -139,12 +149,26 @@ class TaskRepository(Protocol):
         ...
 
     def get(
-        self, org_id: uuid.UUID, task_id: uuid.UUID, *, include_deleted: bool = False
+        self,
+        org_id: uuid.UUID,
+        task_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
     ) -> Task | None:
-        """A live task of a live project; `include_deleted` also finds deleted ones."""
+        """A live task of a live project; `include_deleted` also finds deleted ones;
+        `for_update` locks it until this unit of work ends."""
         ...
 
-    def update(self, task: Task) -> None: ...
+    def update(self, task: Task) -> None:
+        """Write it back over the version it was read at (PreconditionFailed if that moved)."""
+        ...
+
+    def lock_graph(self, org_id: uuid.UUID) -> None:
+        """Hold the organization's task graph (parents and dependencies) until this unit
+        of work ends: whoever checks it for cycles takes this first, so two changes that
+        are each fine alone cannot close a cycle together."""
+        ...
 
     def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
         """Live tasks this one depends on."""
@@ -168,11 +192,23 @@ class TaskRepository(Protocol):
 
 
 class LabelRepository(Protocol):
-    def add(self, label: Label) -> None: ...
+    def get(
+        self,
+        org_id: uuid.UUID,
+        label_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
+    ) -> Label | None: ...
 
-    def get(self, org_id: uuid.UUID, label_id: uuid.UUID) -> Label | None: ...
+    def add(self, label: Label) -> None:
+        """Raise LabelNameTaken if a live label of the organization has the name."""
+        ...
 
-    def update(self, label: Label) -> None: ...
+    def update(self, label: Label) -> None:
+        """Write it back over the version it was read at (PreconditionFailed if that moved);
+        raise LabelNameTaken if a live label of the organization has the new name."""
+        ...
 
     def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Label]: ...
 
@@ -186,9 +222,18 @@ class LabelRepository(Protocol):
 class CommentRepository(Protocol):
     def add(self, comment: Comment) -> None: ...
 
-    def get(self, task_id: uuid.UUID, comment_id: uuid.UUID) -> Comment | None: ...
+    def get(
+        self,
+        task_id: uuid.UUID,
+        comment_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
+    ) -> Comment | None: ...
 
-    def update(self, comment: Comment) -> None: ...
+    def update(self, comment: Comment) -> None:
+        """Write it back over the version it was read at (PreconditionFailed if that moved)."""
+        ...
 
     def list(self, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]: ...
 

@@ -9,7 +9,7 @@ from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.values import ProjectStatus
 from taskhub.contexts.work.public.events import PROJECT_CREATED, PROJECT_DELETED, PROJECT_UPDATED
 from taskhub.shared_kernel.clock import Clock
-from taskhub.shared_kernel.concurrency import ensure_version
+from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
@@ -67,8 +67,7 @@ class ProjectService:
         expected_version: int | None,
     ) -> Project:
         with self._uow() as uow:
-            project = self._project(uow, actor, project_id)
-            ensure_version(project.version, expected_version)
+            project = self._for_write(uow, actor, project_id, expected_version)
             now = self._clock.now()
             changed = project.change(changes, now)
             if changed:
@@ -89,8 +88,7 @@ class ProjectService:
 
     def delete(self, actor: Actor, project_id: uuid.UUID, expected_version: int | None) -> None:
         with self._uow() as uow:
-            project = self._project(uow, actor, project_id)
-            ensure_version(project.version, expected_version)
+            project = self._for_write(uow, actor, project_id, expected_version)
             now = self._clock.now()
             project.delete(now)
             uow.projects.update(project)
@@ -108,7 +106,9 @@ class ProjectService:
 
     def restore(self, actor: Actor, project_id: uuid.UUID) -> Project:
         with self._uow() as uow:
-            project = uow.projects.get(actor.org_id, project_id, include_deleted=True)
+            project = uow.projects.get(
+                actor.org_id, project_id, include_deleted=True, for_update=True
+            )
             if project is None:
                 raise project_not_found()
             if project.deleted_at is not None:
@@ -126,6 +126,18 @@ class ProjectService:
                 )
                 uow.commit()
         return project
+
+    @staticmethod
+    def _for_write(
+        uow: WorkUnitOfWork, actor: Actor, project_id: uuid.UUID, expected_version: int | None
+    ) -> Project:
+        return load_for_write(
+            lambda deleted: uow.projects.get(
+                actor.org_id, project_id, include_deleted=deleted, for_update=True
+            ),
+            expected_version,
+            project_not_found,
+        )
 
     @staticmethod
     def _project(uow: WorkUnitOfWork, actor: Actor, project_id: uuid.UUID) -> Project:

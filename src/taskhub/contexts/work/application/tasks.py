@@ -32,7 +32,7 @@ from taskhub.contexts.work.public.events import (
     TASK_UPDATED,
 )
 from taskhub.shared_kernel.clock import Clock
-from taskhub.shared_kernel.concurrency import ensure_version
+from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import (
     Conflict,
     FieldError,
@@ -180,7 +180,7 @@ class TaskService:
 
     def restore(self, actor: Actor, task_id: uuid.UUID) -> Task:
         with self._uow() as uow:
-            task = uow.tasks.get(actor.org_id, task_id, include_deleted=True)
+            task = uow.tasks.get(actor.org_id, task_id, include_deleted=True, for_update=True)
             if task is None:
                 raise task_not_found()
             if task.deleted_at is not None:
@@ -200,6 +200,9 @@ class TaskService:
         results: list[BatchResult] = []
         creates = Counter(o.fields.get("project_id") for o in operations if o.op == "create")
         with self._uow() as uow:
+            if any(o.op == "update" and "parent_id" in o.fields for o in operations):
+                # Before any task is locked, as `_change` takes it: graph, then rows.
+                uow.tasks.lock_graph(actor.org_id)
             new_tasks = NewTasks(uow, creates)
             for index, operation in enumerate(operations):
                 try:
@@ -255,8 +258,11 @@ class TaskService:
         changes: dict[str, Any],
         expected_version: int | None,
     ) -> Task:
-        task = self._task(uow, actor, task_id)
-        ensure_version(task.version, expected_version)
+        if changes.get("parent_id") is not None:
+            # Taken before the task's row lock, and held until commit, so the parent
+            # chain checked below cannot gain a link that closes a cycle meanwhile.
+            uow.tasks.lock_graph(actor.org_id)
+        task = self._for_write(uow, actor, task_id, expected_version)
         self._check_references(uow, actor, task.project_id, changes, task_id=task.id)
         becomes_done = (
             changes.get("status") is TaskStatus.DONE and task.status is not TaskStatus.DONE
@@ -273,8 +279,7 @@ class TaskService:
     def _delete(
         self, uow: WorkUnitOfWork, actor: Actor, task_id: uuid.UUID, expected_version: int | None
     ) -> None:
-        task = self._task(uow, actor, task_id)
-        ensure_version(task.version, expected_version)
+        task = self._for_write(uow, actor, task_id, expected_version)
         now = self._clock.now()
         task.delete(now)
         uow.tasks.update(task)
@@ -326,6 +331,18 @@ class TaskService:
                 return
             ancestor = uow.tasks.get(actor.org_id, ancestor.parent_id, include_deleted=True)
         raise ParentCycle()
+
+    @staticmethod
+    def _for_write(
+        uow: WorkUnitOfWork, actor: Actor, task_id: uuid.UUID, expected_version: int | None
+    ) -> Task:
+        return load_for_write(
+            lambda deleted: uow.tasks.get(
+                actor.org_id, task_id, include_deleted=deleted, for_update=True
+            ),
+            expected_version,
+            task_not_found,
+        )
 
     @staticmethod
     def _task(uow: WorkUnitOfWork, actor: Actor, task_id: uuid.UUID) -> Task:

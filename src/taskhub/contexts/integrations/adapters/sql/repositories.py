@@ -15,6 +15,7 @@ from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.sql_lists import among, unnested_insert, unnested_rows
 from taskhub.platform.sql_pagination import keyset_page
+from taskhub.platform.versioned_rows import VersionedRows
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
 _UNFINISHED = (DeliveryStatus.PENDING.value, DeliveryStatus.RETRYING.value)
@@ -53,6 +54,7 @@ class SqlWebhookRepository:
         self._connection = connection
         self._box = box
         self._starting: list[uuid.UUID] = []
+        self._rows = VersionedRows(connection, webhooks)
 
     def _webhook(self, row: Any) -> Webhook:
         return _webhook(row, self._box)
@@ -86,35 +88,39 @@ class SqlWebhookRepository:
                 **self._values(webhook),
             )
         )
+        self._rows.inserted(webhook.id, webhook.version, webhook.org_id)
 
-    def get(self, org_id: uuid.UUID, webhook_id: uuid.UUID) -> Webhook | None:
-        row = self._connection.execute(
-            sa.select(webhooks).where(
-                webhooks.c.id == webhook_id,
-                webhooks.c.org_id == org_id,
-                webhooks.c.deleted_at.is_(None),
-            )
-        ).first()
+    def get(
+        self,
+        org_id: uuid.UUID,
+        webhook_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
+    ) -> Webhook | None:
+        query = sa.select(webhooks).where(webhooks.c.id == webhook_id, webhooks.c.org_id == org_id)
+        row = self._rows.one(query, include_deleted=include_deleted, for_update=for_update)
         return self._webhook(row) if row else None
 
     def get_any(self, webhook_id: uuid.UUID) -> Webhook | None:
         row = self._connection.execute(
             sa.select(webhooks).where(webhooks.c.id == webhook_id)
         ).first()
-        return self._webhook(row) if row else None
+        return self._webhook(self._rows.read(row)) if row else None
 
-    def get_many(self, webhook_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Webhook]:
+    def get_many(
+        self, webhook_ids: Collection[uuid.UUID], *, for_update: bool = False
+    ) -> dict[uuid.UUID, Webhook]:
         if not webhook_ids:
             return {}
-        rows = self._connection.execute(
-            sa.select(webhooks).where(among(self._connection, webhooks.c.id, list(webhook_ids)))
-        )
+        query = sa.select(webhooks).where(among(self._connection, webhooks.c.id, list(webhook_ids)))
+        # In id order, so two dispatchers locking overlapping sets cannot deadlock.
+        query = self._rows.locked(query.order_by(webhooks.c.id), for_update=for_update)
+        rows = self._rows.read_all(self._connection.execute(query))
         return {row.id: self._webhook(row) for row in rows}
 
     def update(self, webhook: Webhook) -> None:
-        self._connection.execute(
-            webhooks.update().where(webhooks.c.id == webhook.id).values(**self._values(webhook))
-        )
+        self._rows.update(webhook.id, self._values(webhook))
 
     def receive_from_now(self, webhook_id: uuid.UUID) -> None:
         self._starting.append(webhook_id)

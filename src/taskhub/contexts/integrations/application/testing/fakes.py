@@ -25,6 +25,7 @@ from taskhub.contexts.integrations.domain.delivery import Delivery, DeliveryStat
 from taskhub.contexts.integrations.domain.signing import SECRET_BYTES, SECRET_PREFIX
 from taskhub.contexts.integrations.domain.target import Target
 from taskhub.contexts.integrations.domain.webhook import Webhook
+from taskhub.shared_kernel.concurrency import ReadVersions
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -95,25 +96,42 @@ def _keyset_page(
 class FakeWebhookRepository:
     def __init__(self, store: IntegrationsStore) -> None:
         self._store = store
+        self._versions = ReadVersions()
+
+    def _read(self, webhook: Webhook) -> Webhook:
+        self._versions.note(webhook.id, webhook.version)
+        return copy.deepcopy(webhook)
 
     def add(self, webhook: Webhook) -> None:
         if webhook.id in self._store.webhooks:
             raise IntegrityViolation("a webhook with this id exists")
         self._store.webhooks[webhook.id] = copy.deepcopy(webhook)
+        self._versions.note(webhook.id, webhook.version)
 
-    def get(self, org_id: uuid.UUID, webhook_id: uuid.UUID) -> Webhook | None:
+    def get(
+        self,
+        org_id: uuid.UUID,
+        webhook_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
+    ) -> Webhook | None:
         webhook = self._store.webhooks.get(webhook_id)
-        if webhook is None or webhook.org_id != org_id or webhook.deleted_at is not None:
+        if webhook is None or webhook.org_id != org_id:
             return None
-        return copy.deepcopy(webhook)
+        if webhook.deleted_at is not None and not include_deleted:
+            return None
+        return self._read(webhook)
 
     def get_any(self, webhook_id: uuid.UUID) -> Webhook | None:
         webhook = self._store.webhooks.get(webhook_id)
-        return copy.deepcopy(webhook) if webhook is not None else None
+        return self._read(webhook) if webhook is not None else None
 
-    def get_many(self, webhook_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Webhook]:
+    def get_many(
+        self, webhook_ids: Collection[uuid.UUID], *, for_update: bool = False
+    ) -> dict[uuid.UUID, Webhook]:
         return {
-            webhook_id: copy.deepcopy(self._store.webhooks[webhook_id])
+            webhook_id: self._read(self._store.webhooks[webhook_id])
             for webhook_id in webhook_ids
             if webhook_id in self._store.webhooks
         }
@@ -122,10 +140,12 @@ class FakeWebhookRepository:
         stored = self._store.webhooks.get(webhook.id)
         if stored is None:
             return
+        self._versions.check(webhook.id, stored.version)
         # The organization and the creation time are fixed when the webhook is added.
         updated = copy.deepcopy(webhook)
         updated.org_id, updated.created_at = stored.org_id, stored.created_at
         self._store.webhooks[webhook.id] = updated
+        self._versions.note(webhook.id, webhook.version)
 
     def receive_from_now(self, webhook_id: uuid.UUID) -> None:
         stored = self._store.webhooks.get(webhook_id)

@@ -5,7 +5,6 @@ from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from taskhub.contexts.tenancy.adapters.sql.tables import (
     memberships,
@@ -13,11 +12,13 @@ from taskhub.contexts.tenancy.adapters.sql.tables import (
     team_members,
     teams,
 )
-from taskhub.contexts.tenancy.domain.errors import SlugTaken
+from taskhub.contexts.tenancy.domain.errors import SlugTaken, TeamNameTaken
 from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization, Plan
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember, TeamRole
 from taskhub.platform.sql_pagination import keyset_page
+from taskhub.platform.sql_unique import unique_or
+from taskhub.platform.versioned_rows import VersionedRows
 from taskhub.shared_kernel.canonical_text import canonical
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
@@ -50,35 +51,27 @@ def _org_values(org: Organization) -> dict[str, Any]:
 class SqlOrganizationRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
+        self._rows = VersionedRows(connection, organizations)
 
     def add(self, org: Organization) -> None:
-        try:
+        with unique_or(self._connection, SlugTaken):
             self._connection.execute(
                 organizations.insert().values(
                     id=org.id, created_at=org.created_at, **_org_values(org)
                 )
             )
-        except IntegrityError:
-            raise SlugTaken() from None
+        self._rows.inserted(org.id, org.version)
 
     def get(self, org_id: uuid.UUID, *, for_update: bool = False) -> Organization | None:
         query = sa.select(organizations).where(
             organizations.c.id == org_id, organizations.c.deleted_at.is_(None)
         )
-        if for_update:
-            query = query.with_for_update()
-        row = self._connection.execute(query).first()
-        return _org(row) if row else None
+        row = self._connection.execute(self._rows.locked(query, for_update=for_update)).first()
+        return _org(self._rows.read(row)) if row else None
 
     def update(self, org: Organization) -> None:
-        try:
-            self._connection.execute(
-                organizations.update()
-                .where(organizations.c.id == org.id)
-                .values(**_org_values(org))
-            )
-        except IntegrityError:
-            raise SlugTaken() from None
+        with unique_or(self._connection, SlugTaken):
+            self._rows.update(org.id, _org_values(org))
 
     def list_for_user(
         self, user_id: uuid.UUID, page: PageRequest
@@ -211,6 +204,7 @@ def _team_member(row: Any) -> TeamMember:
 class SqlTeamRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
+        self._rows = VersionedRows(connection, teams)
 
     def _values(self, team: Team) -> dict[str, Any]:
         return {
@@ -223,24 +217,32 @@ class SqlTeamRepository:
         }
 
     def add(self, team: Team) -> None:
-        self._connection.execute(
-            teams.insert().values(
-                id=team.id, org_id=team.org_id, created_at=team.created_at, **self._values(team)
+        with unique_or(self._connection, TeamNameTaken):
+            self._connection.execute(
+                teams.insert().values(
+                    id=team.id,
+                    org_id=team.org_id,
+                    created_at=team.created_at,
+                    **self._values(team),
+                )
             )
-        )
+        self._rows.inserted(team.id, team.version, team.org_id)
 
-    def get(self, org_id: uuid.UUID, team_id: uuid.UUID) -> Team | None:
-        row = self._connection.execute(
-            sa.select(teams).where(
-                teams.c.id == team_id, teams.c.org_id == org_id, teams.c.deleted_at.is_(None)
-            )
-        ).first()
+    def get(
+        self,
+        org_id: uuid.UUID,
+        team_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
+    ) -> Team | None:
+        query = sa.select(teams).where(teams.c.id == team_id, teams.c.org_id == org_id)
+        row = self._rows.one(query, include_deleted=include_deleted, for_update=for_update)
         return _team(row) if row else None
 
     def update(self, team: Team) -> None:
-        self._connection.execute(
-            teams.update().where(teams.c.id == team.id).values(**self._values(team))
-        )
+        with unique_or(self._connection, TeamNameTaken):
+            self._rows.update(team.id, self._values(team))
 
     def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool:
         query = sa.select(teams.c.id).where(

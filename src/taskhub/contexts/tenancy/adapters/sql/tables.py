@@ -57,7 +57,16 @@ teams = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("deleted_at", UtcDateTime),
     sa.Index("ix_tenancy_teams_org_created", "org_id", "created_at", "id"),
-    sa.Index("ix_tenancy_teams_org_name", "org_id", "name_canonical"),
+    # A name is unique among the organization's live teams, ignoring case, whatever
+    # the concurrency: the database decides, not a read before the write.
+    sa.Index(
+        "ix_tenancy_teams_org_name",
+        "org_id",
+        "name_canonical",
+        unique=True,
+        postgresql_where=sa.text("deleted_at IS NULL"),
+        sqlite_where=sa.text("deleted_at IS NULL"),
+    ),
 )
 
 team_members = sa.Table(

@@ -13,11 +13,12 @@ from taskhub.contexts.tenancy.application.ports import (
     TeamRepository,
     TenancyUnitOfWork,
 )
-from taskhub.contexts.tenancy.domain.errors import SlugTaken
+from taskhub.contexts.tenancy.domain.errors import SlugTaken, TeamNameTaken
 from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
 from taskhub.shared_kernel.canonical_text import canonical
+from taskhub.shared_kernel.concurrency import ReadVersions
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -77,6 +78,7 @@ def _keyset_page(items: Iterable[T], page: PageRequest, key: Callable[[T], SortK
 class FakeOrganizationRepository:
     def __init__(self, store: TenancyStore) -> None:
         self._store = store
+        self._versions = ReadVersions()
 
     def _slug_in_use(self, slug: str, other_than: uuid.UUID | None) -> bool:
         # Deleted organizations keep their slug, as the database's unique index does.
@@ -90,22 +92,26 @@ class FakeOrganizationRepository:
         if org.id in self._store.organizations or self._slug_in_use(org.slug, None):
             raise SlugTaken()
         self._store.organizations[org.id] = copy.deepcopy(org)
+        self._versions.note(org.id, org.version)
 
     def get(self, org_id: uuid.UUID, *, for_update: bool = False) -> Organization | None:
         org = self._store.organizations.get(org_id)
         if org is None or org.deleted_at is not None:
             return None
+        self._versions.note(org.id, org.version)
         return copy.deepcopy(org)
 
     def update(self, org: Organization) -> None:
         if org.id not in self._store.organizations:
             return
+        stored = self._store.organizations[org.id]
+        self._versions.check(org.id, stored.version)
         if self._slug_in_use(org.slug, org.id):
             raise SlugTaken()
-        stored = self._store.organizations[org.id]
         updated = copy.deepcopy(org)
         updated.created_at = stored.created_at
         self._store.organizations[org.id] = updated
+        self._versions.note(org.id, org.version)
 
     def list_for_user(
         self, user_id: uuid.UUID, page: PageRequest
@@ -167,40 +173,56 @@ class FakeMembershipRepository:
         return frozenset(u for u in user_ids if self.role_of(org_id, u) is not None)
 
 
-def _canonical_team_name(name: str) -> str:
-    return canonical(name)
-
-
 class FakeTeamRepository:
     def __init__(self, store: TenancyStore) -> None:
         self._store = store
+        self._versions = ReadVersions()
 
     def add(self, team: Team) -> None:
         if team.id in self._store.teams:
             raise DuplicateKey("a team with this id exists")
+        if team.deleted_at is None and self.name_taken(team.org_id, team.name, other_than=None):
+            raise TeamNameTaken()  # as the unique index on live names refuses it
         self._store.teams[team.id] = copy.deepcopy(team)
+        self._versions.note(team.id, team.version)
 
-    def get(self, org_id: uuid.UUID, team_id: uuid.UUID) -> Team | None:
+    def get(
+        self,
+        org_id: uuid.UUID,
+        team_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
+    ) -> Team | None:
         team = self._store.teams.get(team_id)
-        if team is None or team.org_id != org_id or team.deleted_at is not None:
+        if team is None or team.org_id != org_id:
             return None
+        if team.deleted_at is not None and not include_deleted:
+            return None
+        self._versions.note(team.id, team.version)
         return copy.deepcopy(team)
 
     def update(self, team: Team) -> None:
         stored = self._store.teams.get(team.id)
         if stored is None:
             return
+        self._versions.check(team.id, stored.version)
+        if team.deleted_at is None and self.name_taken(
+            stored.org_id, team.name, other_than=team.id
+        ):
+            raise TeamNameTaken()
         updated = copy.deepcopy(team)
         updated.org_id, updated.created_at = stored.org_id, stored.created_at
         self._store.teams[team.id] = updated
+        self._versions.note(team.id, team.version)
 
     def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool:
-        wanted = _canonical_team_name(name)
+        wanted = canonical(name)
         return any(
             team.org_id == org_id
             and team.deleted_at is None
             and team.id != other_than
-            and _canonical_team_name(team.name) == wanted
+            and canonical(team.name) == wanted
             for team in self._store.teams.values()
         )
 

@@ -1,4 +1,4 @@
-"""SQL repositories for projects, tasks, labels and comments.
+"""SQL repositories for projects and tasks (labels and comments have modules of their own).
 
 Task lists are read through a read model of their own (`task_list.py`), not these.
 """
@@ -10,26 +10,23 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from taskhub.contexts.work.adapters.sql.tables import (
-    comments,
-    labels,
     projects,
     task_assignees,
     task_dependencies,
     task_labels,
     tasks,
 )
-from taskhub.contexts.work.domain.comment import Comment
 from taskhub.contexts.work.domain.errors import ProjectKeyTaken
-from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
 from taskhub.platform.sql_lists import among, array_text, unnested_insert
+from taskhub.platform.sql_locks import hold_transaction_lock
 from taskhub.platform.sql_pagination import keyset_page
-from taskhub.shared_kernel.canonical_text import canonical
+from taskhub.platform.sql_unique import unique_or
+from taskhub.platform.versioned_rows import VersionedRows
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
 
@@ -51,6 +48,7 @@ def _project(row: Any) -> Project:
 class SqlProjectRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
+        self._rows = VersionedRows(connection, projects)
 
     def _values(self, project: Project) -> dict[str, Any]:
         return {
@@ -64,39 +62,33 @@ class SqlProjectRepository:
         }
 
     def add(self, project: Project) -> None:
-        try:
-            with self._connection.begin_nested():
-                self._connection.execute(
-                    projects.insert().values(
-                        id=project.id,
-                        org_id=project.org_id,
-                        next_number=0,
-                        created_at=project.created_at,
-                        **self._values(project),
-                    )
+        with unique_or(self._connection, ProjectKeyTaken):
+            self._connection.execute(
+                projects.insert().values(
+                    id=project.id,
+                    org_id=project.org_id,
+                    next_number=0,
+                    created_at=project.created_at,
+                    **self._values(project),
                 )
-        except IntegrityError:
-            raise ProjectKeyTaken() from None
+            )
+        self._rows.inserted(project.id, project.version, project.org_id)
 
     def get(
-        self, org_id: uuid.UUID, project_id: uuid.UUID, *, include_deleted: bool = False
+        self,
+        org_id: uuid.UUID,
+        project_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
     ) -> Project | None:
         query = sa.select(projects).where(projects.c.id == project_id, projects.c.org_id == org_id)
-        if not include_deleted:
-            query = query.where(projects.c.deleted_at.is_(None))
-        row = self._connection.execute(query).first()
+        row = self._rows.one(query, include_deleted=include_deleted, for_update=for_update)
         return _project(row) if row else None
 
     def update(self, project: Project) -> None:
-        try:
-            with self._connection.begin_nested():
-                self._connection.execute(
-                    projects.update()
-                    .where(projects.c.id == project.id)
-                    .values(**self._values(project))
-                )
-        except IntegrityError:
-            raise ProjectKeyTaken() from None
+        with unique_or(self._connection, ProjectKeyTaken):
+            self._rows.update(project.id, self._values(project))
 
     def list(
         self, org_id: uuid.UUID, status: ProjectStatus | None, page: PageRequest
@@ -189,6 +181,7 @@ def _task(
 class SqlTaskRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
+        self._rows = VersionedRows(connection, tasks)
 
     def _values(self, task: Task) -> dict[str, Any]:
         return {
@@ -230,6 +223,7 @@ class SqlTaskRepository:
                 **self._values(task),
             )
         )
+        self._rows.inserted(task.id, task.version, task.org_id)
         self._write_sets(task)
 
     def add_all(self, tasks_: Sequence[Task]) -> None:
@@ -249,6 +243,8 @@ class SqlTaskRepository:
             }
             for task in tasks_
         ]
+        for task in tasks_:
+            self._rows.inserted(task.id, task.version, task.org_id)
         assignees = [{"task_id": t.id, "user_id": u} for t in tasks_ for u in t.assignee_ids]
         task_label_rows = [
             {"task_id": t.id, "label_id": lid} for t in tasks_ for lid in t.label_ids
@@ -277,9 +273,7 @@ class SqlTaskRepository:
             )
 
     def update(self, task: Task) -> None:
-        self._connection.execute(
-            tasks.update().where(tasks.c.id == task.id).values(**self._values(task))
-        )
+        self._rows.update(task.id, self._values(task))
         self._connection.execute(task_assignees.delete().where(task_assignees.c.task_id == task.id))
         self._connection.execute(task_labels.delete().where(task_labels.c.task_id == task.id))
         self._write_sets(task)
@@ -308,13 +302,21 @@ class SqlTaskRepository:
         return [_task(row, assignees[row.id], task_label_ids[row.id]) for row in rows]
 
     def get(
-        self, org_id: uuid.UUID, task_id: uuid.UUID, *, include_deleted: bool = False
+        self,
+        org_id: uuid.UUID,
+        task_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
     ) -> Task | None:
         query = self._select().where(tasks.c.id == task_id, tasks.c.org_id == org_id)
         if not include_deleted:
             query = query.where(tasks.c.deleted_at.is_(None), projects.c.deleted_at.is_(None))
-        row = self._connection.execute(query).first()
-        return self._with_sets([row])[0] if row else None
+        row = self._connection.execute(self._rows.locked(query, for_update=for_update)).first()
+        return self._with_sets([self._rows.read(row)])[0] if row else None
+
+    def lock_graph(self, org_id: uuid.UUID) -> None:
+        hold_transaction_lock(self._connection, f"work.task-graph:{org_id}")
 
     def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
         return sorted(self.dependency_edges([task_id]).get(task_id, set()))
@@ -376,145 +378,4 @@ class SqlTaskRepository:
                     blocker.c.status.not_in([TaskStatus.DONE.value, TaskStatus.CANCELLED.value]),
                 )
             ).scalar_one()
-        )
-
-
-def _label(row: Any) -> Label:
-    return Label(
-        id=row.id,
-        org_id=row.org_id,
-        name=row.name,
-        color=row.color,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-        deleted_at=row.deleted_at,
-    )
-
-
-class SqlLabelRepository:
-    def __init__(self, connection: sa.Connection) -> None:
-        self._connection = connection
-
-    def _values(self, label: Label) -> dict[str, Any]:
-        return {
-            "name": label.name,
-            "name_canonical": canonical(label.name),
-            "color": label.color,
-            "updated_at": label.updated_at,
-            "version": label.version,
-            "deleted_at": label.deleted_at,
-        }
-
-    def add(self, label: Label) -> None:
-        self._connection.execute(
-            labels.insert().values(
-                id=label.id, org_id=label.org_id, created_at=label.created_at, **self._values(label)
-            )
-        )
-
-    def get(self, org_id: uuid.UUID, label_id: uuid.UUID) -> Label | None:
-        row = self._connection.execute(
-            sa.select(labels).where(
-                labels.c.id == label_id, labels.c.org_id == org_id, labels.c.deleted_at.is_(None)
-            )
-        ).first()
-        return _label(row) if row else None
-
-    def update(self, label: Label) -> None:
-        self._connection.execute(
-            labels.update().where(labels.c.id == label.id).values(**self._values(label))
-        )
-
-    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Label]:
-        query = sa.select(labels).where(labels.c.org_id == org_id, labels.c.deleted_at.is_(None))
-        return keyset_page(
-            self._connection, query, [labels.c.created_at, labels.c.id], page, _label
-        )
-
-    def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool:
-        query = sa.select(labels.c.id).where(
-            labels.c.org_id == org_id,
-            labels.c.name_canonical == canonical(name),
-            labels.c.deleted_at.is_(None),
-        )
-        if other_than is not None:
-            query = query.where(labels.c.id != other_than)
-        return self._connection.execute(query.limit(1)).first() is not None
-
-    def existing(self, org_id: uuid.UUID, label_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
-        if not label_ids:
-            return set()
-        return set(
-            self._connection.execute(
-                sa.select(labels.c.id).where(
-                    labels.c.org_id == org_id,
-                    labels.c.id.in_(list(label_ids)),
-                    labels.c.deleted_at.is_(None),
-                )
-            ).scalars()
-        )
-
-
-def _comment(row: Any) -> Comment:
-    return Comment(
-        id=row.id,
-        org_id=row.org_id,
-        task_id=row.task_id,
-        author_id=row.author_id,
-        body=row.body,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-        deleted_at=row.deleted_at,
-    )
-
-
-class SqlCommentRepository:
-    def __init__(self, connection: sa.Connection) -> None:
-        self._connection = connection
-
-    def add(self, comment: Comment) -> None:
-        self._connection.execute(
-            comments.insert().values(
-                id=comment.id,
-                org_id=comment.org_id,
-                task_id=comment.task_id,
-                author_id=comment.author_id,
-                body=comment.body,
-                created_at=comment.created_at,
-                updated_at=comment.updated_at,
-                version=comment.version,
-                deleted_at=comment.deleted_at,
-            )
-        )
-
-    def get(self, task_id: uuid.UUID, comment_id: uuid.UUID) -> Comment | None:
-        row = self._connection.execute(
-            sa.select(comments).where(
-                comments.c.id == comment_id,
-                comments.c.task_id == task_id,
-                comments.c.deleted_at.is_(None),
-            )
-        ).first()
-        return _comment(row) if row else None
-
-    def update(self, comment: Comment) -> None:
-        self._connection.execute(
-            comments.update()
-            .where(comments.c.id == comment.id)
-            .values(
-                body=comment.body,
-                updated_at=comment.updated_at,
-                version=comment.version,
-                deleted_at=comment.deleted_at,
-            )
-        )
-
-    def list(self, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]:
-        query = sa.select(comments).where(
-            comments.c.task_id == task_id, comments.c.deleted_at.is_(None)
-        )
-        return keyset_page(
-            self._connection, query, [comments.c.created_at, comments.c.id], page, _comment
         )

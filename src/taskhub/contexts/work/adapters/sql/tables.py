@@ -154,7 +154,16 @@ labels = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("deleted_at", UtcDateTime),
     sa.Index("ix_work_labels_org_created", "org_id", "created_at", "id"),
-    sa.Index("ix_work_labels_org_name", "org_id", "name_canonical"),
+    # A name is unique among the organization's live labels, ignoring case, whatever
+    # the concurrency: the database decides, not a read before the write.
+    sa.Index(
+        "ix_work_labels_org_name",
+        "org_id",
+        "name_canonical",
+        unique=True,
+        postgresql_where=LIVE,
+        sqlite_where=LIVE,
+    ),
 )
 
 comments = sa.Table(

@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 
+from taskhub.contexts.work.adapters.sql.comment_repository import SqlCommentRepository
+from taskhub.contexts.work.adapters.sql.label_repository import SqlLabelRepository
 from taskhub.contexts.work.adapters.sql.repositories import (
-    SqlCommentRepository,
-    SqlLabelRepository,
     SqlProjectRepository,
     SqlTaskRepository,
 )

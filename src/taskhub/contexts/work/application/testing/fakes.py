@@ -30,12 +30,13 @@ from taskhub.contexts.work.application.ports import (
     WorkUnitOfWork,
 )
 from taskhub.contexts.work.domain.comment import Comment
-from taskhub.contexts.work.domain.errors import ProjectKeyTaken
+from taskhub.contexts.work.domain.errors import LabelNameTaken, ProjectKeyTaken
 from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import ProjectStatus
 from taskhub.shared_kernel.canonical_text import canonical
+from taskhub.shared_kernel.concurrency import ReadVersions
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -188,6 +189,7 @@ def _matches_text(task: Task, text: str) -> bool:
 class FakeProjectRepository:
     def __init__(self, store: WorkStore) -> None:
         self._store = store
+        self._versions = ReadVersions()
 
     def _key_in_use(self, org_id: uuid.UUID, key: str, other_than: uuid.UUID | None) -> bool:
         # Deleted projects keep their key, as the database's unique constraint does.
@@ -205,26 +207,35 @@ class FakeProjectRepository:
             raise ProjectKeyTaken()
         self._store.projects[project.id] = copy.deepcopy(project)
         self._store.next_numbers[project.id] = 0
+        self._versions.note(project.id, project.version)
 
     def get(
-        self, org_id: uuid.UUID, project_id: uuid.UUID, *, include_deleted: bool = False
+        self,
+        org_id: uuid.UUID,
+        project_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
     ) -> Project | None:
         project = self._store.projects.get(project_id)
         if project is None or project.org_id != org_id:
             return None
         if project.deleted_at is not None and not include_deleted:
             return None
+        self._versions.note(project.id, project.version)
         return copy.deepcopy(project)
 
     def update(self, project: Project) -> None:
         stored = self._store.projects.get(project.id)
         if stored is None:
             return
+        self._versions.check(project.id, stored.version)
         if self._key_in_use(stored.org_id, project.key, project.id):
             raise ProjectKeyTaken()
         updated = copy.deepcopy(project)
         updated.org_id, updated.created_at = stored.org_id, stored.created_at
         self._store.projects[project.id] = updated
+        self._versions.note(project.id, project.version)
 
     def list(
         self, org_id: uuid.UUID, status: ProjectStatus | None, page: PageRequest
@@ -256,6 +267,7 @@ class FakeProjectRepository:
 class FakeTaskRepository:
     def __init__(self, store: WorkStore) -> None:
         self._store = store
+        self._versions = ReadVersions()
 
     def read(self, task: Task) -> Task:
         loaded = copy.deepcopy(task)
@@ -278,20 +290,30 @@ class FakeTaskRepository:
         ):
             raise DuplicateKey("the project already has a task with this number")
         self._store.tasks[task.id] = copy.deepcopy(task)
+        self._versions.note(task.id, task.version)
 
     def add_all(self, tasks: Sequence[Task]) -> None:
         for task in tasks:
             self.add(task)
 
     def get(
-        self, org_id: uuid.UUID, task_id: uuid.UUID, *, include_deleted: bool = False
+        self,
+        org_id: uuid.UUID,
+        task_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
     ) -> Task | None:
         task = self._store.tasks.get(task_id)
         if task is None or task.org_id != org_id:
             return None
         if not include_deleted and (task.deleted_at is not None or not self.project_live(task)):
             return None
+        self._versions.note(task.id, task.version)
         return self.read(task)
+
+    def lock_graph(self, org_id: uuid.UUID) -> None:
+        """Nothing to do: a fake unit of work has no concurrent writers."""
 
     def project_live(self, task: Task) -> bool:
         project = self._store.projects.get(task.project_id)
@@ -303,12 +325,14 @@ class FakeTaskRepository:
             if task.assignee_ids or task.label_ids:
                 raise MissingReference("no task has this id")
             return
+        self._versions.check(task.id, stored.version)
         updated = copy.deepcopy(task)
         # What the SQL update leaves alone.
         updated.org_id, updated.project_id = stored.org_id, stored.project_id
         updated.number, updated.created_by = stored.number, stored.created_by
         updated.created_at = stored.created_at
         self._store.tasks[task.id] = updated
+        self._versions.note(task.id, task.version)
 
     def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
         return sorted(self.dependency_edges([task_id]).get(task_id, set()))
@@ -379,32 +403,48 @@ class FakeTaskList:
         return Page(items=[TaskSummary.of(t) for t in tasks.items], next_after=tasks.next_after)
 
 
-def _canonical_label_name(name: str) -> str:
-    return canonical(name)
-
-
 class FakeLabelRepository:
     def __init__(self, store: WorkStore) -> None:
         self._store = store
+        self._versions = ReadVersions()
 
     def add(self, label: Label) -> None:
         if label.id in self._store.labels:
             raise DuplicateKey("a label with this id exists")
+        if label.deleted_at is None and self.name_taken(label.org_id, label.name, other_than=None):
+            raise LabelNameTaken()  # as the unique index on live names refuses it
         self._store.labels[label.id] = copy.deepcopy(label)
+        self._versions.note(label.id, label.version)
 
-    def get(self, org_id: uuid.UUID, label_id: uuid.UUID) -> Label | None:
+    def get(
+        self,
+        org_id: uuid.UUID,
+        label_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
+    ) -> Label | None:
         label = self._store.labels.get(label_id)
-        if label is None or label.org_id != org_id or label.deleted_at is not None:
+        if label is None or label.org_id != org_id:
             return None
+        if label.deleted_at is not None and not include_deleted:
+            return None
+        self._versions.note(label.id, label.version)
         return copy.deepcopy(label)
 
     def update(self, label: Label) -> None:
         stored = self._store.labels.get(label.id)
         if stored is None:
             return
+        self._versions.check(label.id, stored.version)
+        if label.deleted_at is None and self.name_taken(
+            stored.org_id, label.name, other_than=label.id
+        ):
+            raise LabelNameTaken()
         updated = copy.deepcopy(label)
         updated.org_id, updated.created_at = stored.org_id, stored.created_at
         self._store.labels[label.id] = updated
+        self._versions.note(label.id, label.version)
 
     def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Label]:
         live = [
@@ -415,12 +455,12 @@ class FakeLabelRepository:
         return _keyset_page(live, page, _Order(_BY_CREATION, _created_order))
 
     def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool:
-        wanted = _canonical_label_name(name)
+        wanted = canonical(name)
         return any(
             label.org_id == org_id
             and label.deleted_at is None
             and label.id != other_than
-            and _canonical_label_name(label.name) == wanted
+            and canonical(label.name) == wanted
             for label in self._store.labels.values()
         )
 
@@ -437,6 +477,7 @@ class FakeLabelRepository:
 class FakeCommentRepository:
     def __init__(self, store: WorkStore) -> None:
         self._store = store
+        self._versions = ReadVersions()
 
     def add(self, comment: Comment) -> None:
         if comment.id in self._store.comments:
@@ -444,21 +485,34 @@ class FakeCommentRepository:
         if comment.task_id not in self._store.tasks:
             raise MissingReference("no task has this id")
         self._store.comments[comment.id] = copy.deepcopy(comment)
+        self._versions.note(comment.id, comment.version)
 
-    def get(self, task_id: uuid.UUID, comment_id: uuid.UUID) -> Comment | None:
+    def get(
+        self,
+        task_id: uuid.UUID,
+        comment_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        for_update: bool = False,
+    ) -> Comment | None:
         comment = self._store.comments.get(comment_id)
-        if comment is None or comment.task_id != task_id or comment.deleted_at is not None:
+        if comment is None or comment.task_id != task_id:
             return None
+        if comment.deleted_at is not None and not include_deleted:
+            return None
+        self._versions.note(comment.id, comment.version)
         return copy.deepcopy(comment)
 
     def update(self, comment: Comment) -> None:
         stored = self._store.comments.get(comment.id)
         if stored is None:
             return
+        self._versions.check(comment.id, stored.version)
         updated = copy.deepcopy(comment)
         updated.org_id, updated.task_id = stored.org_id, stored.task_id
         updated.author_id, updated.created_at = stored.author_id, stored.created_at
         self._store.comments[comment.id] = updated
+        self._versions.note(comment.id, comment.version)
 
     def list(self, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]:
         live = [
