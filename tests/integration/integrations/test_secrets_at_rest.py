@@ -13,8 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from taskhub.contexts.integrations.adapters.sql.tables import webhooks
+from taskhub.contexts.integrations.adapters.sql.unit_of_work import WEBHOOK_SECRETS
 from taskhub.platform.keyring import Keyring
-from taskhub.platform.migrations import upgrade
+from taskhub.platform.migrations import downgrade, upgrade
+from taskhub.platform.secret_box import SecretBox
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
 from tests.integration.conftest import TEST_SECRET, container_for
@@ -138,3 +140,39 @@ def test_the_migration_refuses_clear_secrets_it_cannot_seal(
         )
     with pytest.raises(RuntimeError, match="TASKHUB_SECRET_KEY"):
         upgrade(blank_engine)
+
+
+def test_downgrading_0011_opens_what_the_server_sealed(
+    blank_engine: Engine,  # noqa: F811 - the fixture
+) -> None:
+    """The migration keeps its own copy of the sealed format: it must open what the
+    server's `SecretBox` wrote, under the current key and under a previous one."""
+    upgrade(blank_engine, "0011")
+    old, new = Keyring(TEST_SECRET), Keyring(NEW_SECRET, [TEST_SECRET])
+    webhook_id, plain, previous = uuid.uuid4(), "whsec_" + "C" * 43 + "=", "whsec_" + "D" * 43
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with blank_engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO integrations_webhooks (id, org_id, url, events, description, "
+                "active, secret, previous_secret, created_at, updated_at, version) VALUES "
+                "(:id, :org, 'https://partner.example/hook', '[\"*\"]', '', :yes, :secret, "
+                ":previous, :now, :now, 1)"
+            ).bindparams(
+                sa.bindparam("id", type_=sa.Uuid()),
+                sa.bindparam("org", type_=sa.Uuid()),
+                sa.bindparam("now", type_=sa.DateTime(timezone=True)),
+            ),
+            {
+                "id": webhook_id,
+                "org": uuid.uuid4(),
+                "yes": True,
+                "secret": SecretBox(new, WEBHOOK_SECRETS).seal(plain, webhook_id.bytes),
+                "previous": SecretBox(old, WEBHOOK_SECRETS).seal(previous, webhook_id.bytes),
+                "now": now,
+            },
+        )
+
+    downgrade(blank_engine, "0010", keyring=new)
+
+    assert stored_secrets(blank_engine, webhook_id) == (plain, previous)
