@@ -88,26 +88,45 @@ def test_deliveries_still_sign_after_the_secret_key_is_rotated(engine: Engine) -
     assert without_old.integrations.webhooks().get(actor, created.id).secret == rotated.secret
 
 
+def insert_webhook(
+    engine: Engine,
+    webhook_id: uuid.UUID,
+    org_id: uuid.UUID,
+    secret: str,
+    previous_secret: str | None = None,
+) -> None:
+    """A webhook row as a migration finds it: written in SQL, by no current code."""
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO integrations_webhooks (id, org_id, url, events, description, "
+                "active, secret, previous_secret, created_at, updated_at, version) VALUES "
+                "(:id, :org, 'https://partner.example/hook', '[\"*\"]', '', :yes, :secret, "
+                ":previous, :now, :now, 1)"
+            ).bindparams(
+                sa.bindparam("id", type_=sa.Uuid()),
+                sa.bindparam("org", type_=sa.Uuid()),
+                sa.bindparam("now", type_=sa.DateTime(timezone=True)),
+            ),
+            {
+                "id": webhook_id,
+                "org": org_id,
+                "yes": True,
+                "secret": secret,
+                "previous": previous_secret,
+                "now": now,
+            },
+        )
+
+
 def test_secrets_written_before_0011_are_sealed_by_the_migration(
     blank_engine: Engine,  # noqa: F811 - the fixture
 ) -> None:
     upgrade(blank_engine, "0009")
     plain = "whsec_" + "A" * 43 + "="
     webhook_id, org_id = uuid.uuid4(), uuid.uuid4()
-    now = datetime(2026, 11, 23, tzinfo=UTC)
-    with blank_engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "INSERT INTO integrations_webhooks (id, org_id, url, events, description, "
-                "active, secret, created_at, updated_at, version) VALUES (:id, :org, "
-                "'https://partner.example/hook', '[\"*\"]', '', :yes, :secret, :now, :now, 1)"
-            ).bindparams(
-                sa.bindparam("id", type_=sa.Uuid()),
-                sa.bindparam("org", type_=sa.Uuid()),
-                sa.bindparam("now", type_=sa.DateTime(timezone=True)),
-            ),
-            {"id": webhook_id, "org": org_id, "yes": True, "secret": plain, "now": now},
-        )
+    insert_webhook(blank_engine, webhook_id, org_id, plain)
 
     upgrade(blank_engine, keyring=Keyring(TEST_SECRET))
 
@@ -150,28 +169,13 @@ def test_downgrading_0011_opens_what_the_server_sealed(
     upgrade(blank_engine, "0011")
     old, new = Keyring(TEST_SECRET), Keyring(NEW_SECRET, [TEST_SECRET])
     webhook_id, plain, previous = uuid.uuid4(), "whsec_" + "C" * 43 + "=", "whsec_" + "D" * 43
-    now = datetime(2026, 11, 23, tzinfo=UTC)
-    with blank_engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "INSERT INTO integrations_webhooks (id, org_id, url, events, description, "
-                "active, secret, previous_secret, created_at, updated_at, version) VALUES "
-                "(:id, :org, 'https://partner.example/hook', '[\"*\"]', '', :yes, :secret, "
-                ":previous, :now, :now, 1)"
-            ).bindparams(
-                sa.bindparam("id", type_=sa.Uuid()),
-                sa.bindparam("org", type_=sa.Uuid()),
-                sa.bindparam("now", type_=sa.DateTime(timezone=True)),
-            ),
-            {
-                "id": webhook_id,
-                "org": uuid.uuid4(),
-                "yes": True,
-                "secret": SecretBox(new, WEBHOOK_SECRETS).seal(plain, webhook_id.bytes),
-                "previous": SecretBox(old, WEBHOOK_SECRETS).seal(previous, webhook_id.bytes),
-                "now": now,
-            },
-        )
+    insert_webhook(
+        blank_engine,
+        webhook_id,
+        uuid.uuid4(),
+        SecretBox(new, WEBHOOK_SECRETS).seal(plain, webhook_id.bytes),
+        SecretBox(old, WEBHOOK_SECRETS).seal(previous, webhook_id.bytes),
+    )
 
     downgrade(blank_engine, "0010", keyring=new)
 
