@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
-from taskhub.platform.sql_types import IdList
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -40,9 +39,15 @@ UPDATE work_tasks SET
 """
 
 
+def _id_list() -> sa.types.TypeEngine[object]:
+    """The column type of a set of ids as it was stored then: `uuid[]` on PostgreSQL,
+    text on SQLite (what `IdList` in the application maps to today)."""
+    return sa.Text().with_variant(postgresql.ARRAY(sa.Uuid()), "postgresql")
+
+
 def upgrade() -> None:
-    op.add_column("work_tasks", sa.Column("assignee_ids", IdList(), nullable=True))
-    op.add_column("work_tasks", sa.Column("label_ids", IdList(), nullable=True))
+    op.add_column("work_tasks", sa.Column("assignee_ids", _id_list(), nullable=True))
+    op.add_column("work_tasks", sa.Column("label_ids", _id_list(), nullable=True))
     postgresql = op.get_bind().dialect.name == "postgresql"
     op.execute(_BACKFILL_POSTGRESQL if postgresql else _BACKFILL_SQLITE)
 

@@ -14,15 +14,16 @@ Create Date: 2026-12-07 21:00:00.000000
   published again, under the namespaced names (consumers skip what they already had).
 """
 
+import base64
+import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import context, op
-
-from taskhub.platform.keyring import Keyring
-from taskhub.platform.secret_box import SecretBox
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -38,14 +39,64 @@ _webhooks = sa.table(
 )
 
 
-def _box(action: str) -> SecretBox:
+# The sealed format of this revision: `v1.<key_id>.<base64url(nonce | ciphertext | tag)>`,
+# AES-256-GCM with the purpose and the row's id as associated data. Frozen here, so the
+# migration keeps reading and writing what it did then whatever the application's
+# secret box becomes.
+_SEALED_PREFIX = "v1."
+_NONCE_BYTES = 12
+
+
+def _is_sealed(stored: str) -> bool:
+    return stored.startswith(_SEALED_PREFIX)
+
+
+def _keyring(action: str) -> Any:
+    """The keyring `taskhub migrate` passes in: `current(purpose)` and `all(purpose)`
+    give keys with a `key_id` and their `material`."""
     keyring = context.config.attributes.get("keyring")
-    if not isinstance(keyring, Keyring):
+    if keyring is None:
         raise RuntimeError(
             f"webhook secrets must be {action} with the keyring of TASKHUB_SECRET_KEY: "
             "run `taskhub migrate` with the server's secret key configured"
         )
-    return SecretBox(keyring, _PURPOSE)
+    return keyring
+
+
+def _associated(row_id: uuid.UUID) -> bytes:
+    return _PURPOSE.encode() + b"\0" + row_id.bytes
+
+
+def _sealer(keyring: Any) -> Callable[[str, uuid.UUID], str]:
+    key = keyring.current(_PURPOSE)
+
+    def seal(plain: str, row_id: uuid.UUID) -> str:
+        nonce = secrets.token_bytes(_NONCE_BYTES)
+        sealed = AESGCM(key.material).encrypt(nonce, plain.encode(), _associated(row_id))
+        token = base64.urlsafe_b64encode(nonce + sealed).rstrip(b"=").decode()
+        return f"{_SEALED_PREFIX}{key.key_id}.{token}"
+
+    return seal
+
+
+def _opener(keyring: Any) -> Callable[[str, uuid.UUID], str]:
+    keys = {key.key_id: key for key in keyring.all(_PURPOSE)}
+
+    def open_(stored: str, row_id: uuid.UUID) -> str:
+        key_id, _, token = stored.removeprefix(_SEALED_PREFIX).partition(".")
+        key = keys.get(key_id)
+        if key is None:
+            raise RuntimeError(
+                f"a webhook secret is sealed under key {key_id}, which neither "
+                "TASKHUB_SECRET_KEY nor TASKHUB_PREVIOUS_SECRET_KEYS makes"
+            )
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        plain = AESGCM(key.material).decrypt(
+            raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _associated(row_id)
+        )
+        return plain.decode()
+
+    return open_
 
 
 def _reseal(transform: str) -> None:
@@ -55,17 +106,14 @@ def _reseal(transform: str) -> None:
         sa.select(_webhooks.c.id, _webhooks.c.secret, _webhooks.c.previous_secret)
     ).all()
     sealing = transform == "seal"
-    todo = [row for row in rows if SecretBox.is_sealed(row.secret) != sealing]
+    todo = [row for row in rows if _is_sealed(row.secret) != sealing]
     if not todo:
         return
-    box = _box("sealed" if sealing else "opened")
+    keyring = _keyring("sealed" if sealing else "opened")
+    change = _sealer(keyring) if sealing else _opener(keyring)
 
     def convert(value: str | None, row_id: uuid.UUID) -> str | None:
-        if value is None:
-            return None
-        if sealing:
-            return box.seal(value, row_id.bytes)
-        return box.open(value, row_id.bytes)
+        return None if value is None else change(value, row_id)
 
     for row in todo:
         connection.execute(

@@ -5,25 +5,22 @@ fakes (`container.identity.password_hasher.override(...)`), so what is tested is
 runs.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from dependency_injector import containers, providers
 from sqlalchemy import MetaData
 
-from taskhub.contexts.audit.adapters.sql import tables as audit_tables
 from taskhub.contexts.audit.container import AuditContainer
-from taskhub.contexts.identity.adapters.sql import tables as identity_tables
 from taskhub.contexts.identity.container import IdentityContainer
-from taskhub.contexts.integrations import public as integrations_public
-from taskhub.contexts.integrations.adapters.sql import tables as integrations_tables
 from taskhub.contexts.integrations.container import IntegrationsContainer
-from taskhub.contexts.tenancy import public as tenancy_public
-from taskhub.contexts.tenancy.adapters.sql import tables as tenancy_tables
 from taskhub.contexts.tenancy.container import TenancyContainer
-from taskhub.contexts.work import public as work_public
 from taskhub.contexts.work.adapters.sql import tables as work_tables
 from taskhub.contexts.work.container import WorkContainer
 from taskhub.platform import idempotency_tables
 from taskhub.platform.acting import ContextActingSource
 from taskhub.platform.answer_cache import redis_answer_cache
+from taskhub.platform.context_facets import FACETS
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.keyring import Keyring
 from taskhub.platform.messaging import tables as messaging_tables
@@ -37,6 +34,7 @@ from taskhub.platform.rate_limit import InMemoryRateLimiter, RateLimiter
 from taskhub.platform.rate_limit_fallback import redis_rate_limiter
 from taskhub.platform.secret_key import resolve_secret_key
 from taskhub.platform.settings import Settings
+from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.answers import AnswerCache, NoAnswerCache
 from taskhub.shared_kernel.clock import SystemClock
 
@@ -58,7 +56,63 @@ def _answer_cache(settings: Settings, raise_when_not_broadcast: bool) -> AnswerC
     return NoAnswerCache()
 
 
+def compose_context(
+    container: type[containers.DeclarativeContainer],
+    shared: Mapping[str, providers.Provider[Any]],
+    **ports: providers.Provider[Any],
+) -> providers.Container[Any]:
+    """`container` as one context of the root.
+
+    Each dependency the context declares is met by the root's provider of the same name
+    in `shared` (engine, clock, event_sinks, on_commit, ...), unless `ports` names it:
+    what the context needs from another context, spelled out where it is composed. A
+    dependency neither meets, or a missing facet, fails at import, not at first use.
+    """
+    missing = [facet for facet in FACETS if facet not in container.providers]
+    unmet = sorted(set(container.dependencies) - set(shared) - set(ports))
+    if missing or unmet:
+        raise TypeError(
+            f"{container.__name__} cannot be composed: facets missing {missing}, "
+            f"dependencies unmet {unmet}"
+        )
+    given = {name: shared[name] for name in container.dependencies if name not in ports}
+    return providers.Container(container, **given, **ports)
+
+
+def contexts(
+    root: "ApplicationContainer | type[ApplicationContainer]",
+) -> dict[str, providers.Container[Any]]:
+    """The root's contexts by name, in the order they are composed.
+
+    From the class, for what needs no configuration (the tables); from a built
+    container, for what does (endpoints, subscriptions, jobs).
+    """
+    return {
+        name: provider
+        for name, provider in root.providers.items()
+        if isinstance(provider, providers.Container)
+    }
+
+
+def _gathered(root: "ApplicationContainer", facet: str) -> list[Any]:
+    return [item for context in contexts(root).values() for item in getattr(context, facet)()]
+
+
+def _event_sinks(root: "ApplicationContainer") -> list[EventSink]:
+    return [root.audit.writer(), root.outbox_writer()]
+
+
+def _known_event_types(root: "ApplicationContainer") -> frozenset[str]:
+    return frozenset(
+        event_type
+        for context in contexts(root).values()
+        for event_type in context.published_event_types()
+    )
+
+
 class ApplicationContainer(containers.DeclarativeContainer):
+    __self__ = providers.Self()
+
     settings = providers.Dependency(instance_of=Settings)
     secret_key = providers.Dependency(instance_of=str)
     # Per-purpose keys derived from the secret key, previous keys kept for reading.
@@ -76,70 +130,51 @@ class ApplicationContainer(containers.DeclarativeContainer):
     )
 
     acting = providers.Singleton(ContextActingSource)
-
-    audit = providers.Container(
-        AuditContainer, engine=engine, clock=clock, acting=acting, keyring=keyring
-    )
     outbox_writer = providers.Singleton(OutboxWriter)
-    # Every unit of work hands its committed events to these, in its own transaction.
-    event_sinks = providers.List(audit.writer, outbox_writer)
+    # Every unit of work hands its committed events to these, in its own transaction:
+    # audit's writer, then the outbox.
+    event_sinks = providers.Callable(_event_sinks, __self__)
     # A commit that wrote events wakes the in-process relay instead of waiting for its poll.
     outbox_signal = providers.Singleton(OutboxSignal)
+    # The types a webhook may subscribe to: whatever any context publishes.
+    known_event_types = providers.Callable(_known_event_types, __self__)
 
-    identity = providers.Container(
-        IdentityContainer,
-        settings=settings,
-        engine=engine,
-        clock=clock,
-        secret_key=secret_key,
-        event_sinks=event_sinks,
-        on_commit=outbox_signal.provided.notify,
-        answers=answers,
-    )
-    tenancy = providers.Container(
-        TenancyContainer,
-        engine=engine,
-        clock=clock,
-        user_directory=identity.user_directory,
-        event_sinks=event_sinks,
-        on_commit=outbox_signal.provided.notify,
-        answers=answers,
-    )
+    # What a context is given when its container declares a dependency of that name.
+    _shared: Mapping[str, providers.Provider[Any]] = {
+        "settings": settings,
+        "secret_key": secret_key,
+        "keyring": keyring,
+        "engine": engine,
+        "clock": clock,
+        "answers": answers,
+        "acting": acting,
+        "event_sinks": event_sinks,
+        "on_commit": outbox_signal.provided.notify,
+        "known_event_types": known_event_types,
+    }
 
-    work = providers.Container(
-        WorkContainer,
-        engine=engine,
-        clock=clock,
-        roles=tenancy.access,
-        history=audit.history,
-        event_sinks=event_sinks,
-        on_commit=outbox_signal.provided.notify,
-    )
+    # The contexts: this list is the only place that names them all. Everything that
+    # needs every context (routes, tables, subscribers, background jobs, event types)
+    # is derived from it by `contexts()`. A context that needs nothing from the others
+    # is one line here; what one needs from another is passed as a keyword, explicitly.
+    identity = compose_context(IdentityContainer, _shared)
+    tenancy = compose_context(TenancyContainer, _shared, user_directory=identity.user_directory)
+    audit = compose_context(AuditContainer, _shared)
+    work = compose_context(WorkContainer, _shared, roles=tenancy.access, history=audit.history)
+    integrations = compose_context(IntegrationsContainer, _shared)
 
-    integrations = providers.Container(
-        IntegrationsContainer,
-        settings=settings,
-        engine=engine,
-        clock=clock,
-        event_sinks=event_sinks,
-        on_commit=outbox_signal.provided.notify,
-        keyring=keyring,
-        known_event_types=providers.Object(
-            frozenset(
-                tenancy_public.PUBLISHED_TYPES
-                + work_public.PUBLISHED_TYPES
-                + integrations_public.PUBLISHED_TYPES
-            )
-        ),
-    )
+    # What the HTTP platform needs from particular contexts: who the caller is, and
+    # their role in an organization.
+    authenticator = identity.authenticator
+    org_access = tenancy.access
 
-    # Subscribers to the bus; a context adds its own here without touching the others.
-    subscriptions: providers.Provider[list[Subscription]] = providers.List(
-        integrations.subscription
+    # Subscribers to the bus, gathered from every context.
+    subscriptions: providers.Provider[list[Subscription]] = providers.Callable(
+        _gathered, __self__, "subscriptions"
     )
     # Loops that run beside the relay and the consumers (in `worker`, or in `serve`
     # with the in-process bus): each has `run(stop_event)`.
-    background_jobs = providers.List(integrations.dispatcher_loop)
+    background_jobs = providers.Callable(_gathered, __self__, "background_jobs")
     # Exchange and queue names, and the deployment id every message carries.
     broker_names = providers.Singleton(broker_names_for, settings, engine)
     relay = providers.Factory(
@@ -172,16 +207,10 @@ def build_container(
 
 
 def all_metadata() -> list[MetaData]:
-    """Every context's tables: alembic's target, and the schema tests' reference."""
-    return [
-        messaging_tables.metadata,
-        idempotency_tables.metadata,
-        identity_tables.metadata,
-        tenancy_tables.metadata,
-        audit_tables.metadata,
-        work_tables.metadata,
-        integrations_tables.metadata,
-    ]
+    """The platform's tables and every context's: alembic's target, and the schema
+    tests' reference."""
+    platform = [messaging_tables.metadata, idempotency_tables.metadata]
+    return platform + [context.tables() for context in contexts(ApplicationContainer).values()]
 
 
 def is_dialect_specific(kind: str, name: str, table: str | None) -> bool:

@@ -9,7 +9,7 @@ import functools
 
 import falcon
 
-from taskhub.bootstrap import ApplicationContainer, build_container
+from taskhub.bootstrap import ApplicationContainer, build_container, contexts
 from taskhub.entrypoints.worker import MessagingThreads
 from taskhub.platform.database import check_database
 from taskhub.platform.http.app import build_falcon_app
@@ -23,12 +23,7 @@ from taskhub.platform.settings import Settings, load_settings
 def endpoints(container: ApplicationContainer) -> list[Endpoint]:
     """Every context's declared endpoints: what the router mounts and OpenAPI describes."""
     return [
-        *container.identity.http().endpoints(),
-        *container.identity.api_key_http().endpoints(),
-        *container.tenancy.http().endpoints(),
-        *container.work.http().endpoints(),
-        *container.integrations.http().endpoints(),
-        *container.audit.http().endpoints(),
+        endpoint for context in contexts(container).values() for endpoint in context.endpoints()
     ]
 
 
@@ -48,8 +43,8 @@ def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, fa
         settings=container.settings(),
         engine=container.engine(),
         endpoints=endpoints(container),
-        authenticator=container.identity.authenticator(),
-        org_access=container.tenancy.access(),
+        authenticator=container.authenticator(),
+        org_access=container.org_access(),
         secret_key=container.secret_key(),
         rate_limiter=container.rate_limiter(),
         health_checks={"database": functools.partial(check_database, container.engine())},

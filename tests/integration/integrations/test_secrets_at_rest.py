@@ -13,8 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from taskhub.contexts.integrations.adapters.sql.tables import webhooks
+from taskhub.contexts.integrations.adapters.sql.unit_of_work import WEBHOOK_SECRETS
 from taskhub.platform.keyring import Keyring
-from taskhub.platform.migrations import upgrade
+from taskhub.platform.migrations import downgrade, upgrade
+from taskhub.platform.secret_box import SecretBox
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
 from tests.integration.conftest import TEST_SECRET, container_for
@@ -86,26 +88,45 @@ def test_deliveries_still_sign_after_the_secret_key_is_rotated(engine: Engine) -
     assert without_old.integrations.webhooks().get(actor, created.id).secret == rotated.secret
 
 
+def insert_webhook(
+    engine: Engine,
+    webhook_id: uuid.UUID,
+    org_id: uuid.UUID,
+    secret: str,
+    previous_secret: str | None = None,
+) -> None:
+    """A webhook row as a migration finds it: written in SQL, by no current code."""
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO integrations_webhooks (id, org_id, url, events, description, "
+                "active, secret, previous_secret, created_at, updated_at, version) VALUES "
+                "(:id, :org, 'https://partner.example/hook', '[\"*\"]', '', :yes, :secret, "
+                ":previous, :now, :now, 1)"
+            ).bindparams(
+                sa.bindparam("id", type_=sa.Uuid()),
+                sa.bindparam("org", type_=sa.Uuid()),
+                sa.bindparam("now", type_=sa.DateTime(timezone=True)),
+            ),
+            {
+                "id": webhook_id,
+                "org": org_id,
+                "yes": True,
+                "secret": secret,
+                "previous": previous_secret,
+                "now": now,
+            },
+        )
+
+
 def test_secrets_written_before_0011_are_sealed_by_the_migration(
     blank_engine: Engine,  # noqa: F811 - the fixture
 ) -> None:
     upgrade(blank_engine, "0009")
     plain = "whsec_" + "A" * 43 + "="
     webhook_id, org_id = uuid.uuid4(), uuid.uuid4()
-    now = datetime(2026, 11, 23, tzinfo=UTC)
-    with blank_engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "INSERT INTO integrations_webhooks (id, org_id, url, events, description, "
-                "active, secret, created_at, updated_at, version) VALUES (:id, :org, "
-                "'https://partner.example/hook', '[\"*\"]', '', :yes, :secret, :now, :now, 1)"
-            ).bindparams(
-                sa.bindparam("id", type_=sa.Uuid()),
-                sa.bindparam("org", type_=sa.Uuid()),
-                sa.bindparam("now", type_=sa.DateTime(timezone=True)),
-            ),
-            {"id": webhook_id, "org": org_id, "yes": True, "secret": plain, "now": now},
-        )
+    insert_webhook(blank_engine, webhook_id, org_id, plain)
 
     upgrade(blank_engine, keyring=Keyring(TEST_SECRET))
 
@@ -138,3 +159,24 @@ def test_the_migration_refuses_clear_secrets_it_cannot_seal(
         )
     with pytest.raises(RuntimeError, match="TASKHUB_SECRET_KEY"):
         upgrade(blank_engine)
+
+
+def test_downgrading_0011_opens_what_the_server_sealed(
+    blank_engine: Engine,  # noqa: F811 - the fixture
+) -> None:
+    """The migration keeps its own copy of the sealed format: it must open what the
+    server's `SecretBox` wrote, under the current key and under a previous one."""
+    upgrade(blank_engine, "0011")
+    old, new = Keyring(TEST_SECRET), Keyring(NEW_SECRET, [TEST_SECRET])
+    webhook_id, plain, previous = uuid.uuid4(), "whsec_" + "C" * 43 + "=", "whsec_" + "D" * 43
+    insert_webhook(
+        blank_engine,
+        webhook_id,
+        uuid.uuid4(),
+        SecretBox(new, WEBHOOK_SECRETS).seal(plain, webhook_id.bytes),
+        SecretBox(old, WEBHOOK_SECRETS).seal(previous, webhook_id.bytes),
+    )
+
+    downgrade(blank_engine, "0010", keyring=new)
+
+    assert stored_secrets(blank_engine, webhook_id) == (plain, previous)

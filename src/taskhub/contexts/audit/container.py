@@ -6,10 +6,12 @@ from sqlalchemy.engine import Engine
 
 from taskhub.contexts.audit.adapters.http.endpoints import AuditEndpoints
 from taskhub.contexts.audit.adapters.keyring_chain_keys import KeyringChainKeys
+from taskhub.contexts.audit.adapters.sql.tables import metadata
 from taskhub.contexts.audit.adapters.sql.unit_of_work import SqlAuditUnitOfWork
 from taskhub.contexts.audit.adapters.sql.writer import SqlAuditWriter
 from taskhub.contexts.audit.application.history import AuditEntityHistory
 from taskhub.contexts.audit.application.queries import AuditLogQueries
+from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.keyring import Keyring
 from taskhub.shared_kernel.acting import ActingSource
 from taskhub.shared_kernel.clock import Clock
@@ -28,3 +30,10 @@ class AuditContainer(containers.DeclarativeContainer):
     log = providers.Singleton(AuditLogQueries, uow=unit_of_work.provider, keys=chain_keys)
     history = providers.Singleton(AuditEntityHistory, uow=unit_of_work.provider)
     http = providers.Singleton(AuditEndpoints, log=log)
+
+    # The facets the composition root gathers (taskhub.platform.context_facets).
+    endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())
+    subscriptions = providers.List()
+    tables = providers.Object(metadata)
+    published_event_types = providers.Object(())
+    background_jobs = providers.List()

@@ -10,6 +10,7 @@ from taskhub.contexts.identity.adapters.http.endpoints import IdentityEndpoints
 from taskhub.contexts.identity.adapters.security.access_tokens import JwtAccessTokenCodec
 from taskhub.contexts.identity.adapters.security.opaque_tokens import SecretsOpaqueTokens
 from taskhub.contexts.identity.adapters.security.passwords import BcryptPasswordHasher
+from taskhub.contexts.identity.adapters.sql.tables import metadata
 from taskhub.contexts.identity.adapters.sql.unit_of_work import SqlIdentityUnitOfWork
 from taskhub.contexts.identity.application.accounts import AccountService
 from taskhub.contexts.identity.application.api_keys import ApiKeyService
@@ -18,6 +19,7 @@ from taskhub.contexts.identity.application.directory import IdentityUserDirector
 from taskhub.contexts.identity.application.remembered_access import revoked_scope
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.application.sessions import SessionService
+from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.settings import Settings
 from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.answers import AnswerCache, ForgetOnCommit
@@ -88,3 +90,12 @@ class IdentityContainer(containers.DeclarativeContainer):
         refresh_ttl=settings.provided.refresh_token_ttl,
     )
     api_key_http = providers.Singleton(ApiKeyEndpoints, api_keys=api_keys)
+
+    # The facets the composition root gathers (taskhub.platform.context_facets).
+    endpoints = providers.Callable(
+        endpoints_of, http.provided.endpoints.call(), api_key_http.provided.endpoints.call()
+    )
+    subscriptions = providers.List()
+    tables = providers.Object(metadata)
+    published_event_types = providers.Object(())
+    background_jobs = providers.List()

@@ -11,6 +11,7 @@ from taskhub.contexts.integrations.adapters.delivery.resolver import SystemResol
 from taskhub.contexts.integrations.adapters.delivery.secrets import RandomSecrets
 from taskhub.contexts.integrations.adapters.delivery.sender import SafeHttpSender
 from taskhub.contexts.integrations.adapters.http.endpoints import IntegrationEndpoints
+from taskhub.contexts.integrations.adapters.sql.tables import metadata
 from taskhub.contexts.integrations.adapters.sql.unit_of_work import (
     WEBHOOK_SECRETS,
     SqlIntegrationsUnitOfWork,
@@ -21,6 +22,8 @@ from taskhub.contexts.integrations.application.dispatcher import Dispatcher
 from taskhub.contexts.integrations.application.fan_out import FanOut
 from taskhub.contexts.integrations.application.targets import TargetPolicy
 from taskhub.contexts.integrations.application.webhooks import WebhookService
+from taskhub.contexts.integrations.public import PUBLISHED_TYPES
+from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.keyring import Keyring
 from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.settings import Settings
@@ -81,3 +84,11 @@ class IntegrationsContainer(containers.DeclarativeContainer):
     )
     dispatcher_loop = providers.Factory(DispatcherLoop, dispatcher, signal)
     http = providers.Singleton(IntegrationEndpoints, webhooks=webhooks, deliveries=delivery_log)
+
+    # The facets the composition root gathers (taskhub.platform.context_facets).
+    endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())
+    subscriptions = providers.List(subscription)
+    tables = providers.Object(metadata)
+    published_event_types = providers.Object(PUBLISHED_TYPES)
+    # Delivers what the subscription scheduled, woken by it or by its own timer.
+    background_jobs = providers.List(dispatcher_loop)

@@ -7,11 +7,14 @@ from sqlalchemy.engine import Engine
 
 from taskhub.contexts.identity.public import UserDirectory
 from taskhub.contexts.tenancy.adapters.http.endpoints import TenancyEndpoints
+from taskhub.contexts.tenancy.adapters.sql.tables import metadata
 from taskhub.contexts.tenancy.adapters.sql.unit_of_work import SqlTenancyUnitOfWork
 from taskhub.contexts.tenancy.application.access import TenancyAccess, changed_roles_scope
 from taskhub.contexts.tenancy.application.members import MemberService
 from taskhub.contexts.tenancy.application.organizations import OrganizationService
 from taskhub.contexts.tenancy.application.teams import TeamService
+from taskhub.contexts.tenancy.public import PUBLISHED_TYPES
+from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.answers import AnswerCache, ForgetOnCommit
 from taskhub.shared_kernel.clock import Clock
@@ -46,3 +49,10 @@ class TenancyContainer(containers.DeclarativeContainer):
     http = providers.Singleton(
         TenancyEndpoints, organizations=organizations, members=members, teams=teams
     )
+
+    # The facets the composition root gathers (taskhub.platform.context_facets).
+    endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())
+    subscriptions = providers.List()
+    tables = providers.Object(metadata)
+    published_event_types = providers.Object(PUBLISHED_TYPES)
+    background_jobs = providers.List()

@@ -8,12 +8,15 @@ from sqlalchemy.engine import Engine
 from taskhub.contexts.audit.public import EntityHistory
 from taskhub.contexts.tenancy.public import RoleLookup
 from taskhub.contexts.work.adapters.http.endpoints import WorkEndpoints
+from taskhub.contexts.work.adapters.sql.tables import metadata
 from taskhub.contexts.work.adapters.sql.unit_of_work import SqlWorkUnitOfWork
 from taskhub.contexts.work.application.comments import CommentService
 from taskhub.contexts.work.application.dependencies import DependencyService
 from taskhub.contexts.work.application.labels import LabelService
 from taskhub.contexts.work.application.projects import ProjectService
 from taskhub.contexts.work.application.tasks import TaskService
+from taskhub.contexts.work.public import PUBLISHED_TYPES
+from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.clock import Clock
 
@@ -45,3 +48,10 @@ class WorkContainer(containers.DeclarativeContainer):
         comments=comments,
         history=history,
     )
+
+    # The facets the composition root gathers (taskhub.platform.context_facets).
+    endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())
+    subscriptions = providers.List()
+    tables = providers.Object(metadata)
+    published_event_types = providers.Object(PUBLISHED_TYPES)
+    background_jobs = providers.List()
