@@ -10,18 +10,21 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from taskhub.contexts.integrations.application.ports import UnitOfWorkFactory
+from taskhub.contexts.integrations.application.ports import (
+    IntegrationsUnitOfWork,
+)
 from taskhub.contexts.integrations.domain.delivery import Delivery, DeliveryStatus
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 T = TypeVar("T")
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
 
-UowFactory = UnitOfWorkFactory
+UowFactory = UnitOfWorkFactory[IntegrationsUnitOfWork]
 
 
 def uid(n: int) -> uuid.UUID:

@@ -8,7 +8,6 @@ from typing import Any
 from taskhub.contexts.integrations.application.ports import (
     IntegrationsUnitOfWork,
     SecretGenerator,
-    UnitOfWorkFactory,
 )
 from taskhub.contexts.integrations.application.targets import TargetPolicy
 from taskhub.contexts.integrations.domain.delivery import Delivery
@@ -20,6 +19,7 @@ from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 def webhook_not_found() -> NotFound:
@@ -30,7 +30,7 @@ class WebhookService:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[IntegrationsUnitOfWork],
         targets: TargetPolicy,
         secrets: SecretGenerator,
         clock: Clock,

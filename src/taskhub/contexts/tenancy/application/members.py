@@ -5,7 +5,9 @@ import uuid
 import attrs
 
 from taskhub.contexts.identity.public import UserDirectory, UserSummary
-from taskhub.contexts.tenancy.application.ports import TenancyUnitOfWork, UnitOfWorkFactory
+from taskhub.contexts.tenancy.application.ports import (
+    TenancyUnitOfWork,
+)
 from taskhub.contexts.tenancy.domain.errors import AlreadyMember
 from taskhub.contexts.tenancy.domain.events import MemberAdded, MemberRemoved, MemberRoleChanged
 from taskhub.contexts.tenancy.domain.membership import (
@@ -20,6 +22,7 @@ from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 @attrs.frozen
@@ -33,7 +36,9 @@ def member_not_found() -> NotFound:
 
 
 class MemberService:
-    def __init__(self, *, uow: UnitOfWorkFactory, directory: UserDirectory, clock: Clock) -> None:
+    def __init__(
+        self, *, uow: UnitOfWorkFactory[TenancyUnitOfWork], directory: UserDirectory, clock: Clock
+    ) -> None:
         self._uow = uow
         self._directory = directory
         self._clock = clock

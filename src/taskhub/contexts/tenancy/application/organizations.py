@@ -4,7 +4,9 @@ import uuid
 
 import attrs
 
-from taskhub.contexts.tenancy.application.ports import UnitOfWorkFactory
+from taskhub.contexts.tenancy.application.ports import (
+    TenancyUnitOfWork,
+)
 from taskhub.contexts.tenancy.domain.events import (
     MemberAdded,
     OrganizationCreated,
@@ -20,6 +22,7 @@ from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 @attrs.frozen
@@ -34,7 +37,7 @@ def org_not_found() -> NotFound:
 
 
 class OrganizationService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory[TenancyUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

@@ -6,7 +6,7 @@ import itertools
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from taskhub.contexts.identity.application.ports import AccessClaims, IssuedAccessToken
 from taskhub.contexts.identity.domain.api_key import ApiKey
@@ -15,11 +15,9 @@ from taskhub.contexts.identity.domain.errors import EmailTaken, InvalidAccessTok
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
 from taskhub.shared_kernel.events import DomainEvent, EventRecorder
+from taskhub.shared_kernel.in_memory_pages import by_time_then_id, creation_key, keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
-
-T = TypeVar("T")
-T_contra = TypeVar("T_contra", contravariant=True)
 
 
 class IdentityStore:
@@ -32,6 +30,9 @@ class IdentityStore:
         self.api_keys: dict[uuid.UUID, ApiKey] = {}
         # Events of committed units of work, in commit order.
         self.events: list[DomainEvent] = []
+
+
+T = TypeVar("T")
 
 
 def _copy(value: T) -> T:
@@ -108,9 +109,7 @@ class FakeSessionRepository:
             for s in self._store.sessions.values()
             if s.user_id == user_id and s.revoked_at is None
         ]
-        return fake_page(
-            live, page, lambda s: (s.created_at.isoformat(), str(s.id)), descending=True
-        )
+        return keyset_page(live, page, by_time_then_id(creation_key, descending=True))
 
     def grants_access(self, session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         session = self._store.sessions.get(session_id)
@@ -144,25 +143,6 @@ class FakeSessionRepository:
         return session
 
 
-def fake_page(
-    items: list[T], page: PageRequest, key: "KeyFunction[T]", *, descending: bool = False
-) -> Page[T]:
-    """Keyset pagination over a list, as the SQL helper does it."""
-    ordered = sorted(items, key=key, reverse=descending)
-    if page.after is not None:
-        after = page.after
-        ordered = [
-            item for item in ordered if (key(item) < after if descending else key(item) > after)
-        ]
-    chunk = ordered[: page.limit]
-    more = len(ordered) > page.limit
-    return Page(items=chunk, next_after=key(chunk[-1]) if more and chunk else None)
-
-
-class KeyFunction(Protocol[T_contra]):
-    def __call__(self, item: T_contra, /) -> tuple[str, ...]: ...
-
-
 class FakeApiKeyRepository:
     def __init__(self, store: IdentityStore) -> None:
         self._store = store
@@ -191,7 +171,7 @@ class FakeApiKeyRepository:
             for k in self._store.api_keys.values()
             if k.org_id == org_id and k.revoked_at is None
         ]
-        return fake_page(live, page, lambda k: (k.created_at.isoformat(), str(k.id)))
+        return keyset_page(live, page, by_time_then_id(creation_key))
 
 
 class FakeIdentityUnitOfWork(StagedUnitOfWork[IdentityStore]):

@@ -2,8 +2,8 @@
 
 import copy
 import uuid
-from collections.abc import Callable, Collection, Iterable
-from datetime import UTC, datetime
+from collections.abc import Collection
+from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from taskhub.contexts.identity.public import UserDirectory, UserSummary
@@ -19,15 +19,13 @@ from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
 from taskhub.shared_kernel.canonical_text import canonical
 from taskhub.shared_kernel.concurrency import ReadVersions
-from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
+from taskhub.shared_kernel.in_memory_pages import by_time_then_id, creation_key, keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
 from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
 
 T = TypeVar("T")
-
-SortKey = tuple[datetime, uuid.UUID]
 
 
 class TenancyStore:
@@ -44,35 +42,20 @@ class TenancyStore:
         self.events: list[DomainEvent] = []
 
 
+def _org_key(item: tuple[Organization, Role]) -> tuple[datetime, uuid.UUID]:
+    return item[0].created_at, item[0].id
+
+
+def _joined_key(member: Membership) -> tuple[datetime, uuid.UUID]:
+    return member.joined_at, member.user_id
+
+
+def _added_key(member: TeamMember) -> tuple[datetime, uuid.UUID]:
+    return member.added_at, member.user_id
+
+
 class DuplicateKey(Exception):
     """A row with this primary key exists: what the database's integrity error means here."""
-
-
-def _cursor_bound(after: tuple[str, ...]) -> SortKey:
-    """Read a cursor as the SQL pagination reads it, refusing one from another list."""
-    if len(after) != 2:
-        raise ValidationFailed.single("cursor", "does not belong to this list")
-    try:
-        at, item_id = datetime.fromisoformat(after[0]), uuid.UUID(after[1])
-    except ValueError:
-        raise ValidationFailed.single("cursor", "does not belong to this list") from None
-    if at.tzinfo is None:
-        raise ValidationFailed.single("cursor", "does not belong to this list")
-    return at, item_id
-
-
-def _keyset_page(items: Iterable[T], page: PageRequest, key: Callable[[T], SortKey]) -> Page[T]:
-    """Keyset pagination over (timestamp, id), with the cursors the SQL helper writes."""
-    ordered = sorted(items, key=key)
-    if page.after is not None:
-        bound = _cursor_bound(page.after)
-        ordered = [item for item in ordered if key(item) > bound]
-    chunk = ordered[: page.limit]
-    next_after = None
-    if len(ordered) > page.limit and chunk:
-        at, item_id = key(chunk[-1])
-        next_after = (at.astimezone(UTC).isoformat(), str(item_id))
-    return Page(items=chunk, next_after=next_after)
 
 
 class FakeOrganizationRepository:
@@ -123,7 +106,9 @@ class FakeOrganizationRepository:
             and (org := self._store.organizations.get(org_id)) is not None
             and org.deleted_at is None
         ]
-        return _keyset_page(mine, page, lambda item: (item[0].created_at, item[0].id))
+        return keyset_page(
+            mine, page, by_time_then_id(lambda item: (item[0].created_at, item[0].id))
+        )
 
 
 class FakeMembershipRepository:
@@ -158,7 +143,7 @@ class FakeMembershipRepository:
 
     def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Membership]:
         members = [copy.deepcopy(m) for m in self._store.memberships.values() if m.org_id == org_id]
-        return _keyset_page(members, page, lambda m: (m.joined_at, m.user_id))
+        return keyset_page(members, page, by_time_then_id(_joined_key))
 
     def role_of(self, org_id: uuid.UUID, user_id: uuid.UUID) -> Role | None:
         org = self._store.organizations.get(org_id)
@@ -232,7 +217,7 @@ class FakeTeamRepository:
             for t in self._store.teams.values()
             if t.org_id == org_id and t.deleted_at is None
         ]
-        return _keyset_page(live, page, lambda t: (t.created_at, t.id))
+        return keyset_page(live, page, by_time_then_id(creation_key))
 
     def get_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> TeamMember | None:
         member = self._store.team_members.get((team_id, user_id))
@@ -261,7 +246,7 @@ class FakeTeamRepository:
         members = [
             copy.deepcopy(m) for m in self._store.team_members.values() if m.team_id == team_id
         ]
-        return _keyset_page(members, page, lambda m: (m.added_at, m.user_id))
+        return keyset_page(members, page, by_time_then_id(_added_key))
 
 
 class FakeTenancyUnitOfWork(StagedUnitOfWork[TenancyStore]):
