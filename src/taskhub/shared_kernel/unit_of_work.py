@@ -12,7 +12,7 @@ same transaction.
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
-from taskhub.shared_kernel.events import DomainEvent
+from taskhub.shared_kernel.events import DomainEvent, EventRecorder
 
 
 class UnitOfWork(Protocol):
@@ -27,8 +27,13 @@ class UnitOfWork(Protocol):
         """Roll back whatever was not committed."""
         ...
 
+    def track(self, *aggregates: EventRecorder) -> None:
+        """Aggregates whose recorded events commit with this unit of work (besides those
+        its repositories name themselves)."""
+        ...
+
     def record(self, *events: DomainEvent) -> None:
-        """Events that belong to no aggregate loaded here, handed on at commit."""
+        """Events that belong to no aggregate, handed on at commit."""
         ...
 
     def commit(self) -> None: ...
