@@ -205,13 +205,11 @@ class IntegrationsRepositoryContract:
             loaded = uow.webhooks.get(org, webhook.id)
             assert loaded is not None
             loaded.change(
-                {
-                    "url": "https://elsewhere.example.com/x",
-                    "events": ("*",),
-                    "description": "now everything",
-                    "active": False,
-                },
-                at(60),
+                url="https://elsewhere.example.com/x",
+                events=("*",),
+                description="now everything",
+                active=False,
+                now=at(60),
             )
             loaded.rotate("whsec_" + "B" * 43 + "=", at(60))
             loaded.failed(at(90))
@@ -240,7 +238,7 @@ class IntegrationsRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.webhooks.get(org, webhook.id)
             assert loaded is not None
-            loaded.change({"url": "https://forgotten.example.com/"}, at(1))
+            loaded.change(url="https://forgotten.example.com/", now=at(1))
             uow.commit()
         with uow_factory() as uow:
             assert uow.webhooks.get(org, webhook.id) == webhook

@@ -1,7 +1,6 @@
 """Webhook endpoints: subscriptions, secrets, pings, the delivery log, redelivery."""
 
 from collections.abc import Sequence
-from typing import Any
 
 import attrs
 
@@ -14,7 +13,7 @@ from taskhub.contexts.integrations.adapters.http.schemas import (
     WebhookBody,
 )
 from taskhub.contexts.integrations.application.deliveries import DeliveryLog
-from taskhub.contexts.integrations.application.webhooks import WebhookService
+from taskhub.contexts.integrations.application.webhooks import ChangeWebhook, WebhookService
 from taskhub.contexts.integrations.domain.delivery import Delivery
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
@@ -77,10 +76,15 @@ class IntegrationEndpoints:
 
     def update(self, call: Call[UpdateWebhookRequest]) -> Reply:
         body = call.body
-        changes: dict[str, Any] = body.changes()
-        webhook = self._webhooks.change(
-            call.in_org, call.params["webhook_id"], changes, call.if_match
+        body.changes()  # refuses a null the webhook cannot take
+        command = ChangeWebhook(
+            url=body.url,
+            events=body.events,
+            description=body.description,
+            active=body.active,
+            expected_version=call.if_match,
         )
+        webhook = self._webhooks.change(call.in_org, call.params["webhook_id"], command)
         return Reply(body=webhook_body(webhook))
 
     def delete(self, call: Call[None]) -> Reply:
