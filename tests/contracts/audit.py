@@ -12,7 +12,10 @@ from typing import Any, TypeVar
 
 import pytest
 
-from taskhub.contexts.audit.application.ports import AuditFilter, UnitOfWorkFactory
+from taskhub.contexts.audit.application.ports import (
+    AuditFilter,
+    AuditUnitOfWork,
+)
 from taskhub.contexts.audit.application.testing.fakes import fake_link_key
 from taskhub.contexts.audit.domain.chain import GENESIS_HASH, ChainHead, verify_chain
 from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
@@ -20,6 +23,7 @@ from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.shared_kernel.acting import ActorType
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 KEY = fake_link_key("contract")
 """What entries are linked with in these tests (the server derives it from its secret)."""
@@ -27,7 +31,7 @@ KEYS = [KEY]
 
 T = TypeVar("T")
 
-UowFactory = UnitOfWorkFactory
+UowFactory = UnitOfWorkFactory[AuditUnitOfWork]
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 

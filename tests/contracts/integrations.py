@@ -10,18 +10,21 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from taskhub.contexts.integrations.application.ports import UnitOfWorkFactory
+from taskhub.contexts.integrations.application.ports import (
+    IntegrationsUnitOfWork,
+)
 from taskhub.contexts.integrations.domain.delivery import Delivery, DeliveryStatus
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 T = TypeVar("T")
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
 
-UowFactory = UnitOfWorkFactory
+UowFactory = UnitOfWorkFactory[IntegrationsUnitOfWork]
 
 
 def uid(n: int) -> uuid.UUID:
@@ -202,13 +205,11 @@ class IntegrationsRepositoryContract:
             loaded = uow.webhooks.get(org, webhook.id)
             assert loaded is not None
             loaded.change(
-                {
-                    "url": "https://elsewhere.example.com/x",
-                    "events": ("*",),
-                    "description": "now everything",
-                    "active": False,
-                },
-                at(60),
+                url="https://elsewhere.example.com/x",
+                events=("*",),
+                description="now everything",
+                active=False,
+                now=at(60),
             )
             loaded.rotate("whsec_" + "B" * 43 + "=", at(60))
             loaded.failed(at(90))
@@ -237,7 +238,7 @@ class IntegrationsRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.webhooks.get(org, webhook.id)
             assert loaded is not None
-            loaded.change({"url": "https://forgotten.example.com/"}, at(1))
+            loaded.change(url="https://forgotten.example.com/", now=at(1))
             uow.commit()
         with uow_factory() as uow:
             assert uow.webhooks.get(org, webhook.id) == webhook

@@ -12,7 +12,9 @@ from typing import TypeVar
 
 import pytest
 
-from taskhub.contexts.tenancy.application.ports import UnitOfWorkFactory
+from taskhub.contexts.tenancy.application.ports import (
+    TenancyUnitOfWork,
+)
 from taskhub.contexts.tenancy.domain.errors import SlugTaken
 from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization, Plan
@@ -20,12 +22,13 @@ from taskhub.contexts.tenancy.domain.team import Team, TeamMember, TeamRole
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 T = TypeVar("T")
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
-UowFactory = UnitOfWorkFactory
+UowFactory = UnitOfWorkFactory[TenancyUnitOfWork]
 
 
 def uid(n: int) -> uuid.UUID:

@@ -20,7 +20,7 @@ from taskhub.contexts.work.application.ports import (
     TaskFilter,
     TaskSort,
     TaskSummary,
-    UnitOfWorkFactory,
+    WorkUnitOfWork,
 )
 from taskhub.contexts.work.domain.comment import Comment
 from taskhub.contexts.work.domain.errors import ProjectKeyTaken
@@ -32,13 +32,14 @@ from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 T = TypeVar("T")
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 AUTHOR = uuid.UUID(int=0xA)
 
-UowFactory = UnitOfWorkFactory
+UowFactory = UnitOfWorkFactory[WorkUnitOfWork]
 
 
 def uid(n: int) -> uuid.UUID:

@@ -53,6 +53,7 @@ class SqlUnitOfWork:
         self._shared = False
         self._transaction: sa.RootTransaction | None = None
         self._recorded: list[DomainEvent] = []
+        self._tracked: list[EventRecorder] = []
 
     @property
     def connection(self) -> sa.Connection:
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
         # would begin its bookkeeping by itself, and `rollback` ends that.
         self._transaction = None if autocommit else connection.begin()
         self._recorded = []
+        self._tracked = []
         self._start(connection)
         return self
 
@@ -82,15 +84,20 @@ class SqlUnitOfWork:
         """Last writes of the transaction, after the sinks: whatever the sinks lock (the
         audit sink holds the organization's chain head) is held by then."""
 
+    def track(self, *aggregates: EventRecorder) -> None:
+        """Aggregates whose events commit with this unit of work, besides `_aggregates()`."""
+        self._tracked.extend(aggregates)
+
     def record(self, *events: DomainEvent) -> None:
-        """Record events that belong to no aggregate (a membership, a removal)."""
+        """Record events that belong to no aggregate."""
         self._recorded.extend(events)
 
     def collect_events(self) -> list[DomainEvent]:
         events = list(self._recorded)
         self._recorded = []
         seen: set[int] = set()
-        for aggregate in self._aggregates():
+        tracked, self._tracked = self._tracked, []
+        for aggregate in [*tracked, *self._aggregates()]:
             if id(aggregate) not in seen:
                 seen.add(id(aggregate))
                 events.extend(aggregate.pull_events())

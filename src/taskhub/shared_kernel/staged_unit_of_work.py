@@ -14,6 +14,18 @@ from typing import Generic, Protocol, Self, TypeVar
 
 from taskhub.shared_kernel.events import DomainEvent, EventRecorder
 
+T = TypeVar("T")
+
+
+def stored_copy(value: T) -> T:
+    """What a fake repository keeps or hands out: a deep copy without the events still
+    pending on the original, which travel with the original to its unit of work (a
+    database row carries no events either)."""
+    duplicate = copy.deepcopy(value)
+    if isinstance(duplicate, EventRecorder):
+        duplicate.pull_events()
+    return duplicate
+
 
 class EventStore(Protocol):
     events: list[DomainEvent]
@@ -45,16 +57,22 @@ class StagedUnitOfWork(Generic[StoreT]):
         self._open(self._staged)
         self.committed = False
         self._recorded: list[DomainEvent] = []
+        self._tracked: list[EventRecorder] = []
         return self
+
+    def track(self, *aggregates: EventRecorder) -> None:
+        self._tracked.extend(aggregates)
 
     def record(self, *events: DomainEvent) -> None:
         self._recorded.extend(events)
 
     def commit(self) -> None:
-        events = self._recorded + [e for a in self._aggregates() for e in a.pull_events()]
+        aggregates = {id(a): a for a in [*self._tracked, *self._aggregates()]}.values()
+        events = self._recorded + [e for a in aggregates for e in a.pull_events()]
         ordered = sorted(events, key=lambda e: e.occurred_at)
         self._staged.events.extend(ordered)
         self._recorded = []
+        self._tracked = []
         self._store.__dict__.update(copy.deepcopy(self._staged).__dict__)
         self.committed = True
         if ordered:

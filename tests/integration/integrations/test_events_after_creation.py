@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import ApplicationContainer
 from taskhub.contexts.integrations.adapters.sql.tables import deliveries
+from taskhub.contexts.integrations.application.webhooks import ChangeWebhook
 from taskhub.platform.messaging.relay import OutboxRelay
 from tests.integration.conftest import container_for
 from tests.integration.integrations.delivery_harness import subscribed_organization
@@ -68,9 +69,9 @@ def test_a_re_enabled_webhook_gets_nothing_from_while_it_was_disabled(engine: En
     org = subscribed_organization(container, "http://127.0.0.1:9/hook", ["task.created"])
     webhooks = container.integrations.webhooks()
     early = org.create_task("while enabled")
-    webhooks.change(org.actor, org.webhook_id, {"active": False}, None)
+    webhooks.change(org.actor, org.webhook_id, ChangeWebhook(active=False))
     paused = org.create_task("while disabled")
-    webhooks.change(org.actor, org.webhook_id, {"active": True}, None)
+    webhooks.change(org.actor, org.webhook_id, ChangeWebhook(active=True))
     late = org.create_task("after re-enabling")
     relay_and_fan_out(container)
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from taskhub.contexts.integrations.adapters.sql.tables import webhooks
 from taskhub.contexts.integrations.adapters.sql.unit_of_work import WEBHOOK_SECRETS
+from taskhub.contexts.integrations.application.webhooks import ChangeWebhook
 from taskhub.platform.keyring import Keyring
 from taskhub.platform.migrations import downgrade, upgrade
 from taskhub.platform.secret_box import SecretBox
@@ -83,7 +84,7 @@ def test_deliveries_still_sign_after_the_secret_key_is_rotated(engine: Engine) -
     assert signature_is_valid(rotated.secret, arrival.headers, arrival.body)
     assert signature_is_valid(created.secret, arrival.headers, arrival.body)
     # A write under the new key seals with it: the old key is no longer needed for it.
-    after.integrations.webhooks().change(actor, created.id, {"description": "x"}, None)
+    after.integrations.webhooks().change(actor, created.id, ChangeWebhook(description="x"))
     without_old = container_for(engine, webhook_allow_private=True, secret_key=NEW_SECRET)
     assert without_old.integrations.webhooks().get(actor, created.id).secret == rotated.secret
 

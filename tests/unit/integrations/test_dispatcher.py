@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from taskhub.contexts.integrations.application.ports import AttemptResult
+from taskhub.contexts.integrations.application.webhooks import ChangeWebhook
 from taskhub.contexts.integrations.domain.delivery import DeliveryStatus
 from taskhub.contexts.integrations.domain.events import WebhookDisabled
 from taskhub.contexts.integrations.domain.webhook import FAILURE_WINDOW
@@ -357,7 +358,7 @@ def test_reactivating_a_webhook_restarts_its_failure_clock() -> None:
     world.event(ordering_key="a")
     world.dispatcher.run_once()
     assert world.stored(hook).active is False
-    world.webhooks.change(world.admin, hook.id, {"active": True}, None)
+    world.webhooks.change(world.admin, hook.id, ChangeWebhook(active=True))
     stored = world.stored(hook)
     assert (stored.active, stored.failing_since) == (True, None)
 

@@ -202,7 +202,7 @@ class EndpointResource:
         self,
         keyed: IdempotentRequest,
         endpoint: Endpoint,
-        call: Call,
+        call: Call[Any],
         req: falcon.Request,
         resp: falcon.Response,
     ) -> None:

@@ -1,14 +1,15 @@
 """Endpoint declarations: the one description of a route that both Falcon and OpenAPI read.
 
-An adapter declares `Endpoint(method, path, handler, body=..., response=...)`; the
-application mounts those on the router and builds `/openapi.json` from the very same
-list, so a route cannot exist without being documented, nor be documented without
-existing.
+Adapters declare their routes with the builder in `platform.http.routes`, which makes
+these `Endpoint`s; the application mounts them on the router and builds
+`/openapi.json` from the very same list, so a route cannot exist without being
+documented, nor be documented without existing.
 """
 
 import enum
+import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -40,12 +41,20 @@ class Cookie:
     same_site: str = "Strict"
 
 
-@attrs.frozen
-class Call:
-    """What a handler receives: the parsed body and everything else it may need."""
+BodyT = TypeVar("BodyT")
 
-    body: Any
-    params: Mapping[str, Any]
+
+@attrs.frozen
+class Call(Generic[BodyT]):
+    """What a handler receives: the parsed body and everything else it may need.
+
+    `BodyT` is the class the route declares as its body (`None` without one), so mypy
+    holds a handler to its route's schema (`platform.http.routes` ties the two).
+    """
+
+    body: BodyT
+    params: Mapping[str, uuid.UUID]
+    """The path parameters: every one is a `{name:uuid}` (see `Endpoint`)."""
     query: Mapping[str, Any]
     """The declared query parameters that were given, parsed (see `read_query`)."""
     headers: Mapping[str, str]
@@ -79,7 +88,7 @@ class Reply:
     media_type: str = "application/json"
 
 
-Handler = Callable[[Call], Reply]
+Handler = Callable[[Call[Any]], Reply]
 
 
 @attrs.frozen
@@ -116,6 +125,9 @@ class Endpoint:
     def __attrs_post_init__(self) -> None:
         if self.org_role is not None and "{org_id" not in self.path:
             raise ValueError(f"{self.path}: org_role needs an {{org_id}} path parameter")
+        untyped = [name for name, kind in path_parameters(self.path) if kind != "uuid"]
+        if untyped:
+            raise ValueError(f"{self.path}: path parameters must be {{name:uuid}}: {untyped}")
         names = [param.name for param in self.query_params]
         if len(names) != len(set(names)):
             raise ValueError(f"{self.path}: a query parameter is declared twice: {names}")

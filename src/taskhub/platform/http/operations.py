@@ -12,6 +12,7 @@ import structlog
 
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.problems import PROBLEM_JSON, problem_body
+from taskhub.platform.http.routes import Routes
 from taskhub.platform.metrics import METRICS_CONTENT_TYPE, HttpMetrics
 
 log = structlog.get_logger("taskhub.health")
@@ -73,10 +74,10 @@ def operational_endpoints(
     the service still serves every request without it, in a reduced way (ADR 0020)."""
     degradable = degradable_checks or {}
 
-    def live(_call: Call) -> Reply:
+    def live(_call: Call[None]) -> Reply:
         return Reply(body=LiveStatus(status="ok"))
 
-    def ready(call: Call) -> Reply:
+    def ready(call: Call[None]) -> Reply:
         results = {name: _reading(name, check, "down") for name, check in health_checks.items()}
         results |= {name: _reading(name, check, "degraded") for name, check in degradable.items()}
         if "down" not in results.values():
@@ -94,54 +95,52 @@ def operational_endpoints(
             ),
         )
 
-    def openapi(_call: Call) -> Reply:
+    def openapi(_call: Call[None]) -> Reply:
         return Reply(body=document())
 
-    def docs(_call: Call) -> Reply:
+    def docs(_call: Call[None]) -> Reply:
         return Reply(body=_DOCS_PAGE, media_type="text/html; charset=utf-8")
 
-    def prometheus(_call: Call) -> Reply:
+    def prometheus(_call: Call[None]) -> Reply:
         return Reply(body=metrics.render(), media_type=METRICS_CONTENT_TYPE)
 
-    def public(
-        method: str, path: str, handler: Any, name: str, summary: str, **extra: Any
-    ) -> Endpoint:
-        return Endpoint(method, path, handler, name, summary, "operations", Access.PUBLIC, **extra)
-
+    public = Routes(tag="operations", access=Access.PUBLIC, prefix="")
     return [
-        public("GET", "/health/live", live, "health_live", "Liveness", response=LiveStatus),
-        public(
-            "GET",
+        public.get(
+            "/health/live",
+            handler=live,
+            name="health_live",
+            summary="Liveness",
+            response=LiveStatus,
+        ),
+        public.get(
             "/health/ready",
-            ready,
-            "health_ready",
-            "Readiness",
+            handler=ready,
+            name="health_ready",
+            summary="Readiness",
             response=ReadyStatus,
             errors=(503,),
         ),
-        public(
-            "GET",
+        public.get(
             "/openapi.json",
-            openapi,
-            "openapi",
-            "The OpenAPI 3.1 document",
+            handler=openapi,
+            name="openapi",
+            summary="The OpenAPI 3.1 document",
             response=dict[str, Any],
         ),
-        public(
-            "GET",
+        public.get(
             "/docs",
-            docs,
-            "docs",
-            "Interactive API documentation",
+            handler=docs,
+            name="docs",
+            summary="Interactive API documentation",
             response=str,
             response_media_type="text/html",
         ),
-        public(
-            "GET",
+        public.get(
             "/metrics",
-            prometheus,
-            "metrics",
-            "Prometheus metrics",
+            handler=prometheus,
+            name="metrics",
+            summary="Prometheus metrics",
             response=str,
             response_media_type="text/plain",
         ),

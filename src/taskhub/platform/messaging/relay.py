@@ -37,7 +37,8 @@ PRUNE_BATCH = 5000
 
 
 class OutboxSignal:
-    """Lets a commit wake the relay at once instead of at its next poll."""
+    """Lets a writer wake a polling loop at once instead of at its next poll: a commit
+    wakes the outbox relay, a scheduled delivery the webhook dispatcher."""
 
     def __init__(self) -> None:
         self._event = threading.Event()

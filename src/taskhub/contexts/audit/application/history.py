@@ -2,11 +2,15 @@
 
 import uuid
 
-from taskhub.contexts.audit.application.ports import AuditFilter, UnitOfWorkFactory
+from taskhub.contexts.audit.application.ports import (
+    AuditFilter,
+    AuditUnitOfWork,
+)
 from taskhub.contexts.audit.domain.entry import AuditEntry
 from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.contexts.audit.public.history import AuditEntryView
 from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 def entry_view(entry: AuditEntry) -> AuditEntryView:
@@ -28,7 +32,7 @@ def entry_view(entry: AuditEntry) -> AuditEntryView:
 class AuditEntityHistory:
     """Implements `audit.public.EntityHistory`; the caller has checked who may ask."""
 
-    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory[AuditUnitOfWork]) -> None:
         self._uow = uow
 
     def history(

@@ -3,8 +3,7 @@
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 import attrs
 
@@ -12,6 +11,7 @@ from taskhub.contexts.audit.domain.chain import ChainHead, LinkKey
 from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
 from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.unit_of_work import UnitOfWork
 
 
 @attrs.frozen(kw_only=True)
@@ -80,23 +80,8 @@ class AuditEntryRepository(Protocol):
         ...
 
 
-class AuditUnitOfWork(Protocol):
+class AuditUnitOfWork(UnitOfWork, Protocol):
+    """A read-only unit sees one consistent snapshot of every chain."""
+
     @property
     def entries(self) -> AuditEntryRepository: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
-
-
-class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, read_only: bool = False) -> AuditUnitOfWork:
-        """A read-only unit sees one consistent snapshot of every chain."""
-        ...

@@ -4,7 +4,11 @@ Nothing here changes an entry: the trail is append-only, and the only writer is 
 event sink every unit of work commits through.
 """
 
-from taskhub.contexts.audit.application.ports import AuditFilter, ChainKeys, UnitOfWorkFactory
+from taskhub.contexts.audit.application.ports import (
+    AuditFilter,
+    AuditUnitOfWork,
+    ChainKeys,
+)
 from taskhub.contexts.audit.domain.chain import ChainHead, ChainVerification, verify_chain
 from taskhub.contexts.audit.domain.entry import AuditEntry
 from taskhub.contexts.audit.domain.keys import ChainKey
@@ -12,6 +16,7 @@ from taskhub.shared_kernel.errors import PermissionDenied, ValidationFailed
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor, Principal
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 READER_ROLE = Role.ADMIN
 """The least role that reads and verifies an organization's log."""
@@ -24,7 +29,7 @@ def _require_reader(actor: Actor) -> None:
 
 
 class AuditLogQueries:
-    def __init__(self, *, uow: UnitOfWorkFactory, keys: ChainKeys) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory[AuditUnitOfWork], keys: ChainKeys) -> None:
         self._uow = uow
         self._keys = keys
 

@@ -4,7 +4,10 @@ import uuid
 
 import attrs
 
-from taskhub.contexts.identity.application.ports import PasswordHasher, UnitOfWorkFactory
+from taskhub.contexts.identity.application.ports import (
+    IdentityUnitOfWork,
+    PasswordHasher,
+)
 from taskhub.contexts.identity.application.results import SignedIn
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.domain.email import validated_email
@@ -21,6 +24,7 @@ from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.principal import RequestOrigin
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 @attrs.frozen
@@ -57,7 +61,7 @@ class AccountService:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[IdentityUnitOfWork],
         hasher: PasswordHasher,
         tokens: SessionTokens,
         clock: Clock,

@@ -5,7 +5,10 @@ from datetime import datetime
 
 import attrs
 
-from taskhub.contexts.identity.application.ports import OpaqueTokens, UnitOfWorkFactory
+from taskhub.contexts.identity.application.ports import (
+    IdentityUnitOfWork,
+    OpaqueTokens,
+)
 from taskhub.contexts.identity.domain.api_key import KEY_PREFIX, ApiKey
 from taskhub.contexts.identity.domain.errors import InvalidApiKey
 from taskhub.contexts.identity.domain.events import ApiKeyCreated, ApiKeyRevoked
@@ -15,6 +18,7 @@ from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 @attrs.frozen
@@ -32,7 +36,11 @@ class CreatedApiKey:
 
 class ApiKeyService:
     def __init__(
-        self, *, uow: UnitOfWorkFactory, opaque_tokens: OpaqueTokens, clock: Clock
+        self,
+        *,
+        uow: UnitOfWorkFactory[IdentityUnitOfWork],
+        opaque_tokens: OpaqueTokens,
+        clock: Clock,
     ) -> None:
         self._uow = uow
         self._opaque_tokens = opaque_tokens

@@ -3,12 +3,15 @@
 import uuid
 from collections.abc import Collection
 
-from taskhub.contexts.identity.application.ports import UnitOfWorkFactory
+from taskhub.contexts.identity.application.ports import (
+    IdentityUnitOfWork,
+)
 from taskhub.contexts.identity.public.directory import UserSummary
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 class IdentityUserDirectory:
-    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory[IdentityUnitOfWork]) -> None:
         self._uow = uow
 
     def find_by_email(self, email: str) -> UserSummary | None:

@@ -6,16 +6,15 @@ tests as its SQL or library-backed adapter.
 
 import uuid
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 import attrs
 
 from taskhub.contexts.identity.domain.api_key import ApiKey
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
-from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.unit_of_work import UnitOfWork
 
 
 class UserRepository(Protocol):
@@ -92,31 +91,10 @@ class ApiKeyRepository(Protocol):
         ...
 
 
-class IdentityUnitOfWork(Protocol):
+class IdentityUnitOfWork(UnitOfWork, Protocol):
     users: UserRepository
     sessions: SessionRepository
     api_keys: ApiKeyRepository
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def record(self, *events: DomainEvent) -> None:
-        """Events that belong to no loaded aggregate (API keys), handed on at commit."""
-        ...
-
-    def commit(self) -> None: ...
-
-
-class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, read_only: bool = False) -> IdentityUnitOfWork:
-        """`read_only` lets the database skip write locks for pure reads."""
-        ...
 
 
 class PasswordHasher(Protocol):

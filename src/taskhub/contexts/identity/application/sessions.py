@@ -8,7 +8,6 @@ from taskhub.contexts.identity.application.ports import (
     AccessTokenCodec,
     IdentityUnitOfWork,
     OpaqueTokens,
-    UnitOfWorkFactory,
 )
 from taskhub.contexts.identity.application.remembered_access import session_key, user_scope
 from taskhub.contexts.identity.application.results import SessionView, SignedIn
@@ -22,6 +21,7 @@ from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Principal, PrincipalKind, RequestOrigin
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 @attrs.frozen
@@ -34,7 +34,7 @@ class SessionService:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[IdentityUnitOfWork],
         tokens: SessionTokens,
         access_tokens: AccessTokenCodec,
         opaque_tokens: OpaqueTokens,

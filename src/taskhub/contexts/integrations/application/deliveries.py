@@ -3,20 +3,23 @@
 import uuid
 from collections.abc import Callable
 
-from taskhub.contexts.integrations.application.ports import UnitOfWorkFactory
+from taskhub.contexts.integrations.application.ports import (
+    IntegrationsUnitOfWork,
+)
 from taskhub.contexts.integrations.application.webhooks import webhook_not_found
 from taskhub.contexts.integrations.domain.delivery import Delivery, DeliveryStatus
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import Conflict, NotFound
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 class DeliveryLog:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[IntegrationsUnitOfWork],
         clock: Clock,
         wake_dispatcher: Callable[[], None] | None = None,
     ) -> None:

@@ -16,7 +16,6 @@ from taskhub.contexts.integrations.application.attempt_queue import AttemptQueue
 from taskhub.contexts.integrations.application.ports import (
     AttemptResult,
     IntegrationsUnitOfWork,
-    UnitOfWorkFactory,
     WebhookSender,
 )
 from taskhub.contexts.integrations.application.targets import TargetPolicy
@@ -28,6 +27,7 @@ from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.ids import new_id
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 LEASE = timedelta(seconds=60)
 MAX_PARALLEL_ATTEMPTS = 16
@@ -45,7 +45,7 @@ class Dispatcher:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[IntegrationsUnitOfWork],
         sender: WebhookSender,
         targets: TargetPolicy,
         clock: Clock,

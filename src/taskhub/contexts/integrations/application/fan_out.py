@@ -14,11 +14,12 @@ import attrs
 
 from taskhub.contexts.integrations.application.ports import (
     IntegrationsRepositories,
-    UnitOfWorkFactory,
+    IntegrationsUnitOfWork,
 )
 from taskhub.contexts.integrations.domain.delivery import Delivery
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.shared_kernel.clock import Clock
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 @attrs.frozen(kw_only=True)
@@ -38,7 +39,7 @@ class FanOut:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[IntegrationsUnitOfWork],
         clock: Clock,
         wake_dispatcher: Callable[[], None] | None = None,
     ) -> None:

@@ -3,8 +3,7 @@
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 import attrs
 
@@ -12,8 +11,8 @@ from taskhub.contexts.integrations.domain.addresses import Address
 from taskhub.contexts.integrations.domain.delivery import Delivery
 from taskhub.contexts.integrations.domain.target import Target
 from taskhub.contexts.integrations.domain.webhook import Webhook
-from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.unit_of_work import UnitOfWork
 
 
 class WebhookRepository(Protocol):
@@ -113,26 +112,9 @@ class IntegrationsRepositories(Protocol):
     def deliveries(self) -> DeliveryRepository: ...
 
 
-class IntegrationsUnitOfWork(Protocol):
+class IntegrationsUnitOfWork(UnitOfWork, Protocol):
     webhooks: WebhookRepository
     deliveries: DeliveryRepository
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def record(self, *events: DomainEvent) -> None: ...
-
-    def commit(self) -> None: ...
-
-
-class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, read_only: bool = False) -> IntegrationsUnitOfWork: ...
 
 
 class ResolutionFailed(Exception):

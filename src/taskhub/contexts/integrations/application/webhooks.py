@@ -5,10 +5,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import attrs
+
 from taskhub.contexts.integrations.application.ports import (
     IntegrationsUnitOfWork,
     SecretGenerator,
-    UnitOfWorkFactory,
 )
 from taskhub.contexts.integrations.application.targets import TargetPolicy
 from taskhub.contexts.integrations.domain.delivery import Delivery
@@ -20,6 +21,18 @@ from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
+
+
+@attrs.frozen(kw_only=True)
+class ChangeWebhook:
+    """A PATCH of a webhook: the fields given change, None leaves one as it is."""
+
+    url: str | None = None
+    events: list[str] | None = None
+    description: str | None = None
+    active: bool | None = None
+    expected_version: int | None = None
 
 
 def webhook_not_found() -> NotFound:
@@ -30,7 +43,7 @@ class WebhookService:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[IntegrationsUnitOfWork],
         targets: TargetPolicy,
         secrets: SecretGenerator,
         clock: Clock,
@@ -77,21 +90,20 @@ class WebhookService:
         with self._uow(read_only=True) as uow:
             return self._webhook(uow, actor, webhook_id)
 
-    def change(
-        self,
-        actor: Actor,
-        webhook_id: uuid.UUID,
-        changes: dict[str, Any],
-        expected_version: int | None,
-    ) -> Webhook:
-        if "url" in changes:
-            self._targets.check(changes["url"])
-        if "events" in changes:
-            changes = {**changes, "events": validated_events(changes["events"], self._known)}
+    def change(self, actor: Actor, webhook_id: uuid.UUID, command: ChangeWebhook) -> Webhook:
+        if command.url is not None:
+            self._targets.check(command.url)
+        events = None if command.events is None else validated_events(command.events, self._known)
         with self._uow() as uow:
-            webhook = self._for_write(uow, actor, webhook_id, expected_version)
+            webhook = self._for_write(uow, actor, webhook_id, command.expected_version)
             now = self._clock.now()
-            changed = webhook.change(changes, now)
+            changed = webhook.change(
+                url=command.url,
+                events=events,
+                description=command.description,
+                active=command.active,
+                now=now,
+            )
             if changed:
                 uow.webhooks.update(webhook)
                 if "active" in changed and webhook.active:

@@ -91,11 +91,22 @@ class Webhook:
             secrets.append(self.previous_secret)
         return secrets
 
-    def change(self, changes: dict[str, Any], now: datetime) -> dict[str, tuple[Any, Any]]:
+    def change(
+        self,
+        *,
+        url: str | None = None,
+        events: tuple[str, ...] | None = None,
+        description: str | None = None,
+        active: bool | None = None,
+        now: datetime,
+    ) -> dict[str, tuple[Any, Any]]:
+        """Apply the fields given (None leaves one as it is); returns what changed as
+        {field: (old, new)}, lists for the event types. Nothing else can change here."""
+        proposed = {"url": url, "events": events, "description": description, "active": active}
         changed: dict[str, tuple[Any, Any]] = {}
-        for name, value in changes.items():
+        for name, value in proposed.items():
             old = getattr(self, name)
-            if old != value:
+            if value is not None and old != value:
                 changed[name] = (
                     list(old) if isinstance(old, tuple) else old,
                     list(value) if isinstance(value, tuple) else value,

@@ -13,7 +13,9 @@ Only roles are remembered, never their absence, so a new member is let in at onc
 import uuid
 from collections.abc import Collection
 
-from taskhub.contexts.tenancy.application.ports import UnitOfWorkFactory
+from taskhub.contexts.tenancy.application.ports import (
+    TenancyUnitOfWork,
+)
 from taskhub.contexts.tenancy.domain.events import (
     MemberRoleChanged,
     MembershipEvent,
@@ -23,6 +25,7 @@ from taskhub.shared_kernel.answers import AnswerCache, NoAnswerCache
 from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.principal import Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 _CHANGING_ROLES = (MembershipEvent, MemberRoleChanged, OrganizationDeleted)
 
@@ -38,7 +41,9 @@ def changed_roles_scope(event: DomainEvent) -> str | None:
 
 
 class TenancyAccess:
-    def __init__(self, *, uow: UnitOfWorkFactory, answers: AnswerCache | None = None) -> None:
+    def __init__(
+        self, *, uow: UnitOfWorkFactory[TenancyUnitOfWork], answers: AnswerCache | None = None
+    ) -> None:
         self._uow = uow
         self._answers = answers if answers is not None else NoAnswerCache()
 

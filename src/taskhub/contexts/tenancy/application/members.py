@@ -5,9 +5,10 @@ import uuid
 import attrs
 
 from taskhub.contexts.identity.public import UserDirectory, UserSummary
-from taskhub.contexts.tenancy.application.ports import TenancyUnitOfWork, UnitOfWorkFactory
+from taskhub.contexts.tenancy.application.ports import (
+    TenancyUnitOfWork,
+)
 from taskhub.contexts.tenancy.domain.errors import AlreadyMember
-from taskhub.contexts.tenancy.domain.events import MemberAdded, MemberRemoved, MemberRoleChanged
 from taskhub.contexts.tenancy.domain.membership import (
     Membership,
     check_may_assign,
@@ -16,10 +17,10 @@ from taskhub.contexts.tenancy.domain.membership import (
 )
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import NotFound
-from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 @attrs.frozen
@@ -33,7 +34,9 @@ def member_not_found() -> NotFound:
 
 
 class MemberService:
-    def __init__(self, *, uow: UnitOfWorkFactory, directory: UserDirectory, clock: Clock) -> None:
+    def __init__(
+        self, *, uow: UnitOfWorkFactory[TenancyUnitOfWork], directory: UserDirectory, clock: Clock
+    ) -> None:
         self._uow = uow
         self._directory = directory
         self._clock = clock
@@ -56,24 +59,15 @@ class MemberService:
         user = self._directory.find_by_email(email)
         if user is None:
             raise NotFound("No registered user has this email.", code="user_not_found")
-        membership = Membership(
-            org_id=actor.org_id, user_id=user.id, role=role, joined_at=self._clock.now()
+        membership = Membership.join(
+            org_id=actor.org_id, user_id=user.id, role=role, now=self._clock.now()
         )
         with self._uow() as uow:
             self._lock_org(uow, actor.org_id)
             if uow.memberships.get(actor.org_id, user.id) is not None:
                 raise AlreadyMember()
             uow.memberships.add(membership)
-            uow.record(
-                MemberAdded(
-                    event_id=new_id(),
-                    occurred_at=membership.joined_at,
-                    org_id=actor.org_id,
-                    entity_id=user.id,
-                    role=role.value,
-                    changes={"role": (None, role.value)},
-                )
-            )
+            uow.track(membership)
             uow.commit()
         return MemberView(membership=membership, user=user)
 
@@ -87,18 +81,9 @@ class MemberService:
                 check_may_change(
                     actor.role, membership.role, role, uow.memberships.count_owners(actor.org_id)
                 )
-                old = membership.role
-                membership.role = role
+                membership.change_role(role, self._clock.now())
                 uow.memberships.update(membership)
-                uow.record(
-                    MemberRoleChanged(
-                        event_id=new_id(),
-                        occurred_at=self._clock.now(),
-                        org_id=actor.org_id,
-                        entity_id=user_id,
-                        changes={"role": (old.value, role.value)},
-                    )
-                )
+                uow.track(membership)
                 uow.commit()
         user = self._directory.get_many([user_id]).get(user_id)
         if user is None:
@@ -116,16 +101,8 @@ class MemberService:
             )
             uow.memberships.remove(actor.org_id, user_id)
             uow.teams.remove_from_all_teams(actor.org_id, user_id)
-            uow.record(
-                MemberRemoved(
-                    event_id=new_id(),
-                    occurred_at=self._clock.now(),
-                    org_id=actor.org_id,
-                    entity_id=user_id,
-                    role=membership.role.value,
-                    changes={"role": (membership.role.value, None)},
-                )
-            )
+            membership.leave(self._clock.now())
+            uow.track(membership)
             uow.commit()
 
     @staticmethod

@@ -4,22 +4,18 @@ import uuid
 
 import attrs
 
-from taskhub.contexts.tenancy.application.ports import UnitOfWorkFactory
-from taskhub.contexts.tenancy.domain.events import (
-    MemberAdded,
-    OrganizationCreated,
-    OrganizationDeleted,
-    OrganizationUpdated,
+from taskhub.contexts.tenancy.application.ports import (
+    TenancyUnitOfWork,
 )
 from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
-from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 @attrs.frozen
@@ -34,7 +30,7 @@ def org_not_found() -> NotFound:
 
 
 class OrganizationService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory[TenancyUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
@@ -42,28 +38,11 @@ class OrganizationService:
         """Create an organization; its founder becomes its owner."""
         now = self._clock.now()
         org = Organization.found(name=name, slug=slug, now=now)
+        founder = Membership.join(org_id=org.id, user_id=user_id, role=Role.OWNER, now=now)
         with self._uow() as uow:
             uow.organizations.add(org)
-            uow.memberships.add(
-                Membership(org_id=org.id, user_id=user_id, role=Role.OWNER, joined_at=now)
-            )
-            uow.record(
-                OrganizationCreated(
-                    event_id=new_id(),
-                    occurred_at=now,
-                    org_id=org.id,
-                    entity_id=org.id,
-                    changes={"name": (None, org.name), "slug": (None, org.slug)},
-                ),
-                MemberAdded(
-                    event_id=new_id(),
-                    occurred_at=now,
-                    org_id=org.id,
-                    entity_id=user_id,
-                    role=Role.OWNER.value,
-                    changes={"role": (None, Role.OWNER.value)},
-                ),
-            )
+            uow.memberships.add(founder)
+            uow.track(org, founder)
             uow.commit()
         return org
 
@@ -86,18 +65,9 @@ class OrganizationService:
                 org_not_found,
             )
             now = self._clock.now()
-            changes = org.change(name=command.name, slug=command.slug, now=now)
-            if changes:
+            if org.change(name=command.name, slug=command.slug, now=now):
                 uow.organizations.update(org)
-                uow.record(
-                    OrganizationUpdated(
-                        event_id=new_id(),
-                        occurred_at=now,
-                        org_id=org.id,
-                        entity_id=org.id,
-                        changes=changes,
-                    )
-                )
+                uow.track(org)
                 uow.commit()
         return org
 
@@ -111,9 +81,5 @@ class OrganizationService:
             now = self._clock.now()
             org.delete(now)
             uow.organizations.update(org)
-            uow.record(
-                OrganizationDeleted(
-                    event_id=new_id(), occurred_at=now, org_id=org.id, entity_id=org.id
-                )
-            )
+            uow.track(org)
             uow.commit()

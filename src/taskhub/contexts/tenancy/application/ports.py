@@ -2,15 +2,14 @@
 
 import uuid
 from collections.abc import Collection
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
-from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
+from taskhub.shared_kernel.unit_of_work import UnitOfWork
 
 
 class OrganizationRepository(Protocol):
@@ -99,26 +98,7 @@ class TeamRepository(Protocol):
     def list_members(self, team_id: uuid.UUID, page: PageRequest) -> Page[TeamMember]: ...
 
 
-class TenancyUnitOfWork(Protocol):
+class TenancyUnitOfWork(UnitOfWork, Protocol):
     organizations: OrganizationRepository
     memberships: MembershipRepository
     teams: TeamRepository
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def record(self, *events: DomainEvent) -> None:
-        """Events to hand to the audit trail and the outbox when this unit commits."""
-        ...
-
-    def commit(self) -> None: ...
-
-
-class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, read_only: bool = False) -> TenancyUnitOfWork: ...

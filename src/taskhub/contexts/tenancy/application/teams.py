@@ -4,22 +4,17 @@ import uuid
 
 import attrs
 
-from taskhub.contexts.tenancy.application.ports import TenancyUnitOfWork, UnitOfWorkFactory
-from taskhub.contexts.tenancy.domain.errors import TeamNameTaken
-from taskhub.contexts.tenancy.domain.events import (
-    TeamCreated,
-    TeamDeleted,
-    TeamMemberRemoved,
-    TeamMemberSet,
-    TeamUpdated,
+from taskhub.contexts.tenancy.application.ports import (
+    TenancyUnitOfWork,
 )
+from taskhub.contexts.tenancy.domain.errors import TeamNameTaken
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember, TeamRole
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound, ValidationFailed
-from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 @attrs.frozen
@@ -34,7 +29,7 @@ def team_not_found() -> NotFound:
 
 
 class TeamService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory[TenancyUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
@@ -46,15 +41,7 @@ class TeamService:
             if uow.teams.name_taken(actor.org_id, team.name, other_than=None):
                 raise TeamNameTaken()
             uow.teams.add(team)
-            uow.record(
-                TeamCreated(
-                    event_id=new_id(),
-                    occurred_at=team.created_at,
-                    org_id=actor.org_id,
-                    entity_id=team.id,
-                    changes={"name": (None, team.name), "description": (None, team.description)},
-                )
-            )
+            uow.track(team)
             uow.commit()
         return team
 
@@ -74,18 +61,9 @@ class TeamService:
             ):
                 raise TeamNameTaken()
             now = self._clock.now()
-            changes = team.change(name=command.name, description=command.description, now=now)
-            if changes:
+            if team.change(name=command.name, description=command.description, now=now):
                 uow.teams.update(team)
-                uow.record(
-                    TeamUpdated(
-                        event_id=new_id(),
-                        occurred_at=now,
-                        org_id=actor.org_id,
-                        entity_id=team.id,
-                        changes=changes,
-                    )
-                )
+                uow.track(team)
                 uow.commit()
         return team
 
@@ -95,11 +73,7 @@ class TeamService:
             now = self._clock.now()
             team.delete(now)
             uow.teams.update(team)
-            uow.record(
-                TeamDeleted(
-                    event_id=new_id(), occurred_at=now, org_id=actor.org_id, entity_id=team.id
-                )
-            )
+            uow.track(team)
             uow.commit()
 
     def list_members(self, actor: Actor, team_id: uuid.UUID, page: PageRequest) -> Page[TeamMember]:
@@ -111,45 +85,23 @@ class TeamService:
         self, actor: Actor, team_id: uuid.UUID, user_id: uuid.UUID, role: TeamRole
     ) -> TeamMember:
         with self._uow() as uow:
-            self._team(uow, actor, team_id)
+            team = self._team(uow, actor, team_id)
             if uow.memberships.get(actor.org_id, user_id) is None:
                 raise ValidationFailed.single("user_id", "must be a member of the organization")
             existing = uow.teams.get_member(team_id, user_id)
-            member = TeamMember(
-                team_id=team_id,
-                user_id=user_id,
-                role=role,
-                added_at=existing.added_at if existing else self._clock.now(),
-            )
+            member = team.put_member(existing, user_id, role, self._clock.now())
             uow.teams.put_member(member)
-            old_role = existing.role.value if existing else None
-            if old_role != role.value:
-                uow.record(
-                    TeamMemberSet(
-                        event_id=new_id(),
-                        occurred_at=self._clock.now(),
-                        org_id=actor.org_id,
-                        entity_id=team_id,
-                        changes={f"members.{user_id}": (old_role, role.value)},
-                    )
-                )
+            uow.track(team)
             uow.commit()
         return member
 
     def remove_member(self, actor: Actor, team_id: uuid.UUID, user_id: uuid.UUID) -> None:
         with self._uow() as uow:
-            self._team(uow, actor, team_id)
+            team = self._team(uow, actor, team_id)
             if not uow.teams.remove_member(team_id, user_id):
                 raise NotFound("The user is not in this team.")
-            uow.record(
-                TeamMemberRemoved(
-                    event_id=new_id(),
-                    occurred_at=self._clock.now(),
-                    org_id=actor.org_id,
-                    entity_id=team_id,
-                    changes={f"members.{user_id}": ("member", None)},
-                )
-            )
+            team.member_removed(user_id, self._clock.now())
+            uow.track(team)
             uow.commit()
 
     @staticmethod

@@ -7,8 +7,14 @@ from datetime import datetime
 
 import attrs
 
+from taskhub.contexts.tenancy.domain.events import (
+    OrganizationCreated,
+    OrganizationDeleted,
+    OrganizationUpdated,
+)
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.ids import new_id
+from taskhub.shared_kernel.versioned_aggregate import VersionedAggregate
 
 SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]"
 _SLUG = re.compile(SLUG_PATTERN)
@@ -37,19 +43,16 @@ def validated_org_name(name: str) -> str:
 
 
 @attrs.define(kw_only=True)
-class Organization:
+class Organization(VersionedAggregate):
     id: uuid.UUID
     name: str
     slug: str
     plan: Plan
     created_at: datetime
-    updated_at: datetime
-    version: int = 1
-    deleted_at: datetime | None = None
 
     @classmethod
     def found(cls, *, name: str, slug: str, now: datetime) -> "Organization":
-        return cls(
+        org = cls(
             id=new_id(),
             name=validated_org_name(name),
             slug=validated_slug(slug),
@@ -57,6 +60,16 @@ class Organization:
             created_at=now,
             updated_at=now,
         )
+        org.record(
+            OrganizationCreated(
+                event_id=new_id(),
+                occurred_at=now,
+                org_id=org.id,
+                entity_id=org.id,
+                changes={"name": (None, org.name), "slug": (None, org.slug)},
+            )
+        )
+        return org
 
     def change(
         self, *, name: str | None, slug: str | None, now: datetime
@@ -67,19 +80,23 @@ class Organization:
             validated_org_name(name)
         if slug is not None:
             validated_slug(slug)
-        changes: dict[str, tuple[str, str]] = {}
-        if name is not None and name != self.name:
-            changes["name"] = (self.name, name)
-            self.name = name
-        if slug is not None and slug != self.slug:
-            changes["slug"] = (self.slug, slug)
-            self.slug = slug
+        changes = self._apply({"name": name, "slug": slug}, now)
         if changes:
-            self.updated_at = now
-            self.version += 1
+            self.record(
+                OrganizationUpdated(
+                    event_id=new_id(),
+                    occurred_at=now,
+                    org_id=self.id,
+                    entity_id=self.id,
+                    changes=changes,
+                )
+            )
         return changes
 
     def delete(self, now: datetime) -> None:
-        self.deleted_at = now
-        self.updated_at = now
-        self.version += 1
+        self._mark_deleted(now)
+        self.record(
+            OrganizationDeleted(
+                event_id=new_id(), occurred_at=now, org_id=self.id, entity_id=self.id
+            )
+        )

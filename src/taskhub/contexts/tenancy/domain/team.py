@@ -6,8 +6,16 @@ from datetime import datetime
 
 import attrs
 
+from taskhub.contexts.tenancy.domain.events import (
+    TeamCreated,
+    TeamDeleted,
+    TeamMemberRemoved,
+    TeamMemberSet,
+    TeamUpdated,
+)
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.ids import new_id
+from taskhub.shared_kernel.versioned_aggregate import VersionedAggregate
 
 
 class TeamRole(enum.StrEnum):
@@ -22,19 +30,24 @@ def _name(name: str) -> str:
 
 
 @attrs.define(kw_only=True)
-class Team:
+class TeamMember:
+    team_id: uuid.UUID
+    user_id: uuid.UUID
+    role: TeamRole
+    added_at: datetime
+
+
+@attrs.define(kw_only=True)
+class Team(VersionedAggregate):
     id: uuid.UUID
     org_id: uuid.UUID
     name: str
     description: str
     created_at: datetime
-    updated_at: datetime
-    version: int = 1
-    deleted_at: datetime | None = None
 
     @classmethod
     def create(cls, *, org_id: uuid.UUID, name: str, description: str, now: datetime) -> "Team":
-        return cls(
+        team = cls(
             id=new_id(),
             org_id=org_id,
             name=_name(name),
@@ -42,33 +55,70 @@ class Team:
             created_at=now,
             updated_at=now,
         )
+        team.record(
+            TeamCreated(
+                event_id=new_id(),
+                occurred_at=now,
+                org_id=org_id,
+                entity_id=team.id,
+                changes={"name": (None, team.name), "description": (None, description)},
+            )
+        )
+        return team
 
     def change(
         self, *, name: str | None, description: str | None, now: datetime
     ) -> dict[str, tuple[str, str]]:
         if name is not None:
             _name(name)
-        changes: dict[str, tuple[str, str]] = {}
-        if name is not None and name != self.name:
-            changes["name"] = (self.name, name)
-            self.name = name
-        if description is not None and description != self.description:
-            changes["description"] = (self.description, description)
-            self.description = description
+        changes = self._apply({"name": name, "description": description}, now)
         if changes:
-            self.updated_at = now
-            self.version += 1
+            self.record(
+                TeamUpdated(
+                    event_id=new_id(),
+                    occurred_at=now,
+                    org_id=self.org_id,
+                    entity_id=self.id,
+                    changes=changes,
+                )
+            )
         return changes
 
     def delete(self, now: datetime) -> None:
-        self.deleted_at = now
-        self.updated_at = now
-        self.version += 1
+        self._mark_deleted(now)
+        self.record(
+            TeamDeleted(event_id=new_id(), occurred_at=now, org_id=self.org_id, entity_id=self.id)
+        )
 
+    def put_member(
+        self, existing: TeamMember | None, user_id: uuid.UUID, role: TeamRole, now: datetime
+    ) -> TeamMember:
+        """The member with this team role (joining now, or keeping when they joined)."""
+        old_role = existing.role.value if existing else None
+        if old_role != role.value:
+            self.record(
+                TeamMemberSet(
+                    event_id=new_id(),
+                    occurred_at=now,
+                    org_id=self.org_id,
+                    entity_id=self.id,
+                    changes={f"members.{user_id}": (old_role, role.value)},
+                )
+            )
+        return TeamMember(
+            team_id=self.id,
+            user_id=user_id,
+            role=role,
+            added_at=existing.added_at if existing else now,
+        )
 
-@attrs.define(kw_only=True)
-class TeamMember:
-    team_id: uuid.UUID
-    user_id: uuid.UUID
-    role: TeamRole
-    added_at: datetime
+    def member_removed(self, user_id: uuid.UUID, now: datetime) -> None:
+        self.record(
+            TeamMemberRemoved(
+                event_id=new_id(),
+                occurred_at=now,
+                org_id=self.org_id,
+                entity_id=self.id,
+                changes={f"members.{user_id}": ("member", None)},
+            )
+        )

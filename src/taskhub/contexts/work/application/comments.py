@@ -2,7 +2,9 @@
 
 import uuid
 
-from taskhub.contexts.work.application.ports import UnitOfWorkFactory, WorkUnitOfWork
+from taskhub.contexts.work.application.ports import (
+    WorkUnitOfWork,
+)
 from taskhub.contexts.work.application.recording import work_event
 from taskhub.contexts.work.application.tasks import task_not_found
 from taskhub.contexts.work.domain.comment import Comment
@@ -12,10 +14,11 @@ from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 class CommentService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory[WorkUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

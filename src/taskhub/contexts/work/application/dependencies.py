@@ -2,7 +2,9 @@
 
 import uuid
 
-from taskhub.contexts.work.application.ports import UnitOfWorkFactory, WorkUnitOfWork
+from taskhub.contexts.work.application.ports import (
+    WorkUnitOfWork,
+)
 from taskhub.contexts.work.application.recording import work_event
 from taskhub.contexts.work.application.tasks import task_not_found
 from taskhub.contexts.work.domain.errors import DependencyCycle
@@ -10,10 +12,11 @@ from taskhub.contexts.work.domain.task import Task
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import Conflict, NotFound, ValidationFailed
 from taskhub.shared_kernel.principal import Actor
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 class DependencyService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory[WorkUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

@@ -5,8 +5,7 @@ import enum
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 import attrs
 
@@ -15,8 +14,8 @@ from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
-from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.pagination import Page, PageRequest
+from taskhub.shared_kernel.unit_of_work import UnitOfWork
 
 
 class TaskSort(enum.StrEnum):
@@ -238,26 +237,9 @@ class CommentRepository(Protocol):
     def list(self, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]: ...
 
 
-class WorkUnitOfWork(Protocol):
+class WorkUnitOfWork(UnitOfWork, Protocol):
     projects: ProjectRepository
     tasks: TaskRepository
     labels: LabelRepository
     comments: CommentRepository
     task_list: TaskList
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def record(self, *events: DomainEvent) -> None: ...
-
-    def commit(self) -> None: ...
-
-
-class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, read_only: bool = False) -> WorkUnitOfWork: ...

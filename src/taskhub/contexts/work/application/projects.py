@@ -3,7 +3,9 @@
 import uuid
 from typing import Any
 
-from taskhub.contexts.work.application.ports import UnitOfWorkFactory, WorkUnitOfWork
+from taskhub.contexts.work.application.ports import (
+    WorkUnitOfWork,
+)
 from taskhub.contexts.work.application.recording import work_event
 from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.values import ProjectStatus
@@ -13,6 +15,7 @@ from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
 def project_not_found() -> NotFound:
@@ -20,7 +23,7 @@ def project_not_found() -> NotFound:
 
 
 class ProjectService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory[WorkUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

@@ -17,7 +17,6 @@ from taskhub.contexts.tenancy.public import RoleLookup
 from taskhub.contexts.work.application.ports import (
     TaskFilter,
     TaskSummary,
-    UnitOfWorkFactory,
     WorkUnitOfWork,
 )
 from taskhub.contexts.work.application.recording import work_event
@@ -44,6 +43,7 @@ from taskhub.shared_kernel.errors import (
 )
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 MAX_BATCH = 100
 MAX_PARENT_DEPTH = 1000
@@ -131,7 +131,9 @@ class NewTasks:
 
 
 class TaskService:
-    def __init__(self, *, uow: UnitOfWorkFactory, roles: RoleLookup, clock: Clock) -> None:
+    def __init__(
+        self, *, uow: UnitOfWorkFactory[WorkUnitOfWork], roles: RoleLookup, clock: Clock
+    ) -> None:
         self._uow = uow
         self._roles = roles
         self._clock = clock

@@ -13,10 +13,9 @@ from taskhub.contexts.audit.adapters.http.query import (
 from taskhub.contexts.audit.adapters.http.schemas import AuditEntryBody, AuditVerificationBody
 from taskhub.contexts.audit.application.queries import READER_ROLE, AuditLogQueries
 from taskhub.contexts.audit.domain.entry import AuditEntry
-from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
+from taskhub.platform.http.endpoints import Call, Endpoint, Reply
+from taskhub.platform.http.routes import Routes
 from taskhub.shared_kernel.pagination import Page
-
-ORG_LOG = "/api/v1/orgs/{org_id:uuid}/audit-log"
 
 
 def entry_body(entry: AuditEntry) -> AuditEntryBody:
@@ -43,11 +42,11 @@ class AuditEndpoints:
     def __init__(self, *, log: AuditLogQueries) -> None:
         self._log = log
 
-    def list_org_log(self, call: Call) -> Reply:
+    def list_org_log(self, call: Call[None]) -> Reply:
         criteria = audit_filter(call.query)
         return Reply(body=_bodies(self._log.org_log(call.in_org, criteria, call.page)))
 
-    def verify_org_log(self, call: Call) -> Reply:
+    def verify_org_log(self, call: Call[None]) -> Reply:
         verdict = self._log.verify_org(call.in_org)
         return Reply(
             body=AuditVerificationBody(
@@ -57,49 +56,41 @@ class AuditEndpoints:
             )
         )
 
-    def security_log(self, call: Call) -> Reply:
+    def security_log(self, call: Call[None]) -> Reply:
         return Reply(body=_bodies(self._log.security_log(call.user, call.page)))
 
     def endpoints(self) -> Sequence[Endpoint]:
-        tag = "audit"
+        log = Routes.in_org(tag="audit")
+        mine = Routes(tag="audit")
         return [
-            Endpoint(
-                "GET",
-                ORG_LOG,
-                self.list_org_log,
-                "list_audit_log",
-                "The organization's audit log, newest first",
-                tag,
-                Access.PRINCIPAL,
+            log.get(
+                "/audit-log",
+                handler=self.list_org_log,
+                name="list_audit_log",
+                summary="The organization's audit log, newest first",
+                role=READER_ROLE,
                 response=AuditEntryBody,
                 paginated=True,
                 query=AUDIT_LOG_QUERY,
-                org_role=READER_ROLE,
                 description=FILTER_DESCRIPTION,
             ),
-            Endpoint(
-                "GET",
-                f"{ORG_LOG}/verify",
-                self.verify_org_log,
-                "verify_audit_log",
-                "Check the organization's audit log for tampering",
-                tag,
-                Access.PRINCIPAL,
+            log.get(
+                "/audit-log/verify",
+                handler=self.verify_org_log,
+                name="verify_audit_log",
+                summary="Check the organization's audit log for tampering",
+                role=READER_ROLE,
                 response=AuditVerificationBody,
-                org_role=READER_ROLE,
                 description=(
-                    "Recomputes every entry's hash and checks the chain's links and length "
-                    "from one consistent snapshot."
+                    "Recomputes every entry's hash and checks the chain's links and "
+                    "length from one consistent snapshot."
                 ),
             ),
-            Endpoint(
-                "GET",
-                "/api/v1/users/me/security-log",
-                self.security_log,
-                "list_security_log",
-                "Your sign-ins, failed sign-ins, password changes and session events",
-                tag,
-                Access.USER,
+            mine.get(
+                "/users/me/security-log",
+                handler=self.security_log,
+                name="list_security_log",
+                summary=("Your sign-ins, failed sign-ins, password changes and session events"),
                 response=AuditEntryBody,
                 paginated=True,
                 description="Your own account's audit entries, newest first.",

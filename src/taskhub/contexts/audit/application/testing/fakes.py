@@ -12,8 +12,8 @@ from taskhub.contexts.audit.application.ports import (
 from taskhub.contexts.audit.domain.chain import ChainHead, LinkKey
 from taskhub.contexts.audit.domain.entry import AuditEntry, EntryDraft
 from taskhub.contexts.audit.domain.keys import ChainKey
-from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
+from taskhub.shared_kernel.in_memory_pages import KeyOrder, KeyTerm, keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
 
@@ -32,14 +32,10 @@ class DuplicateKey(Exception):
     """What the database's unique (chain_key, seq) or primary-key violation means here."""
 
 
-def _cursor_seq(after: tuple[str, ...]) -> int:
-    """Read a cursor as the SQL pagination reads it, refusing one from another list."""
-    if len(after) != 1:
-        raise ValidationFailed.single("cursor", "does not belong to this list")
-    try:
-        return int(after[0])
-    except ValueError:
-        raise ValidationFailed.single("cursor", "does not belong to this list") from None
+# Newest first by `seq`, as the SQL list reads it.
+_NEWEST_FIRST: KeyOrder[AuditEntry] = KeyOrder(
+    terms=(KeyTerm(int, descending=True),), values=lambda entry: (entry.seq,)
+)
 
 
 class FakeAuditEntryRepository:
@@ -73,16 +69,8 @@ class FakeAuditEntryRepository:
     def list(
         self, chain_key: ChainKey, criteria: AuditFilter, page: PageRequest
     ) -> Page[AuditEntry]:
-        newest_first = sorted(self._store.entries.get(chain_key, []), key=lambda e: -e.seq)
-        matching = [e for e in newest_first if criteria.matches(e)]
-        if page.after is not None:
-            bound = _cursor_seq(page.after)
-            matching = [e for e in matching if e.seq < bound]
-        chunk = matching[: page.limit]
-        next_after = None
-        if len(matching) > page.limit and chunk:
-            next_after = (str(chunk[-1].seq),)
-        return Page(items=chunk, next_after=next_after)
+        entries = self._store.entries.get(chain_key, [])
+        return keyset_page([e for e in entries if criteria.matches(e)], page, _NEWEST_FIRST)
 
     def chain(self, chain_key: ChainKey) -> Iterator[AuditEntry]:
         yield from sorted(self._store.entries.get(chain_key, []), key=lambda e: e.seq)

@@ -9,11 +9,10 @@ from taskhub.contexts.identity.adapters.http.schemas import (
 )
 from taskhub.contexts.identity.application.api_keys import ApiKeyService, CreateApiKey
 from taskhub.contexts.identity.domain.api_key import ApiKey
-from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
+from taskhub.platform.http.endpoints import Call, Endpoint, Reply
+from taskhub.platform.http.routes import Routes
 from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
-
-KEYS = "/api/v1/orgs/{org_id:uuid}/api-keys"
 
 
 def key_body(key: ApiKey) -> ApiKeyBody:
@@ -31,8 +30,8 @@ class ApiKeyEndpoints:
     def __init__(self, *, api_keys: ApiKeyService) -> None:
         self._api_keys = api_keys
 
-    def create(self, call: Call) -> Reply:
-        body: CreateApiKeyRequest = call.body
+    def create(self, call: Call[CreateApiKeyRequest]) -> Reply:
+        body = call.body
         created = self._api_keys.create(
             call.in_org, CreateApiKey(name=body.name, role=body.role, expires_at=body.expires_at)
         )
@@ -50,53 +49,44 @@ class ApiKeyEndpoints:
             ),
         )
 
-    def list(self, call: Call) -> Reply:
+    def list(self, call: Call[None]) -> Reply:
         page = self._api_keys.list(call.in_org, call.page)
         return Reply(body=Page(items=[key_body(k) for k in page.items], next_after=page.next_after))
 
-    def revoke(self, call: Call) -> Reply:
+    def revoke(self, call: Call[None]) -> Reply:
         self._api_keys.revoke(call.in_org, call.params["key_id"])
         return Reply(status=204)
 
     def endpoints(self) -> Sequence[Endpoint]:
-        tag = "api-keys"
+        keys = Routes.in_org(tag="api-keys")
         return [
-            Endpoint(
-                "POST",
-                KEYS,
-                self.create,
-                "create_api_key",
-                "Create an API key",
-                tag,
-                Access.PRINCIPAL,
+            keys.post(
+                "/api-keys",
+                handler=self.create,
                 body=CreateApiKeyRequest,
+                name="create_api_key",
+                summary="Create an API key",
+                role=Role.ADMIN,
                 response=CreatedApiKeyBody,
                 status=201,
-                org_role=Role.ADMIN,
                 secret_in_response=True,
                 description="The key's role may not exceed yours; `key` is shown only here.",
             ),
-            Endpoint(
-                "GET",
-                KEYS,
-                self.list,
-                "list_api_keys",
-                "API keys (without secrets)",
-                tag,
-                Access.PRINCIPAL,
+            keys.get(
+                "/api-keys",
+                handler=self.list,
+                name="list_api_keys",
+                summary="API keys (without secrets)",
+                role=Role.ADMIN,
                 response=ApiKeyBody,
                 paginated=True,
-                org_role=Role.ADMIN,
             ),
-            Endpoint(
-                "DELETE",
-                f"{KEYS}/{{key_id:uuid}}",
-                self.revoke,
-                "revoke_api_key",
-                "Revoke an API key",
-                tag,
-                Access.PRINCIPAL,
+            keys.delete(
+                "/api-keys/{key_id:uuid}",
+                handler=self.revoke,
+                name="revoke_api_key",
+                summary="Revoke an API key",
+                role=Role.ADMIN,
                 status=204,
-                org_role=Role.ADMIN,
             ),
         ]

@@ -24,11 +24,11 @@ from taskhub.contexts.identity.application.sessions import Refresh, SessionServi
 from taskhub.contexts.identity.domain.errors import InvalidRefreshToken
 from taskhub.contexts.identity.domain.user import User
 from taskhub.platform.http.endpoints import Access, Call, Cookie, Endpoint, Reply
+from taskhub.platform.http.routes import Routes
 from taskhub.shared_kernel.pagination import Page
 
 REFRESH_COOKIE = "taskhub_refresh"
 REFRESH_COOKIE_PATH = "/api/v1/auth"
-_API = "/api/v1"
 
 
 def user_body(user: User) -> UserBody:
@@ -62,21 +62,21 @@ class IdentityEndpoints:
     def _refresh_cookie(value: str, max_age: int) -> Cookie:
         return Cookie(REFRESH_COOKIE, value, max_age=max_age, path=REFRESH_COOKIE_PATH)
 
-    def register(self, call: Call) -> Reply:
-        body: RegisterRequest = call.body
+    def register(self, call: Call[RegisterRequest]) -> Reply:
+        body = call.body
         result = self._accounts.register(
             Register(email=body.email, password=body.password, name=body.name, origin=call.origin)
         )
         return self._signed_in(result, 201)
 
-    def login(self, call: Call) -> Reply:
-        body: LoginRequest = call.body
+    def login(self, call: Call[LoginRequest]) -> Reply:
+        body = call.body
         result = self._accounts.sign_in(
             SignIn(email=body.email, password=body.password, origin=call.origin)
         )
         return self._signed_in(result, 200)
 
-    def refresh(self, call: Call) -> Reply:
+    def refresh(self, call: Call[RefreshRequest | None]) -> Reply:
         body: RefreshRequest | None = call.body
         token = body.refresh_token if body is not None else call.cookies.get(REFRESH_COOKIE)
         if not token:
@@ -84,12 +84,12 @@ class IdentityEndpoints:
         result = self._sessions.refresh(Refresh(refresh_token=token, origin=call.origin))
         return self._signed_in(result, 200)
 
-    def logout(self, call: Call) -> Reply:
+    def logout(self, call: Call[None]) -> Reply:
         self._sessions.sign_out(call.user)
         return Reply(status=204, cookies=(self._refresh_cookie("", 0),))
 
-    def change_password(self, call: Call) -> Reply:
-        body: ChangePasswordRequest = call.body
+    def change_password(self, call: Call[ChangePasswordRequest]) -> Reply:
+        body = call.body
         self._accounts.change_password(
             ChangePassword(
                 user_id=call.user.user_id,
@@ -99,15 +99,15 @@ class IdentityEndpoints:
         )
         return Reply(status=204, cookies=(self._refresh_cookie("", 0),))
 
-    def me(self, call: Call) -> Reply:
+    def me(self, call: Call[None]) -> Reply:
         return Reply(body=user_body(self._accounts.profile(call.user.user_id)))
 
-    def update_me(self, call: Call) -> Reply:
-        body: UpdateMeRequest = call.body
+    def update_me(self, call: Call[UpdateMeRequest]) -> Reply:
+        body = call.body
         user = self._accounts.rename(Rename(user_id=call.user.user_id, name=body.name))
         return Reply(body=user_body(user))
 
-    def list_sessions(self, call: Call) -> Reply:
+    def list_sessions(self, call: Call[None]) -> Reply:
         views = self._sessions.list_live(call.user, call.page)
         items = [
             SessionBody(
@@ -122,118 +122,94 @@ class IdentityEndpoints:
         ]
         return Reply(body=Page(items=items, next_after=views.next_after))
 
-    def revoke_session(self, call: Call) -> Reply:
+    def revoke_session(self, call: Call[None]) -> Reply:
         self._sessions.revoke(call.user, call.params["session_id"])
         return Reply(status=204)
 
     def endpoints(self) -> Sequence[Endpoint]:
-        tag = "authentication"
+        public = Routes(tag="authentication", access=Access.PUBLIC)
+        signed_in = Routes(tag="authentication")
+        users = Routes(tag="users")
         return [
-            Endpoint(
-                "POST",
-                f"{_API}/auth/register",
-                self.register,
-                "register",
-                "Create an account",
-                tag,
-                Access.PUBLIC,
+            public.post(
+                "/auth/register",
+                handler=self.register,
                 body=RegisterRequest,
-                limited_per_client_ip=True,
+                name="register",
+                summary="Create an account",
                 response=AuthResponse,
                 status=201,
                 errors=(409, 429),
+                limited_per_client_ip=True,
             ),
-            Endpoint(
-                "POST",
-                f"{_API}/auth/login",
-                self.login,
-                "login",
-                "Sign in",
-                tag,
-                Access.PUBLIC,
+            public.post(
+                "/auth/login",
+                handler=self.login,
                 body=LoginRequest,
-                limited_per_client_ip=True,
+                name="login",
+                summary="Sign in",
                 response=AuthResponse,
                 errors=(401, 429),
-            ),
-            Endpoint(
-                "POST",
-                f"{_API}/auth/refresh",
-                self.refresh,
-                "refresh",
-                "Exchange a refresh token for a new pair",
-                tag,
-                Access.PUBLIC,
-                body=RefreshRequest,
                 limited_per_client_ip=True,
-                body_optional=True,
+            ),
+            public.post(
+                "/auth/refresh",
+                handler=self.refresh,
+                optional_body=RefreshRequest,
+                name="refresh",
+                summary="Exchange a refresh token for a new pair",
                 response=AuthResponse,
                 errors=(401, 429),
-                description="The presented token is dead afterwards; presenting it again "
-                "revokes the whole session.",
+                limited_per_client_ip=True,
+                description=(
+                    "The presented token is dead afterwards; presenting it again revokes "
+                    "the whole session."
+                ),
             ),
-            Endpoint(
-                "POST",
-                f"{_API}/auth/logout",
-                self.logout,
-                "logout",
-                "Sign out of this session",
-                tag,
-                Access.USER,
+            signed_in.post(
+                "/auth/logout",
+                handler=self.logout,
+                name="logout",
+                summary="Sign out of this session",
                 status=204,
             ),
-            Endpoint(
-                "POST",
-                f"{_API}/auth/change-password",
-                self.change_password,
-                "change_password",
-                "Change the password and end every session",
-                tag,
-                Access.USER,
+            signed_in.post(
+                "/auth/change-password",
+                handler=self.change_password,
                 body=ChangePasswordRequest,
+                name="change_password",
+                summary="Change the password and end every session",
                 status=204,
             ),
-            Endpoint(
-                "GET",
-                f"{_API}/users/me",
-                self.me,
-                "get_me",
-                "The signed-in user",
-                "users",
-                Access.USER,
+            users.get(
+                "/users/me",
+                handler=self.me,
+                name="get_me",
+                summary="The signed-in user",
                 response=UserBody,
             ),
-            Endpoint(
-                "PATCH",
-                f"{_API}/users/me",
-                self.update_me,
-                "update_me",
-                "Rename yourself",
-                "users",
-                Access.USER,
+            users.patch(
+                "/users/me",
+                handler=self.update_me,
                 body=UpdateMeRequest,
+                name="update_me",
+                summary="Rename yourself",
                 response=UserBody,
             ),
-            Endpoint(
-                "GET",
-                f"{_API}/users/me/sessions",
-                self.list_sessions,
-                "list_sessions",
-                "Your live sessions",
-                "users",
-                Access.USER,
+            users.get(
+                "/users/me/sessions",
+                handler=self.list_sessions,
+                name="list_sessions",
+                summary="Your live sessions",
                 response=SessionBody,
                 paginated=True,
                 description="Newest first.",
             ),
-            Endpoint(
-                "DELETE",
-                f"{_API}/users/me/sessions/{{session_id:uuid}}",
-                self.revoke_session,
-                "revoke_session",
-                "End one of your sessions",
-                "users",
-                Access.USER,
+            users.delete(
+                "/users/me/sessions/{session_id:uuid}",
+                handler=self.revoke_session,
+                name="revoke_session",
+                summary="End one of your sessions",
                 status=204,
                 errors=(404,),
             ),

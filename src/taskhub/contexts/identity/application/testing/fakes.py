@@ -1,12 +1,10 @@
 """Fakes of identity's ports."""
 
-import copy
 import hashlib
 import itertools
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
 
 from taskhub.contexts.identity.application.ports import AccessClaims, IssuedAccessToken
 from taskhub.contexts.identity.domain.api_key import ApiKey
@@ -15,11 +13,9 @@ from taskhub.contexts.identity.domain.errors import EmailTaken, InvalidAccessTok
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
 from taskhub.shared_kernel.events import DomainEvent, EventRecorder
+from taskhub.shared_kernel.in_memory_pages import by_time_then_id, creation_key, keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
-from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
-
-T = TypeVar("T")
-T_contra = TypeVar("T_contra", contravariant=True)
+from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork, stored_copy
 
 
 class IdentityStore:
@@ -34,14 +30,6 @@ class IdentityStore:
         self.events: list[DomainEvent] = []
 
 
-def _copy(value: T) -> T:
-    duplicate = copy.deepcopy(value)
-    pull = getattr(duplicate, "pull_events", None)
-    if pull is not None:
-        pull()
-    return duplicate
-
-
 class FakeUserRepository:
     def __init__(self, store: IdentityStore) -> None:
         self._store = store
@@ -50,26 +38,26 @@ class FakeUserRepository:
     def add(self, user: User) -> None:
         if any(u.canonical_email == user.canonical_email for u in self._store.users.values()):
             raise EmailTaken()
-        self._store.users[user.id] = _copy(user)
+        self._store.users[user.id] = stored_copy(user)
         self.seen.append(user)
 
     def get(self, user_id: uuid.UUID) -> User | None:
         user = self._store.users.get(user_id)
-        return self._track(_copy(user)) if user else None
+        return self._track(stored_copy(user)) if user else None
 
     def get_by_email(self, email: str) -> User | None:
         wanted = canonical_email(email)
         for user in self._store.users.values():
             if user.canonical_email == wanted:
-                return self._track(_copy(user))
+                return self._track(stored_copy(user))
         return None
 
     def update(self, user: User) -> None:
         if user.id in self._store.users:
-            self._store.users[user.id] = _copy(user)
+            self._store.users[user.id] = stored_copy(user)
 
     def get_many(self, user_ids: list[uuid.UUID]) -> list[User]:
-        return [_copy(self._store.users[i]) for i in user_ids if i in self._store.users]
+        return [stored_copy(self._store.users[i]) for i in user_ids if i in self._store.users]
 
     def _track(self, user: User) -> User:
         self.seen.append(user)
@@ -82,16 +70,16 @@ class FakeSessionRepository:
         self.seen: list[Session] = []
 
     def add(self, session: Session) -> None:
-        self._store.sessions[session.id] = _copy(session)
+        self._store.sessions[session.id] = stored_copy(session)
         self.seen.append(session)
 
     def get(self, session_id: uuid.UUID) -> Session | None:
         session = self._store.sessions.get(session_id)
-        return self._track(_copy(session)) if session else None
+        return self._track(stored_copy(session)) if session else None
 
     def update(self, session: Session) -> None:
         if session.id in self._store.sessions:
-            self._store.sessions[session.id] = _copy(session)
+            self._store.sessions[session.id] = stored_copy(session)
 
     def list_live(self, user_id: uuid.UUID) -> list[Session]:
         live = [
@@ -100,17 +88,15 @@ class FakeSessionRepository:
             if s.user_id == user_id and s.revoked_at is None
         ]
         live.sort(key=lambda s: (-s.last_used_at.timestamp(), s.id))
-        return [self._track(_copy(s)) for s in live]
+        return [self._track(stored_copy(s)) for s in live]
 
     def page_live(self, user_id: uuid.UUID, page: PageRequest) -> Page[Session]:
         live = [
-            self._track(_copy(s))
+            self._track(stored_copy(s))
             for s in self._store.sessions.values()
             if s.user_id == user_id and s.revoked_at is None
         ]
-        return fake_page(
-            live, page, lambda s: (s.created_at.isoformat(), str(s.id)), descending=True
-        )
+        return keyset_page(live, page, by_time_then_id(creation_key, descending=True))
 
     def grants_access(self, session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         session = self._store.sessions.get(session_id)
@@ -124,12 +110,12 @@ class FakeSessionRepository:
         )
 
     def add_token(self, token: RefreshToken) -> None:
-        self._store.tokens[token.id] = _copy(token)
+        self._store.tokens[token.id] = stored_copy(token)
 
     def find_token(self, token_hash: str) -> RefreshToken | None:
         for token in self._store.tokens.values():
             if token.token_hash == token_hash:
-                return _copy(token)
+                return stored_copy(token)
         return None
 
     def retire_token(self, token_id: uuid.UUID, now: datetime) -> bool:
@@ -144,54 +130,35 @@ class FakeSessionRepository:
         return session
 
 
-def fake_page(
-    items: list[T], page: PageRequest, key: "KeyFunction[T]", *, descending: bool = False
-) -> Page[T]:
-    """Keyset pagination over a list, as the SQL helper does it."""
-    ordered = sorted(items, key=key, reverse=descending)
-    if page.after is not None:
-        after = page.after
-        ordered = [
-            item for item in ordered if (key(item) < after if descending else key(item) > after)
-        ]
-    chunk = ordered[: page.limit]
-    more = len(ordered) > page.limit
-    return Page(items=chunk, next_after=key(chunk[-1]) if more and chunk else None)
-
-
-class KeyFunction(Protocol[T_contra]):
-    def __call__(self, item: T_contra, /) -> tuple[str, ...]: ...
-
-
 class FakeApiKeyRepository:
     def __init__(self, store: IdentityStore) -> None:
         self._store = store
 
     def add(self, key: ApiKey) -> None:
-        self._store.api_keys[key.id] = _copy(key)
+        self._store.api_keys[key.id] = stored_copy(key)
 
     def get(self, org_id: uuid.UUID, key_id: uuid.UUID) -> ApiKey | None:
         key = self._store.api_keys.get(key_id)
-        return _copy(key) if key is not None and key.org_id == org_id else None
+        return stored_copy(key) if key is not None and key.org_id == org_id else None
 
     def find_granting_access(self, key_hash: str) -> ApiKey | None:
         for key in self._store.api_keys.values():
             if key.key_hash == key_hash:
                 creator = self._store.users.get(key.created_by)
-                return _copy(key) if creator is not None and creator.is_active else None
+                return stored_copy(key) if creator is not None and creator.is_active else None
         return None
 
     def update(self, key: ApiKey) -> None:
         if key.id in self._store.api_keys:
-            self._store.api_keys[key.id] = _copy(key)
+            self._store.api_keys[key.id] = stored_copy(key)
 
     def list_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
         live = [
-            _copy(k)
+            stored_copy(k)
             for k in self._store.api_keys.values()
             if k.org_id == org_id and k.revoked_at is None
         ]
-        return fake_page(live, page, lambda k: (k.created_at.isoformat(), str(k.id)))
+        return keyset_page(live, page, by_time_then_id(creation_key))
 
 
 class FakeIdentityUnitOfWork(StagedUnitOfWork[IdentityStore]):

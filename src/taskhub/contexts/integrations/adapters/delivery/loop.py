@@ -5,26 +5,19 @@ import threading
 import structlog
 
 from taskhub.contexts.integrations.application.dispatcher import Dispatcher
+from taskhub.platform.messaging.relay import OutboxSignal
 
 log = structlog.get_logger("taskhub.webhooks")
 
 POLL_SECONDS = 1.0
 
 
-class DispatcherSignal:
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def notify(self) -> None:
-        self._event.set()
-
-    def wait(self, timeout: float) -> None:
-        self._event.wait(timeout)
-        self._event.clear()
+# The one wake-up signal of the platform; the name stays for the container's wiring.
+DispatcherSignal = OutboxSignal
 
 
 class DispatcherLoop:
-    def __init__(self, dispatcher: Dispatcher, signal: DispatcherSignal) -> None:
+    def __init__(self, dispatcher: Dispatcher, signal: OutboxSignal) -> None:
         self._dispatcher = dispatcher
         self._signal = signal
 

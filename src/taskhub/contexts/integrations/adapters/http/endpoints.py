@@ -1,7 +1,6 @@
 """Webhook endpoints: subscriptions, secrets, pings, the delivery log, redelivery."""
 
 from collections.abc import Sequence
-from typing import Any
 
 import attrs
 
@@ -14,15 +13,13 @@ from taskhub.contexts.integrations.adapters.http.schemas import (
     WebhookBody,
 )
 from taskhub.contexts.integrations.application.deliveries import DeliveryLog
-from taskhub.contexts.integrations.application.webhooks import WebhookService
+from taskhub.contexts.integrations.application.webhooks import ChangeWebhook, WebhookService
 from taskhub.contexts.integrations.domain.delivery import Delivery
 from taskhub.contexts.integrations.domain.webhook import Webhook
-from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
+from taskhub.platform.http.endpoints import Call, Endpoint, Reply
+from taskhub.platform.http.routes import Routes
 from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
-
-HOOKS = "/api/v1/orgs/{org_id:uuid}/webhooks"
-HOOK = f"{HOOKS}/{{webhook_id:uuid}}"
 
 
 def webhook_body(webhook: Webhook) -> WebhookBody:
@@ -57,8 +54,8 @@ class IntegrationEndpoints:
         self._webhooks = webhooks
         self._deliveries = deliveries
 
-    def create(self, call: Call) -> Reply:
-        body: CreateWebhookRequest = call.body
+    def create(self, call: Call[CreateWebhookRequest]) -> Reply:
+        body = call.body
         webhook = self._webhooks.create(
             call.in_org, url=body.url, events=body.events, description=body.description
         )
@@ -68,128 +65,133 @@ class IntegrationEndpoints:
             body=CreatedWebhookBody(**attrs.asdict(plain, recurse=False), secret=webhook.secret),
         )
 
-    def list(self, call: Call) -> Reply:
+    def list(self, call: Call[None]) -> Reply:
         page = self._webhooks.list(call.in_org, call.page)
         return Reply(
             body=Page(items=[webhook_body(w) for w in page.items], next_after=page.next_after)
         )
 
-    def get(self, call: Call) -> Reply:
+    def get(self, call: Call[None]) -> Reply:
         return Reply(body=webhook_body(self._webhooks.get(call.in_org, call.params["webhook_id"])))
 
-    def update(self, call: Call) -> Reply:
-        body: UpdateWebhookRequest = call.body
-        changes: dict[str, Any] = body.changes()
-        webhook = self._webhooks.change(
-            call.in_org, call.params["webhook_id"], changes, call.if_match
+    def update(self, call: Call[UpdateWebhookRequest]) -> Reply:
+        body = call.body
+        body.changes()  # refuses a null the webhook cannot take
+        command = ChangeWebhook(
+            url=body.url,
+            events=body.events,
+            description=body.description,
+            active=body.active,
+            expected_version=call.if_match,
         )
+        webhook = self._webhooks.change(call.in_org, call.params["webhook_id"], command)
         return Reply(body=webhook_body(webhook))
 
-    def delete(self, call: Call) -> Reply:
+    def delete(self, call: Call[None]) -> Reply:
         self._webhooks.delete(call.in_org, call.params["webhook_id"], call.if_match)
         return Reply(status=204)
 
-    def rotate(self, call: Call) -> Reply:
+    def rotate(self, call: Call[None]) -> Reply:
         webhook = self._webhooks.rotate_secret(call.in_org, call.params["webhook_id"])
         return Reply(body=SecretBody(secret=webhook.secret))
 
-    def ping(self, call: Call) -> Reply:
+    def ping(self, call: Call[None]) -> Reply:
         delivery = self._webhooks.ping(call.in_org, call.params["webhook_id"])
         return Reply(status=202, body=delivery_body(delivery))
 
-    def deliveries(self, call: Call) -> Reply:
+    def deliveries(self, call: Call[None]) -> Reply:
         page = self._deliveries.list(call.in_org, call.params["webhook_id"], call.page)
         return Reply(
             body=Page(items=[delivery_body(d) for d in page.items], next_after=page.next_after)
         )
 
-    def redeliver(self, call: Call) -> Reply:
+    def redeliver(self, call: Call[None]) -> Reply:
         delivery = self._deliveries.redeliver(
             call.in_org, call.params["webhook_id"], call.params["delivery_id"]
         )
         return Reply(status=202, body=delivery_body(delivery))
 
     def endpoints(self) -> Sequence[Endpoint]:
-        def ep(
-            method: str, path: str, handler: Any, name: str, summary: str, **kw: Any
-        ) -> Endpoint:
-            return Endpoint(
-                method,
-                path,
-                handler,
-                name,
-                summary,
-                "webhooks",
-                Access.PRINCIPAL,
-                org_role=Role.ADMIN,
-                **kw,
-            )
-
+        webhooks = Routes.in_org(tag="webhooks")
         return [
-            ep(
-                "POST",
-                HOOKS,
-                self.create,
-                "create_webhook",
-                "Subscribe a URL to events",
+            webhooks.post(
+                "/webhooks",
+                handler=self.create,
                 body=CreateWebhookRequest,
+                name="create_webhook",
+                summary="Subscribe a URL to events",
+                role=Role.ADMIN,
                 response=CreatedWebhookBody,
                 status=201,
                 secret_in_response=True,
             ),
-            ep(
-                "GET",
-                HOOKS,
-                self.list,
-                "list_webhooks",
-                "Webhooks (without secrets)",
+            webhooks.get(
+                "/webhooks",
+                handler=self.list,
+                name="list_webhooks",
+                summary="Webhooks (without secrets)",
+                role=Role.ADMIN,
                 response=WebhookBody,
                 paginated=True,
             ),
-            ep("GET", HOOK, self.get, "get_webhook", "A webhook", response=WebhookBody),
-            ep(
-                "PATCH",
-                HOOK,
-                self.update,
-                "update_webhook",
-                "Change a webhook",
-                body=UpdateWebhookRequest,
+            webhooks.get(
+                "/webhooks/{webhook_id:uuid}",
+                handler=self.get,
+                name="get_webhook",
+                summary="A webhook",
+                role=Role.ADMIN,
                 response=WebhookBody,
             ),
-            ep("DELETE", HOOK, self.delete, "delete_webhook", "Delete a webhook", status=204),
-            ep(
-                "POST",
-                f"{HOOK}/rotate-secret",
-                self.rotate,
-                "rotate_webhook_secret",
-                "New signing secret; the old one also signs for 24 h",
+            webhooks.patch(
+                "/webhooks/{webhook_id:uuid}",
+                handler=self.update,
+                body=UpdateWebhookRequest,
+                name="update_webhook",
+                summary="Change a webhook",
+                role=Role.ADMIN,
+                response=WebhookBody,
+            ),
+            webhooks.delete(
+                "/webhooks/{webhook_id:uuid}",
+                handler=self.delete,
+                name="delete_webhook",
+                summary="Delete a webhook",
+                role=Role.ADMIN,
+                status=204,
+            ),
+            webhooks.post(
+                "/webhooks/{webhook_id:uuid}/rotate-secret",
+                handler=self.rotate,
+                name="rotate_webhook_secret",
+                summary="New signing secret; the old one also signs for 24 h",
+                role=Role.ADMIN,
                 response=SecretBody,
                 secret_in_response=True,
             ),
-            ep(
-                "POST",
-                f"{HOOK}/ping",
-                self.ping,
-                "ping_webhook",
-                "Send a webhook.ping event",
+            webhooks.post(
+                "/webhooks/{webhook_id:uuid}/ping",
+                handler=self.ping,
+                name="ping_webhook",
+                summary="Send a webhook.ping event",
+                role=Role.ADMIN,
                 response=DeliveryBody,
                 status=202,
             ),
-            ep(
-                "GET",
-                f"{HOOK}/deliveries",
-                self.deliveries,
-                "list_deliveries",
-                "The delivery log, newest first",
+            webhooks.get(
+                "/webhooks/{webhook_id:uuid}/deliveries",
+                handler=self.deliveries,
+                name="list_deliveries",
+                summary="The delivery log, newest first",
+                role=Role.ADMIN,
                 response=DeliveryBody,
                 paginated=True,
             ),
-            ep(
-                "POST",
-                f"{HOOK}/deliveries/{{delivery_id:uuid}}/redeliver",
-                self.redeliver,
-                "redeliver",
-                "Attempt a delivery again now",
+            webhooks.post(
+                "/webhooks/{webhook_id:uuid}/deliveries/{delivery_id:uuid}/redeliver",
+                handler=self.redeliver,
+                name="redeliver",
+                summary="Attempt a delivery again now",
+                role=Role.ADMIN,
                 response=DeliveryBody,
                 status=202,
                 errors=(409,),

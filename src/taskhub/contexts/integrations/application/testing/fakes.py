@@ -4,8 +4,8 @@ import base64
 import copy
 import ipaddress
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
@@ -26,14 +26,12 @@ from taskhub.contexts.integrations.domain.signing import SECRET_BYTES, SECRET_PR
 from taskhub.contexts.integrations.domain.target import Target
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.shared_kernel.concurrency import ReadVersions
-from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
+from taskhub.shared_kernel.in_memory_pages import by_time_then_id, creation_key, keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
 
 T = TypeVar("T")
-
-SortKey = tuple[datetime, uuid.UUID]
 
 _UNFINISHED = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
 # The database column's width: longer reasons are cut, as the SQL adapter cuts them.
@@ -56,41 +54,6 @@ class IntegrationsStore:
 
 class IntegrityViolation(Exception):
     """A row breaks a key or a reference: what the database's integrity error means here."""
-
-
-def _cursor_bound(after: tuple[str, ...]) -> SortKey:
-    """Read a cursor as the SQL pagination reads it, refusing one from another list."""
-    if len(after) != 2:
-        raise ValidationFailed.single("cursor", "does not belong to this list")
-    try:
-        at, item_id = datetime.fromisoformat(after[0]), uuid.UUID(after[1])
-    except ValueError:
-        raise ValidationFailed.single("cursor", "does not belong to this list") from None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at, item_id
-
-
-def _keyset_page(
-    items: Iterable[T],
-    page: PageRequest,
-    key: Callable[[T], SortKey],
-    *,
-    descending: bool = False,
-) -> Page[T]:
-    """Keyset pagination over (timestamp, id), with the cursors the SQL helper writes."""
-    ordered = sorted(items, key=key, reverse=descending)
-    if page.after is not None:
-        bound = _cursor_bound(page.after)
-        ordered = [
-            item for item in ordered if (key(item) < bound if descending else key(item) > bound)
-        ]
-    chunk = ordered[: page.limit]
-    next_after = None
-    if len(ordered) > page.limit and chunk:
-        at, item_id = key(chunk[-1])
-        next_after = (at.astimezone(UTC).isoformat(), str(item_id))
-    return Page(items=chunk, next_after=next_after)
 
 
 class FakeWebhookRepository:
@@ -160,7 +123,7 @@ class FakeWebhookRepository:
         ]
 
     def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Webhook]:
-        return _keyset_page(self._live(org_id), page, lambda w: (w.created_at, w.id))
+        return keyset_page(self._live(org_id), page, by_time_then_id(creation_key))
 
     def active(self, org_id: uuid.UUID) -> list[Webhook]:
         return [w for w in self._live(org_id) if w.active]
@@ -221,7 +184,7 @@ class FakeDeliveryRepository:
         mine = [
             copy.deepcopy(d) for d in self._store.deliveries.values() if d.webhook_id == webhook_id
         ]
-        return _keyset_page(mine, page, lambda d: (d.created_at, d.id), descending=True)
+        return keyset_page(mine, page, by_time_then_id(creation_key, descending=True))
 
     def _blocked(self, delivery: Delivery, unfinished: Sequence[Delivery]) -> bool:
         """An earlier unfinished delivery of the same webhook and entity goes first."""

@@ -24,11 +24,10 @@ from taskhub.contexts.tenancy.application.organizations import (
 from taskhub.contexts.tenancy.application.teams import ChangeTeam, TeamService
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
-from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
+from taskhub.platform.http.endpoints import Call, Endpoint, Reply
+from taskhub.platform.http.routes import Routes
 from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
-
-ORG = "/api/v1/orgs/{org_id:uuid}"
 
 
 def org_body(org: Organization) -> OrganizationBody:
@@ -76,12 +75,12 @@ class TenancyEndpoints:
         self._teams = teams
 
     # organizations
-    def create_org(self, call: Call) -> Reply:
-        body: CreateOrganizationRequest = call.body
+    def create_org(self, call: Call[CreateOrganizationRequest]) -> Reply:
+        body = call.body
         org = self._organizations.found(call.user.user_id, name=body.name, slug=body.slug)
         return Reply(status=201, body=org_body(org))
 
-    def list_orgs(self, call: Call) -> Reply:
+    def list_orgs(self, call: Call[None]) -> Reply:
         page = self._organizations.list_mine(call.user.user_id, call.page)
         items = [
             MyOrganizationBody(
@@ -97,59 +96,59 @@ class TenancyEndpoints:
         ]
         return Reply(body=Page(items=items, next_after=page.next_after))
 
-    def get_org(self, call: Call) -> Reply:
+    def get_org(self, call: Call[None]) -> Reply:
         return Reply(body=org_body(self._organizations.get(call.in_org)))
 
-    def update_org(self, call: Call) -> Reply:
-        body: UpdateOrganizationRequest = call.body
+    def update_org(self, call: Call[UpdateOrganizationRequest]) -> Reply:
+        body = call.body
         org = self._organizations.change(
             call.in_org,
             ChangeOrganization(name=body.name, slug=body.slug, expected_version=call.if_match),
         )
         return Reply(body=org_body(org))
 
-    def delete_org(self, call: Call) -> Reply:
+    def delete_org(self, call: Call[None]) -> Reply:
         self._organizations.delete(call.in_org, call.if_match)
         return Reply(status=204)
 
     # members
-    def list_members(self, call: Call) -> Reply:
+    def list_members(self, call: Call[None]) -> Reply:
         page = self._members.list(call.in_org, call.page)
         return Reply(
             body=Page(items=[member_body(v) for v in page.items], next_after=page.next_after)
         )
 
-    def add_member(self, call: Call) -> Reply:
-        body: AddMemberRequest = call.body
+    def add_member(self, call: Call[AddMemberRequest]) -> Reply:
+        body = call.body
         view = self._members.add(call.in_org, email=body.email, role=body.role)
         return Reply(status=201, body=member_body(view))
 
-    def change_member(self, call: Call) -> Reply:
-        body: ChangeMemberRequest = call.body
+    def change_member(self, call: Call[ChangeMemberRequest]) -> Reply:
+        body = call.body
         view = self._members.change_role(call.in_org, call.params["user_id"], body.role)
         return Reply(body=member_body(view))
 
-    def remove_member(self, call: Call) -> Reply:
+    def remove_member(self, call: Call[None]) -> Reply:
         self._members.remove(call.in_org, call.params["user_id"])
         return Reply(status=204)
 
     # teams
-    def create_team(self, call: Call) -> Reply:
-        body: CreateTeamRequest = call.body
+    def create_team(self, call: Call[CreateTeamRequest]) -> Reply:
+        body = call.body
         team = self._teams.create(call.in_org, name=body.name, description=body.description)
         return Reply(status=201, body=team_body(team))
 
-    def list_teams(self, call: Call) -> Reply:
+    def list_teams(self, call: Call[None]) -> Reply:
         page = self._teams.list(call.in_org, call.page)
         return Reply(
             body=Page(items=[team_body(t) for t in page.items], next_after=page.next_after)
         )
 
-    def get_team(self, call: Call) -> Reply:
+    def get_team(self, call: Call[None]) -> Reply:
         return Reply(body=team_body(self._teams.get(call.in_org, call.params["team_id"])))
 
-    def update_team(self, call: Call) -> Reply:
-        body: UpdateTeamRequest = call.body
+    def update_team(self, call: Call[UpdateTeamRequest]) -> Reply:
+        body = call.body
         team = self._teams.change(
             call.in_org,
             call.params["team_id"],
@@ -159,240 +158,187 @@ class TenancyEndpoints:
         )
         return Reply(body=team_body(team))
 
-    def delete_team(self, call: Call) -> Reply:
+    def delete_team(self, call: Call[None]) -> Reply:
         self._teams.delete(call.in_org, call.params["team_id"], call.if_match)
         return Reply(status=204)
 
-    def list_team_members(self, call: Call) -> Reply:
+    def list_team_members(self, call: Call[None]) -> Reply:
         page = self._teams.list_members(call.in_org, call.params["team_id"], call.page)
         return Reply(
             body=Page(items=[team_member_body(m) for m in page.items], next_after=page.next_after)
         )
 
-    def put_team_member(self, call: Call) -> Reply:
-        body: PutTeamMemberRequest = call.body
+    def put_team_member(self, call: Call[PutTeamMemberRequest]) -> Reply:
+        body = call.body
         member = self._teams.put_member(
             call.in_org, call.params["team_id"], call.params["user_id"], body.role
         )
         return Reply(body=team_member_body(member))
 
-    def remove_team_member(self, call: Call) -> Reply:
+    def remove_team_member(self, call: Call[None]) -> Reply:
         self._teams.remove_member(call.in_org, call.params["team_id"], call.params["user_id"])
         return Reply(status=204)
 
     def endpoints(self) -> Sequence[Endpoint]:
-        org, member, team = "organizations", "members", "teams"
-        user = Access.USER
-        any_ = Access.PRINCIPAL
-        members = f"{ORG}/members"
-        teams = f"{ORG}/teams"
-        one_team = f"{teams}/{{team_id:uuid}}"
+        mine = Routes(tag="organizations")
+        orgs = Routes.in_org(tag="organizations")
+        members = Routes.in_org(tag="members")
+        teams = Routes.in_org(tag="teams")
         return [
-            Endpoint(
-                "POST",
-                "/api/v1/orgs",
-                self.create_org,
-                "create_org",
-                "Create an organization (you become its owner)",
-                org,
-                user,
+            mine.post(
+                "/orgs",
+                handler=self.create_org,
                 body=CreateOrganizationRequest,
+                name="create_org",
+                summary="Create an organization (you become its owner)",
                 response=OrganizationBody,
                 status=201,
                 errors=(409,),
             ),
-            Endpoint(
-                "GET",
-                "/api/v1/orgs",
-                self.list_orgs,
-                "list_orgs",
-                "Organizations you belong to",
-                org,
-                user,
+            mine.get(
+                "/orgs",
+                handler=self.list_orgs,
+                name="list_orgs",
+                summary="Organizations you belong to",
                 response=MyOrganizationBody,
                 paginated=True,
             ),
-            Endpoint(
-                "GET",
-                ORG,
-                self.get_org,
-                "get_org",
-                "An organization",
-                org,
-                any_,
+            orgs.get(
+                "",
+                handler=self.get_org,
+                name="get_org",
+                summary="An organization",
+                role=Role.VIEWER,
                 response=OrganizationBody,
-                org_role=Role.VIEWER,
             ),
-            Endpoint(
-                "PATCH",
-                ORG,
-                self.update_org,
-                "update_org",
-                "Rename an organization",
-                org,
-                any_,
+            orgs.patch(
+                "",
+                handler=self.update_org,
                 body=UpdateOrganizationRequest,
+                name="update_org",
+                summary="Rename an organization",
+                role=Role.OWNER,
                 response=OrganizationBody,
-                org_role=Role.OWNER,
                 errors=(409,),
             ),
-            Endpoint(
-                "DELETE",
-                ORG,
-                self.delete_org,
-                "delete_org",
-                "Delete an organization (soft)",
-                org,
-                any_,
+            orgs.delete(
+                "",
+                handler=self.delete_org,
+                name="delete_org",
+                summary="Delete an organization (soft)",
+                role=Role.OWNER,
                 status=204,
-                org_role=Role.OWNER,
             ),
-            Endpoint(
-                "GET",
-                members,
-                self.list_members,
-                "list_members",
-                "Members",
-                member,
-                any_,
+            members.get(
+                "/members",
+                handler=self.list_members,
+                name="list_members",
+                summary="Members",
+                role=Role.VIEWER,
                 response=MemberBody,
                 paginated=True,
-                org_role=Role.VIEWER,
             ),
-            Endpoint(
-                "POST",
-                members,
-                self.add_member,
-                "add_member",
-                "Add a registered user",
-                member,
-                any_,
+            members.post(
+                "/members",
+                handler=self.add_member,
                 body=AddMemberRequest,
+                name="add_member",
+                summary="Add a registered user",
+                role=Role.ADMIN,
                 response=MemberBody,
                 status=201,
-                org_role=Role.ADMIN,
                 errors=(409,),
             ),
-            Endpoint(
-                "PATCH",
-                f"{members}/{{user_id:uuid}}",
-                self.change_member,
-                "change_member_role",
-                "Change a member's role",
-                member,
-                any_,
+            members.patch(
+                "/members/{user_id:uuid}",
+                handler=self.change_member,
                 body=ChangeMemberRequest,
+                name="change_member_role",
+                summary="Change a member's role",
+                role=Role.ADMIN,
                 response=MemberBody,
-                org_role=Role.ADMIN,
                 errors=(409,),
                 description="Only an owner grants or removes the owner and admin roles.",
             ),
-            Endpoint(
-                "DELETE",
-                f"{members}/{{user_id:uuid}}",
-                self.remove_member,
-                "remove_member",
-                "Remove a member",
-                member,
-                any_,
+            members.delete(
+                "/members/{user_id:uuid}",
+                handler=self.remove_member,
+                name="remove_member",
+                summary="Remove a member",
+                role=Role.ADMIN,
                 status=204,
-                org_role=Role.ADMIN,
                 errors=(409,),
             ),
-            Endpoint(
-                "POST",
-                teams,
-                self.create_team,
-                "create_team",
-                "Create a team",
-                team,
-                any_,
+            teams.post(
+                "/teams",
+                handler=self.create_team,
                 body=CreateTeamRequest,
+                name="create_team",
+                summary="Create a team",
+                role=Role.ADMIN,
                 response=TeamBody,
                 status=201,
-                org_role=Role.ADMIN,
                 errors=(409,),
             ),
-            Endpoint(
-                "GET",
-                teams,
-                self.list_teams,
-                "list_teams",
-                "Teams",
-                team,
-                any_,
+            teams.get(
+                "/teams",
+                handler=self.list_teams,
+                name="list_teams",
+                summary="Teams",
+                role=Role.VIEWER,
                 response=TeamBody,
                 paginated=True,
-                org_role=Role.VIEWER,
             ),
-            Endpoint(
-                "GET",
-                one_team,
-                self.get_team,
-                "get_team",
-                "A team",
-                team,
-                any_,
+            teams.get(
+                "/teams/{team_id:uuid}",
+                handler=self.get_team,
+                name="get_team",
+                summary="A team",
+                role=Role.VIEWER,
                 response=TeamBody,
-                org_role=Role.VIEWER,
             ),
-            Endpoint(
-                "PATCH",
-                one_team,
-                self.update_team,
-                "update_team",
-                "Change a team",
-                team,
-                any_,
+            teams.patch(
+                "/teams/{team_id:uuid}",
+                handler=self.update_team,
                 body=UpdateTeamRequest,
+                name="update_team",
+                summary="Change a team",
+                role=Role.ADMIN,
                 response=TeamBody,
-                org_role=Role.ADMIN,
                 errors=(409,),
             ),
-            Endpoint(
-                "DELETE",
-                one_team,
-                self.delete_team,
-                "delete_team",
-                "Delete a team",
-                team,
-                any_,
+            teams.delete(
+                "/teams/{team_id:uuid}",
+                handler=self.delete_team,
+                name="delete_team",
+                summary="Delete a team",
+                role=Role.ADMIN,
                 status=204,
-                org_role=Role.ADMIN,
             ),
-            Endpoint(
-                "GET",
-                f"{one_team}/members",
-                self.list_team_members,
-                "list_team_members",
-                "A team's members",
-                team,
-                any_,
+            teams.get(
+                "/teams/{team_id:uuid}/members",
+                handler=self.list_team_members,
+                name="list_team_members",
+                summary="A team's members",
+                role=Role.VIEWER,
                 response=TeamMemberBody,
                 paginated=True,
-                org_role=Role.VIEWER,
             ),
-            Endpoint(
-                "PUT",
-                f"{one_team}/members/{{user_id:uuid}}",
-                self.put_team_member,
-                "put_team_member",
-                "Add a member to a team or change their team role",
-                team,
-                any_,
+            teams.put(
+                "/teams/{team_id:uuid}/members/{user_id:uuid}",
+                handler=self.put_team_member,
                 body=PutTeamMemberRequest,
+                name="put_team_member",
+                summary="Add a member to a team or change their team role",
+                role=Role.ADMIN,
                 response=TeamMemberBody,
-                org_role=Role.ADMIN,
             ),
-            Endpoint(
-                "DELETE",
-                f"{one_team}/members/{{user_id:uuid}}",
-                self.remove_team_member,
-                "remove_team_member",
-                "Remove from a team",
-                team,
-                any_,
+            teams.delete(
+                "/teams/{team_id:uuid}/members/{user_id:uuid}",
+                handler=self.remove_team_member,
+                name="remove_team_member",
+                summary="Remove from a team",
+                role=Role.ADMIN,
                 status=204,
-                org_role=Role.ADMIN,
             ),
         ]

@@ -1,9 +1,8 @@
 """Fakes of tenancy's ports and of the user directory tenancy depends on."""
 
-import copy
 import uuid
-from collections.abc import Callable, Collection, Iterable
-from datetime import UTC, datetime
+from collections.abc import Collection
+from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from taskhub.contexts.identity.public import UserDirectory, UserSummary
@@ -19,15 +18,13 @@ from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
 from taskhub.shared_kernel.canonical_text import canonical
 from taskhub.shared_kernel.concurrency import ReadVersions
-from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
+from taskhub.shared_kernel.in_memory_pages import by_time_then_id, creation_key, keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
-from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
+from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork, stored_copy
 
 T = TypeVar("T")
-
-SortKey = tuple[datetime, uuid.UUID]
 
 
 class TenancyStore:
@@ -44,35 +41,20 @@ class TenancyStore:
         self.events: list[DomainEvent] = []
 
 
+def _org_key(item: tuple[Organization, Role]) -> tuple[datetime, uuid.UUID]:
+    return item[0].created_at, item[0].id
+
+
+def _joined_key(member: Membership) -> tuple[datetime, uuid.UUID]:
+    return member.joined_at, member.user_id
+
+
+def _added_key(member: TeamMember) -> tuple[datetime, uuid.UUID]:
+    return member.added_at, member.user_id
+
+
 class DuplicateKey(Exception):
     """A row with this primary key exists: what the database's integrity error means here."""
-
-
-def _cursor_bound(after: tuple[str, ...]) -> SortKey:
-    """Read a cursor as the SQL pagination reads it, refusing one from another list."""
-    if len(after) != 2:
-        raise ValidationFailed.single("cursor", "does not belong to this list")
-    try:
-        at, item_id = datetime.fromisoformat(after[0]), uuid.UUID(after[1])
-    except ValueError:
-        raise ValidationFailed.single("cursor", "does not belong to this list") from None
-    if at.tzinfo is None:
-        raise ValidationFailed.single("cursor", "does not belong to this list")
-    return at, item_id
-
-
-def _keyset_page(items: Iterable[T], page: PageRequest, key: Callable[[T], SortKey]) -> Page[T]:
-    """Keyset pagination over (timestamp, id), with the cursors the SQL helper writes."""
-    ordered = sorted(items, key=key)
-    if page.after is not None:
-        bound = _cursor_bound(page.after)
-        ordered = [item for item in ordered if key(item) > bound]
-    chunk = ordered[: page.limit]
-    next_after = None
-    if len(ordered) > page.limit and chunk:
-        at, item_id = key(chunk[-1])
-        next_after = (at.astimezone(UTC).isoformat(), str(item_id))
-    return Page(items=chunk, next_after=next_after)
 
 
 class FakeOrganizationRepository:
@@ -91,7 +73,7 @@ class FakeOrganizationRepository:
         # integrity error on insert that way.
         if org.id in self._store.organizations or self._slug_in_use(org.slug, None):
             raise SlugTaken()
-        self._store.organizations[org.id] = copy.deepcopy(org)
+        self._store.organizations[org.id] = stored_copy(org)
         self._versions.note(org.id, org.version)
 
     def get(self, org_id: uuid.UUID, *, for_update: bool = False) -> Organization | None:
@@ -99,7 +81,7 @@ class FakeOrganizationRepository:
         if org is None or org.deleted_at is not None:
             return None
         self._versions.note(org.id, org.version)
-        return copy.deepcopy(org)
+        return stored_copy(org)
 
     def update(self, org: Organization) -> None:
         if org.id not in self._store.organizations:
@@ -108,7 +90,7 @@ class FakeOrganizationRepository:
         self._versions.check(org.id, stored.version)
         if self._slug_in_use(org.slug, org.id):
             raise SlugTaken()
-        updated = copy.deepcopy(org)
+        updated = stored_copy(org)
         updated.created_at = stored.created_at
         self._store.organizations[org.id] = updated
         self._versions.note(org.id, org.version)
@@ -117,13 +99,15 @@ class FakeOrganizationRepository:
         self, user_id: uuid.UUID, page: PageRequest
     ) -> Page[tuple[Organization, Role]]:
         mine = [
-            (copy.deepcopy(org), membership.role)
+            (stored_copy(org), membership.role)
             for (org_id, member_id), membership in self._store.memberships.items()
             if member_id == user_id
             and (org := self._store.organizations.get(org_id)) is not None
             and org.deleted_at is None
         ]
-        return _keyset_page(mine, page, lambda item: (item[0].created_at, item[0].id))
+        return keyset_page(
+            mine, page, by_time_then_id(lambda item: (item[0].created_at, item[0].id))
+        )
 
 
 class FakeMembershipRepository:
@@ -134,11 +118,11 @@ class FakeMembershipRepository:
         key = (membership.org_id, membership.user_id)
         if key in self._store.memberships:
             raise DuplicateKey("this user is already a member of this organization")
-        self._store.memberships[key] = copy.deepcopy(membership)
+        self._store.memberships[key] = stored_copy(membership)
 
     def get(self, org_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
         membership = self._store.memberships.get((org_id, user_id))
-        return copy.deepcopy(membership) if membership is not None else None
+        return stored_copy(membership) if membership is not None else None
 
     def update(self, membership: Membership) -> None:
         # Only the role changes: the join time is fixed when the member joins.
@@ -157,8 +141,8 @@ class FakeMembershipRepository:
         )
 
     def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Membership]:
-        members = [copy.deepcopy(m) for m in self._store.memberships.values() if m.org_id == org_id]
-        return _keyset_page(members, page, lambda m: (m.joined_at, m.user_id))
+        members = [stored_copy(m) for m in self._store.memberships.values() if m.org_id == org_id]
+        return keyset_page(members, page, by_time_then_id(_joined_key))
 
     def role_of(self, org_id: uuid.UUID, user_id: uuid.UUID) -> Role | None:
         org = self._store.organizations.get(org_id)
@@ -183,7 +167,7 @@ class FakeTeamRepository:
             raise DuplicateKey("a team with this id exists")
         if team.deleted_at is None and self.name_taken(team.org_id, team.name, other_than=None):
             raise TeamNameTaken()  # as the unique index on live names refuses it
-        self._store.teams[team.id] = copy.deepcopy(team)
+        self._store.teams[team.id] = stored_copy(team)
         self._versions.note(team.id, team.version)
 
     def get(
@@ -200,7 +184,7 @@ class FakeTeamRepository:
         if team.deleted_at is not None and not include_deleted:
             return None
         self._versions.note(team.id, team.version)
-        return copy.deepcopy(team)
+        return stored_copy(team)
 
     def update(self, team: Team) -> None:
         stored = self._store.teams.get(team.id)
@@ -211,7 +195,7 @@ class FakeTeamRepository:
             stored.org_id, team.name, other_than=team.id
         ):
             raise TeamNameTaken()
-        updated = copy.deepcopy(team)
+        updated = stored_copy(team)
         updated.org_id, updated.created_at = stored.org_id, stored.created_at
         self._store.teams[team.id] = updated
         self._versions.note(team.id, team.version)
@@ -228,15 +212,15 @@ class FakeTeamRepository:
 
     def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Team]:
         live = [
-            copy.deepcopy(t)
+            stored_copy(t)
             for t in self._store.teams.values()
             if t.org_id == org_id and t.deleted_at is None
         ]
-        return _keyset_page(live, page, lambda t: (t.created_at, t.id))
+        return keyset_page(live, page, by_time_then_id(creation_key))
 
     def get_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> TeamMember | None:
         member = self._store.team_members.get((team_id, user_id))
-        return copy.deepcopy(member) if member is not None else None
+        return stored_copy(member) if member is not None else None
 
     def put_member(self, member: TeamMember) -> None:
         stored = self._store.team_members.get((member.team_id, member.user_id))
@@ -244,7 +228,7 @@ class FakeTeamRepository:
             # Replacing changes the role; the member keeps the time they were added.
             stored.role = member.role
         else:
-            self._store.team_members[(member.team_id, member.user_id)] = copy.deepcopy(member)
+            self._store.team_members[(member.team_id, member.user_id)] = stored_copy(member)
 
     def remove_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         return self._store.team_members.pop((team_id, user_id), None) is not None
@@ -259,9 +243,9 @@ class FakeTeamRepository:
 
     def list_members(self, team_id: uuid.UUID, page: PageRequest) -> Page[TeamMember]:
         members = [
-            copy.deepcopy(m) for m in self._store.team_members.values() if m.team_id == team_id
+            stored_copy(m) for m in self._store.team_members.values() if m.team_id == team_id
         ]
-        return _keyset_page(members, page, lambda m: (m.added_at, m.user_id))
+        return keyset_page(members, page, by_time_then_id(_added_key))
 
 
 class FakeTenancyUnitOfWork(StagedUnitOfWork[TenancyStore]):

@@ -40,17 +40,11 @@ from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
 from taskhub.platform.http.converter import make_converter, structure
-from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
+from taskhub.platform.http.endpoints import Call, Endpoint, Reply
+from taskhub.platform.http.routes import Routes
 from taskhub.shared_kernel.errors import FieldError, ValidationFailed
 from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
-
-ORG = "/api/v1/orgs/{org_id:uuid}"
-PROJECTS = f"{ORG}/projects"
-PROJECT = f"{PROJECTS}/{{project_id:uuid}}"
-TASKS = f"{ORG}/tasks"
-TASK = f"{TASKS}/{{task_id:uuid}}"
-LABELS = f"{ORG}/labels"
 
 _converter = make_converter()
 
@@ -193,8 +187,8 @@ class WorkEndpoints:
         self._history = history
 
     # projects
-    def create_project(self, call: Call) -> Reply:
-        body: CreateProjectRequest = call.body
+    def create_project(self, call: Call[CreateProjectRequest]) -> Reply:
+        body = call.body
         project = self._projects.create(
             call.in_org,
             key=body.key,
@@ -204,45 +198,45 @@ class WorkEndpoints:
         )
         return Reply(status=201, body=project_body(project))
 
-    def list_projects(self, call: Call) -> Reply:
+    def list_projects(self, call: Call[None]) -> Reply:
         page = self._projects.list(call.in_org, project_status(call.query), call.page)
         return Reply(
             body=Page(items=[project_body(p) for p in page.items], next_after=page.next_after)
         )
 
-    def get_project(self, call: Call) -> Reply:
+    def get_project(self, call: Call[None]) -> Reply:
         return Reply(body=project_body(self._projects.get(call.in_org, call.params["project_id"])))
 
-    def update_project(self, call: Call) -> Reply:
-        body: UpdateProjectRequest = call.body
+    def update_project(self, call: Call[UpdateProjectRequest]) -> Reply:
+        body = call.body
         project = self._projects.change(
             call.in_org, call.params["project_id"], body.changes(), call.if_match
         )
         return Reply(body=project_body(project))
 
-    def delete_project(self, call: Call) -> Reply:
+    def delete_project(self, call: Call[None]) -> Reply:
         self._projects.delete(call.in_org, call.params["project_id"], call.if_match)
         return Reply(status=204)
 
-    def restore_project(self, call: Call) -> Reply:
+    def restore_project(self, call: Call[None]) -> Reply:
         return Reply(
             body=project_body(self._projects.restore(call.in_org, call.params["project_id"]))
         )
 
     # tasks
-    def create_task(self, call: Call) -> Reply:
+    def create_task(self, call: Call[CreateTaskRequest]) -> Reply:
         task = self._tasks.create(call.in_org, _create_fields(call.body))
         return Reply(status=201, body=task_body(task))
 
-    def list_tasks(self, call: Call) -> Reply:
+    def list_tasks(self, call: Call[None]) -> Reply:
         # Summaries have the task resource's fields and go to the encoder as they are.
         return Reply(body=self._tasks.find(call.in_org, task_filter(call.query), call.page))
 
-    def get_task(self, call: Call) -> Reply:
+    def get_task(self, call: Call[None]) -> Reply:
         return Reply(body=task_body(self._tasks.get(call.in_org, call.params["task_id"])))
 
-    def update_task(self, call: Call) -> Reply:
-        body: UpdateTaskRequest = call.body
+    def update_task(self, call: Call[UpdateTaskRequest]) -> Reply:
+        body = call.body
         task = self._tasks.change(
             call.in_org,
             call.params["task_id"],
@@ -251,14 +245,14 @@ class WorkEndpoints:
         )
         return Reply(body=task_body(task))
 
-    def delete_task(self, call: Call) -> Reply:
+    def delete_task(self, call: Call[None]) -> Reply:
         self._tasks.delete(call.in_org, call.params["task_id"], call.if_match)
         return Reply(status=204)
 
-    def restore_task(self, call: Call) -> Reply:
+    def restore_task(self, call: Call[None]) -> Reply:
         return Reply(body=task_body(self._tasks.restore(call.in_org, call.params["task_id"])))
 
-    def batch(self, call: Call) -> Reply:
+    def batch(self, call: Call[BatchRequest]) -> Reply:
         results = self._tasks.batch(call.in_org, _batch_operations(call.body))
         return Reply(
             body=BatchResponse(
@@ -271,7 +265,7 @@ class WorkEndpoints:
             )
         )
 
-    def activity(self, call: Call) -> Reply:
+    def activity(self, call: Call[None]) -> Reply:
         task = self._tasks.get(call.in_org, call.params["task_id"])
         page = self._history.history(call.in_org.org_id, "task", task.id, call.page)
         admin = call.in_org.role.at_least(Role.ADMIN)
@@ -279,374 +273,310 @@ class WorkEndpoints:
         return Reply(body=Page(items=items, next_after=page.next_after))
 
     # dependencies
-    def list_dependencies(self, call: Call) -> Reply:
+    def list_dependencies(self, call: Call[None]) -> Reply:
         blockers = self._dependencies.blockers(call.in_org, call.params["task_id"])
         return Reply(body=Page(items=[task_body(t) for t in blockers], next_after=None))
 
-    def add_dependency(self, call: Call) -> Reply:
-        body: AddDependencyRequest = call.body
+    def add_dependency(self, call: Call[AddDependencyRequest]) -> Reply:
+        body = call.body
         blocker = self._dependencies.add(call.in_org, call.params["task_id"], body.depends_on_id)
         return Reply(status=201, body=task_body(blocker))
 
-    def remove_dependency(self, call: Call) -> Reply:
+    def remove_dependency(self, call: Call[None]) -> Reply:
         self._dependencies.remove(call.in_org, call.params["task_id"], call.params["depends_on_id"])
         return Reply(status=204)
 
     # comments
-    def list_comments(self, call: Call) -> Reply:
+    def list_comments(self, call: Call[None]) -> Reply:
         page = self._comments.list(call.in_org, call.params["task_id"], call.page)
         return Reply(
             body=Page(items=[comment_body(c) for c in page.items], next_after=page.next_after)
         )
 
-    def write_comment(self, call: Call) -> Reply:
-        body: CommentRequest = call.body
+    def write_comment(self, call: Call[CommentRequest]) -> Reply:
+        body = call.body
         comment = self._comments.write(call.in_org, call.params["task_id"], body.body)
         return Reply(status=201, body=comment_body(comment))
 
-    def edit_comment(self, call: Call) -> Reply:
-        body: CommentRequest = call.body
+    def edit_comment(self, call: Call[CommentRequest]) -> Reply:
+        body = call.body
         comment = self._comments.edit(
             call.in_org, call.params["task_id"], call.params["comment_id"], body.body, call.if_match
         )
         return Reply(body=comment_body(comment))
 
-    def delete_comment(self, call: Call) -> Reply:
+    def delete_comment(self, call: Call[None]) -> Reply:
         self._comments.delete(
             call.in_org, call.params["task_id"], call.params["comment_id"], call.if_match
         )
         return Reply(status=204)
 
     # labels
-    def list_labels(self, call: Call) -> Reply:
+    def list_labels(self, call: Call[None]) -> Reply:
         page = self._labels.list(call.in_org, call.page)
         return Reply(
             body=Page(items=[label_body(lb) for lb in page.items], next_after=page.next_after)
         )
 
-    def create_label(self, call: Call) -> Reply:
-        body: CreateLabelRequest = call.body
+    def create_label(self, call: Call[CreateLabelRequest]) -> Reply:
+        body = call.body
         label = self._labels.create(call.in_org, name=body.name, color=body.color)
         return Reply(status=201, body=label_body(label))
 
-    def update_label(self, call: Call) -> Reply:
-        body: UpdateLabelRequest = call.body
+    def update_label(self, call: Call[UpdateLabelRequest]) -> Reply:
+        body = call.body
         label = self._labels.change(
             call.in_org, call.params["label_id"], body.changes(), call.if_match
         )
         return Reply(body=label_body(label))
 
-    def delete_label(self, call: Call) -> Reply:
+    def delete_label(self, call: Call[None]) -> Reply:
         self._labels.delete(call.in_org, call.params["label_id"], call.if_match)
         return Reply(status=204)
 
     def endpoints(self) -> Sequence[Endpoint]:
-        def ep(  # noqa: PLR0917 - a table of routes reads best positionally
-            method: str,
-            path: str,
-            handler: Any,
-            name: str,
-            summary: str,
-            tag: str,
-            role: Role,
-            **kw: Any,
-        ) -> Endpoint:
-            return Endpoint(
-                method,
-                path,
-                handler,
-                name,
-                summary,
-                tag,
-                Access.PRINCIPAL,
-                org_role=role,
-                converter=_converter,
-                **kw,
-            )
-
-        viewer, member, admin = Role.VIEWER, Role.MEMBER, Role.ADMIN
-        comment = f"{TASK}/comments/{{comment_id:uuid}}"
+        projects = Routes.in_org(tag="projects", converter=_converter)
+        tasks = Routes.in_org(tag="tasks", converter=_converter)
+        comments = Routes.in_org(tag="comments", converter=_converter)
+        labels = Routes.in_org(tag="labels", converter=_converter)
         return [
-            ep(
-                "POST",
-                PROJECTS,
-                self.create_project,
-                "create_project",
-                "Create a project",
-                "projects",
-                admin,
+            projects.post(
+                "/projects",
+                handler=self.create_project,
                 body=CreateProjectRequest,
+                name="create_project",
+                summary="Create a project",
+                role=Role.ADMIN,
                 response=ProjectBody,
                 status=201,
                 errors=(409,),
             ),
-            ep(
-                "GET",
-                PROJECTS,
-                self.list_projects,
-                "list_projects",
-                "Projects (filter: status)",
-                "projects",
-                viewer,
+            projects.get(
+                "/projects",
+                handler=self.list_projects,
+                name="list_projects",
+                summary="Projects (filter: status)",
+                role=Role.VIEWER,
                 response=ProjectBody,
                 paginated=True,
                 query=PROJECT_LIST_QUERY,
             ),
-            ep(
-                "GET",
-                PROJECT,
-                self.get_project,
-                "get_project",
-                "A project",
-                "projects",
-                viewer,
+            projects.get(
+                "/projects/{project_id:uuid}",
+                handler=self.get_project,
+                name="get_project",
+                summary="A project",
+                role=Role.VIEWER,
                 response=ProjectBody,
             ),
-            ep(
-                "PATCH",
-                PROJECT,
-                self.update_project,
-                "update_project",
-                "Change a project",
-                "projects",
-                admin,
+            projects.patch(
+                "/projects/{project_id:uuid}",
+                handler=self.update_project,
                 body=UpdateProjectRequest,
+                name="update_project",
+                summary="Change a project",
+                role=Role.ADMIN,
                 response=ProjectBody,
                 errors=(409,),
             ),
-            ep(
-                "DELETE",
-                PROJECT,
-                self.delete_project,
-                "delete_project",
-                "Delete a project (soft)",
-                "projects",
-                admin,
+            projects.delete(
+                "/projects/{project_id:uuid}",
+                handler=self.delete_project,
+                name="delete_project",
+                summary="Delete a project (soft)",
+                role=Role.ADMIN,
                 status=204,
             ),
-            ep(
-                "POST",
-                f"{PROJECT}/restore",
-                self.restore_project,
-                "restore_project",
-                "Restore a project",
-                "projects",
-                admin,
+            projects.post(
+                "/projects/{project_id:uuid}/restore",
+                handler=self.restore_project,
+                name="restore_project",
+                summary="Restore a project",
+                role=Role.ADMIN,
                 response=ProjectBody,
             ),
-            ep(
-                "POST",
-                TASKS,
-                self.create_task,
-                "create_task",
-                "Create a task",
-                "tasks",
-                member,
+            tasks.post(
+                "/tasks",
+                handler=self.create_task,
                 body=CreateTaskRequest,
+                name="create_task",
+                summary="Create a task",
+                role=Role.MEMBER,
                 response=TaskBody,
                 status=201,
                 errors=(409,),
             ),
-            ep(
-                "GET",
-                TASKS,
-                self.list_tasks,
-                "list_tasks",
-                "Tasks, filtered and sorted",
-                "tasks",
-                viewer,
+            tasks.get(
+                "/tasks",
+                handler=self.list_tasks,
+                name="list_tasks",
+                summary="Tasks, filtered and sorted",
+                role=Role.VIEWER,
                 response=TaskBody,
                 paginated=True,
                 query=TASK_LIST_QUERY,
                 description=(
                     "Filters: project_id, status (repeatable), priority (repeatable), "
-                    "assignee_id, label_id, parent_id, due_before, due_after, q (full text "
-                    "over title and description), sort (created_at, -created_at (default), "
-                    "due_at, -due_at, priority, -priority, updated_at, -updated_at; ties by "
-                    "id; tasks without due_at last)."
+                    "assignee_id, label_id, parent_id, due_before, due_after, q (full "
+                    "text over title and description), sort (created_at, -created_at "
+                    "(default), due_at, -due_at, priority, -priority, updated_at, "
+                    "-updated_at; ties by id; tasks without due_at last)."
                 ),
             ),
-            ep(
-                "POST",
-                f"{TASKS}/batch",
-                self.batch,
-                "batch_tasks",
-                "Apply up to 100 operations, all or nothing",
-                "tasks",
-                member,
+            tasks.post(
+                "/tasks/batch",
+                handler=self.batch,
                 body=BatchRequest,
+                name="batch_tasks",
+                summary="Apply up to 100 operations, all or nothing",
+                role=Role.MEMBER,
                 response=BatchResponse,
                 errors=(404, 409),
             ),
-            ep(
-                "GET", TASK, self.get_task, "get_task", "A task", "tasks", viewer, response=TaskBody
+            tasks.get(
+                "/tasks/{task_id:uuid}",
+                handler=self.get_task,
+                name="get_task",
+                summary="A task",
+                role=Role.VIEWER,
+                response=TaskBody,
             ),
-            ep(
-                "PATCH",
-                TASK,
-                self.update_task,
-                "update_task",
-                "Change a task",
-                "tasks",
-                member,
+            tasks.patch(
+                "/tasks/{task_id:uuid}",
+                handler=self.update_task,
                 body=UpdateTaskRequest,
+                name="update_task",
+                summary="Change a task",
+                role=Role.MEMBER,
                 response=TaskBody,
                 errors=(409,),
             ),
-            ep(
-                "DELETE",
-                TASK,
-                self.delete_task,
-                "delete_task",
-                "Delete a task (soft)",
-                "tasks",
-                member,
+            tasks.delete(
+                "/tasks/{task_id:uuid}",
+                handler=self.delete_task,
+                name="delete_task",
+                summary="Delete a task (soft)",
+                role=Role.MEMBER,
                 status=204,
             ),
-            ep(
-                "POST",
-                f"{TASK}/restore",
-                self.restore_task,
-                "restore_task",
-                "Restore a task",
-                "tasks",
-                admin,
+            tasks.post(
+                "/tasks/{task_id:uuid}/restore",
+                handler=self.restore_task,
+                name="restore_task",
+                summary="Restore a task",
+                role=Role.ADMIN,
                 response=TaskBody,
                 errors=(409,),
             ),
-            ep(
-                "GET",
-                f"{TASK}/activity",
-                self.activity,
-                "task_activity",
-                "The task's audit entries, newest first",
-                "tasks",
-                viewer,
+            tasks.get(
+                "/tasks/{task_id:uuid}/activity",
+                handler=self.activity,
+                name="task_activity",
+                summary="The task's audit entries, newest first",
+                role=Role.VIEWER,
                 response=ActivityBody,
                 paginated=True,
             ),
-            ep(
-                "GET",
-                f"{TASK}/dependencies",
-                self.list_dependencies,
-                "list_dependencies",
-                "Tasks this task depends on",
-                "tasks",
-                viewer,
+            tasks.get(
+                "/tasks/{task_id:uuid}/dependencies",
+                handler=self.list_dependencies,
+                name="list_dependencies",
+                summary="Tasks this task depends on",
+                role=Role.VIEWER,
                 response=TaskBody,
                 paginated=True,
             ),
-            ep(
-                "POST",
-                f"{TASK}/dependencies",
-                self.add_dependency,
-                "add_dependency",
-                "Depend on another task",
-                "tasks",
-                member,
+            tasks.post(
+                "/tasks/{task_id:uuid}/dependencies",
+                handler=self.add_dependency,
                 body=AddDependencyRequest,
+                name="add_dependency",
+                summary="Depend on another task",
+                role=Role.MEMBER,
                 response=TaskBody,
                 status=201,
                 errors=(409,),
             ),
-            ep(
-                "DELETE",
-                f"{TASK}/dependencies/{{depends_on_id:uuid}}",
-                self.remove_dependency,
-                "remove_dependency",
-                "Stop depending on a task",
-                "tasks",
-                member,
+            tasks.delete(
+                "/tasks/{task_id:uuid}/dependencies/{depends_on_id:uuid}",
+                handler=self.remove_dependency,
+                name="remove_dependency",
+                summary="Stop depending on a task",
+                role=Role.MEMBER,
                 status=204,
             ),
-            ep(
-                "GET",
-                f"{TASK}/comments",
-                self.list_comments,
-                "list_comments",
-                "Comments",
-                "comments",
-                viewer,
+            comments.get(
+                "/tasks/{task_id:uuid}/comments",
+                handler=self.list_comments,
+                name="list_comments",
+                summary="Comments",
+                role=Role.VIEWER,
                 response=CommentBody,
                 paginated=True,
             ),
-            ep(
-                "POST",
-                f"{TASK}/comments",
-                self.write_comment,
-                "write_comment",
-                "Comment on a task",
-                "comments",
-                member,
+            comments.post(
+                "/tasks/{task_id:uuid}/comments",
+                handler=self.write_comment,
                 body=CommentRequest,
+                name="write_comment",
+                summary="Comment on a task",
+                role=Role.MEMBER,
                 response=CommentBody,
                 status=201,
             ),
-            ep(
-                "PATCH",
-                comment,
-                self.edit_comment,
-                "edit_comment",
-                "Edit your comment",
-                "comments",
-                member,
+            comments.patch(
+                "/tasks/{task_id:uuid}/comments/{comment_id:uuid}",
+                handler=self.edit_comment,
                 body=CommentRequest,
+                name="edit_comment",
+                summary="Edit your comment",
+                role=Role.MEMBER,
                 response=CommentBody,
             ),
-            ep(
-                "DELETE",
-                comment,
-                self.delete_comment,
-                "delete_comment",
-                "Delete a comment (its author, or an admin)",
-                "comments",
-                member,
+            comments.delete(
+                "/tasks/{task_id:uuid}/comments/{comment_id:uuid}",
+                handler=self.delete_comment,
+                name="delete_comment",
+                summary="Delete a comment (its author, or an admin)",
+                role=Role.MEMBER,
                 status=204,
             ),
-            ep(
-                "GET",
-                LABELS,
-                self.list_labels,
-                "list_labels",
-                "Labels",
-                "labels",
-                viewer,
+            labels.get(
+                "/labels",
+                handler=self.list_labels,
+                name="list_labels",
+                summary="Labels",
+                role=Role.VIEWER,
                 response=LabelBody,
                 paginated=True,
             ),
-            ep(
-                "POST",
-                LABELS,
-                self.create_label,
-                "create_label",
-                "Create a label",
-                "labels",
-                member,
+            labels.post(
+                "/labels",
+                handler=self.create_label,
                 body=CreateLabelRequest,
+                name="create_label",
+                summary="Create a label",
+                role=Role.MEMBER,
                 response=LabelBody,
                 status=201,
                 errors=(409,),
             ),
-            ep(
-                "PATCH",
-                f"{LABELS}/{{label_id:uuid}}",
-                self.update_label,
-                "update_label",
-                "Change a label",
-                "labels",
-                member,
+            labels.patch(
+                "/labels/{label_id:uuid}",
+                handler=self.update_label,
                 body=UpdateLabelRequest,
+                name="update_label",
+                summary="Change a label",
+                role=Role.MEMBER,
                 response=LabelBody,
                 errors=(409,),
             ),
-            ep(
-                "DELETE",
-                f"{LABELS}/{{label_id:uuid}}",
-                self.delete_label,
-                "delete_label",
-                "Delete a label",
-                "labels",
-                member,
+            labels.delete(
+                "/labels/{label_id:uuid}",
+                handler=self.delete_label,
+                name="delete_label",
+                summary="Delete a label",
+                role=Role.MEMBER,
                 status=204,
             ),
         ]

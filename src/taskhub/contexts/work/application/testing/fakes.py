@@ -6,15 +6,12 @@ where the queries hide them, and the text filter matches whole words, ignoring c
 """
 
 import copy
-import functools
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
-import attrs
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from taskhub.contexts.tenancy.public import RoleLookup
 from taskhub.contexts.work.application.ports import (
@@ -26,7 +23,6 @@ from taskhub.contexts.work.application.ports import (
     TaskRepository,
     TaskSort,
     TaskSummary,
-    UnitOfWorkFactory,
     WorkUnitOfWork,
 )
 from taskhub.contexts.work.domain.comment import Comment
@@ -37,11 +33,19 @@ from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import ProjectStatus
 from taskhub.shared_kernel.canonical_text import canonical
 from taskhub.shared_kernel.concurrency import ReadVersions
-from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import DomainEvent
+from taskhub.shared_kernel.in_memory_pages import (
+    KeyOrder,
+    KeyTerm,
+    aware_timestamp,
+    by_time_then_id,
+    creation_key,
+    keyset_page,
+)
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
 from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
+from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 T = TypeVar("T")
 
@@ -75,81 +79,17 @@ class MissingReference(Exception):
     """The row refers to one that does not exist: what a foreign key refuses."""
 
 
-# Keyset pagination, as taskhub.platform.sql_pagination does it in SQL.
-
-
-def _aware(raw: str) -> datetime:
-    parsed = datetime.fromisoformat(raw)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    return str(value)
-
-
-@attrs.frozen
-class _Term:
-    """One term of an order: how its cursor value is read, and its direction."""
-
-    parse: Callable[[str], Any]
-    descending: bool = False
-
-
-@attrs.frozen
-class _Order(Generic[T]):
-    """A list's order: its terms (the last one an id) and each item's values for them."""
-
-    terms: tuple[_Term, ...]
-    values: Callable[[T], tuple[Any, ...]]
-
-    def compare(self, left: Sequence[Any], right: Sequence[Any]) -> int:
-        for term, a, b in zip(self.terms, left, right, strict=True):
-            if a == b:
-                continue
-            before = a > b if term.descending else a < b
-            return -1 if before else 1
-        return 0
-
-    def bound(self, after: tuple[str, ...]) -> tuple[Any, ...]:
-        if len(after) != len(self.terms):
-            raise ValidationFailed.single("cursor", "does not belong to this list")
-        try:
-            return tuple(term.parse(raw) for term, raw in zip(self.terms, after, strict=True))
-        except ValueError:
-            raise ValidationFailed.single("cursor", "does not belong to this list") from None
-
-
-def _keyset_page(items: Iterable[T], page: PageRequest, order: _Order[T]) -> Page[T]:
-    def compare(a: T, b: T) -> int:
-        return order.compare(order.values(a), order.values(b))
-
-    ordered = sorted(items, key=functools.cmp_to_key(compare))
-    if page.after is not None:
-        bound = order.bound(page.after)
-        ordered = [item for item in ordered if order.compare(order.values(item), bound) > 0]
-    chunk = ordered[: page.limit]
-    next_after = None
-    if len(ordered) > page.limit and chunk:
-        next_after = tuple(_text(value) for value in order.values(chunk[-1]))
-    return Page(items=chunk, next_after=next_after)
-
-
-_BY_CREATION = (_Term(_aware), _Term(uuid.UUID))
-
-
-def _created_order(item: Project | Label | Comment) -> tuple[Any, ...]:
-    return (item.created_at, item.id)
-
-
-def _task_order(sort: TaskSort) -> _Order[Task]:
+def _task_order(sort: TaskSort) -> KeyOrder[Task]:
     descending = sort.value.startswith("-")
     if sort in (TaskSort.DUE, TaskSort.DUE_DESC):
         # Tasks without a due date come last in both directions.
         filler = _FAR_PAST if descending else _FAR_FUTURE
-        return _Order(
-            terms=(_Term(int), _Term(_aware, descending), _Term(uuid.UUID, descending)),
+        return KeyOrder(
+            terms=(
+                KeyTerm(int),
+                KeyTerm(aware_timestamp, descending),
+                KeyTerm(uuid.UUID, descending),
+            ),
             values=lambda t: (
                 1 if t.due_at is None else 0,
                 filler if t.due_at is None else t.due_at,
@@ -164,9 +104,9 @@ def _task_order(sort: TaskSort) -> _Order[Task]:
         TaskSort.PRIORITY: lambda t: t.priority.rank,
         TaskSort.PRIORITY_DESC: lambda t: t.priority.rank,
     }[sort]
-    parse = int if sort in (TaskSort.PRIORITY, TaskSort.PRIORITY_DESC) else _aware
-    return _Order(
-        terms=(_Term(parse, descending), _Term(uuid.UUID, descending)),
+    parse = int if sort in (TaskSort.PRIORITY, TaskSort.PRIORITY_DESC) else aware_timestamp
+    return KeyOrder(
+        terms=(KeyTerm(parse, descending), KeyTerm(uuid.UUID, descending)),
         values=lambda t: (value(t), t.id),
     )
 
@@ -247,7 +187,7 @@ class FakeProjectRepository:
             and p.deleted_at is None
             and (status is None or p.status is status)
         ]
-        return _keyset_page(live, page, _Order(_BY_CREATION, _created_order))
+        return keyset_page(live, page, by_time_then_id(creation_key))
 
     def allocate_number(self, project_id: uuid.UUID) -> int:
         # Deleted projects count on too; the counter is only reset by a rollback.
@@ -399,7 +339,7 @@ class FakeTaskList:
             return all(checks)
 
         found = [self._tasks.read(t) for t in self._store.tasks.values() if wanted(t)]
-        tasks = _keyset_page(found, page, _task_order(f.sort))
+        tasks = keyset_page(found, page, _task_order(f.sort))
         return Page(items=[TaskSummary.of(t) for t in tasks.items], next_after=tasks.next_after)
 
 
@@ -452,7 +392,7 @@ class FakeLabelRepository:
             for label in self._store.labels.values()
             if label.org_id == org_id and label.deleted_at is None
         ]
-        return _keyset_page(live, page, _Order(_BY_CREATION, _created_order))
+        return keyset_page(live, page, by_time_then_id(creation_key))
 
     def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool:
         wanted = canonical(name)
@@ -520,7 +460,7 @@ class FakeCommentRepository:
             for c in self._store.comments.values()
             if c.task_id == task_id and c.deleted_at is None
         ]
-        return _keyset_page(live, page, _Order(_BY_CREATION, _created_order))
+        return keyset_page(live, page, by_time_then_id(creation_key))
 
 
 class FakeWorkUnitOfWork(StagedUnitOfWork[WorkStore]):
@@ -578,5 +518,5 @@ if TYPE_CHECKING:
     _tasks: TaskRepository = FakeTaskRepository(WorkStore())
     _labels: LabelRepository = FakeLabelRepository(WorkStore())
     _comments: CommentRepository = FakeCommentRepository(WorkStore())
-    _factory: UnitOfWorkFactory = FakeWorkUnitOfWorkFactory(WorkStore())
+    _factory: UnitOfWorkFactory[WorkUnitOfWork] = FakeWorkUnitOfWorkFactory(WorkStore())
     _roles: RoleLookup = FakeRoleLookup()

@@ -1,0 +1,1 @@
+"""Tests of the pure building blocks every context shares."""
