@@ -436,8 +436,16 @@ class Builder:
             c.execute(self.ASSIGNEES_SQL, p)
             c.execute(self.LABELS_SQL, p)
             c.execute(self.TASKS_SQL, p)
-            c.execute("INSERT INTO work_task_assignees SELECT * FROM bench_slice_assignees")
-            c.execute("INSERT INTO work_task_labels SELECT * FROM bench_slice_labels")
+            c.execute(
+                "INSERT INTO work_task_assignees (org_id, task_id, user_id) "
+                "SELECT %(org)s, task_id, user_id FROM bench_slice_assignees",
+                p,
+            )
+            c.execute(
+                "INSERT INTO work_task_labels (org_id, task_id, label_id) "
+                "SELECT %(org)s, task_id, label_id FROM bench_slice_labels",
+                p,
+            )
             c.commit()
             done = hi
             elapsed = time.monotonic() - started

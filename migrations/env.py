@@ -1,7 +1,7 @@
 """Alembic environment: the target is every context's MetaData, joined in bootstrap."""
 
 from alembic import context
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from taskhub.bootstrap import all_metadata, is_dialect_specific
 from taskhub.platform.sql_types import UtcDateTime
@@ -36,12 +36,33 @@ def _report_step(*, step: object, **_: object) -> None:
     _progress(f"{direction} {getattr(step, 'up_revision_id', '?')}")
 
 
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    """SQLite rebuilds a table to change its keys (batch mode), and dropping the old copy
+    of a parent would cascade its ON DELETE actions into the children. The pragma is
+    ignored inside a transaction, so it is set on the driver's connection, between them."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()
+
+
+def _check_sqlite_foreign_keys(connection: Connection) -> None:
+    """With the checks off, make sure before committing that every reference holds."""
+    broken = connection.execute(text("PRAGMA foreign_key_check")).all()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} broken references, e.g. {broken[0]}")
+
+
 def run_migrations_online() -> None:
     engine = config.attributes["engine"]
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
             connection.commit()
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
         try:
             context.configure(
                 connection=connection,
@@ -54,8 +75,13 @@ def run_migrations_online() -> None:
             )
             with context.begin_transaction():
                 context.run_migrations()
+                if sqlite:
+                    _check_sqlite_foreign_keys(connection)
             connection.commit()
         finally:
+            if sqlite:
+                connection.rollback()
+                _sqlite_foreign_keys(connection, on=True)
             if connection.dialect.name == "postgresql":
                 connection.execute(
                     text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK}

@@ -23,6 +23,22 @@ def new_metadata() -> sa.MetaData:
     return sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def in_org(
+    column: str, parent: sa.Table, *, name: str, ondelete: str | None = None
+) -> sa.ForeignKeyConstraint:
+    """A reference from an org-scoped row to a row of the same organization: the foreign
+    key is `(org_id, column)` onto the parent's `(org_id, id)`, so a row can never point
+    into another tenant, and a database that distributes by tenant keeps both on one
+    node (ADR 0022). Named explicitly: two references to one table would otherwise get
+    the same conventional name."""
+    return sa.ForeignKeyConstraint(
+        ["org_id", column],
+        [parent.c.org_id, parent.c.id],
+        name=name,
+        ondelete=ondelete,
+    )
+
+
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
     """Timezone-aware UTC in and out, on PostgreSQL (timestamptz) and SQLite alike.
 

@@ -63,6 +63,28 @@ class VersionedRows:
         if self._scoped and org_id is not None:
             self._orgs[row_id] = org_id
 
+    def org_of(self, row_id: uuid.UUID) -> uuid.UUID | None:
+        """The organization of an org-scoped row (None if there is no such row), so that
+        statements on its dependent rows can name their tenant (ADR 0022).
+
+        Known without a query for every row this unit of work read, wrote or met
+        (`met_in`), which is every row the use cases ask about; otherwise looked up once
+        by id."""
+        if row_id not in self._orgs:
+            table = self._table
+            org_id = self._connection.execute(
+                sa.select(table.c.org_id).where(table.c.id == row_id)
+            ).scalar_one_or_none()
+            if org_id is None:
+                return None
+            self._orgs[row_id] = org_id
+        return self._orgs[row_id]
+
+    def met_in(self, org_id: uuid.UUID, row_ids: Iterable[uuid.UUID]) -> None:
+        """Rows seen in `org_id` through another table (a reference), not read here."""
+        for row_id in row_ids:
+            self._orgs.setdefault(row_id, org_id)
+
     def update(self, row_id: uuid.UUID, values: Mapping[str, Any]) -> None:
         """Write `values` (holding the new `version`) over the version read, or raise
         PreconditionFailed."""

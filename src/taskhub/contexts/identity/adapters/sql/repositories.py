@@ -274,7 +274,9 @@ class SqlApiKeyRepository:
 
     def update(self, key: ApiKey) -> None:
         self._connection.execute(
-            api_keys.update().where(api_keys.c.id == key.id).values(revoked_at=key.revoked_at)
+            api_keys.update()
+            .where(api_keys.c.org_id == key.org_id, api_keys.c.id == key.id)
+            .values(revoked_at=key.revoked_at)
         )
 
     def list_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:

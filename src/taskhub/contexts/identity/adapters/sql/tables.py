@@ -1,4 +1,8 @@
-"""Identity's tables, on identity's own MetaData."""
+"""Identity's tables, on identity's own MetaData.
+
+Users, sessions and refresh tokens belong to a person, not to an organization; API
+keys act in one organization and are keyed tenant first (ADR 0022).
+"""
 
 import sqlalchemy as sa
 
@@ -55,15 +59,20 @@ refresh_tokens = sa.Table(
 api_keys = sa.Table(
     "identity_api_keys",
     metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("id", sa.Uuid, nullable=False),
     sa.Column("org_id", sa.Uuid, nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("prefix", sa.String(16), nullable=False),
-    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("key_hash", sa.String(64), nullable=False),
     sa.Column("created_by", sa.Uuid, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("expires_at", UtcDateTime),
     sa.Column("revoked_at", UtcDateTime),
+    sa.PrimaryKeyConstraint("org_id", "id"),
+    sa.UniqueConstraint("org_id", "key_hash"),
+    # A presented key is found by its hash before its organization is known: the one
+    # lookup here that spans tenants. Hashes of 256 random bits do not collide.
+    sa.Index("ix_identity_api_keys_key_hash", "key_hash"),
     sa.Index("ix_identity_api_keys_org_live", "org_id", "revoked_at", "created_at", "id"),
 )

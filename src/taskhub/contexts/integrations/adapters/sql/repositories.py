@@ -102,6 +102,12 @@ class SqlWebhookRepository:
         row = self._rows.one(query, include_deleted=include_deleted, for_update=for_update)
         return self._webhook(row) if row else None
 
+    @property
+    def rows_read(self) -> VersionedRows:
+        """The webhooks this unit of work has read, and their organizations: the delivery
+        repository names a webhook's tenant from them."""
+        return self._rows
+
     def get_any(self, webhook_id: uuid.UUID) -> Webhook | None:
         row = self._connection.execute(
             sa.select(webhooks).where(webhooks.c.id == webhook_id)
@@ -235,14 +241,16 @@ _UNNESTED_COLUMNS = (
     "created_at",
     "updated_at",
 )
+_ONE_PER_EVENT = ["org_id", "webhook_id", "event_id"]
 _INSERT_UNNESTED = (
     unnested_insert(deliveries, _UNNESTED_COLUMNS)
-    .on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
+    .on_conflict_do_nothing(index_elements=_ONE_PER_EVENT)
     .returning(deliveries.c.id)
 )
 
 
 _OUTCOME_COLUMNS = (
+    "org_id",
     "id",
     "status",
     "attempts",
@@ -256,10 +264,10 @@ _OUTCOMES = unnested_rows(deliveries, _OUTCOME_COLUMNS)
 # PostgreSQL: every outcome of a batch in one statement, joined to its row by id.
 _UPDATE_UNNESTED = (
     deliveries.update()
-    .where(deliveries.c.id == _OUTCOMES.c.id)
+    .where(deliveries.c.org_id == _OUTCOMES.c.org_id, deliveries.c.id == _OUTCOMES.c.id)
     .values(
         {
-            **{name: _OUTCOMES.c[name] for name in _OUTCOME_COLUMNS if name != "id"},
+            **{name: _OUTCOMES.c[name] for name in _OUTCOME_COLUMNS[2:]},
             "leased_until": None,
         }
     )
@@ -267,8 +275,20 @@ _UPDATE_UNNESTED = (
 
 
 class SqlDeliveryRepository:
-    def __init__(self, connection: sa.Connection) -> None:
+    """Deliveries are asked for by webhook; the webhook's organization, which the
+    statements name (ADR 0022), comes from the webhooks read in the same unit of work."""
+
+    def __init__(
+        self, connection: sa.Connection, webhooks_read: VersionedRows | None = None
+    ) -> None:
         self._connection = connection
+        self._webhooks = webhooks_read or VersionedRows(connection, webhooks)
+
+    def _of_webhook(self, webhook_id: uuid.UUID) -> sa.ColumnElement[bool]:
+        return sa.and_(
+            deliveries.c.org_id == self._webhooks.org_of(webhook_id),
+            deliveries.c.webhook_id == webhook_id,
+        )
 
     def _insert_if_absent(self, rows: list[dict[str, Any]]) -> int:
         if self._connection.dialect.name == "postgresql" and len(rows) > 1:
@@ -277,7 +297,7 @@ class SqlDeliveryRepository:
         # Many rows go as multi-row INSERTs (SQLAlchemy's "insertmanyvalues").
         result = self._connection.execute(
             dialect.insert(deliveries)
-            .on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
+            .on_conflict_do_nothing(index_elements=_ONE_PER_EVENT)
             # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING.
             .returning(deliveries.c.id),
             rows,
@@ -305,7 +325,7 @@ class SqlDeliveryRepository:
     def get(self, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None:
         row = self._connection.execute(
             sa.select(deliveries).where(
-                deliveries.c.id == delivery_id, deliveries.c.webhook_id == webhook_id
+                self._of_webhook(webhook_id), deliveries.c.id == delivery_id
             )
         ).first()
         return _delivery(row) if row else None
@@ -321,6 +341,7 @@ class SqlDeliveryRepository:
             self._connection.execute(
                 _UPDATE_UNNESTED,
                 {
+                    "new_org_id": [d.org_id for d in ordered],
                     "new_id": [d.id for d in ordered],
                     "new_status": [d.status.value for d in ordered],
                     "new_attempts": [d.attempts for d in ordered],
@@ -334,7 +355,10 @@ class SqlDeliveryRepository:
             return
         statement = (
             deliveries.update()
-            .where(deliveries.c.id == sa.bindparam("delivery_id"))
+            .where(
+                deliveries.c.org_id == sa.bindparam("delivery_org_id"),
+                deliveries.c.id == sa.bindparam("delivery_id"),
+            )
             .values(
                 status=sa.bindparam("new_status"),
                 attempts=sa.bindparam("new_attempts"),
@@ -350,6 +374,7 @@ class SqlDeliveryRepository:
             statement,
             [
                 {
+                    "delivery_org_id": d.org_id,
                     "delivery_id": d.id,
                     "new_status": d.status.value,
                     "new_attempts": d.attempts,
@@ -364,7 +389,7 @@ class SqlDeliveryRepository:
         )
 
     def page(self, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
-        query = sa.select(deliveries).where(deliveries.c.webhook_id == webhook_id)
+        query = sa.select(deliveries).where(self._of_webhook(webhook_id))
         return keyset_page(
             self._connection,
             query,
@@ -379,6 +404,7 @@ class SqlDeliveryRepository:
         blocked = (
             sa.select(earlier.c.id)
             .where(
+                earlier.c.org_id == deliveries.c.org_id,
                 earlier.c.webhook_id == deliveries.c.webhook_id,
                 earlier.c.ordering_key == deliveries.c.ordering_key,
                 earlier.c.status.in_(_UNFINISHED),
@@ -426,7 +452,11 @@ class SqlDeliveryRepository:
         if claimed:
             self._connection.execute(
                 deliveries.update()
-                .where(among(self._connection, deliveries.c.id, [d.id for d in claimed]))
+                .where(
+                    sa.tuple_(deliveries.c.org_id, deliveries.c.id).in_(
+                        [(d.org_id, d.id) for d in claimed]
+                    )
+                )
                 .values(leased_until=lease_until)
             )
         return claimed
@@ -434,7 +464,7 @@ class SqlDeliveryRepository:
     def fail_unfinished(self, webhook_id: uuid.UUID, reason: str, now: datetime) -> int:
         result = self._connection.execute(
             deliveries.update()
-            .where(deliveries.c.webhook_id == webhook_id, deliveries.c.status.in_(_UNFINISHED))
+            .where(self._of_webhook(webhook_id), deliveries.c.status.in_(_UNFINISHED))
             .values(
                 status=DeliveryStatus.FAILED.value,
                 next_attempt_at=None,
@@ -451,4 +481,4 @@ class SqlIntegrationsRepositories:
 
     def __init__(self, connection: sa.Connection, box: SecretBox) -> None:
         self.webhooks = SqlWebhookRepository(connection, box)
-        self.deliveries = SqlDeliveryRepository(connection)
+        self.deliveries = SqlDeliveryRepository(connection, self.webhooks.rows_read)

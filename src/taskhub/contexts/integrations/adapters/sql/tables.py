@@ -1,8 +1,8 @@
-"""Integrations' tables, on their own MetaData."""
+"""Integrations' tables, on their own MetaData; both org-scoped, keyed tenant first (ADR 0022)."""
 
 import sqlalchemy as sa
 
-from taskhub.platform.sql_types import UtcDateTime, new_metadata
+from taskhub.platform.sql_types import UtcDateTime, in_org, new_metadata
 
 metadata = new_metadata()
 
@@ -11,7 +11,7 @@ UNFINISHED = sa.text("status IN ('pending', 'retrying')")
 webhooks = sa.Table(
     "integrations_webhooks",
     metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("id", sa.Uuid, nullable=False),
     sa.Column("org_id", sa.Uuid, nullable=False),
     sa.Column("url", sa.String(2048), nullable=False),
     sa.Column("events", sa.JSON, nullable=False),
@@ -29,19 +29,15 @@ webhooks = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("deleted_at", UtcDateTime),
+    sa.PrimaryKeyConstraint("org_id", "id"),
     sa.Index("ix_integrations_webhooks_org_created", "org_id", "created_at", "id"),
 )
 
 deliveries = sa.Table(
     "integrations_deliveries",
     metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column(
-        "webhook_id",
-        sa.Uuid,
-        sa.ForeignKey("integrations_webhooks.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    sa.Column("id", sa.Uuid, nullable=False),
+    sa.Column("webhook_id", sa.Uuid, nullable=False),
     sa.Column("org_id", sa.Uuid, nullable=False),
     sa.Column("event_id", sa.Uuid, nullable=False),
     sa.Column("event_type", sa.String(64), nullable=False),
@@ -57,13 +53,24 @@ deliveries = sa.Table(
     sa.Column("last_error", sa.String(500)),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
-    sa.UniqueConstraint("webhook_id", "event_id"),
+    sa.PrimaryKeyConstraint("org_id", "id"),
+    in_org(
+        "webhook_id",
+        webhooks,
+        name="fk_integrations_deliveries_webhook_id_integrations_webhooks",
+        ondelete="CASCADE",
+    ),
+    sa.UniqueConstraint("org_id", "webhook_id", "event_id"),
+    # The dispatcher's scan for due deliveries spans every organization: it is the one
+    # reader here that knows no tenant (ADR 0022).
     sa.Index(
         "ix_integrations_deliveries_due",
         "next_attempt_at",
         postgresql_where=UNFINISHED,
         sqlite_where=UNFINISHED,
     ),
-    sa.Index("ix_integrations_deliveries_order", "webhook_id", "ordering_key", "position"),
-    sa.Index("ix_integrations_deliveries_log", "webhook_id", "created_at", "id"),
+    sa.Index(
+        "ix_integrations_deliveries_order", "org_id", "webhook_id", "ordering_key", "position"
+    ),
+    sa.Index("ix_integrations_deliveries_log", "org_id", "webhook_id", "created_at", "id"),
 )

@@ -26,7 +26,7 @@ class SqlIntegrationsUnitOfWork(SqlUnitOfWork):
 
     def _start(self, connection: sa.Connection) -> None:
         self.webhooks = SqlWebhookRepository(connection, self._box)
-        self.deliveries = SqlDeliveryRepository(connection)
+        self.deliveries = SqlDeliveryRepository(connection, self.webhooks.rows_read)
 
     def _before_commit(self, connection: sa.Connection) -> None:
         self.webhooks.start_receiving()

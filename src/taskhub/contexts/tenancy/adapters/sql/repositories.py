@@ -258,8 +258,15 @@ class SqlTeamRepository:
         query = sa.select(teams).where(teams.c.org_id == org_id, teams.c.deleted_at.is_(None))
         return keyset_page(self._connection, query, [teams.c.created_at, teams.c.id], page, _team)
 
+    def _of_team(self, team_id: uuid.UUID) -> sa.ColumnElement[bool]:
+        """A team's members, named with the team's organization (ADR 0022): the use cases
+        have read the team in this unit of work, so that costs no query."""
+        return sa.and_(
+            team_members.c.org_id == self._rows.org_of(team_id), team_members.c.team_id == team_id
+        )
+
     def _member_key(self, team_id: uuid.UUID, user_id: uuid.UUID) -> sa.ColumnElement[bool]:
-        return sa.and_(team_members.c.team_id == team_id, team_members.c.user_id == user_id)
+        return sa.and_(self._of_team(team_id), team_members.c.user_id == user_id)
 
     def get_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> TeamMember | None:
         row = self._connection.execute(
@@ -276,6 +283,7 @@ class SqlTeamRepository:
         if updated.rowcount == 0:
             self._connection.execute(
                 team_members.insert().values(
+                    org_id=self._rows.org_of(member.team_id),
                     team_id=member.team_id,
                     user_id=member.user_id,
                     role=member.role.value,
@@ -290,15 +298,14 @@ class SqlTeamRepository:
         return result.rowcount > 0
 
     def remove_from_all_teams(self, org_id: uuid.UUID, user_id: uuid.UUID) -> None:
-        org_teams = sa.select(teams.c.id).where(teams.c.org_id == org_id).scalar_subquery()
         self._connection.execute(
             team_members.delete().where(
-                team_members.c.user_id == user_id, team_members.c.team_id.in_(org_teams)
+                team_members.c.org_id == org_id, team_members.c.user_id == user_id
             )
         )
 
     def list_members(self, team_id: uuid.UUID, page: PageRequest) -> Page[TeamMember]:
-        query = sa.select(team_members).where(team_members.c.team_id == team_id)
+        query = sa.select(team_members).where(self._of_team(team_id))
         return keyset_page(
             self._connection,
             query,

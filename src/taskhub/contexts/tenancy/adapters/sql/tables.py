@@ -2,11 +2,14 @@
 
 User ids are plain columns, not foreign keys into identity's tables: contexts own
 their tables and could move to separate databases without a schema tangle.
+
+Organizations are the tenants themselves; everything else here is org-scoped and keyed
+tenant first (ADR 0022).
 """
 
 import sqlalchemy as sa
 
-from taskhub.platform.sql_types import UtcDateTime, new_metadata
+from taskhub.platform.sql_types import UtcDateTime, in_org, new_metadata
 
 metadata = new_metadata()
 
@@ -42,7 +45,7 @@ memberships = sa.Table(
 teams = sa.Table(
     "tenancy_teams",
     metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("id", sa.Uuid, nullable=False),
     sa.Column(
         "org_id",
         sa.Uuid,
@@ -56,6 +59,7 @@ teams = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("deleted_at", UtcDateTime),
+    sa.PrimaryKeyConstraint("org_id", "id"),
     sa.Index("ix_tenancy_teams_org_created", "org_id", "created_at", "id"),
     # A name is unique among the organization's live teams, ignoring case, whatever
     # the concurrency: the database decides, not a read before the write.
@@ -72,11 +76,14 @@ teams = sa.Table(
 team_members = sa.Table(
     "tenancy_team_members",
     metadata,
-    sa.Column(
-        "team_id", sa.Uuid, sa.ForeignKey("tenancy_teams.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("user_id", sa.Uuid, primary_key=True),
+    sa.Column("org_id", sa.Uuid, nullable=False),
+    sa.Column("team_id", sa.Uuid, nullable=False),
+    sa.Column("user_id", sa.Uuid, nullable=False),
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("added_at", UtcDateTime, nullable=False),
-    sa.Index("ix_tenancy_team_members_team_added", "team_id", "added_at", "user_id"),
+    sa.PrimaryKeyConstraint("org_id", "team_id", "user_id"),
+    in_org(
+        "team_id", teams, name="fk_tenancy_team_members_team_id_tenancy_teams", ondelete="CASCADE"
+    ),
+    sa.Index("ix_tenancy_team_members_team_added", "org_id", "team_id", "added_at", "user_id"),
 )

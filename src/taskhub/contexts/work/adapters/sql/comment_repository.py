@@ -1,11 +1,16 @@
-"""The SQL repository of comments on tasks."""
+"""The SQL repository of comments on tasks.
+
+Comments are asked for by task; the task's organization, which every statement names
+(ADR 0022), comes from the task repository of the same unit of work, which has read the
+task already.
+"""
 
 import uuid
 from typing import Any
 
 import sqlalchemy as sa
 
-from taskhub.contexts.work.adapters.sql.tables import comments
+from taskhub.contexts.work.adapters.sql.tables import comments, tasks
 from taskhub.contexts.work.domain.comment import Comment
 from taskhub.platform.sql_pagination import keyset_page
 from taskhub.platform.versioned_rows import VersionedRows
@@ -27,9 +32,10 @@ def _comment(row: Any) -> Comment:
 
 
 class SqlCommentRepository:
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, tasks_read: VersionedRows | None = None) -> None:
         self._connection = connection
         self._rows = VersionedRows(connection, comments)
+        self._tasks = tasks_read or VersionedRows(connection, tasks)
 
     def add(self, comment: Comment) -> None:
         self._connection.execute(
@@ -56,7 +62,9 @@ class SqlCommentRepository:
         for_update: bool = False,
     ) -> Comment | None:
         query = sa.select(comments).where(
-            comments.c.id == comment_id, comments.c.task_id == task_id
+            comments.c.org_id == self._tasks.org_of(task_id),
+            comments.c.id == comment_id,
+            comments.c.task_id == task_id,
         )
         row = self._rows.one(query, include_deleted=include_deleted, for_update=for_update)
         return _comment(row) if row else None
@@ -74,7 +82,9 @@ class SqlCommentRepository:
 
     def list(self, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]:
         query = sa.select(comments).where(
-            comments.c.task_id == task_id, comments.c.deleted_at.is_(None)
+            comments.c.org_id == self._tasks.org_of(task_id),
+            comments.c.task_id == task_id,
+            comments.c.deleted_at.is_(None),
         )
         return keyset_page(
             self._connection, query, [comments.c.created_at, comments.c.id], page, _comment

@@ -108,10 +108,11 @@ class SqlProjectRepository:
     def allocate_numbers(self, project_id: uuid.UUID, count: int) -> range:
         if count < 1:
             raise ValueError("allocate at least one number")
+        org_id = self._rows.org_of(project_id)
         # The row lock this UPDATE takes is held until commit: concurrent creators queue.
         last = int(
             self._connection.execute(
-                _ALLOCATE_NUMBERS, {"project_id": project_id, "count": count}
+                _ALLOCATE_NUMBERS, {"in_org": org_id, "project_id": project_id, "count": count}
             ).scalar_one()
         )
         return range(last - count + 1, last + 1)
@@ -119,7 +120,7 @@ class SqlProjectRepository:
 
 _ALLOCATE_NUMBERS = (
     projects.update()
-    .where(projects.c.id == sa.bindparam("project_id"))
+    .where(projects.c.org_id == sa.bindparam("in_org"), projects.c.id == sa.bindparam("project_id"))
     .values(next_number=projects.c.next_number + sa.bindparam("count", type_=sa.Integer))
     .returning(projects.c.next_number)
 )
@@ -149,8 +150,24 @@ _NEW_TASK_COLUMNS = (
 )
 _SET_COPIES = ("assignee_ids", "label_ids")
 _INSERT_TASKS_UNNESTED = unnested_insert(tasks, _NEW_TASK_COLUMNS, as_text=_SET_COPIES)
-_INSERT_ASSIGNEES_UNNESTED = unnested_insert(task_assignees, ("task_id", "user_id"))
-_INSERT_LABELS_UNNESTED = unnested_insert(task_labels, ("task_id", "label_id"))
+_ASSIGNEE_COLUMNS = ("org_id", "task_id", "user_id")
+_LABEL_COLUMNS = ("org_id", "task_id", "label_id")
+_INSERT_ASSIGNEES_UNNESTED = unnested_insert(task_assignees, _ASSIGNEE_COLUMNS)
+_INSERT_LABELS_UNNESTED = unnested_insert(task_labels, _LABEL_COLUMNS)
+
+
+def _assignee_rows(tasks_: Iterable[Task]) -> list[dict[str, Any]]:
+    return [
+        {"org_id": t.org_id, "task_id": t.id, "user_id": u} for t in tasks_ for u in t.assignee_ids
+    ]
+
+
+def _label_rows(tasks_: Iterable[Task]) -> list[dict[str, Any]]:
+    return [
+        {"org_id": t.org_id, "task_id": t.id, "label_id": lid}
+        for t in tasks_
+        for lid in t.label_ids
+    ]
 
 
 def _task(
@@ -201,15 +218,9 @@ class SqlTaskRepository:
 
     def _write_sets(self, task: Task) -> None:
         if task.assignee_ids:
-            self._connection.execute(
-                task_assignees.insert(),
-                [{"task_id": task.id, "user_id": u} for u in task.assignee_ids],
-            )
+            self._connection.execute(task_assignees.insert(), _assignee_rows([task]))
         if task.label_ids:
-            self._connection.execute(
-                task_labels.insert(),
-                [{"task_id": task.id, "label_id": lid} for lid in task.label_ids],
-            )
+            self._connection.execute(task_labels.insert(), _label_rows([task]))
 
     def add(self, task: Task) -> None:
         self._connection.execute(
@@ -245,18 +256,16 @@ class SqlTaskRepository:
         ]
         for task in tasks_:
             self._rows.inserted(task.id, task.version, task.org_id)
-        assignees = [{"task_id": t.id, "user_id": u} for t in tasks_ for u in t.assignee_ids]
-        task_label_rows = [
-            {"task_id": t.id, "label_id": lid} for t in tasks_ for lid in t.label_ids
-        ]
+        assignees = _assignee_rows(tasks_)
+        task_label_rows = _label_rows(tasks_)
         if self._connection.dialect.name == "postgresql":
             # One array per column: the statement is the same whatever the batch's size.
             for row in rows:  # the set copies travel as text: arrays do not nest
                 for name in _SET_COPIES:
                     row[name] = array_text(sorted(row[name]))
             self._insert_unnested(_INSERT_TASKS_UNNESTED, _NEW_TASK_COLUMNS, rows)
-            self._insert_unnested(_INSERT_ASSIGNEES_UNNESTED, ("task_id", "user_id"), assignees)
-            self._insert_unnested(_INSERT_LABELS_UNNESTED, ("task_id", "label_id"), task_label_rows)
+            self._insert_unnested(_INSERT_ASSIGNEES_UNNESTED, _ASSIGNEE_COLUMNS, assignees)
+            self._insert_unnested(_INSERT_LABELS_UNNESTED, _LABEL_COLUMNS, task_label_rows)
             return
         self._connection.execute(tasks.insert(), rows)
         if assignees:
@@ -274,28 +283,36 @@ class SqlTaskRepository:
 
     def update(self, task: Task) -> None:
         self._rows.update(task.id, self._values(task))
-        self._connection.execute(task_assignees.delete().where(task_assignees.c.task_id == task.id))
-        self._connection.execute(task_labels.delete().where(task_labels.c.task_id == task.id))
+        org_id = self._rows.org_of(task.id)
+        for link in (task_assignees, task_labels):
+            self._connection.execute(
+                link.delete().where(link.c.org_id == org_id, link.c.task_id == task.id)
+            )
         self._write_sets(task)
 
     def _select(self) -> sa.Select[Any]:
-        return sa.select(*_TASK_COLUMNS).join(projects, projects.c.id == tasks.c.project_id)
+        return sa.select(*_TASK_COLUMNS).join(
+            projects,
+            sa.and_(projects.c.org_id == tasks.c.org_id, projects.c.id == tasks.c.project_id),
+        )
 
-    def _with_sets(self, rows: list[Any]) -> list[Task]:
+    def _with_sets(self, org_id: uuid.UUID, rows: list[Any]) -> list[Task]:
         ids = [row.id for row in rows]
         if not ids:
             return []
         assignees: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
         for task_id, user_id in self._connection.execute(
             sa.select(task_assignees.c.task_id, task_assignees.c.user_id).where(
-                among(self._connection, task_assignees.c.task_id, ids)
+                task_assignees.c.org_id == org_id,
+                among(self._connection, task_assignees.c.task_id, ids),
             )
         ):
             assignees[task_id].append(user_id)
         task_label_ids: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
         for task_id, label_id in self._connection.execute(
             sa.select(task_labels.c.task_id, task_labels.c.label_id).where(
-                among(self._connection, task_labels.c.task_id, ids)
+                task_labels.c.org_id == org_id,
+                among(self._connection, task_labels.c.task_id, ids),
             )
         ):
             task_label_ids[task_id].append(label_id)
@@ -313,7 +330,13 @@ class SqlTaskRepository:
         if not include_deleted:
             query = query.where(tasks.c.deleted_at.is_(None), projects.c.deleted_at.is_(None))
         row = self._connection.execute(self._rows.locked(query, for_update=for_update)).first()
-        return self._with_sets([self._rows.read(row)])[0] if row else None
+        return self._with_sets(org_id, [self._rows.read(row)])[0] if row else None
+
+    @property
+    def rows_read(self) -> VersionedRows:
+        """The tasks this unit of work has read, and their organizations: the comment
+        repository names a task's tenant from them."""
+        return self._rows
 
     def lock_graph(self, org_id: uuid.UUID) -> None:
         hold_transaction_lock(self._connection, f"work.task-graph:{org_id}")
@@ -324,13 +347,19 @@ class SqlTaskRepository:
     def dependency_edges(
         self, task_ids: Collection[uuid.UUID], *, include_deleted: bool = False
     ) -> dict[uuid.UUID, set[uuid.UUID]]:
+        """The given tasks are of one organization (edges never leave one): the first
+        one's names the tenant of the statement."""
         if not task_ids:
             return {}
+        org_id = self._rows.org_of(next(iter(task_ids)))
         blocker = tasks.alias("blocker")
         query = (
             sa.select(task_dependencies.c.task_id, task_dependencies.c.depends_on_id)
-            .join(blocker, blocker.c.id == task_dependencies.c.depends_on_id)
-            .where(task_dependencies.c.task_id.in_(list(task_ids)))
+            .join(blocker, _blocker_of(blocker))
+            .where(
+                task_dependencies.c.org_id == org_id,
+                task_dependencies.c.task_id.in_(list(task_ids)),
+            )
         )
         if not include_deleted:
             query = query.where(blocker.c.deleted_at.is_(None))
@@ -338,30 +367,36 @@ class SqlTaskRepository:
         edges: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
         for task_id, depends_on_id in rows:
             edges[task_id].add(depends_on_id)
+        if org_id is not None:
+            self._rows.met_in(org_id, (b for blockers in edges.values() for b in blockers))
         return dict(edges)
+
+    def _edge(self, task_id: uuid.UUID, depends_on_id: uuid.UUID) -> sa.ColumnElement[bool]:
+        return sa.and_(
+            task_dependencies.c.org_id == self._rows.org_of(task_id),
+            task_dependencies.c.task_id == task_id,
+            task_dependencies.c.depends_on_id == depends_on_id,
+        )
 
     def add_dependency(self, task_id: uuid.UUID, depends_on_id: uuid.UUID, now: datetime) -> bool:
         exists = self._connection.execute(
-            sa.select(task_dependencies.c.task_id).where(
-                task_dependencies.c.task_id == task_id,
-                task_dependencies.c.depends_on_id == depends_on_id,
-            )
+            sa.select(task_dependencies.c.task_id).where(self._edge(task_id, depends_on_id))
         ).first()
         if exists:
             return False
         self._connection.execute(
             task_dependencies.insert().values(
-                task_id=task_id, depends_on_id=depends_on_id, created_at=now
+                org_id=self._rows.org_of(task_id),
+                task_id=task_id,
+                depends_on_id=depends_on_id,
+                created_at=now,
             )
         )
         return True
 
     def remove_dependency(self, task_id: uuid.UUID, depends_on_id: uuid.UUID) -> bool:
         result = self._connection.execute(
-            task_dependencies.delete().where(
-                task_dependencies.c.task_id == task_id,
-                task_dependencies.c.depends_on_id == depends_on_id,
-            )
+            task_dependencies.delete().where(self._edge(task_id, depends_on_id))
         )
         return result.rowcount > 0
 
@@ -371,11 +406,20 @@ class SqlTaskRepository:
             self._connection.execute(
                 sa.select(sa.func.count())
                 .select_from(task_dependencies)
-                .join(blocker, blocker.c.id == task_dependencies.c.depends_on_id)
+                .join(blocker, _blocker_of(blocker))
                 .where(
+                    task_dependencies.c.org_id == self._rows.org_of(task_id),
                     task_dependencies.c.task_id == task_id,
                     blocker.c.deleted_at.is_(None),
                     blocker.c.status.not_in([TaskStatus.DONE.value, TaskStatus.CANCELLED.value]),
                 )
             ).scalar_one()
         )
+
+
+def _blocker_of(blocker: sa.FromClause) -> sa.ColumnElement[bool]:
+    """The task a dependency points at, joined within the dependency's organization."""
+    return sa.and_(
+        blocker.c.org_id == task_dependencies.c.org_id,
+        blocker.c.id == task_dependencies.c.depends_on_id,
+    )

@@ -4,11 +4,14 @@ Full-text search needs objects each database spells its own way (a generated
 `tsvector` column with a GIN index on PostgreSQL, an FTS5 table kept in step by
 triggers on SQLite); the migration creates them and `DIALECT_SPECIFIC` names them so
 schema comparisons leave them out.
+
+Every table here is org-scoped and keyed tenant first (ADR 0022): primary keys lead
+with `org_id`, and references between them carry it (`in_org`).
 """
 
 import sqlalchemy as sa
 
-from taskhub.platform.sql_types import IdList, UtcDateTime, new_metadata
+from taskhub.platform.sql_types import IdList, UtcDateTime, in_org, new_metadata
 
 metadata = new_metadata()
 
@@ -17,7 +20,7 @@ LIVE = sa.text("deleted_at IS NULL")
 projects = sa.Table(
     "work_projects",
     metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("id", sa.Uuid, nullable=False),
     sa.Column("org_id", sa.Uuid, nullable=False),
     sa.Column("key", sa.String(10), nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
@@ -28,6 +31,7 @@ projects = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("deleted_at", UtcDateTime),
+    sa.PrimaryKeyConstraint("org_id", "id"),
     sa.UniqueConstraint("org_id", "key"),
     sa.Index("ix_work_projects_org_created", "org_id", "created_at", "id"),
 )
@@ -35,9 +39,9 @@ projects = sa.Table(
 tasks = sa.Table(
     "work_tasks",
     metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("id", sa.Uuid, nullable=False),
     sa.Column("org_id", sa.Uuid, nullable=False),
-    sa.Column("project_id", sa.Uuid, sa.ForeignKey("work_projects.id"), nullable=False),
+    sa.Column("project_id", sa.Uuid, nullable=False),
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("description", sa.Text, nullable=False),
@@ -56,7 +60,9 @@ tasks = sa.Table(
     # from its own rows instead of probing two indexes per task.
     sa.Column("assignee_ids", IdList),
     sa.Column("label_ids", IdList),
-    sa.UniqueConstraint("project_id", "number"),
+    sa.PrimaryKeyConstraint("org_id", "id"),
+    in_org("project_id", projects, name="fk_work_tasks_project_id_work_projects"),
+    sa.UniqueConstraint("org_id", "project_id", "number"),
     # The list's default path: one project, newest first, live tasks only.
     sa.Index(
         "ix_work_tasks_project_created",
@@ -102,49 +108,55 @@ tasks = sa.Table(
         postgresql_where=LIVE,
         sqlite_where=LIVE,
     ),
-    sa.Index("ix_work_tasks_parent", "parent_id"),
+    sa.Index("ix_work_tasks_parent", "org_id", "parent_id"),
 )
 
 task_assignees = sa.Table(
     "work_task_assignees",
     metadata,
-    sa.Column(
-        "task_id", sa.Uuid, sa.ForeignKey("work_tasks.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("user_id", sa.Uuid, primary_key=True),
-    sa.Index("ix_work_task_assignees_user", "user_id", "task_id"),
+    sa.Column("org_id", sa.Uuid, nullable=False),
+    sa.Column("task_id", sa.Uuid, nullable=False),
+    sa.Column("user_id", sa.Uuid, nullable=False),
+    sa.PrimaryKeyConstraint("org_id", "task_id", "user_id"),
+    in_org("task_id", tasks, name="fk_work_task_assignees_task_id_work_tasks", ondelete="CASCADE"),
+    sa.Index("ix_work_task_assignees_user", "org_id", "user_id", "task_id"),
 )
 
 task_labels = sa.Table(
     "work_task_labels",
     metadata,
-    sa.Column(
-        "task_id", sa.Uuid, sa.ForeignKey("work_tasks.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("label_id", sa.Uuid, primary_key=True),
-    sa.Index("ix_work_task_labels_label", "label_id", "task_id"),
+    sa.Column("org_id", sa.Uuid, nullable=False),
+    sa.Column("task_id", sa.Uuid, nullable=False),
+    sa.Column("label_id", sa.Uuid, nullable=False),
+    sa.PrimaryKeyConstraint("org_id", "task_id", "label_id"),
+    in_org("task_id", tasks, name="fk_work_task_labels_task_id_work_tasks", ondelete="CASCADE"),
+    sa.Index("ix_work_task_labels_label", "org_id", "label_id", "task_id"),
 )
 
 task_dependencies = sa.Table(
     "work_task_dependencies",
     metadata,
-    sa.Column(
-        "task_id", sa.Uuid, sa.ForeignKey("work_tasks.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column(
-        "depends_on_id",
-        sa.Uuid,
-        sa.ForeignKey("work_tasks.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    sa.Column("org_id", sa.Uuid, nullable=False),
+    sa.Column("task_id", sa.Uuid, nullable=False),
+    sa.Column("depends_on_id", sa.Uuid, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Index("ix_work_task_dependencies_depends_on", "depends_on_id"),
+    sa.PrimaryKeyConstraint("org_id", "task_id", "depends_on_id"),
+    in_org(
+        "task_id", tasks, name="fk_work_task_dependencies_task_id_work_tasks", ondelete="CASCADE"
+    ),
+    in_org(
+        "depends_on_id",
+        tasks,
+        name="fk_work_task_dependencies_depends_on_id_work_tasks",
+        ondelete="CASCADE",
+    ),
+    sa.Index("ix_work_task_dependencies_depends_on", "org_id", "depends_on_id"),
 )
 
 labels = sa.Table(
     "work_labels",
     metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("id", sa.Uuid, nullable=False),
     sa.Column("org_id", sa.Uuid, nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("name_canonical", sa.String(200), nullable=False),
@@ -153,6 +165,7 @@ labels = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("deleted_at", UtcDateTime),
+    sa.PrimaryKeyConstraint("org_id", "id"),
     sa.Index("ix_work_labels_org_created", "org_id", "created_at", "id"),
     # A name is unique among the organization's live labels, ignoring case, whatever
     # the concurrency: the database decides, not a read before the write.
@@ -169,18 +182,18 @@ labels = sa.Table(
 comments = sa.Table(
     "work_comments",
     metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("id", sa.Uuid, nullable=False),
     sa.Column("org_id", sa.Uuid, nullable=False),
-    sa.Column(
-        "task_id", sa.Uuid, sa.ForeignKey("work_tasks.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("task_id", sa.Uuid, nullable=False),
     sa.Column("author_id", sa.Uuid, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("deleted_at", UtcDateTime),
-    sa.Index("ix_work_comments_task_created", "task_id", "created_at", "id"),
+    sa.PrimaryKeyConstraint("org_id", "id"),
+    in_org("task_id", tasks, name="fk_work_comments_task_id_work_tasks", ondelete="CASCADE"),
+    sa.Index("ix_work_comments_task_created", "org_id", "task_id", "created_at", "id"),
 )
 
 # Created by the migration, per dialect; not modelled above.

@@ -63,7 +63,10 @@ def _base_query(dialect: str) -> sa.Select[Any]:
     """What every page selects and joins; built once, then narrowed per request."""
     return (
         sa.select(*_columns(dialect))
-        .join(projects, projects.c.id == tasks.c.project_id)
+        .join(
+            projects,
+            sa.and_(projects.c.org_id == tasks.c.org_id, projects.c.id == tasks.c.project_id),
+        )
         .where(tasks.c.deleted_at.is_(None), projects.c.deleted_at.is_(None))
     )
 
@@ -154,6 +157,7 @@ def _filtered(shape: _Shape) -> sa.Select[Any]:
     if shape.assignee:
         query = query.where(
             sa.exists().where(
+                task_assignees.c.org_id == tasks.c.org_id,
                 task_assignees.c.task_id == tasks.c.id,
                 task_assignees.c.user_id == sa.bindparam("assignee_id"),
             )
@@ -161,6 +165,7 @@ def _filtered(shape: _Shape) -> sa.Select[Any]:
     if shape.label:
         query = query.where(
             sa.exists().where(
+                task_labels.c.org_id == tasks.c.org_id,
                 task_labels.c.task_id == tasks.c.id,
                 task_labels.c.label_id == sa.bindparam("label_id"),
             )

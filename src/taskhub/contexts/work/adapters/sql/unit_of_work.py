@@ -23,5 +23,5 @@ class SqlWorkUnitOfWork(SqlUnitOfWork):
         self.projects = SqlProjectRepository(connection)
         self.tasks = SqlTaskRepository(connection)
         self.labels = SqlLabelRepository(connection)
-        self.comments = SqlCommentRepository(connection)
+        self.comments = SqlCommentRepository(connection, self.tasks.rows_read)
         self.task_list = SqlTaskList(connection)
