@@ -169,3 +169,9 @@ def test_smtp_urls_say_how_to_connect() -> None:
     ]:
         with pytest.raises(ValueError, match=reason):
             parse_smtp_url(bad)
+
+
+def test_the_sender_runs_with_the_worker_and_the_embedded_process(
+    container: ApplicationContainer,
+) -> None:
+    assert container.mail_sender() in container.background_jobs()
