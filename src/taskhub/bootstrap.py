@@ -23,6 +23,10 @@ from taskhub.platform.answer_cache import redis_answer_cache
 from taskhub.platform.context_facets import FACETS
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.keyring import Keyring
+from taskhub.platform.mail import tables as mail_tables
+from taskhub.platform.mail.outbox import MAIL_BODIES, MailOutboxWriter
+from taskhub.platform.mail.sender import MailSender
+from taskhub.platform.mail.transports import transport_for
 from taskhub.platform.messaging import tables as messaging_tables
 from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.consumer import EventConsumer
@@ -32,6 +36,7 @@ from taskhub.platform.messaging.relay import OutboxRelay, OutboxSignal
 from taskhub.platform.metrics import HttpMetrics
 from taskhub.platform.rate_limit import InMemoryRateLimiter, RateLimiter
 from taskhub.platform.rate_limit_fallback import redis_rate_limiter
+from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.secret_key import resolve_secret_key
 from taskhub.platform.settings import Settings
 from taskhub.platform.unit_of_work import EventSink
@@ -99,7 +104,11 @@ def _gathered(root: "ApplicationContainer", facet: str) -> list[Any]:
 
 
 def _event_sinks(root: "ApplicationContainer") -> list[EventSink]:
-    return [root.audit.writer(), root.outbox_writer()]
+    return [root.audit.writer(), root.outbox_writer(), root.mail_outbox_writer()]
+
+
+def _background_jobs(root: "ApplicationContainer") -> list[Any]:
+    return [*_gathered(root, "background_jobs"), root.mail_sender()]
 
 
 def _known_event_types(root: "ApplicationContainer") -> frozenset[str]:
@@ -131,8 +140,15 @@ class ApplicationContainer(containers.DeclarativeContainer):
 
     acting = providers.Singleton(ContextActingSource)
     outbox_writer = providers.Singleton(OutboxWriter)
+    # Emails queued by a change (MailQueued) are written beside it and sent afterwards.
+    mail_box = providers.Singleton(SecretBox, keyring, MAIL_BODIES)
+    mail_outbox_writer = providers.Singleton(MailOutboxWriter, mail_box)
+    mail_transport = providers.Singleton(transport_for, settings.provided.smtp_url)
+    mail_sender = providers.Singleton(
+        MailSender, engine, mail_transport, clock, mail_box, settings.provided.mail_from
+    )
     # Every unit of work hands its committed events to these, in its own transaction:
-    # audit's writer, then the outbox.
+    # audit's writer, the outbox, then the mail outbox.
     event_sinks = providers.Callable(_event_sinks, __self__)
     # A commit that wrote events wakes the in-process relay instead of waiting for its poll.
     outbox_signal = providers.Singleton(OutboxSignal)
@@ -173,8 +189,8 @@ class ApplicationContainer(containers.DeclarativeContainer):
         _gathered, __self__, "subscriptions"
     )
     # Loops that run beside the relay and the consumers (in `worker`, or in `serve`
-    # with the in-process bus): each has `run(stop_event)`.
-    background_jobs = providers.Callable(_gathered, __self__, "background_jobs")
+    # with the in-process bus): each has `run(stop_event)`. The mail sender is one.
+    background_jobs = providers.Callable(_background_jobs, __self__)
     # Exchange and queue names, and the deployment id every message carries.
     broker_names = providers.Singleton(broker_names_for, settings, engine)
     relay = providers.Factory(
@@ -209,7 +225,7 @@ def build_container(
 def all_metadata() -> list[MetaData]:
     """The platform's tables and every context's: alembic's target, and the schema
     tests' reference."""
-    platform = [messaging_tables.metadata, idempotency_tables.metadata]
+    platform = [messaging_tables.metadata, idempotency_tables.metadata, mail_tables.metadata]
     return platform + [context.tables() for context in contexts(ApplicationContainer).values()]
 
 

@@ -27,6 +27,7 @@ from taskhub.platform.migrations import upgrade
 from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.settings import Settings
 from tests.conftest import service_unavailable
+from tests.integration.smtp_server import SmtpServer
 
 POSTGRES_URL = os.environ.get(
     "TASKHUB_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/taskhub_test"
@@ -205,3 +206,23 @@ def fresh_sqlite_url(tmp_path: Path) -> str:
 def names_of(engine: Engine) -> BrokerNames:
     """The broker names a deployment on this database uses by default."""
     return broker_names(Settings(), engine)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on a free port; its `mailbox` holds what it accepted."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_container(engine: Engine, smtp_server: SmtpServer) -> ApplicationContainer:
+    """The real container, sending its emails to `smtp_server`."""
+    return container_for(engine, smtp_url=smtp_server.url)
+
+
+@pytest.fixture
+def mail_client(mail_container: ApplicationContainer) -> testing.TestClient:
+    return testing.TestClient(create_app(mail_container))

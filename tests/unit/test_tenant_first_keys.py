@@ -23,6 +23,7 @@ NOT_ORG_SCOPED = {
     "identity_users": "a user belongs to no organization and may join many",
     "identity_sessions": "a login session is the user's, in no organization",
     "identity_refresh_tokens": "belongs to a session, hence to the user",
+    "identity_email_tokens": "a reset or verification token is the user's, in no organization",
     # Each chain is its own tenant: `org:<id>` for an organization's log, `user:<id>` for a
     # user's security log. Entries are immutable (triggers), so they are keyed by chain.
     "audit_entries": "keyed by chain_key, the log's own tenant (an org's or a user's)",
@@ -35,6 +36,7 @@ NOT_ORG_SCOPED = {
     "platform_consumed_events": "a subscriber's record of event ids, for any organization",
     "platform_idempotency_keys": "keyed by principal (a user or an API key), not by org",
     "platform_deployment": "one row describing this deployment",
+    "platform_mail_outbox": "emails to people, queued by changes in or outside any organization",
 }
 
 

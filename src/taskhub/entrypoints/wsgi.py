@@ -17,7 +17,7 @@ from taskhub.platform.http.endpoints import Endpoint
 from taskhub.platform.http.operations import HealthCheck
 from taskhub.platform.logging import configure_logging
 from taskhub.platform.redis_client import check_redis, fast_failing_redis
-from taskhub.platform.settings import Settings, load_settings
+from taskhub.platform.settings import load_settings
 
 
 def endpoints(container: ApplicationContainer) -> list[Endpoint]:
@@ -27,15 +27,20 @@ def endpoints(container: ApplicationContainer) -> list[Endpoint]:
     ]
 
 
-def degradable_checks(settings: Settings) -> dict[str, HealthCheck]:
+def degradable_checks(container: ApplicationContainer) -> dict[str, HealthCheck]:
     """Configured services the app serves without, degraded (readiness stays 200).
 
     Without Redis each process limits on its own counters and remembers no answers:
     looser limits and two more statements a request, but every request is answered.
+    Without the SMTP server emails wait in the mail outbox and go out when it is back.
     """
-    if settings.redis_url is None:
-        return {}
-    return {"redis": functools.partial(check_redis, fast_failing_redis(settings.redis_url))}
+    settings = container.settings()
+    checks: dict[str, HealthCheck] = {}
+    if settings.redis_url is not None:
+        checks["redis"] = functools.partial(check_redis, fast_failing_redis(settings.redis_url))
+    if settings.smtp_url is not None:
+        checks["mail"] = container.mail_transport().check
+    return checks
 
 
 def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, falcon.Response]:
@@ -48,7 +53,7 @@ def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, fa
         secret_key=container.secret_key(),
         rate_limiter=container.rate_limiter(),
         health_checks={"database": functools.partial(check_database, container.engine())},
-        degradable_checks=degradable_checks(container.settings()),
+        degradable_checks=degradable_checks(container),
         metrics=container.metrics(),
     )
 

@@ -8,9 +8,13 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import attrs
+
+from taskhub.platform.mail.transports import parse_smtp_url
 
 _RATE_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)s?\s*$")
@@ -56,6 +60,11 @@ class Settings:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     # Prefix of every exchange and queue; unset: made from the deployment's id.
     broker_namespace: str | None = None
+    # Unset: emails are written to the log (see platform.mail.transports).
+    smtp_url: str | None = None
+    mail_from: str = "taskhub <no-reply@localhost>"
+    # The base of the links in emails (reset, verification, invitation pages).
+    app_url: str = "http://localhost:3000"
 
     @property
     def is_sqlite(self) -> bool:
@@ -182,6 +191,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     take("TASKHUB_CORS_ORIGINS", "cors_origins", _origins)
     take("TASKHUB_TRUSTED_PROXIES", "trusted_proxies", _networks)
     take("TASKHUB_BROKER_NAMESPACE", "broker_namespace", _namespace)
+    take("TASKHUB_SMTP_URL", "smtp_url", _smtp_url)
+    take("TASKHUB_MAIL_FROM", "mail_from", _mail_from)
+    take("TASKHUB_APP_URL", "app_url", _app_url)
 
     if problems:
         raise SettingsError(problems)
@@ -239,5 +251,39 @@ def _bcrypt_rounds(name: str, raw: str, problems: list[str]) -> int | None:
     value = _positive_int(name, raw, problems, minimum=4)
     if value is not None and value > 31:
         problems.append(f"{name}={raw!r}: must be between 4 and 31")
+        return None
+    return value
+
+
+def _smtp_url(name: str, raw: str, problems: list[str]) -> str | None:
+    url = raw.strip()
+    if not url:
+        return None
+    # Parsed again by the transport; checked here so a typo stops the start, not an email.
+    try:
+        parse_smtp_url(url)
+    except ValueError as exc:
+        problems.append(f"{name}: {exc} (smtp://user:password@host:port or smtps://...)")
+        return None
+    return url
+
+
+def _mail_from(name: str, raw: str, problems: list[str]) -> str | None:
+    value = raw.strip()
+    _, address = parseaddr(value)
+    local, at, domain = address.rpartition("@")
+    if not (local and at and domain) or any(c in value for c in "\r\n"):
+        problems.append(
+            f"{name}={raw!r}: expected an address, e.g. 'taskhub <no-reply@example.com>'"
+        )
+        return None
+    return value
+
+
+def _app_url(name: str, raw: str, problems: list[str]) -> str | None:
+    value = raw.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        problems.append(f"{name}={raw!r}: expected an http(s):// URL without query or fragment")
         return None
     return value

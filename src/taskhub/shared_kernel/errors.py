@@ -46,6 +46,17 @@ class ServiceUnavailable(TaskhubError):
     code = "service_unavailable"
 
 
+class RateLimited(TaskhubError):
+    """A rule of the domain that counts (e.g. verification emails an hour), not the
+    request rate limits of the HTTP edge; `retry_after` is in seconds."""
+
+    code = "rate_limited"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
+
+
 @attrs.frozen
 class FieldError:
     """One invalid input field; `field` is a path such as `operations[3].title`."""

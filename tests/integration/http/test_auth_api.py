@@ -40,7 +40,7 @@ def test_register_returns_the_user_and_a_token_pair(client: testing.TestClient) 
     assert result.status_code == 201
     body = result.json
     assert set(body) == {"user", "access_token", "refresh_token", "token_type", "expires_in"}
-    assert set(body["user"]) == {"id", "email", "name", "created_at"}
+    assert set(body["user"]) == {"id", "email", "name", "created_at", "email_verified"}
     assert body["user"]["email"] == "Ada@Example.com"
     assert body["user"]["created_at"].endswith("Z")
     assert body["token_type"] == "Bearer"
@@ -124,7 +124,7 @@ def test_me_shows_the_user_never_the_hash_and_is_not_cached(client: testing.Test
     token = register(client).json["access_token"]
     result = client.simulate_get(f"{API}/users/me", headers=bearer(token))
     assert result.status_code == 200
-    assert set(result.json) == {"id", "email", "name", "created_at"}
+    assert set(result.json) == {"id", "email", "name", "created_at", "email_verified"}
     assert result.headers["cache-control"] == "no-store"
     assert "hash" not in result.text
 

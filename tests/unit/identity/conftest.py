@@ -5,10 +5,12 @@ from datetime import UTC, datetime
 import attrs
 import pytest
 
+from taskhub.contexts.identity.application.account_recovery import AccountRecoveryService
 from taskhub.contexts.identity.application.accounts import AccountService
 from taskhub.contexts.identity.application.remembered_access import revoked_scope
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.application.sessions import SessionService
+from taskhub.contexts.identity.application.testing.fake_email_tokens import FakeLetters
 from taskhub.contexts.identity.application.testing.fakes import (
     FakeAccessTokenCodec,
     FakeClock,
@@ -17,10 +19,12 @@ from taskhub.contexts.identity.application.testing.fakes import (
     FakePasswordHasher,
     IdentityStore,
 )
+from taskhub.contexts.identity.application.token_letters import TokenLetters
 from taskhub.shared_kernel.answers import ForgetOnCommit
 from tests.unit.answers import MemoryAnswers
 
 REFRESH_TTL = 3600
+APP_URL = "https://app.example.com"
 
 
 @attrs.define
@@ -30,6 +34,7 @@ class Identity:
     hasher: FakePasswordHasher
     accounts: AccountService
     sessions: SessionService
+    recovery: AccountRecoveryService
     answers: MemoryAnswers | None
     opened: list[bool]  # one entry per unit of work opened: whether it was read-only
 
@@ -45,6 +50,7 @@ def build_identity(answers: MemoryAnswers | None) -> Identity:
     opaque = FakeOpaqueTokens()
     tokens = SessionTokens(access_tokens=access, opaque_tokens=opaque, refresh_ttl=REFRESH_TTL)
     opened: list[bool] = []
+    token_letters = TokenLetters(opaque_tokens=opaque, letters=FakeLetters(), app_url=APP_URL)
 
     def uow(*, read_only: bool = False) -> FakeIdentityUnitOfWork:
         opened.append(read_only)
@@ -54,7 +60,9 @@ def build_identity(answers: MemoryAnswers | None) -> Identity:
         store=store,
         clock=clock,
         hasher=hasher,
-        accounts=AccountService(uow=uow, hasher=hasher, tokens=tokens, clock=clock),
+        accounts=AccountService(
+            uow=uow, hasher=hasher, tokens=tokens, clock=clock, token_letters=token_letters
+        ),
         sessions=SessionService(
             uow=uow,
             tokens=tokens,
@@ -62,6 +70,9 @@ def build_identity(answers: MemoryAnswers | None) -> Identity:
             opaque_tokens=opaque,
             clock=clock,
             answers=answers,
+        ),
+        recovery=AccountRecoveryService(
+            uow=uow, hasher=hasher, token_letters=token_letters, clock=clock
         ),
         answers=answers,
         opened=opened,

@@ -7,11 +7,14 @@ from sqlalchemy.engine import Engine
 
 from taskhub.contexts.identity.adapters.http.api_key_endpoints import ApiKeyEndpoints
 from taskhub.contexts.identity.adapters.http.endpoints import IdentityEndpoints
+from taskhub.contexts.identity.adapters.http.recovery_endpoints import RecoveryEndpoints
+from taskhub.contexts.identity.adapters.mail import TEMPLATES
 from taskhub.contexts.identity.adapters.security.access_tokens import JwtAccessTokenCodec
 from taskhub.contexts.identity.adapters.security.opaque_tokens import SecretsOpaqueTokens
 from taskhub.contexts.identity.adapters.security.passwords import BcryptPasswordHasher
 from taskhub.contexts.identity.adapters.sql.tables import metadata
 from taskhub.contexts.identity.adapters.sql.unit_of_work import SqlIdentityUnitOfWork
+from taskhub.contexts.identity.application.account_recovery import AccountRecoveryService
 from taskhub.contexts.identity.application.accounts import AccountService
 from taskhub.contexts.identity.application.api_keys import ApiKeyService
 from taskhub.contexts.identity.application.credentials import CredentialAuthenticator
@@ -19,7 +22,9 @@ from taskhub.contexts.identity.application.directory import IdentityUserDirector
 from taskhub.contexts.identity.application.remembered_access import revoked_scope
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.application.sessions import SessionService
+from taskhub.contexts.identity.application.token_letters import TokenLetters
 from taskhub.platform.context_facets import endpoints_of
+from taskhub.platform.mail.letters import FileLetters
 from taskhub.platform.settings import Settings
 from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.answers import AnswerCache, ForgetOnCommit
@@ -60,11 +65,26 @@ class IdentityContainer(containers.DeclarativeContainer):
         opaque_tokens=opaque_tokens,
         refresh_ttl=settings.provided.refresh_token_ttl,
     )
+    letters = providers.Singleton(FileLetters, providers.Object(TEMPLATES))
+    token_letters = providers.Singleton(
+        TokenLetters,
+        opaque_tokens=opaque_tokens,
+        letters=letters,
+        app_url=settings.provided.app_url,
+    )
     accounts = providers.Singleton(
         AccountService,
         uow=unit_of_work.provider,
         hasher=password_hasher,
         tokens=session_tokens,
+        clock=clock,
+        token_letters=token_letters,
+    )
+    recovery = providers.Singleton(
+        AccountRecoveryService,
+        uow=unit_of_work.provider,
+        hasher=password_hasher,
+        token_letters=token_letters,
         clock=clock,
     )
     sessions = providers.Singleton(
@@ -90,10 +110,14 @@ class IdentityContainer(containers.DeclarativeContainer):
         refresh_ttl=settings.provided.refresh_token_ttl,
     )
     api_key_http = providers.Singleton(ApiKeyEndpoints, api_keys=api_keys)
+    recovery_http = providers.Singleton(RecoveryEndpoints, recovery=recovery)
 
     # The facets the composition root gathers (taskhub.platform.context_facets).
     endpoints = providers.Callable(
-        endpoints_of, http.provided.endpoints.call(), api_key_http.provided.endpoints.call()
+        endpoints_of,
+        http.provided.endpoints.call(),
+        api_key_http.provided.endpoints.call(),
+        recovery_http.provided.endpoints.call(),
     )
     subscriptions = providers.List()
     tables = providers.Object(metadata)

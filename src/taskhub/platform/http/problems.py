@@ -19,6 +19,7 @@ from taskhub.shared_kernel.errors import (
     NotFound,
     PermissionDenied,
     PreconditionFailed,
+    RateLimited,
     ServiceUnavailable,
     TaskhubError,
     Unauthenticated,
@@ -79,6 +80,7 @@ _STATUS_BY_ERROR: list[tuple[type[TaskhubError], int]] = [
     (PermissionDenied, 403),
     (PreconditionFailed, 412),
     (ServiceUnavailable, 503),
+    (RateLimited, 429),
 ]
 
 _CODE_BY_STATUS = {
@@ -169,6 +171,8 @@ def handle_taskhub_error(
         extra = {"errors": [{"field": e.field, "message": e.message} for e in ex.errors]}
     if isinstance(ex, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(ex, RateLimited):
+        headers["Retry-After"] = str(ex.retry_after)
     if isinstance(ex, BodyLeftUnread):
         # A hop-by-hop header, for the server rather than the client: the taskhub
         # gunicorn worker closes the connection after this response.

@@ -10,7 +10,9 @@ from taskhub.contexts.identity.application.ports import (
 )
 from taskhub.contexts.identity.application.results import SignedIn
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
+from taskhub.contexts.identity.application.token_letters import TokenLetters
 from taskhub.contexts.identity.domain.email import validated_email
+from taskhub.contexts.identity.domain.email_token import TokenPurpose
 from taskhub.contexts.identity.domain.errors import (
     EmailTaken,
     InvalidCredentials,
@@ -65,11 +67,13 @@ class AccountService:
         hasher: PasswordHasher,
         tokens: SessionTokens,
         clock: Clock,
+        token_letters: TokenLetters,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._tokens = tokens
         self._clock = clock
+        self._token_letters = token_letters
 
     def register(self, command: Register) -> SignedIn:
         email = validated_email(command.email)
@@ -83,6 +87,7 @@ class AccountService:
                 email=email, name=command.name, password_hash=password_hash, now=now
             )
             uow.users.add(user)
+            self._token_letters.send(uow, user, TokenPurpose.VERIFY_EMAIL, now)
             session = Session.start(
                 user_id=user.id, now=now, ip=command.origin.ip, user_agent=command.origin.user_agent
             )
@@ -107,6 +112,7 @@ class AccountService:
                 user_id=user.id, now=now, ip=command.origin.ip, user_agent=command.origin.user_agent
             )
             uow.sessions.add(session)
+            user.last_login_at = now
             user.record(
                 UserSignedIn(
                     event_id=new_id(), occurred_at=now, user_id=user.id, session_id=session.id

@@ -11,6 +11,7 @@ from typing import Protocol
 import attrs
 
 from taskhub.contexts.identity.domain.api_key import ApiKey
+from taskhub.contexts.identity.domain.email_token import EmailToken, TokenPurpose
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -91,10 +92,33 @@ class ApiKeyRepository(Protocol):
         ...
 
 
+class EmailTokenRepository(Protocol):
+    def add(self, token: EmailToken) -> None: ...
+
+    def find(self, token_hash: str, purpose: TokenPurpose) -> EmailToken | None: ...
+
+    def use(self, token_id: uuid.UUID, now: datetime) -> bool:
+        """Mark the token used if it is not yet; True only for the one caller that did,
+        so two requests with the same token never both succeed."""
+        ...
+
+    def use_all(self, user_id: uuid.UUID, purpose: TokenPurpose, now: datetime) -> None:
+        """Retire every unused token of the user for that purpose."""
+        ...
+
+    def issued_since(
+        self, user_id: uuid.UUID, purpose: TokenPurpose, since: datetime
+    ) -> list[datetime]:
+        """When the user's tokens for that purpose issued since `since` were issued,
+        oldest first."""
+        ...
+
+
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     users: UserRepository
     sessions: SessionRepository
     api_keys: ApiKeyRepository
+    email_tokens: EmailTokenRepository
 
 
 class PasswordHasher(Protocol):

@@ -40,3 +40,10 @@ class InvalidApiKey(Unauthenticated):
 
     def __init__(self) -> None:
         super().__init__("The API key is invalid, expired or revoked.")
+
+
+class EmailAlreadyVerified(Conflict):
+    code = "email_already_verified"
+
+    def __init__(self) -> None:
+        super().__init__("The email is already verified.")

@@ -111,6 +111,24 @@ class AccountActivationChanged(AccountEvent):
 
 
 @attrs.frozen(kw_only=True)
+class PasswordResetRequested(AccountEvent):
+    action = "user.password_reset_requested"
+
+
+@attrs.frozen(kw_only=True)
+class PasswordReset(AccountEvent):
+    action = "user.password_reset"
+
+
+@attrs.frozen(kw_only=True)
+class EmailVerified(AccountEvent):
+    action = "user.email_verified"
+
+    def _changes(self) -> dict[str, tuple[object, object]]:
+        return {"email_verified": (False, True)}
+
+
+@attrs.frozen(kw_only=True)
 class ApiKeyCreated(DomainEvent):
     org_id: uuid.UUID
     key_id: uuid.UUID

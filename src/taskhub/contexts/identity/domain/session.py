@@ -23,6 +23,7 @@ class RevokeReason:
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason, not a secret
     TOKEN_REUSE = "refresh_token_reuse"  # noqa: S105 - a reason, not a secret
     ACCOUNT_DEACTIVATED = "account_deactivated"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a reason, not a secret
 
 
 @attrs.define(kw_only=True)

@@ -8,7 +8,9 @@ import attrs
 from taskhub.contexts.identity.domain.email import canonical_email
 from taskhub.contexts.identity.domain.events import (
     AccountActivationChanged,
+    EmailVerified,
     PasswordChanged,
+    PasswordReset,
     ProfileUpdated,
     UserRegistered,
 )
@@ -36,6 +38,13 @@ class User(EventRecorder):
     created_at: datetime
     updated_at: datetime
     is_active: bool = True
+    email_verified_at: datetime | None = None
+    is_staff: bool = False
+    last_login_at: datetime | None = None
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def canonical_email(self) -> str:
@@ -75,6 +84,22 @@ class User(EventRecorder):
         self.password_hash = password_hash
         self.updated_at = now
         self.record(PasswordChanged(event_id=new_id(), occurred_at=now, user_id=self.id))
+
+    def reset_password(self, password_hash: str, now: datetime) -> None:
+        """A new password by a token from the user's mailbox, which also proves the email."""
+        self.password_hash = password_hash
+        self.updated_at = now
+        self.record(PasswordReset(event_id=new_id(), occurred_at=now, user_id=self.id))
+        self.verify_email(now)
+
+    def verify_email(self, now: datetime) -> bool:
+        """Returns whether anything changed."""
+        if self.email_verified_at is not None:
+            return False
+        self.email_verified_at = now
+        self.updated_at = now
+        self.record(EmailVerified(event_id=new_id(), occurred_at=now, user_id=self.id))
+        return True
 
     def set_active(self, active: bool, now: datetime) -> bool:
         """Returns whether anything changed."""

@@ -32,7 +32,13 @@ REFRESH_COOKIE_PATH = "/api/v1/auth"
 
 
 def user_body(user: User) -> UserBody:
-    return UserBody(id=user.id, email=user.email, name=user.name, created_at=user.created_at)
+    return UserBody(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        created_at=user.created_at,
+        email_verified=user.email_verified,
+    )
 
 
 class IdentityEndpoints:

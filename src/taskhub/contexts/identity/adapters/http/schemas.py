@@ -62,6 +62,7 @@ class UserBody:
     email: str
     name: str
     created_at: datetime
+    email_verified: bool = described("Whether the email was proven by a link sent to it.")
 
 
 @attrs.frozen

@@ -32,6 +32,9 @@ def _user(row: Any) -> User:
         created_at=row.created_at,
         updated_at=row.updated_at,
         is_active=row.is_active,
+        email_verified_at=row.email_verified_at,
+        is_staff=row.is_staff,
+        last_login_at=row.last_login_at,
     )
 
 
@@ -52,6 +55,9 @@ class SqlUserRepository:
                     is_active=user.is_active,
                     created_at=user.created_at,
                     updated_at=user.updated_at,
+                    email_verified_at=user.email_verified_at,
+                    is_staff=user.is_staff,
+                    last_login_at=user.last_login_at,
                 )
             )
         except IntegrityError:
@@ -77,6 +83,9 @@ class SqlUserRepository:
                 password_hash=user.password_hash,
                 is_active=user.is_active,
                 updated_at=user.updated_at,
+                email_verified_at=user.email_verified_at,
+                is_staff=user.is_staff,
+                last_login_at=user.last_login_at,
             )
         )
 

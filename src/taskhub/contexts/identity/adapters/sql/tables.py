@@ -21,6 +21,25 @@ users = sa.Table(
     sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("email_verified_at", UtcDateTime),
+    sa.Column("is_staff", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("last_login_at", UtcDateTime),
+)
+
+# Single-use tokens sent by email (password reset, email verification), as hashes only.
+email_tokens = sa.Table(
+    "identity_email_tokens",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column(
+        "user_id", sa.Uuid, sa.ForeignKey("identity_users.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("purpose", sa.String(32), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime),
+    sa.Index("ix_identity_email_tokens_user_purpose", "user_id", "purpose", "created_at"),
 )
 
 sessions = sa.Table(

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from taskhub.contexts.identity.adapters.sql.email_tokens import SqlEmailTokenRepository
 from taskhub.contexts.identity.adapters.sql.repositories import (
     SqlApiKeyRepository,
     SqlSessionRepository,
@@ -17,6 +18,7 @@ class SqlIdentityUnitOfWork(SqlUnitOfWork):
     users: SqlUserRepository
     sessions: SqlSessionRepository
     api_keys: SqlApiKeyRepository
+    email_tokens: SqlEmailTokenRepository
 
     def _aggregates(self) -> Iterable[EventRecorder]:
         return [*self.users.seen, *self.sessions.seen]
@@ -25,3 +27,4 @@ class SqlIdentityUnitOfWork(SqlUnitOfWork):
         self.users = SqlUserRepository(connection)
         self.sessions = SqlSessionRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
+        self.email_tokens = SqlEmailTokenRepository(connection)

@@ -7,8 +7,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from taskhub.contexts.identity.application.ports import AccessClaims, IssuedAccessToken
+from taskhub.contexts.identity.application.testing.fake_email_tokens import (
+    FakeEmailTokenRepository,
+)
 from taskhub.contexts.identity.domain.api_key import ApiKey
 from taskhub.contexts.identity.domain.email import canonical_email
+from taskhub.contexts.identity.domain.email_token import EmailToken
 from taskhub.contexts.identity.domain.errors import EmailTaken, InvalidAccessToken
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
@@ -26,6 +30,7 @@ class IdentityStore:
         self.sessions: dict[uuid.UUID, Session] = {}
         self.tokens: dict[uuid.UUID, RefreshToken] = {}
         self.api_keys: dict[uuid.UUID, ApiKey] = {}
+        self.email_tokens: dict[uuid.UUID, EmailToken] = {}
         # Events of committed units of work, in commit order.
         self.events: list[DomainEvent] = []
 
@@ -168,6 +173,7 @@ class FakeIdentityUnitOfWork(StagedUnitOfWork[IdentityStore]):
         self.users = FakeUserRepository(staged)
         self.sessions = FakeSessionRepository(staged)
         self.api_keys = FakeApiKeyRepository(staged)
+        self.email_tokens = FakeEmailTokenRepository(staged)
 
     def _aggregates(self) -> Iterable[EventRecorder]:
         return [*self.users.seen, *self.sessions.seen]
