@@ -66,7 +66,7 @@ class IntegrationEndpoints:
         )
 
     def list(self, call: Call[None]) -> Reply:
-        page = self._webhooks.list(call.in_org, call.page)
+        page = self._webhooks.page(call.in_org, call.page)
         return Reply(
             body=Page(items=[webhook_body(w) for w in page.items], next_after=page.next_after)
         )
@@ -100,7 +100,7 @@ class IntegrationEndpoints:
         return Reply(status=202, body=delivery_body(delivery))
 
     def deliveries(self, call: Call[None]) -> Reply:
-        page = self._deliveries.list(call.in_org, call.params["webhook_id"], call.page)
+        page = self._deliveries.page(call.in_org, call.params["webhook_id"], call.page)
         return Reply(
             body=Page(items=[delivery_body(d) for d in page.items], next_after=page.next_after)
         )
