@@ -5,7 +5,7 @@ There is deliberately no route that changes or removes an entry.
 
 from collections.abc import Sequence
 
-from taskhub.contexts.audit.adapters.http.query import (
+from taskhub.contexts.audit.adapters.http.query_params import (
     AUDIT_LOG_QUERY,
     FILTER_DESCRIPTION,
     audit_filter,

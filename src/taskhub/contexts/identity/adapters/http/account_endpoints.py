@@ -108,7 +108,7 @@ class IdentityEndpoints:
         return Reply(body=user_body(user))
 
     def list_sessions(self, call: Call[None]) -> Reply:
-        views = self._sessions.list_live(call.user, call.page)
+        views = self._sessions.page_live(call.user, call.page)
         items = [
             SessionBody(
                 id=v.session.id,

@@ -50,7 +50,7 @@ class ApiKeyEndpoints:
         )
 
     def list(self, call: Call[None]) -> Reply:
-        page = self._api_keys.list(call.in_org, call.page)
+        page = self._api_keys.page(call.in_org, call.page)
         return Reply(body=Page(items=[key_body(k) for k in page.items], next_after=page.next_after))
 
     def revoke(self, call: Call[None]) -> Reply:

@@ -81,7 +81,7 @@ class TenancyEndpoints:
         return Reply(status=201, body=org_body(org))
 
     def list_orgs(self, call: Call[None]) -> Reply:
-        page = self._organizations.list_mine(call.user.user_id, call.page)
+        page = self._organizations.page_mine(call.user.user_id, call.page)
         items = [
             MyOrganizationBody(
                 id=o.id,
@@ -113,7 +113,7 @@ class TenancyEndpoints:
 
     # members
     def list_members(self, call: Call[None]) -> Reply:
-        page = self._members.list(call.in_org, call.page)
+        page = self._members.page(call.in_org, call.page)
         return Reply(
             body=Page(items=[member_body(v) for v in page.items], next_after=page.next_after)
         )
@@ -139,7 +139,7 @@ class TenancyEndpoints:
         return Reply(status=201, body=team_body(team))
 
     def list_teams(self, call: Call[None]) -> Reply:
-        page = self._teams.list(call.in_org, call.page)
+        page = self._teams.page(call.in_org, call.page)
         return Reply(
             body=Page(items=[team_body(t) for t in page.items], next_after=page.next_after)
         )
@@ -163,7 +163,7 @@ class TenancyEndpoints:
         return Reply(status=204)
 
     def list_team_members(self, call: Call[None]) -> Reply:
-        page = self._teams.list_members(call.in_org, call.params["team_id"], call.page)
+        page = self._teams.page_members(call.in_org, call.params["team_id"], call.page)
         return Reply(
             body=Page(items=[team_member_body(m) for m in page.items], next_after=page.next_after)
         )
