@@ -25,6 +25,7 @@ from taskhub.contexts.identity.domain.errors import InvalidRefreshToken
 from taskhub.contexts.identity.domain.user import User
 from taskhub.platform.http.endpoints import Access, Call, Cookie, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.pagination import Page
 
 REFRESH_COOKIE = "taskhub_refresh"
@@ -32,7 +33,7 @@ REFRESH_COOKIE_PATH = "/api/v1/auth"
 
 
 def user_body(user: User) -> UserBody:
-    return UserBody(id=user.id, email=user.email, name=user.name, created_at=user.created_at)
+    return fields_from(UserBody, user)
 
 
 class IdentityEndpoints:

@@ -26,19 +26,13 @@ from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 
 def org_body(org: Organization) -> OrganizationBody:
-    return OrganizationBody(
-        id=org.id,
-        name=org.name,
-        slug=org.slug,
-        plan=org.plan,
-        created_at=org.created_at,
-        version=org.version,
-    )
+    return fields_from(OrganizationBody, org)
 
 
 def member_body(view: MemberView) -> MemberBody:
@@ -52,18 +46,11 @@ def member_body(view: MemberView) -> MemberBody:
 
 
 def team_body(team: Team) -> TeamBody:
-    return TeamBody(
-        id=team.id,
-        name=team.name,
-        description=team.description,
-        created_at=team.created_at,
-        updated_at=team.updated_at,
-        version=team.version,
-    )
+    return fields_from(TeamBody, team)
 
 
 def team_member_body(member: TeamMember) -> TeamMemberBody:
-    return TeamMemberBody(user_id=member.user_id, role=member.role)
+    return fields_from(TeamMemberBody, member)
 
 
 class TenancyEndpoints:
