@@ -87,7 +87,7 @@ class AuditRepositoryContract:
         page: PageRequest | None = None,
     ) -> Page[AuditEntry]:
         with uow_factory(read_only=True) as uow:
-            return uow.entries.list(chain_key, criteria or AuditFilter(), page or PageRequest())
+            return uow.entries.page(chain_key, criteria or AuditFilter(), page or PageRequest())
 
     def _chain(self, uow_factory: UowFactory, chain_key: ChainKey) -> list[AuditEntry]:
         with uow_factory(read_only=True) as uow:
@@ -153,7 +153,7 @@ class AuditRepositoryContract:
         org = ChainKey.org(uuid.uuid4())
         with uow_factory(read_only=True) as uow:
             assert uow.entries.head(org) is None
-            assert uow.entries.list(org, AuditFilter(), PageRequest()) == Page(items=[])
+            assert uow.entries.page(org, AuditFilter(), PageRequest()) == Page(items=[])
             assert list(uow.entries.chain(org)) == []
 
     def test_appending_nothing_creates_no_chain(self, uow_factory: UowFactory) -> None:

@@ -132,7 +132,7 @@ class IdentityRepositoryContract:
         user, sessions = self._user_with_sessions(uow_factory, 3)
         self._sign_out(uow_factory, sessions[1])
         with uow_factory() as uow:
-            live = uow.sessions.list_live(user.id)
+            live = uow.sessions.live(user.id)
             stored = uow.sessions.get(sessions[1].id)
         assert [s.id for s in live] == [sessions[2].id, sessions[0].id]
         assert stored is not None

@@ -146,7 +146,7 @@ class IntegrationsRepositoryContract:
         now: datetime = NOW,
     ) -> None:
         with uow_factory() as uow:
-            loaded = uow.deliveries.get(delivery.webhook_id, delivery.id)
+            loaded = uow.deliveries.get(delivery.org_id, delivery.webhook_id, delivery.id)
             assert loaded is not None
             loaded.status = status
             loaded.attempts += 1
@@ -175,8 +175,8 @@ class IntegrationsRepositoryContract:
             loaded = uow.webhooks.get(org, webhook.id)
             assert uow.webhooks.get(other, webhook.id) is None
             assert uow.webhooks.get(org, new_id()) is None
-            assert uow.webhooks.get_any(webhook.id) == webhook
-            assert uow.webhooks.get_any(new_id()) is None
+            assert uow.webhooks.get_many({(org, webhook.id)}) == {webhook.id: webhook}
+            assert uow.webhooks.get_many({(other, webhook.id)}) == {}
         assert loaded == webhook
         assert loaded is not None
         assert loaded.events == ("task.created", "task.updated")
@@ -192,8 +192,8 @@ class IntegrationsRepositoryContract:
             uow.webhooks.add(webhook)
             uow.deliveries.add_if_absent(new_delivery(webhook))
         with uow_factory() as uow:
-            assert uow.webhooks.get_any(webhook.id) is None
-            assert uow.deliveries.page(webhook.id, PageRequest()).items == []
+            assert uow.webhooks.get(webhook.org_id, webhook.id, include_deleted=True) is None
+            assert uow.deliveries.page(webhook.org_id, webhook.id, PageRequest()).items == []
 
     def test_webhook_updates_are_persisted_but_not_the_org_nor_creation(
         self, uow_factory: UowFactory
@@ -243,7 +243,7 @@ class IntegrationsRepositoryContract:
         with uow_factory() as uow:
             assert uow.webhooks.get(org, webhook.id) == webhook
 
-    def test_a_deleted_webhook_is_seen_only_by_id_alone(self, uow_factory: UowFactory) -> None:
+    def test_a_deleted_webhook_is_seen_only_when_asked_for(self, uow_factory: UowFactory) -> None:
         org = new_id()
         webhook, kept = new_webhook(org), new_webhook(org, created_at=at(1))
         self._add_webhooks(uow_factory, webhook, kept)
@@ -252,7 +252,7 @@ class IntegrationsRepositoryContract:
             assert uow.webhooks.get(org, webhook.id) is None
             assert [w.id for w in uow.webhooks.page(org, PageRequest()).items] == [kept.id]
             assert [w.id for w in uow.webhooks.active(org)] == [kept.id]
-            deleted = uow.webhooks.get_any(webhook.id)
+            deleted = uow.webhooks.get(org, webhook.id, include_deleted=True)
         assert deleted is not None
         assert (deleted.deleted_at, deleted.active) == (at(30), False)
 
@@ -266,7 +266,7 @@ class IntegrationsRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.webhooks.get(org, off.id)
             assert loaded is not None
-            loaded.disable(at(1))
+            loaded.disable("paused", at(1))
             uow.webhooks.update(loaded)
             uow.commit()
         self._delete(uow_factory, gone, at(2))
@@ -291,7 +291,7 @@ class IntegrationsRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.webhooks.get(second, off.id)
             assert loaded is not None
-            loaded.disable(at(1))
+            loaded.disable("paused", at(1))
             uow.webhooks.update(loaded)
             uow.commit()
         with uow_factory(read_only=True) as uow:
@@ -299,15 +299,19 @@ class IntegrationsRepositoryContract:
             assert uow.webhooks.active_in({new_id()}) == []
             assert uow.webhooks.active_in(set()) == []
 
-    def test_get_many_finds_webhooks_by_id_deleted_ones_too(self, uow_factory: UowFactory) -> None:
+    def test_get_many_finds_webhooks_by_key_deleted_ones_too(self, uow_factory: UowFactory) -> None:
         org = new_id()
         live, gone, elsewhere = new_webhook(org), new_webhook(org), new_webhook(new_id())
         self._add_webhooks(uow_factory, live, gone, elsewhere)
         self._delete(uow_factory, gone, at(2))
         missing = new_id()
         with uow_factory(read_only=True) as uow:
-            found = uow.webhooks.get_many({live.id, gone.id, elsewhere.id, missing})
+            found = uow.webhooks.get_many(
+                {(org, live.id), (org, gone.id), (elsewhere.org_id, elsewhere.id), (org, missing)}
+            )
             assert uow.webhooks.get_many(set()) == {}
+            # A webhook is found only in its own organization.
+            assert uow.webhooks.get_many({(org, elsewhere.id)}) == {}
         assert set(found) == {live.id, gone.id, elsewhere.id}
         assert found[live.id] == live
         assert found[gone.id].deleted_at == at(2)
@@ -355,9 +359,9 @@ class IntegrationsRepositoryContract:
         again = new_delivery(webhook, event_id=event_id, position=9, data={"changed": True})
         self._add_deliveries(uow_factory, again, new_delivery(other, event_id=event_id))
         with uow_factory(read_only=True) as uow:
-            stored = uow.deliveries.page(webhook.id, PageRequest()).items
-            assert uow.deliveries.get(webhook.id, again.id) is None
-            assert len(uow.deliveries.page(other.id, PageRequest()).items) == 1
+            stored = uow.deliveries.page(webhook.org_id, webhook.id, PageRequest()).items
+            assert uow.deliveries.get(webhook.org_id, webhook.id, again.id) is None
+            assert len(uow.deliveries.page(other.org_id, other.id, PageRequest()).items) == 1
         assert stored == [first]
 
     def test_adding_a_delivery_says_whether_it_was_new(self, uow_factory: UowFactory) -> None:
@@ -386,7 +390,7 @@ class IntegrationsRepositoryContract:
             assert uow.deliveries.add_all_if_absent([]) == 0
             uow.commit()
         with uow_factory(read_only=True) as uow:
-            stored = uow.deliveries.page(webhook.id, PageRequest(limit=10)).items
+            stored = uow.deliveries.page(webhook.org_id, webhook.id, PageRequest(limit=10)).items
         assert {d.id for d in stored} == {known.id, *(d.id for d in fresh)}
 
     def test_outcomes_of_several_deliveries_are_recorded_together(
@@ -405,8 +409,8 @@ class IntegrationsRepositoryContract:
             uow.deliveries.update_all([])
             uow.commit()
         with uow_factory(read_only=True) as uow:
-            assert uow.deliveries.get(webhook.id, first.id) == first
-            assert uow.deliveries.get(webhook.id, second.id) == second
+            assert uow.deliveries.get(webhook.org_id, webhook.id, first.id) == first
+            assert uow.deliveries.get(webhook.org_id, webhook.id, second.id) == second
 
     def test_a_stored_delivery_reads_back_equal_under_its_webhook_only(
         self, uow_factory: UowFactory
@@ -419,9 +423,9 @@ class IntegrationsRepositoryContract:
         )
         self._add_deliveries(uow_factory, delivery)
         with uow_factory(read_only=True) as uow:
-            loaded = uow.deliveries.get(webhook.id, delivery.id)
-            assert uow.deliveries.get(other.id, delivery.id) is None
-            assert uow.deliveries.get(webhook.id, new_id()) is None
+            loaded = uow.deliveries.get(webhook.org_id, webhook.id, delivery.id)
+            assert uow.deliveries.get(other.org_id, other.id, delivery.id) is None
+            assert uow.deliveries.get(webhook.org_id, webhook.id, new_id()) is None
         assert loaded == delivery
         assert loaded is not None
         assert (loaded.status, loaded.attempts, loaded.response_status, loaded.last_error) == (
@@ -440,7 +444,7 @@ class IntegrationsRepositoryContract:
         delivery = new_delivery(webhook)
         self._add_deliveries(uow_factory, delivery)
         with uow_factory() as uow:
-            loaded = uow.deliveries.get(webhook.id, delivery.id)
+            loaded = uow.deliveries.get(webhook.org_id, webhook.id, delivery.id)
             assert loaded is not None
             loaded.status = DeliveryStatus.RETRYING
             loaded.attempts = 2
@@ -454,7 +458,7 @@ class IntegrationsRepositoryContract:
             uow.deliveries.update(loaded)
             uow.commit()
         with uow_factory() as uow:
-            again = uow.deliveries.get(webhook.id, delivery.id)
+            again = uow.deliveries.get(webhook.org_id, webhook.id, delivery.id)
         assert again is not None
         assert (
             again.status,
@@ -493,16 +497,16 @@ class IntegrationsRepositoryContract:
     def test_deliveries_are_listed_newest_first(self, uow_factory: UowFactory) -> None:
         webhook = self._deliveries_of_one_webhook(uow_factory)
         with uow_factory(read_only=True) as uow:
-            page = uow.deliveries.page(webhook.id, PageRequest(limit=10))
+            page = uow.deliveries.page(webhook.org_id, webhook.id, PageRequest(limit=10))
         assert [d.ordering_key for d in page.items] == list(reversed(SORTED_LABELS))
         assert page.next_after is None
 
     def test_deliveries_come_in_pages(self, uow_factory: UowFactory) -> None:
         webhook = self._deliveries_of_one_webhook(uow_factory)
         with uow_factory(read_only=True) as uow:
-            first = uow.deliveries.page(webhook.id, PageRequest(limit=1))
-            pages = all_pages(lambda p: uow.deliveries.page(webhook.id, p), limit=2)
-            exact = uow.deliveries.page(webhook.id, PageRequest(limit=5))
+            first = uow.deliveries.page(webhook.org_id, webhook.id, PageRequest(limit=1))
+            pages = all_pages(lambda p: uow.deliveries.page(webhook.org_id, webhook.id, p), limit=2)
+            exact = uow.deliveries.page(webhook.org_id, webhook.id, PageRequest(limit=5))
         (only,) = first.items
         assert first.next_after == (only.created_at.isoformat(), str(only.id))
         assert [[d.ordering_key for d in page] for page in pages] == [
@@ -651,11 +655,16 @@ class IntegrationsRepositoryContract:
         self._claim(uow_factory, NOW)  # leases pending (and elsewhere)
 
         with uow_factory() as uow:
-            assert uow.deliveries.fail_unfinished(webhook.id, "x" * 600, at(30)) == 2
+            assert (
+                uow.deliveries.fail_unfinished(webhook.org_id, webhook.id, "x" * 600, at(30)) == 2
+            )
             uow.commit()
         with uow_factory(read_only=True) as uow:
-            loaded = {d.id: d for d in uow.deliveries.page(webhook.id, PageRequest()).items}
-            untouched = uow.deliveries.get(other.id, elsewhere.id)
+            loaded = {
+                d.id: d
+                for d in uow.deliveries.page(webhook.org_id, webhook.id, PageRequest()).items
+            }
+            untouched = uow.deliveries.get(other.org_id, other.id, elsewhere.id)
         for failed in (pending, retrying):
             current = loaded[failed.id]
             assert (current.status, current.next_attempt_at, current.updated_at) == (
@@ -671,4 +680,4 @@ class IntegrationsRepositoryContract:
         # Nothing of the webhook is ever claimed again; the other's lease has run out.
         assert [d.id for d in self._claim(uow_factory, at(100))] == [elsewhere.id]
         with uow_factory() as uow:
-            assert uow.deliveries.fail_unfinished(webhook.id, "again", at(31)) == 0
+            assert uow.deliveries.fail_unfinished(webhook.org_id, webhook.id, "again", at(31)) == 0

@@ -234,7 +234,7 @@ class TenancyRepositoryContract:
             assert uow.organizations.get(org.id, for_update=True) is None
             assert uow.memberships.role_of(org.id, user) is None
             assert uow.memberships.members_among(org.id, [user]) == frozenset()
-            assert uow.organizations.list_for_user(user, PageRequest()).items == []
+            assert uow.organizations.page_for_user(user, PageRequest()).items == []
 
     def _orgs_of_one_user(self, uow_factory: UowFactory) -> tuple[uuid.UUID, dict[str, Role]]:
         """Five organizations of one user (ORDERING_CASES), plus two that must not show."""
@@ -268,7 +268,7 @@ class TenancyRepositoryContract:
     ) -> None:
         user, roles = self._orgs_of_one_user(uow_factory)
         with uow_factory(read_only=True) as uow:
-            page = uow.organizations.list_for_user(user, PageRequest(limit=10))
+            page = uow.organizations.page_for_user(user, PageRequest(limit=10))
         assert [(org.slug, role) for org, role in page.items] == [
             (f"org-{label}", roles[label]) for label in SORTED_LABELS
         ]
@@ -277,9 +277,9 @@ class TenancyRepositoryContract:
     def test_a_users_organizations_come_in_pages(self, uow_factory: UowFactory) -> None:
         user, _ = self._orgs_of_one_user(uow_factory)
         with uow_factory(read_only=True) as uow:
-            first = uow.organizations.list_for_user(user, PageRequest(limit=2))
-            pages = all_pages(lambda p: uow.organizations.list_for_user(user, p), limit=2)
-            exact = uow.organizations.list_for_user(user, PageRequest(limit=5))
+            first = uow.organizations.page_for_user(user, PageRequest(limit=2))
+            pages = all_pages(lambda p: uow.organizations.page_for_user(user, p), limit=2)
+            exact = uow.organizations.page_for_user(user, PageRequest(limit=5))
         last_org = first.items[-1][0]
         assert first.next_after == (last_org.created_at.isoformat(), str(last_org.id))
         assert [[org.slug for org, _ in page] for page in pages] == [
@@ -295,7 +295,7 @@ class TenancyRepositoryContract:
     ) -> None:
         self._add_org(uow_factory, new_org("acme"))
         with uow_factory(read_only=True) as uow:
-            assert uow.organizations.list_for_user(new_id(), PageRequest()).items == []
+            assert uow.organizations.page_for_user(new_id(), PageRequest()).items == []
 
     # memberships
 
@@ -419,7 +419,7 @@ class TenancyRepositoryContract:
         org = self._members_of_one_org(uow_factory)
         labels = {user_id: label for label, _, user_id in ORDERING_CASES}
         with uow_factory(read_only=True) as uow:
-            page = uow.memberships.list(org.id, PageRequest(limit=10))
+            page = uow.memberships.page(org.id, PageRequest(limit=10))
         assert [labels[m.user_id] for m in page.items] == SORTED_LABELS
         assert page.next_after is None
 
@@ -427,9 +427,9 @@ class TenancyRepositoryContract:
         org = self._members_of_one_org(uow_factory)
         labels = {user_id: label for label, _, user_id in ORDERING_CASES}
         with uow_factory(read_only=True) as uow:
-            first = uow.memberships.list(org.id, PageRequest(limit=3))
-            pages = all_pages(lambda p: uow.memberships.list(org.id, p), limit=2)
-            exact = uow.memberships.list(org.id, PageRequest(limit=5))
+            first = uow.memberships.page(org.id, PageRequest(limit=3))
+            pages = all_pages(lambda p: uow.memberships.page(org.id, p), limit=2)
+            exact = uow.memberships.page(org.id, PageRequest(limit=5))
         last = first.items[-1]
         assert first.next_after == (last.joined_at.isoformat(), str(last.user_id))
         assert [[labels[m.user_id] for m in page] for page in pages] == [
@@ -503,7 +503,7 @@ class TenancyRepositoryContract:
         self._delete_team(uow_factory, org.id, team.id)
         with uow_factory(read_only=True) as uow:
             assert uow.teams.get(org.id, team.id) is None
-            assert uow.teams.list(org.id, PageRequest()).items == []
+            assert uow.teams.page(org.id, PageRequest()).items == []
 
     def test_team_names_are_taken_ignoring_case_among_live_teams_of_the_org(
         self, uow_factory: UowFactory
@@ -550,16 +550,16 @@ class TenancyRepositoryContract:
     def test_teams_are_listed_by_creation_then_id(self, uow_factory: UowFactory) -> None:
         org = self._teams_of_one_org(uow_factory)
         with uow_factory(read_only=True) as uow:
-            page = uow.teams.list(org.id, PageRequest(limit=10))
+            page = uow.teams.page(org.id, PageRequest(limit=10))
         assert [t.name for t in page.items] == SORTED_LABELS
         assert page.next_after is None
 
     def test_teams_come_in_pages(self, uow_factory: UowFactory) -> None:
         org = self._teams_of_one_org(uow_factory)
         with uow_factory(read_only=True) as uow:
-            first = uow.teams.list(org.id, PageRequest(limit=1))
-            pages = all_pages(lambda p: uow.teams.list(org.id, p), limit=2)
-            exact = uow.teams.list(org.id, PageRequest(limit=5))
+            first = uow.teams.page(org.id, PageRequest(limit=1))
+            pages = all_pages(lambda p: uow.teams.page(org.id, p), limit=2)
+            exact = uow.teams.page(org.id, PageRequest(limit=5))
         (only,) = first.items
         assert first.next_after == (only.created_at.isoformat(), str(only.id))
         assert [[t.name for t in page] for page in pages] == [["z", "y"], ["v", "x"], ["w"]]
@@ -573,24 +573,30 @@ class TenancyRepositoryContract:
         _, team = self._org_with_team(uow_factory)
         user = new_id()
         with uow_factory() as uow:
-            assert uow.teams.get_member(team.id, user) is None
+            assert uow.teams.get_member(team.org_id, team.id, user) is None
             uow.teams.put_member(
-                TeamMember(team_id=team.id, user_id=user, role=TeamRole.MEMBER, added_at=at(1))
+                team.org_id,
+                TeamMember(team_id=team.id, user_id=user, role=TeamRole.MEMBER, added_at=at(1)),
             )
             uow.commit()
         with uow_factory() as uow:
-            assert uow.teams.get_member(team.id, user) == TeamMember(
+            assert uow.teams.get_member(team.org_id, team.id, user) == TeamMember(
                 team_id=team.id, user_id=user, role=TeamRole.MEMBER, added_at=at(1)
             )
             uow.teams.put_member(
-                TeamMember(team_id=team.id, user_id=user, role=TeamRole.LEAD, added_at=at(9))
+                team.org_id,
+                TeamMember(team_id=team.id, user_id=user, role=TeamRole.LEAD, added_at=at(9)),
             )
             uow.commit()
         with uow_factory() as uow:
-            assert uow.teams.get_member(team.id, user) == TeamMember(
+            assert uow.teams.get_member(team.org_id, team.id, user) == TeamMember(
                 team_id=team.id, user_id=user, role=TeamRole.LEAD, added_at=at(1)
             )
-            assert len(uow.teams.list_members(team.id, PageRequest()).items) == 1
+            assert len(uow.teams.page_members(team.org_id, team.id, PageRequest()).items) == 1
+            # A team's members are found only in the team's organization.
+            assert uow.teams.get_member(new_id(), team.id, user) is None
+            assert uow.teams.page_members(new_id(), team.id, PageRequest()).items == []
+            assert uow.teams.remove_member(new_id(), team.id, user) is False
 
     def test_removing_a_team_member_says_whether_there_was_one(
         self, uow_factory: UowFactory
@@ -600,17 +606,18 @@ class TenancyRepositoryContract:
         with uow_factory() as uow:
             for member in (user, other):
                 uow.teams.put_member(
-                    TeamMember(team_id=team.id, user_id=member, role=TeamRole.MEMBER, added_at=NOW)
+                    team.org_id,
+                    TeamMember(team_id=team.id, user_id=member, role=TeamRole.MEMBER, added_at=NOW),
                 )
             uow.commit()
         with uow_factory() as uow:
-            assert uow.teams.remove_member(team.id, user) is True
-            assert uow.teams.remove_member(team.id, user) is False
-            assert uow.teams.remove_member(team.id, new_id()) is False
+            assert uow.teams.remove_member(team.org_id, team.id, user) is True
+            assert uow.teams.remove_member(team.org_id, team.id, user) is False
+            assert uow.teams.remove_member(team.org_id, team.id, new_id()) is False
             uow.commit()
         with uow_factory() as uow:
-            assert uow.teams.get_member(team.id, user) is None
-            assert uow.teams.get_member(team.id, other) is not None
+            assert uow.teams.get_member(team.org_id, team.id, user) is None
+            assert uow.teams.get_member(team.org_id, team.id, other) is not None
 
     def test_leaving_an_organization_empties_only_its_teams(self, uow_factory: UowFactory) -> None:
         org, core = self._org_with_team(uow_factory, "Core")
@@ -621,14 +628,15 @@ class TenancyRepositoryContract:
         with uow_factory() as uow:
             uow.teams.add(retired)
             uow.teams.add(elsewhere)
-            for team_id, user in [
-                (core.id, leaving),
-                (core.id, staying),
-                (retired.id, leaving),
-                (elsewhere.id, leaving),
+            for team, user in [
+                (core, leaving),
+                (core, staying),
+                (retired, leaving),
+                (elsewhere, leaving),
             ]:
                 uow.teams.put_member(
-                    TeamMember(team_id=team_id, user_id=user, role=TeamRole.MEMBER, added_at=NOW)
+                    team.org_id,
+                    TeamMember(team_id=team.id, user_id=user, role=TeamRole.MEMBER, added_at=NOW),
                 )
             uow.commit()
         self._delete_team(uow_factory, org.id, retired.id)
@@ -636,10 +644,10 @@ class TenancyRepositoryContract:
             uow.teams.remove_from_all_teams(org.id, leaving)
             uow.commit()
         with uow_factory() as uow:
-            assert uow.teams.get_member(core.id, leaving) is None
-            assert uow.teams.get_member(retired.id, leaving) is None
-            assert uow.teams.get_member(core.id, staying) is not None
-            assert uow.teams.get_member(elsewhere.id, leaving) is not None
+            assert uow.teams.get_member(core.org_id, core.id, leaving) is None
+            assert uow.teams.get_member(retired.org_id, retired.id, leaving) is None
+            assert uow.teams.get_member(core.org_id, core.id, staying) is not None
+            assert uow.teams.get_member(elsewhere.org_id, elsewhere.id, leaving) is not None
 
     def _members_of_one_team(self, uow_factory: UowFactory) -> Team:
         org, team = self._org_with_team(uow_factory, "Core")
@@ -648,12 +656,14 @@ class TenancyRepositoryContract:
             uow.teams.add(second)
             for _, minutes, user_id in ORDERING_CASES:
                 uow.teams.put_member(
+                    team.org_id,
                     TeamMember(
                         team_id=team.id, user_id=user_id, role=TeamRole.MEMBER, added_at=at(minutes)
-                    )
+                    ),
                 )
             uow.teams.put_member(
-                TeamMember(team_id=second.id, user_id=new_id(), role=TeamRole.LEAD, added_at=NOW)
+                second.org_id,
+                TeamMember(team_id=second.id, user_id=new_id(), role=TeamRole.LEAD, added_at=NOW),
             )
             uow.commit()
         return team
@@ -664,7 +674,7 @@ class TenancyRepositoryContract:
         team = self._members_of_one_team(uow_factory)
         labels = {user_id: label for label, _, user_id in ORDERING_CASES}
         with uow_factory(read_only=True) as uow:
-            page = uow.teams.list_members(team.id, PageRequest(limit=10))
+            page = uow.teams.page_members(team.org_id, team.id, PageRequest(limit=10))
         assert [labels[m.user_id] for m in page.items] == SORTED_LABELS
         assert page.next_after is None
 
@@ -672,9 +682,9 @@ class TenancyRepositoryContract:
         team = self._members_of_one_team(uow_factory)
         labels = {user_id: label for label, _, user_id in ORDERING_CASES}
         with uow_factory(read_only=True) as uow:
-            first = uow.teams.list_members(team.id, PageRequest(limit=4))
-            pages = all_pages(lambda p: uow.teams.list_members(team.id, p), limit=2)
-            exact = uow.teams.list_members(team.id, PageRequest(limit=5))
+            first = uow.teams.page_members(team.org_id, team.id, PageRequest(limit=4))
+            pages = all_pages(lambda p: uow.teams.page_members(team.org_id, team.id, p), limit=2)
+            exact = uow.teams.page_members(team.org_id, team.id, PageRequest(limit=5))
         last = first.items[-1]
         assert first.next_after == (last.added_at.isoformat(), str(last.user_id))
         assert [[labels[m.user_id] for m in page] for page in pages] == [

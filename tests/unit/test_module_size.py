@@ -19,7 +19,6 @@ OVER_THE_LIMIT = {
     "taskhub/contexts/work/adapters/http/endpoints.py": 582,
     "taskhub/contexts/work/application/testing/fakes.py": 522,
     "taskhub/contexts/work/adapters/sql/repositories.py": 425,
-    "taskhub/contexts/integrations/adapters/sql/repositories.py": 484,
 }
 
 

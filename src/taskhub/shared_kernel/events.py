@@ -63,6 +63,31 @@ class DomainEvent:
         return None
 
 
+@attrs.frozen(kw_only=True)
+class OrgEvent(DomainEvent):
+    """Something that happened to one entity of an organization, audited in its log.
+
+    A subclass names its `action` and `entity_type` as class attributes; `changes` maps
+    a field to `(old, new)`.
+    """
+
+    org_id: uuid.UUID
+    entity_id: uuid.UUID
+    changes: dict[str, tuple[Any, Any]] = attrs.field(factory=dict)
+
+    action = ""
+    entity_type = ""
+
+    def audit_facts(self) -> AuditFacts:
+        return AuditFacts(
+            action=self.action,
+            entity_type=self.entity_type,
+            entity_id=self.entity_id,
+            org_id=self.org_id,
+            changes=self.changes,
+        )
+
+
 @attrs.define
 class EventRecorder:
     """Mixed into aggregates so they can record events while enforcing their rules."""

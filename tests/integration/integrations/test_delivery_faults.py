@@ -78,7 +78,7 @@ def test_a_receiver_that_fails_twice_gets_the_same_webhook_id_each_time(engine: 
     gaps = [later.at - earlier.at for earlier, later in itertools.pairwise(arrivals)]
     assert all(gap >= 0.85 for gap in gaps), gaps
     (delivery,) = (
-        container.integrations.delivery_log().list(org.actor, org.webhook_id, PageRequest()).items
+        container.integrations.delivery_log().page(org.actor, org.webhook_id, PageRequest()).items
     )
     assert (delivery.status, delivery.attempts, delivery.response_status) == ("succeeded", 3, 200)
     assert str(delivery.event_id) == event_id

@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from taskhub.contexts.integrations.adapters.sql.repositories import FAN_OUT_SUBSCRIBER
+from taskhub.contexts.integrations.adapters.sql.delivery_repository import FAN_OUT_SUBSCRIBER
 from taskhub.contexts.integrations.adapters.sql.unit_of_work import SqlIntegrationsUnitOfWork
 from taskhub.contexts.integrations.domain.delivery import DeliveryStatus
 from taskhub.platform.messaging.consumer import EventConsumer

@@ -49,7 +49,7 @@ def test_fan_out_counts_the_new_deliveries_and_wakes_the_dispatcher(
     event_id = uuid.uuid4()
     first, again = publish(), publish()
     with SqlIntegrationsUnitOfWork(engine, box=WEBHOOK_BOX, read_only=True) as uow:
-        assert len(uow.deliveries.page(webhook.id, PageRequest()).items) == 1
+        assert len(uow.deliveries.page(webhook.org_id, webhook.id, PageRequest()).items) == 1
     assert (first, again) == (1, 0)
     # Woken: the wait returns at once instead of running out.
     started = time.monotonic()

@@ -68,9 +68,9 @@ def watch() -> Iterator[Listener]:
         yield listener
 
 
-def deliveries_of(engine: Engine, webhook_id: uuid.UUID) -> list[Delivery]:
+def deliveries_of(engine: Engine, org_id: uuid.UUID, webhook_id: uuid.UUID) -> list[Delivery]:
     with SqlIntegrationsUnitOfWork(engine, box=WEBHOOK_BOX, read_only=True) as uow:
-        return uow.deliveries.page(webhook_id, PageRequest(limit=100)).items
+        return uow.deliveries.page(org_id, webhook_id, PageRequest(limit=100)).items
 
 
 def store_webhook(engine: Engine, url: str) -> tuple[Webhook, Delivery]:
@@ -141,7 +141,7 @@ def test_a_name_rebound_to_loopback_after_creation_is_never_connected_to(
         1,
         None,
     )
-    (stored,) = deliveries_of(engine, uuid.UUID(created.json["id"]))
+    (stored,) = deliveries_of(engine, uuid.UUID(org["id"]), uuid.UUID(created.json["id"]))
     shown = ipaddress.ip_address(rebound)
     assert stored.last_error is not None
     assert stored.last_error.startswith(f"must not point at {shown} ({HOST} resolves there): it ")
@@ -157,7 +157,7 @@ def test_the_canary_does_see_a_target_that_is_allowed(engine: Engine, watch: Lis
     while not watch.connections and time.monotonic() < deadline:
         time.sleep(0.01)
     assert len(watch.connections) == 1
-    (stored,) = deliveries_of(engine, webhook.id)
+    (stored,) = deliveries_of(engine, webhook.org_id, webhook.id)
     assert (stored.id, stored.status, stored.response_status) == (
         delivery.id,
         DeliveryStatus.RETRYING,
@@ -187,7 +187,7 @@ def test_no_hostile_target_ever_reaches_the_canary(engine: Engine, watch: Listen
     misnamed = {case.id for case in MISNAMED_ADDRESSES}
     numeric = {case.id for case in NUMERIC_FORMS}
     for case in cases:
-        (delivery,) = deliveries_of(engine, stored[case.id].id)
+        (delivery,) = deliveries_of(engine, stored[case.id].org_id, stored[case.id].id)
         assert (delivery.status, delivery.response_status) == (DeliveryStatus.RETRYING, None)
         error = delivery.last_error or ""
         if case.id in exact:
@@ -261,7 +261,7 @@ def test_a_redirect_is_not_followed(engine: Engine, watch: Listener) -> None:
     with listening(answering(302, redirect, seen)) as receiver:
         webhook, _ = store_webhook(engine, receiver.url)
         assert container.integrations.dispatcher().run_once() == 1
-    (delivery,) = deliveries_of(engine, webhook.id)
+    (delivery,) = deliveries_of(engine, webhook.org_id, webhook.id)
     assert (delivery.status, delivery.response_status, delivery.attempts) == (
         DeliveryStatus.RETRYING,
         302,

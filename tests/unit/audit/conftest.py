@@ -8,9 +8,9 @@ from typing import Any
 import attrs
 import pytest
 
+from taskhub.contexts.audit.application.entries_from_events import record_events
 from taskhub.contexts.audit.application.history import AuditEntityHistory
 from taskhub.contexts.audit.application.queries import AuditLogQueries
-from taskhub.contexts.audit.application.recording import record_events
 from taskhub.contexts.audit.application.testing.fakes import (
     AuditStore,
     FakeAuditUnitOfWork,

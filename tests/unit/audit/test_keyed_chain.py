@@ -17,7 +17,7 @@ from taskhub.contexts.audit.domain.entry import AuditEntry
 from taskhub.contexts.audit.domain.keys import ChainKey
 from taskhub.contexts.audit.domain.legacy_chain import legacy_hash, relink, verify_legacy_chain
 from tests.contracts.audit import KEY, draft
-from tests.unit.audit.test_domain import ORG, chain_of, head_of
+from tests.unit.audit.test_domain_rules import ORG, chain_of, head_of
 
 OLD, NEW = fake_link_key("old"), fake_link_key("new")
 

@@ -76,7 +76,7 @@ def test_sessions_are_listed_with_the_current_one_marked(identity: Identity) -> 
     first = signed_up(identity)
     identity.clock.advance(minutes=1)
     second = identity.accounts.sign_in(SignIn(email="ada@example.com", password="correct horse 1"))
-    views = identity.sessions.list_live(
+    views = identity.sessions.page_live(
         principal_of(identity, second.access_token), PageRequest()
     ).items
     assert [(v.session.id, v.current) for v in views] == [

@@ -139,7 +139,7 @@ def test_outcomes_of_one_batch_are_recorded_per_webhook() -> None:
         (3, DeliveryStatus.SUCCEEDED),
     ]
     disabled = [e for e in world.store.events if isinstance(e, WebhookDisabled)]
-    assert [e.webhook_id for e in disabled] == [gone.id]
+    assert [e.entity_id for e in disabled] == [gone.id]
 
 
 def test_after_a_410_no_other_delivery_of_the_batch_reaches_that_webhook() -> None:

@@ -41,8 +41,8 @@ def test_members_are_listed_with_their_names_in_join_order(tenancy: Tenancy) -> 
         tenancy.clock.advance(minutes=1)
         tenancy.join(org.id, ada, name, Role.VIEWER)
     actor = tenancy.actor(ada, org.id)
-    first = tenancy.members.list(actor, PageRequest(limit=2))
-    rest = tenancy.members.list(actor, PageRequest(limit=2, after=first.next_after))
+    first = tenancy.members.page(actor, PageRequest(limit=2))
+    rest = tenancy.members.page(actor, PageRequest(limit=2, after=first.next_after))
     listed = [(v.user.name, v.user.email, v.membership.role) for v in first.items + rest.items]
     assert listed == [
         ("Ada", "ada@example.com", Role.OWNER),
@@ -207,7 +207,10 @@ def test_a_removed_member_leaves_that_organizations_teams_only(tenancy: Tenancy)
 
     assert bob.id not in roles(tenancy, acme.id)
     assert tenancy.access.role_of(bob.id, acme.id) is None
-    assert set(tenancy.store.team_members) == {(core.id, ada.id), (elsewhere.id, bob.id)}
+    assert set(tenancy.store.team_members) == {
+        (acme.id, core.id, ada.id),
+        (other.id, elsewhere.id, bob.id),
+    }
     assert tenancy.access.role_of(bob.id, other.id) is Role.MEMBER
 
 

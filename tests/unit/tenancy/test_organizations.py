@@ -155,7 +155,7 @@ def test_a_deleted_organization_is_gone_for_everyone(tenancy: Tenancy) -> None:
     with pytest.raises(NotFound):
         tenancy.organizations.delete(actor, expected_version=None)
     assert tenancy.access.role_of(ada.id, org.id) is None
-    assert tenancy.organizations.list_mine(ada.id, PageRequest()).items == []
+    assert tenancy.organizations.page_mine(ada.id, PageRequest()).items == []
 
 
 def test_deleting_against_a_stale_version_fails_and_keeps_the_organization(
@@ -181,13 +181,13 @@ def test_my_organizations_come_with_my_role_oldest_first(tenancy: Tenancy) -> No
     gone = tenancy.found(ada, "gone")
     tenancy.organizations.delete(tenancy.actor(ada, gone.id), expected_version=None)
 
-    page = tenancy.organizations.list_mine(ada.id, PageRequest())
+    page = tenancy.organizations.page_mine(ada.id, PageRequest())
     assert [(org.slug, role) for org, role in page.items] == [
         ("mine", Role.OWNER),
         ("bobs", Role.VIEWER),
     ]
     assert page.next_after is None
-    bobs_page = tenancy.organizations.list_mine(bob.id, PageRequest())
+    bobs_page = tenancy.organizations.page_mine(bob.id, PageRequest())
     assert [(org.id, role) for org, role in bobs_page.items] == [
         (bobs.id, Role.OWNER),
         (not_mine.id, Role.OWNER),
@@ -200,8 +200,8 @@ def test_my_organizations_come_in_pages(tenancy: Tenancy) -> None:
     for slug in slugs:
         tenancy.found(ada, slug)
         tenancy.clock.advance(seconds=1)
-    first = tenancy.organizations.list_mine(ada.id, PageRequest(limit=3))
-    rest = tenancy.organizations.list_mine(ada.id, PageRequest(limit=3, after=first.next_after))
+    first = tenancy.organizations.page_mine(ada.id, PageRequest(limit=3))
+    rest = tenancy.organizations.page_mine(ada.id, PageRequest(limit=3, after=first.next_after))
     assert [org.slug for org, _ in first.items] == slugs[:3]
     assert [org.slug for org, _ in rest.items] == slugs[3:]
     assert rest.next_after is None

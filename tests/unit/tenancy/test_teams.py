@@ -43,7 +43,7 @@ def test_a_created_team_is_stored_listed_and_read(tenancy: Tenancy) -> None:
     )
     assert stored.created_at == START
     assert tenancy.teams.get(actor, team.id) == stored
-    assert tenancy.teams.list(actor, PageRequest()).items == [stored]
+    assert tenancy.teams.page(actor, PageRequest()).items == [stored]
 
 
 def test_teams_are_listed_oldest_first_in_pages(tenancy: Tenancy) -> None:
@@ -51,8 +51,8 @@ def test_teams_are_listed_oldest_first_in_pages(tenancy: Tenancy) -> None:
     for name in ("Core", "Web", "Data"):
         tenancy.teams.create(actor, name=name, description="")
         tenancy.clock.advance(minutes=1)
-    first = tenancy.teams.list(actor, PageRequest(limit=2))
-    rest = tenancy.teams.list(actor, PageRequest(limit=2, after=first.next_after))
+    first = tenancy.teams.page(actor, PageRequest(limit=2))
+    rest = tenancy.teams.page(actor, PageRequest(limit=2, after=first.next_after))
     assert [t.name for t in first.items] == ["Core", "Web"]
     assert [t.name for t in rest.items] == ["Data"]
     assert rest.next_after is None
@@ -120,8 +120,8 @@ def test_a_deleted_team_is_not_found_and_its_name_is_free_again(tenancy: Tenancy
     with pytest.raises(NotFound):
         tenancy.teams.change(actor, team.id, ChangeTeam(name="Back"))
     with pytest.raises(NotFound):
-        tenancy.teams.list_members(actor, team.id, PageRequest())
-    assert tenancy.teams.list(actor, PageRequest()).items == []
+        tenancy.teams.page_members(actor, team.id, PageRequest())
+    assert tenancy.teams.page(actor, PageRequest()).items == []
     again = tenancy.teams.create(actor, name="core", description="")
     assert live_team_names(tenancy, actor.org_id) == ["core"]
     assert again.id != team.id
@@ -150,7 +150,7 @@ def test_only_organization_members_join_a_team(tenancy: Tenancy) -> None:
     assert [e.field for e in caught.value.errors] == ["user_id"]
     assert tenancy.store.team_members == {}
     tenancy.teams.put_member(actor, team.id, ada.id, TeamRole.LEAD)
-    assert list(tenancy.store.team_members) == [(team.id, ada.id)]
+    assert list(tenancy.store.team_members) == [(team.org_id, team.id, ada.id)]
 
 
 def test_putting_a_member_again_changes_the_role_and_keeps_when_added(tenancy: Tenancy) -> None:
@@ -163,8 +163,8 @@ def test_putting_a_member_again_changes_the_role_and_keeps_when_added(tenancy: T
     expected = TeamMember(team_id=team.id, user_id=bob.id, role=TeamRole.LEAD, added_at=START)
     assert added.added_at == START
     assert promoted == expected
-    assert tenancy.store.team_members == {(team.id, bob.id): expected}
-    assert tenancy.teams.list_members(actor, team.id, PageRequest()).items == [expected]
+    assert tenancy.store.team_members == {(team.org_id, team.id, bob.id): expected}
+    assert tenancy.teams.page_members(actor, team.id, PageRequest()).items == [expected]
 
 
 def test_team_members_are_listed_in_the_order_they_were_added(tenancy: Tenancy) -> None:
@@ -175,8 +175,8 @@ def test_team_members_are_listed_in_the_order_they_were_added(tenancy: Tenancy) 
         user = tenancy.join(actor.org_id, ada, name, Role.MEMBER)
         tenancy.teams.put_member(actor, team.id, user.id, TeamRole.MEMBER)
         tenancy.clock.advance(seconds=1)
-    first = tenancy.teams.list_members(actor, team.id, PageRequest(limit=2))
-    rest = tenancy.teams.list_members(actor, team.id, PageRequest(limit=2, after=first.next_after))
+    first = tenancy.teams.page_members(actor, team.id, PageRequest(limit=2))
+    rest = tenancy.teams.page_members(actor, team.id, PageRequest(limit=2, after=first.next_after))
     by_id = tenancy.directory.get_many([m.user_id for m in first.items + rest.items])
     assert [by_id[m.user_id].name for m in first.items + rest.items] == names
     assert rest.next_after is None
@@ -189,7 +189,7 @@ def test_removing_a_team_member(tenancy: Tenancy) -> None:
     tenancy.teams.put_member(actor, team.id, ada.id, TeamRole.LEAD)
     tenancy.teams.put_member(actor, team.id, bob.id, TeamRole.MEMBER)
     tenancy.teams.remove_member(actor, team.id, bob.id)
-    assert list(tenancy.store.team_members) == [(team.id, ada.id)]
+    assert list(tenancy.store.team_members) == [(team.org_id, team.id, ada.id)]
     with pytest.raises(NotFound):
         tenancy.teams.remove_member(actor, team.id, bob.id)
-    assert list(tenancy.store.team_members) == [(team.id, ada.id)]
+    assert list(tenancy.store.team_members) == [(team.org_id, team.id, ada.id)]

@@ -5,8 +5,8 @@ from collections.abc import Callable
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
+from taskhub.contexts.identity.adapters.http.account_endpoints import IdentityEndpoints
 from taskhub.contexts.identity.adapters.http.api_key_endpoints import ApiKeyEndpoints
-from taskhub.contexts.identity.adapters.http.endpoints import IdentityEndpoints
 from taskhub.contexts.identity.adapters.http.recovery_endpoints import RecoveryEndpoints
 from taskhub.contexts.identity.adapters.mail import TEMPLATES
 from taskhub.contexts.identity.adapters.security.access_tokens import JwtAccessTokenCodec

@@ -6,17 +6,17 @@ import orjson
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
-from taskhub.contexts.integrations.adapters.delivery.loop import DispatcherLoop, DispatcherSignal
+from taskhub.contexts.integrations.adapters.delivery.loop import DispatcherLoop
 from taskhub.contexts.integrations.adapters.delivery.resolver import SystemResolver
 from taskhub.contexts.integrations.adapters.delivery.secrets import RandomSecrets
 from taskhub.contexts.integrations.adapters.delivery.sender import SafeHttpSender
 from taskhub.contexts.integrations.adapters.http.endpoints import IntegrationEndpoints
+from taskhub.contexts.integrations.adapters.messaging.subscriptions import fan_out_subscription
 from taskhub.contexts.integrations.adapters.sql.tables import metadata
 from taskhub.contexts.integrations.adapters.sql.unit_of_work import (
     WEBHOOK_SECRETS,
     SqlIntegrationsUnitOfWork,
 )
-from taskhub.contexts.integrations.adapters.subscription import fan_out_subscription
 from taskhub.contexts.integrations.application.deliveries import DeliveryLog
 from taskhub.contexts.integrations.application.dispatcher import Dispatcher
 from taskhub.contexts.integrations.application.fan_out import FanOut
@@ -25,6 +25,7 @@ from taskhub.contexts.integrations.application.webhooks import WebhookService
 from taskhub.contexts.integrations.public import PUBLISHED_TYPES
 from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.keyring import Keyring
+from taskhub.platform.messaging.relay import OutboxSignal
 from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.settings import Settings
 from taskhub.platform.unit_of_work import EventSink
@@ -53,7 +54,7 @@ class IntegrationsContainer(containers.DeclarativeContainer):
     targets = providers.Singleton(
         TargetPolicy, resolver=resolver, allow_private=settings.provided.webhook_allow_private
     )
-    signal = providers.Singleton(DispatcherSignal)
+    signal = providers.Singleton(OutboxSignal)
     webhooks = providers.Singleton(
         WebhookService,
         uow=unit_of_work.provider,

@@ -69,7 +69,7 @@ class AuditEntryRepository(Protocol):
         """None for a chain never written to."""
         ...
 
-    def list(
+    def page(
         self, chain_key: ChainKey, criteria: AuditFilter, page: PageRequest
     ) -> Page[AuditEntry]:
         """Newest first (by `seq`); the cursor is the last `seq` seen."""

@@ -43,7 +43,7 @@ class AuditLogQueries:
         ):
             raise ValidationFailed.single("until", "must be later than since")
         with self._uow(read_only=True) as uow:
-            return uow.entries.list(ChainKey.org(actor.org_id), criteria, page)
+            return uow.entries.page(ChainKey.org(actor.org_id), criteria, page)
 
     def verify_org(self, actor: Actor) -> ChainVerification:
         """Check the organization's whole chain, from one consistent snapshot, with every
@@ -63,4 +63,4 @@ class AuditLogQueries:
                 "API keys cannot be used here; sign in as a user.", code="api_key_not_allowed"
             )
         with self._uow(read_only=True) as uow:
-            return uow.entries.list(ChainKey.user(principal.user_id), AuditFilter(), page)
+            return uow.entries.page(ChainKey.user(principal.user_id), AuditFilter(), page)

@@ -64,7 +64,7 @@ class AccountRecoveryService:
             user.reset_password(new_hash, now)
             uow.users.update(user)
             uow.email_tokens.use_all(user.id, TokenPurpose.RESET_PASSWORD, now)
-            for session in uow.sessions.list_live(user.id):
+            for session in uow.sessions.live(user.id):
                 session.revoke(now, RevokeReason.PASSWORD_RESET)
                 uow.sessions.update(session)
             uow.commit()

@@ -18,13 +18,11 @@ from taskhub.contexts.identity.domain.errors import (
     InvalidCredentials,
     wrong_current_password,
 )
-from taskhub.contexts.identity.domain.events import SignInFailed, UserSignedIn
 from taskhub.contexts.identity.domain.password_policy import check_password
 from taskhub.contexts.identity.domain.session import RevokeReason, Session
 from taskhub.contexts.identity.domain.user import User
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import NotFound
-from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.principal import RequestOrigin
 from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
@@ -104,7 +102,7 @@ class AccountService:
                 self._hasher.spend_equal_effort(command.password)
                 raise InvalidCredentials()
             if not self._hasher.verify(command.password, user.password_hash) or not user.is_active:
-                user.record(SignInFailed(event_id=new_id(), occurred_at=now, user_id=user.id))
+                user.sign_in_failed(now)
                 uow.users.update(user)
                 uow.commit()
                 raise InvalidCredentials()
@@ -112,12 +110,7 @@ class AccountService:
                 user_id=user.id, now=now, ip=command.origin.ip, user_agent=command.origin.user_agent
             )
             uow.sessions.add(session)
-            user.last_login_at = now
-            user.record(
-                UserSignedIn(
-                    event_id=new_id(), occurred_at=now, user_id=user.id, session_id=session.id
-                )
-            )
+            user.signed_in(session.id, now)
             uow.users.update(user)
             signed_in = self._tokens.issue(uow, user, session, now)
             uow.commit()
@@ -162,7 +155,7 @@ class AccountService:
                 raise wrong_current_password()
             user.change_password(new_hash, now)
             uow.users.update(user)
-            for session in uow.sessions.list_live(user.id):
+            for session in uow.sessions.live(user.id):
                 session.revoke(now, RevokeReason.PASSWORD_CHANGED)
                 uow.sessions.update(session)
             uow.commit()
@@ -179,7 +172,7 @@ class AccountService:
             changed = user.set_active(active, now)
             uow.users.update(user)
             if not active:
-                for session in uow.sessions.list_live(user.id):
+                for session in uow.sessions.live(user.id):
                     session.revoke(now, RevokeReason.ACCOUNT_DEACTIVATED)
                     uow.sessions.update(session)
             uow.commit()

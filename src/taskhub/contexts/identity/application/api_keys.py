@@ -11,10 +11,8 @@ from taskhub.contexts.identity.application.ports import (
 )
 from taskhub.contexts.identity.domain.api_key import KEY_PREFIX, ApiKey
 from taskhub.contexts.identity.domain.errors import InvalidApiKey
-from taskhub.contexts.identity.domain.events import ApiKeyCreated, ApiKeyRevoked
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import NotFound
-from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
@@ -61,22 +59,13 @@ class ApiKeyService:
         )
         with self._uow() as uow:
             uow.api_keys.add(key)
-            uow.record(
-                ApiKeyCreated(
-                    event_id=new_id(),
-                    occurred_at=key.created_at,
-                    org_id=key.org_id,
-                    key_id=key.id,
-                    name=key.name,
-                    role=key.role.value,
-                )
-            )
+            uow.track(key)
             uow.commit()
         return CreatedApiKey(key=key, secret=secret)
 
-    def list(self, actor: Actor, page: PageRequest) -> Page[ApiKey]:
+    def page(self, actor: Actor, page: PageRequest) -> Page[ApiKey]:
         with self._uow(read_only=True) as uow:
-            return uow.api_keys.list_live(actor.org_id, page)
+            return uow.api_keys.page_live(actor.org_id, page)
 
     def revoke(self, actor: Actor, key_id: uuid.UUID) -> None:
         with self._uow() as uow:
@@ -86,9 +75,7 @@ class ApiKeyService:
             now = self._clock.now()
             key.revoke(now)
             uow.api_keys.update(key)
-            uow.record(
-                ApiKeyRevoked(event_id=new_id(), occurred_at=now, org_id=key.org_id, key_id=key.id)
-            )
+            uow.track(key)
             uow.commit()
 
     def authenticate(self, secret: str) -> Principal:

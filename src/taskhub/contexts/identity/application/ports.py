@@ -41,7 +41,7 @@ class SessionRepository(Protocol):
 
     def update(self, session: Session) -> None: ...
 
-    def list_live(self, user_id: uuid.UUID) -> list[Session]:
+    def live(self, user_id: uuid.UUID) -> list[Session]:
         """The user's unrevoked sessions, most recently used first."""
         ...
 
@@ -87,7 +87,7 @@ class ApiKeyRepository(Protocol):
 
     def update(self, key: ApiKey) -> None: ...
 
-    def list_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
+    def page_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
         """Unrevoked keys by creation time, then id."""
         ...
 

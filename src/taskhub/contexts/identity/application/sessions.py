@@ -13,12 +13,10 @@ from taskhub.contexts.identity.application.remembered_access import session_key,
 from taskhub.contexts.identity.application.results import SessionView, SignedIn
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.domain.errors import InvalidAccessToken, InvalidRefreshToken
-from taskhub.contexts.identity.domain.events import RefreshTokenReused
 from taskhub.contexts.identity.domain.session import RevokeReason
 from taskhub.shared_kernel.answers import AnswerCache, NoAnswerCache
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import NotFound
-from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Principal, PrincipalKind, RequestOrigin
 from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
@@ -80,12 +78,7 @@ class SessionService:
         session = uow.sessions.get(session_id)
         if session is None:
             return
-        session.record(
-            RefreshTokenReused(
-                event_id=new_id(), occurred_at=now, user_id=session.user_id, session_id=session.id
-            )
-        )
-        session.revoke(now, RevokeReason.TOKEN_REUSE)
+        session.revoke_after_reuse(now)
         uow.sessions.update(session)
 
     def authenticate(self, access_token: str) -> Principal:
@@ -106,7 +99,7 @@ class SessionService:
         if principal.session_id is not None:
             self.revoke(principal, principal.session_id, reason=RevokeReason.SIGN_OUT)
 
-    def list_live(self, principal: Principal, page: PageRequest) -> Page[SessionView]:
+    def page_live(self, principal: Principal, page: PageRequest) -> Page[SessionView]:
         with self._uow(read_only=True) as uow:
             sessions = uow.sessions.page_live(principal.user_id, page)
         return Page(

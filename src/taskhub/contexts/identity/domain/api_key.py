@@ -11,7 +11,9 @@ from datetime import datetime
 
 import attrs
 
+from taskhub.contexts.identity.domain.events import ApiKeyCreated, ApiKeyRevoked
 from taskhub.shared_kernel.errors import PermissionDenied, ValidationFailed
+from taskhub.shared_kernel.events import EventRecorder
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.roles import Role
 
@@ -20,7 +22,7 @@ VISIBLE_PREFIX_LENGTH = 12
 
 
 @attrs.define(kw_only=True)
-class ApiKey:
+class ApiKey(EventRecorder):
     id: uuid.UUID
     org_id: uuid.UUID
     name: str
@@ -52,7 +54,7 @@ class ApiKey:
             )
         if expires_at is not None and expires_at <= now:
             raise ValidationFailed.single("expires_at", "must be in the future")
-        return cls(
+        key = cls(
             id=new_id(),
             org_id=org_id,
             name=name,
@@ -63,6 +65,16 @@ class ApiKey:
             created_at=now,
             expires_at=expires_at,
         )
+        key.record(
+            ApiKeyCreated(
+                event_id=new_id(),
+                occurred_at=now,
+                org_id=org_id,
+                entity_id=key.id,
+                changes={"name": (None, name), "role": (None, role.value)},
+            )
+        )
+        return key
 
     def is_usable(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
@@ -70,3 +82,8 @@ class ApiKey:
     def revoke(self, now: datetime) -> None:
         if self.revoked_at is None:
             self.revoked_at = now
+            self.record(
+                ApiKeyRevoked(
+                    event_id=new_id(), occurred_at=now, org_id=self.org_id, entity_id=self.id
+                )
+            )

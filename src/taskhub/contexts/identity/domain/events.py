@@ -8,7 +8,7 @@ import uuid
 
 import attrs
 
-from taskhub.shared_kernel.events import AuditFacts, DomainEvent
+from taskhub.shared_kernel.events import AuditFacts, DomainEvent, OrgEvent
 
 
 @attrs.frozen(kw_only=True)
@@ -129,31 +129,14 @@ class EmailVerified(AccountEvent):
 
 
 @attrs.frozen(kw_only=True)
-class ApiKeyCreated(DomainEvent):
-    org_id: uuid.UUID
-    key_id: uuid.UUID
-    name: str
-    role: str
+class ApiKeyCreated(OrgEvent):
+    """`entity_id` is the key; its name and role are the changes, never its secret."""
 
-    def audit_facts(self) -> AuditFacts:
-        return AuditFacts(
-            action="api_key.created",
-            entity_type="api_key",
-            entity_id=self.key_id,
-            org_id=self.org_id,
-            changes={"name": (None, self.name), "role": (None, self.role)},
-        )
+    action = "api_key.created"
+    entity_type = "api_key"
 
 
 @attrs.frozen(kw_only=True)
-class ApiKeyRevoked(DomainEvent):
-    org_id: uuid.UUID
-    key_id: uuid.UUID
-
-    def audit_facts(self) -> AuditFacts:
-        return AuditFacts(
-            action="api_key.revoked",
-            entity_type="api_key",
-            entity_id=self.key_id,
-            org_id=self.org_id,
-        )
+class ApiKeyRevoked(OrgEvent):
+    action = "api_key.revoked"
+    entity_type = "api_key"

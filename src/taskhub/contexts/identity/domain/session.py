@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from taskhub.contexts.identity.domain.events import SessionRevoked
+from taskhub.contexts.identity.domain.events import RefreshTokenReused, SessionRevoked
 from taskhub.shared_kernel.events import EventRecorder
 from taskhub.shared_kernel.ids import new_id
 
@@ -60,6 +60,15 @@ class Session(EventRecorder):
             self.ip = ip
         if user_agent:
             self.user_agent = user_agent
+
+    def revoke_after_reuse(self, now: datetime) -> None:
+        """A retired refresh token came back: someone else holds the family."""
+        self.record(
+            RefreshTokenReused(
+                event_id=new_id(), occurred_at=now, user_id=self.user_id, session_id=self.id
+            )
+        )
+        self.revoke(now, RevokeReason.TOKEN_REUSE)
 
     def revoke(self, now: datetime, reason: str) -> bool:
         """Returns whether the session was live until now."""

@@ -12,7 +12,9 @@ from taskhub.contexts.identity.domain.events import (
     PasswordChanged,
     PasswordReset,
     ProfileUpdated,
+    SignInFailed,
     UserRegistered,
+    UserSignedIn,
 )
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import EventRecorder
@@ -79,6 +81,16 @@ class User(EventRecorder):
         )
         self.name = name
         self.updated_at = now
+
+    def signed_in(self, session_id: uuid.UUID, now: datetime) -> None:
+        self.last_login_at = now
+        self.record(
+            UserSignedIn(event_id=new_id(), occurred_at=now, user_id=self.id, session_id=session_id)
+        )
+
+    def sign_in_failed(self, now: datetime) -> None:
+        """A wrong password, or an account that is not active: kept in the security log."""
+        self.record(SignInFailed(event_id=new_id(), occurred_at=now, user_id=self.id))
 
     def change_password(self, password_hash: str, now: datetime) -> None:
         self.password_hash = password_hash

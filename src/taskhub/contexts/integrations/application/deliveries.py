@@ -27,11 +27,11 @@ class DeliveryLog:
         self._clock = clock
         self._wake = wake_dispatcher
 
-    def list(self, actor: Actor, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
+    def page(self, actor: Actor, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
         with self._uow(read_only=True) as uow:
             if uow.webhooks.get(actor.org_id, webhook_id) is None:
                 raise webhook_not_found()
-            return uow.deliveries.page(webhook_id, page)
+            return uow.deliveries.page(actor.org_id, webhook_id, page)
 
     def redeliver(self, actor: Actor, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery:
         """Attempt a delivery again now. Its attempts keep counting, so if this one fails too
@@ -44,7 +44,7 @@ class DeliveryLog:
                 raise Conflict(
                     "The webhook is not active; activate it first.", code="webhook_inactive"
                 )
-            delivery = uow.deliveries.get(webhook_id, delivery_id)
+            delivery = uow.deliveries.get(actor.org_id, webhook_id, delivery_id)
             if delivery is None:
                 raise NotFound("The delivery was not found.")
             now = self._clock.now()

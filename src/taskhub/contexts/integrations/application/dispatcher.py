@@ -20,13 +20,11 @@ from taskhub.contexts.integrations.application.ports import (
 )
 from taskhub.contexts.integrations.application.targets import TargetPolicy
 from taskhub.contexts.integrations.domain.delivery import Delivery, DeliveryStatus, Verdict, verdict
-from taskhub.contexts.integrations.domain.events import WebhookDisabled
 from taskhub.contexts.integrations.domain.schedule import next_attempt
 from taskhub.contexts.integrations.domain.signing import headers
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import ValidationFailed
-from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 LEASE = timedelta(seconds=60)
@@ -72,7 +70,7 @@ class Dispatcher:
         now = self._clock.now()
         with self._uow() as uow:
             due = uow.deliveries.claim_due(now, now + LEASE, self._batch_size)
-            webhooks = uow.webhooks.get_many({d.webhook_id for d in due}) if due else {}
+            webhooks = uow.webhooks.get_many({(d.org_id, d.webhook_id) for d in due}) if due else {}
             uow.commit()
         if not due:
             return 0
@@ -158,7 +156,9 @@ class Dispatcher:
         now = self._clock.now()
         with self._uow() as uow:
             # Locked: an admin's change meanwhile is read, not overwritten.
-            webhooks = uow.webhooks.get_many({d.webhook_id for d, _r in attempts}, for_update=True)
+            webhooks = uow.webhooks.get_many(
+                {(d.org_id, d.webhook_id) for d, _r in attempts}, for_update=True
+            )
             before = {w.id: (w.failing_since, w.active) for w in webhooks.values()}
             to_disable: dict[uuid.UUID, str] = {}
             for delivery, result in attempts:
@@ -213,20 +213,11 @@ class Dispatcher:
 
     def _disable(self, uow: IntegrationsUnitOfWork, webhook: Webhook, reason: str) -> None:
         now = self._clock.now()
-        webhook.disable(now)
-        uow.deliveries.fail_unfinished(webhook.id, f"the webhook was disabled: {reason}", now)
-        uow.record(
-            WebhookDisabled(
-                event_id=new_id(),
-                occurred_at=now,
-                org_id=webhook.org_id,
-                webhook_id=webhook.id,
-                action="webhook.disabled",
-                changes={"active": (True, False)},
-                reason=reason,
-                url=webhook.url,
-            )
+        webhook.disable(reason, now)
+        uow.deliveries.fail_unfinished(
+            webhook.org_id, webhook.id, f"the webhook was disabled: {reason}", now
         )
+        uow.track(webhook)
 
 
 def _since(started: float) -> int:

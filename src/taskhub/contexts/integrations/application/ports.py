@@ -30,22 +30,19 @@ class WebhookRepository(Protocol):
         deleted one); `for_update` locks it until this unit of work ends."""
         ...
 
-    def get_any(self, webhook_id: uuid.UUID) -> Webhook | None:
-        """By id alone, deleted ones too: the dispatcher's view."""
-        ...
-
     def get_many(
-        self, webhook_ids: Collection[uuid.UUID], *, for_update: bool = False
+        self, keys: Collection[tuple[uuid.UUID, uuid.UUID]], *, for_update: bool = False
     ) -> dict[uuid.UUID, Webhook]:
-        """`get_any` for several at once; ids that name no webhook are left out;
-        `for_update` locks them (in id order) until this unit of work ends."""
+        """The webhooks named by `(org_id, webhook_id)`, deleted ones too, by id: the
+        dispatcher's view. Keys that name no webhook are left out; `for_update` locks
+        them (in key order) until this unit of work ends."""
         ...
 
     def update(self, webhook: Webhook) -> None:
         """Write it back over the version it was read at (PreconditionFailed if that moved)."""
         ...
 
-    def receive_from_now(self, webhook_id: uuid.UUID) -> None:
+    def receive_from_now(self, org_id: uuid.UUID, webhook_id: uuid.UUID) -> None:
         """The webhook (created or re-enabled in this transaction) receives only the
         events that commit after this transaction: its `events_after` is set when the
         transaction commits, from the order events commit in."""
@@ -71,7 +68,9 @@ class DeliveryRepository(Protocol):
         """`add_if_absent` for several at once; returns how many were new."""
         ...
 
-    def get(self, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None: ...
+    def get(
+        self, org_id: uuid.UUID, webhook_id: uuid.UUID, delivery_id: uuid.UUID
+    ) -> Delivery | None: ...
 
     def update(self, delivery: Delivery) -> None: ...
 
@@ -79,7 +78,7 @@ class DeliveryRepository(Protocol):
         """`update` for several at once: the outcomes of a dispatcher's batch."""
         ...
 
-    def page(self, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
+    def page(self, org_id: uuid.UUID, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
         """Newest first."""
         ...
 
@@ -96,7 +95,9 @@ class DeliveryRepository(Protocol):
         """
         ...
 
-    def fail_unfinished(self, webhook_id: uuid.UUID, reason: str, now: datetime) -> int:
+    def fail_unfinished(
+        self, org_id: uuid.UUID, webhook_id: uuid.UUID, reason: str, now: datetime
+    ) -> int:
         """Give up on a disabled webhook's pending and retrying deliveries."""
         ...
 

@@ -3,7 +3,6 @@
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 import attrs
 
@@ -13,8 +12,8 @@ from taskhub.contexts.integrations.application.ports import (
 )
 from taskhub.contexts.integrations.application.targets import TargetPolicy
 from taskhub.contexts.integrations.domain.delivery import Delivery
-from taskhub.contexts.integrations.domain.events import WEBHOOK_PING, WebhookEvent
 from taskhub.contexts.integrations.domain.webhook import Webhook, validated_events
+from taskhub.contexts.integrations.public.events import WEBHOOK_PING
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
@@ -70,19 +69,12 @@ class WebhookService:
         )
         with self._uow() as uow:
             uow.webhooks.add(webhook)
-            uow.webhooks.receive_from_now(webhook.id)
-            uow.record(
-                self._event(
-                    webhook,
-                    "webhook.created",
-                    now,
-                    {"url": (None, url), "events": (None, list(webhook.events))},
-                )
-            )
+            uow.webhooks.receive_from_now(webhook.org_id, webhook.id)
+            uow.track(webhook)
             uow.commit()
         return webhook
 
-    def list(self, actor: Actor, page: PageRequest) -> Page[Webhook]:
+    def page(self, actor: Actor, page: PageRequest) -> Page[Webhook]:
         with self._uow(read_only=True) as uow:
             return uow.webhooks.page(actor.org_id, page)
 
@@ -107,11 +99,13 @@ class WebhookService:
             if changed:
                 uow.webhooks.update(webhook)
                 if "active" in changed and webhook.active:
-                    uow.webhooks.receive_from_now(webhook.id)
+                    uow.webhooks.receive_from_now(webhook.org_id, webhook.id)
                 elif "active" in changed:
                     # Paused: nothing more is sent, and a resume starts afresh.
-                    uow.deliveries.fail_unfinished(webhook.id, "the webhook was disabled", now)
-                uow.record(self._event(webhook, "webhook.updated", now, changed))
+                    uow.deliveries.fail_unfinished(
+                        webhook.org_id, webhook.id, "the webhook was disabled", now
+                    )
+                uow.track(webhook)
                 uow.commit()
         return webhook
 
@@ -121,8 +115,10 @@ class WebhookService:
             now = self._clock.now()
             webhook.delete(now)
             uow.webhooks.update(webhook)
-            uow.deliveries.fail_unfinished(webhook.id, "the webhook was deleted", now)
-            uow.record(self._event(webhook, "webhook.deleted", now, {}))
+            uow.deliveries.fail_unfinished(
+                webhook.org_id, webhook.id, "the webhook was deleted", now
+            )
+            uow.track(webhook)
             uow.commit()
 
     def rotate_secret(self, actor: Actor, webhook_id: uuid.UUID) -> Webhook:
@@ -131,7 +127,7 @@ class WebhookService:
             now = self._clock.now()
             webhook.rotate(self._secrets.new_secret(), now)
             uow.webhooks.update(webhook)
-            uow.record(self._event(webhook, "webhook.secret_rotated", now, {}))
+            uow.track(webhook)
             uow.commit()
         return webhook
 
@@ -182,19 +178,6 @@ class WebhookService:
         if webhook is None:
             raise webhook_not_found()
         return webhook
-
-    @staticmethod
-    def _event(
-        webhook: Webhook, action: str, now: datetime, changes: dict[str, tuple[Any, Any]]
-    ) -> WebhookEvent:
-        return WebhookEvent(
-            event_id=new_id(),
-            occurred_at=now,
-            org_id=webhook.org_id,
-            webhook_id=webhook.id,
-            action=action,
-            changes=changes,
-        )
 
 
 def _rfc3339(moment: datetime) -> str:

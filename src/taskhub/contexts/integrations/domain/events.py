@@ -1,31 +1,50 @@
-"""Integrations' events: webhook changes are audited; a disabled webhook is announced."""
-
-import uuid
-from typing import Any
+"""Integrations' events: every change to a webhook is audited; a webhook the dispatcher
+disables is also announced to the organization's other webhooks."""
 
 import attrs
 
 from taskhub.contexts.integrations.public.events import WEBHOOK_DISABLED, WEBHOOK_PING
-from taskhub.shared_kernel.events import AuditFacts, DomainEvent, IntegrationEvent
+from taskhub.shared_kernel.events import IntegrationEvent, OrgEvent
 
-__all__ = ["WEBHOOK_DISABLED", "WEBHOOK_PING", "WebhookDisabled", "WebhookEvent"]
+__all__ = [
+    "WEBHOOK_DISABLED",
+    "WEBHOOK_PING",
+    "WebhookCreated",
+    "WebhookDeleted",
+    "WebhookDisabled",
+    "WebhookEvent",
+    "WebhookSecretRotated",
+    "WebhookUpdated",
+]
 
 
 @attrs.frozen(kw_only=True)
-class WebhookEvent(DomainEvent):
-    org_id: uuid.UUID
-    webhook_id: uuid.UUID
-    action: str
-    changes: dict[str, tuple[Any, Any]] = attrs.field(factory=dict)
+class WebhookEvent(OrgEvent):
+    """A fact about one webhook; `entity_id` is the webhook."""
 
-    def audit_facts(self) -> AuditFacts:
-        return AuditFacts(
-            action=self.action,
-            entity_type="webhook",
-            entity_id=self.webhook_id,
-            org_id=self.org_id,
-            changes=self.changes,
-        )
+    entity_type = "webhook"
+
+
+@attrs.frozen(kw_only=True)
+class WebhookCreated(WebhookEvent):
+    action = "webhook.created"
+
+
+@attrs.frozen(kw_only=True)
+class WebhookUpdated(WebhookEvent):
+    action = "webhook.updated"
+
+
+@attrs.frozen(kw_only=True)
+class WebhookDeleted(WebhookEvent):
+    action = "webhook.deleted"
+
+
+@attrs.frozen(kw_only=True)
+class WebhookSecretRotated(WebhookEvent):
+    """Audited without the secrets: `changes` stays empty."""
+
+    action = "webhook.secret_rotated"
 
 
 @attrs.frozen(kw_only=True)
@@ -34,6 +53,7 @@ class WebhookDisabled(WebhookEvent):
 
     reason: str
     url: str
+    action = "webhook.disabled"
 
     def integration_event(self) -> IntegrationEvent:
         return IntegrationEvent(
@@ -41,6 +61,6 @@ class WebhookDisabled(WebhookEvent):
             type=WEBHOOK_DISABLED,
             org_id=self.org_id,
             occurred_at=self.occurred_at,
-            ordering_key=str(self.webhook_id),
-            data={"webhook_id": str(self.webhook_id), "url": self.url, "reason": self.reason},
+            ordering_key=str(self.entity_id),
+            data={"webhook_id": str(self.entity_id), "url": self.url, "reason": self.reason},
         )

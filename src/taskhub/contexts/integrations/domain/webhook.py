@@ -2,16 +2,27 @@
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
+from taskhub.contexts.integrations.domain.events import (
+    WebhookCreated,
+    WebhookDeleted,
+    WebhookDisabled,
+    WebhookEvent,
+    WebhookSecretRotated,
+    WebhookUpdated,
+)
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.ids import new_id
+from taskhub.shared_kernel.versioned_aggregate import VersionedAggregate
 
 ALL_EVENTS = "*"
 OLD_SECRET_GRACE = timedelta(hours=24)
 FAILURE_WINDOW = timedelta(days=5)
+
+E = TypeVar("E", bound=WebhookEvent)
 
 
 def validated_events(events: list[str], known: frozenset[str]) -> tuple[str, ...]:
@@ -31,7 +42,7 @@ def validated_events(events: list[str], known: frozenset[str]) -> tuple[str, ...
 
 
 @attrs.define(kw_only=True)
-class Webhook:
+class Webhook(VersionedAggregate):
     id: uuid.UUID
     org_id: uuid.UUID
     url: str
@@ -46,9 +57,6 @@ class Webhook:
     # was created or re-enabled: it receives only later ones.
     events_after: int = 0
     created_at: datetime
-    updated_at: datetime
-    version: int = 1
-    deleted_at: datetime | None = None
 
     @classmethod
     def create(
@@ -61,7 +69,7 @@ class Webhook:
         secret: str,
         now: datetime,
     ) -> "Webhook":
-        return cls(
+        webhook = cls(
             id=new_id(),
             org_id=org_id,
             url=url,
@@ -72,6 +80,9 @@ class Webhook:
             created_at=now,
             updated_at=now,
         )
+        changes = {"url": (None, url), "events": (None, list(events))}
+        webhook.record(webhook._event(WebhookCreated, now, changes))
+        return webhook
 
     def wants(self, event_type: str) -> bool:
         return self.active and (ALL_EVENTS in self.events or event_type in self.events)
@@ -102,29 +113,22 @@ class Webhook:
     ) -> dict[str, tuple[Any, Any]]:
         """Apply the fields given (None leaves one as it is); returns what changed as
         {field: (old, new)}, lists for the event types. Nothing else can change here."""
-        proposed = {"url": url, "events": events, "description": description, "active": active}
-        changed: dict[str, tuple[Any, Any]] = {}
-        for name, value in proposed.items():
-            old = getattr(self, name)
-            if value is not None and old != value:
-                changed[name] = (
-                    list(old) if isinstance(old, tuple) else old,
-                    list(value) if isinstance(value, tuple) else value,
-                )
-                setattr(self, name, value)
+        applied = self._apply(
+            {"url": url, "events": events, "description": description, "active": active}, now
+        )
+        changed = {name: (_listed(old), _listed(new)) for name, (old, new) in applied.items()}
         if "active" in changed and self.active:
             self.failing_since = None
         if changed:
-            self.updated_at = now
-            self.version += 1
+            self.record(self._event(WebhookUpdated, now, changed))
         return changed
 
     def rotate(self, secret: str, now: datetime) -> None:
         self.previous_secret = self.secret
         self.previous_secret_expires_at = now + OLD_SECRET_GRACE
         self.secret = secret
-        self.updated_at = now
-        self.version += 1
+        self._touch(now)
+        self.record(self._event(WebhookSecretRotated, now))
 
     def delivered(self) -> None:
         self.failing_since = None
@@ -135,13 +139,39 @@ class Webhook:
             self.failing_since = now
         return now - self.failing_since >= FAILURE_WINDOW
 
-    def disable(self, now: datetime) -> None:
+    def disable(self, reason: str, now: datetime) -> None:
+        """The dispatcher gives up on an active webhook; its organization is told why."""
         self.active = False
-        self.updated_at = now
-        self.version += 1
+        self._touch(now)
+        self.record(
+            WebhookDisabled(
+                event_id=new_id(),
+                occurred_at=now,
+                org_id=self.org_id,
+                entity_id=self.id,
+                changes={"active": (True, False)},
+                reason=reason,
+                url=self.url,
+            )
+        )
 
     def delete(self, now: datetime) -> None:
-        self.deleted_at = now
         self.active = False
-        self.updated_at = now
-        self.version += 1
+        self._mark_deleted(now)
+        self.record(self._event(WebhookDeleted, now))
+
+    def _event(
+        self, kind: type[E], now: datetime, changes: dict[str, tuple[Any, Any]] | None = None
+    ) -> E:
+        return kind(
+            event_id=new_id(),
+            occurred_at=now,
+            org_id=self.org_id,
+            entity_id=self.id,
+            changes=changes or {},
+        )
+
+
+def _listed(value: Any) -> Any:
+    """The event types as a list, as the audit trail shows them."""
+    return list(value) if isinstance(value, tuple) else value

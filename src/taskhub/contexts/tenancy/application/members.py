@@ -41,9 +41,9 @@ class MemberService:
         self._directory = directory
         self._clock = clock
 
-    def list(self, actor: Actor, page: PageRequest) -> Page[MemberView]:
+    def page(self, actor: Actor, page: PageRequest) -> Page[MemberView]:
         with self._uow(read_only=True) as uow:
-            memberships = uow.memberships.list(actor.org_id, page)
+            memberships = uow.memberships.page(actor.org_id, page)
         users = self._directory.get_many([m.user_id for m in memberships.items])
         return Page(
             items=[

@@ -46,9 +46,9 @@ class OrganizationService:
             uow.commit()
         return org
 
-    def list_mine(self, user_id: uuid.UUID, page: PageRequest) -> Page[tuple[Organization, Role]]:
+    def page_mine(self, user_id: uuid.UUID, page: PageRequest) -> Page[tuple[Organization, Role]]:
         with self._uow(read_only=True) as uow:
-            return uow.organizations.list_for_user(user_id, page)
+            return uow.organizations.page_for_user(user_id, page)
 
     def get(self, actor: Actor) -> Organization:
         with self._uow(read_only=True) as uow:

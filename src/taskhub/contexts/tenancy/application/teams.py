@@ -45,9 +45,9 @@ class TeamService:
             uow.commit()
         return team
 
-    def list(self, actor: Actor, page: PageRequest) -> Page[Team]:
+    def page(self, actor: Actor, page: PageRequest) -> Page[Team]:
         with self._uow(read_only=True) as uow:
-            return uow.teams.list(actor.org_id, page)
+            return uow.teams.page(actor.org_id, page)
 
     def get(self, actor: Actor, team_id: uuid.UUID) -> Team:
         with self._uow(read_only=True) as uow:
@@ -76,10 +76,10 @@ class TeamService:
             uow.track(team)
             uow.commit()
 
-    def list_members(self, actor: Actor, team_id: uuid.UUID, page: PageRequest) -> Page[TeamMember]:
+    def page_members(self, actor: Actor, team_id: uuid.UUID, page: PageRequest) -> Page[TeamMember]:
         with self._uow(read_only=True) as uow:
             self._team(uow, actor, team_id)
-            return uow.teams.list_members(team_id, page)
+            return uow.teams.page_members(actor.org_id, team_id, page)
 
     def put_member(
         self, actor: Actor, team_id: uuid.UUID, user_id: uuid.UUID, role: TeamRole
@@ -88,9 +88,9 @@ class TeamService:
             team = self._team(uow, actor, team_id)
             if uow.memberships.get(actor.org_id, user_id) is None:
                 raise ValidationFailed.single("user_id", "must be a member of the organization")
-            existing = uow.teams.get_member(team_id, user_id)
+            existing = uow.teams.get_member(actor.org_id, team_id, user_id)
             member = team.put_member(existing, user_id, role, self._clock.now())
-            uow.teams.put_member(member)
+            uow.teams.put_member(actor.org_id, member)
             uow.track(team)
             uow.commit()
         return member
@@ -98,7 +98,7 @@ class TeamService:
     def remove_member(self, actor: Actor, team_id: uuid.UUID, user_id: uuid.UUID) -> None:
         with self._uow() as uow:
             team = self._team(uow, actor, team_id)
-            if not uow.teams.remove_member(team_id, user_id):
+            if not uow.teams.remove_member(actor.org_id, team_id, user_id):
                 raise NotFound("The user is not in this team.")
             team.member_removed(user_id, self._clock.now())
             uow.track(team)

@@ -1,34 +1,10 @@
 """Tenancy's events: every change to an organization, its members and teams is audited;
 members joining and leaving are also published."""
 
-import uuid
-from typing import Any
-
 import attrs
 
 from taskhub.contexts.tenancy.public.events import MEMBER_ADDED, MEMBER_REMOVED
-from taskhub.shared_kernel.events import AuditFacts, DomainEvent, IntegrationEvent
-
-
-@attrs.frozen(kw_only=True)
-class OrgEvent(DomainEvent):
-    """An event inside one organization, audited in its log."""
-
-    org_id: uuid.UUID
-    entity_id: uuid.UUID
-    changes: dict[str, tuple[Any, Any]] = attrs.field(factory=dict)
-
-    action = ""
-    entity_type = ""
-
-    def audit_facts(self) -> AuditFacts:
-        return AuditFacts(
-            action=self.action,
-            entity_type=self.entity_type,
-            entity_id=self.entity_id,
-            org_id=self.org_id,
-            changes=self.changes,
-        )
+from taskhub.shared_kernel.events import IntegrationEvent, OrgEvent
 
 
 @attrs.frozen(kw_only=True)

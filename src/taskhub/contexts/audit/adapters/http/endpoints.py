@@ -5,7 +5,7 @@ There is deliberately no route that changes or removes an entry.
 
 from collections.abc import Sequence
 
-from taskhub.contexts.audit.adapters.http.query import (
+from taskhub.contexts.audit.adapters.http.query_params import (
     AUDIT_LOG_QUERY,
     FILTER_DESCRIPTION,
     audit_filter,
@@ -15,23 +15,13 @@ from taskhub.contexts.audit.application.queries import READER_ROLE, AuditLogQuer
 from taskhub.contexts.audit.domain.entry import AuditEntry
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.pagination import Page
 
 
 def entry_body(entry: AuditEntry) -> AuditEntryBody:
-    return AuditEntryBody(
-        id=entry.id,
-        occurred_at=entry.occurred_at,
-        actor_type=entry.actor_type,
-        actor_id=entry.actor_id,
-        action=entry.action,
-        entity_type=entry.entity_type,
-        entity_id=entry.entity_id,
-        changes={field: [old, new] for field, (old, new) in entry.changes.items()},
-        ip=entry.ip,
-        user_agent=entry.user_agent,
-        request_id=entry.request_id,
-    )
+    changes = {field: [old, new] for field, (old, new) in entry.changes.items()}
+    return fields_from(AuditEntryBody, entry, changes=changes)
 
 
 def _bodies(page: Page[AuditEntry]) -> Page[AuditEntryBody]:

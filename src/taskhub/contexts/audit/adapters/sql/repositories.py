@@ -150,7 +150,7 @@ class SqlAuditEntryRepository:
         ).first()
         return ChainHead(chain_key, row.seq, row.hash) if row else None
 
-    def list(
+    def page(
         self, chain_key: ChainKey, criteria: AuditFilter, page: PageRequest
     ) -> Page[AuditEntry]:
         query = sa.select(audit_entries).where(

@@ -5,8 +5,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from taskhub.contexts.audit.adapters.sql.repositories import SqlAuditEntryRepository
+from taskhub.contexts.audit.application.entries_from_events import record_events
 from taskhub.contexts.audit.application.ports import ChainKeys
-from taskhub.contexts.audit.application.recording import record_events
 from taskhub.shared_kernel.acting import ActingSource
 from taskhub.shared_kernel.events import DomainEvent
 

@@ -66,7 +66,7 @@ class FakeAuditEntryRepository:
     def head(self, chain_key: ChainKey) -> ChainHead | None:
         return self._store.heads.get(chain_key)
 
-    def list(
+    def page(
         self, chain_key: ChainKey, criteria: AuditFilter, page: PageRequest
     ) -> Page[AuditEntry]:
         entries = self._store.entries.get(chain_key, [])

@@ -11,19 +11,13 @@ from taskhub.contexts.identity.application.api_keys import ApiKeyService, Create
 from taskhub.contexts.identity.domain.api_key import ApiKey
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 
 def key_body(key: ApiKey) -> ApiKeyBody:
-    return ApiKeyBody(
-        id=key.id,
-        name=key.name,
-        role=key.role,
-        prefix=key.prefix,
-        expires_at=key.expires_at,
-        created_at=key.created_at,
-    )
+    return fields_from(ApiKeyBody, key)
 
 
 class ApiKeyEndpoints:
@@ -50,7 +44,7 @@ class ApiKeyEndpoints:
         )
 
     def list(self, call: Call[None]) -> Reply:
-        page = self._api_keys.list(call.in_org, call.page)
+        page = self._api_keys.page(call.in_org, call.page)
         return Reply(body=Page(items=[key_body(k) for k in page.items], next_after=page.next_after))
 
     def revoke(self, call: Call[None]) -> Reply:

@@ -163,7 +163,7 @@ class SqlSessionRepository:
             )
         )
 
-    def list_live(self, user_id: uuid.UUID) -> list[Session]:
+    def live(self, user_id: uuid.UUID) -> list[Session]:
         rows = self._connection.execute(
             sa.select(sessions)
             .where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None))
@@ -288,7 +288,7 @@ class SqlApiKeyRepository:
             .values(revoked_at=key.revoked_at)
         )
 
-    def list_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
+    def page_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
         query = sa.select(api_keys).where(
             api_keys.c.org_id == org_id, api_keys.c.revoked_at.is_(None)
         )

@@ -86,7 +86,7 @@ class FakeSessionRepository:
         if session.id in self._store.sessions:
             self._store.sessions[session.id] = stored_copy(session)
 
-    def list_live(self, user_id: uuid.UUID) -> list[Session]:
+    def live(self, user_id: uuid.UUID) -> list[Session]:
         live = [
             s
             for s in self._store.sessions.values()
@@ -157,7 +157,7 @@ class FakeApiKeyRepository:
         if key.id in self._store.api_keys:
             self._store.api_keys[key.id] = stored_copy(key)
 
-    def list_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
+    def page_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
         live = [
             stored_copy(k)
             for k in self._store.api_keys.values()

@@ -12,10 +12,6 @@ log = structlog.get_logger("taskhub.webhooks")
 POLL_SECONDS = 1.0
 
 
-# The one wake-up signal of the platform; the name stays for the container's wiring.
-DispatcherSignal = OutboxSignal
-
-
 class DispatcherLoop:
     def __init__(self, dispatcher: Dispatcher, signal: OutboxSignal) -> None:
         self._dispatcher = dispatcher

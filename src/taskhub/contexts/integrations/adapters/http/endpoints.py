@@ -18,35 +18,17 @@ from taskhub.contexts.integrations.domain.delivery import Delivery
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 
 def webhook_body(webhook: Webhook) -> WebhookBody:
-    return WebhookBody(
-        id=webhook.id,
-        url=webhook.url,
-        events=list(webhook.events),
-        description=webhook.description,
-        active=webhook.active,
-        created_at=webhook.created_at,
-        updated_at=webhook.updated_at,
-        version=webhook.version,
-    )
+    return fields_from(WebhookBody, webhook, events=list(webhook.events))
 
 
 def delivery_body(delivery: Delivery) -> DeliveryBody:
-    return DeliveryBody(
-        id=delivery.id,
-        event_id=delivery.event_id,
-        event_type=delivery.event_type,
-        status=delivery.status,
-        attempts=delivery.attempts,
-        response_status=delivery.response_status,
-        duration_ms=delivery.duration_ms,
-        next_attempt_at=delivery.next_attempt_at,
-        created_at=delivery.created_at,
-    )
+    return fields_from(DeliveryBody, delivery)
 
 
 class IntegrationEndpoints:
@@ -66,7 +48,7 @@ class IntegrationEndpoints:
         )
 
     def list(self, call: Call[None]) -> Reply:
-        page = self._webhooks.list(call.in_org, call.page)
+        page = self._webhooks.page(call.in_org, call.page)
         return Reply(
             body=Page(items=[webhook_body(w) for w in page.items], next_after=page.next_after)
         )
@@ -100,7 +82,7 @@ class IntegrationEndpoints:
         return Reply(status=202, body=delivery_body(delivery))
 
     def deliveries(self, call: Call[None]) -> Reply:
-        page = self._deliveries.list(call.in_org, call.params["webhook_id"], call.page)
+        page = self._deliveries.page(call.in_org, call.params["webhook_id"], call.page)
         return Reply(
             body=Page(items=[delivery_body(d) for d in page.items], next_after=page.next_after)
         )

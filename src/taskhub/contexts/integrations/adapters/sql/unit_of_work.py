@@ -1,14 +1,15 @@
-"""Integrations' unit of work on SQL."""
+"""Integrations' repositories on one transaction: in a unit of work of their own, or on
+the bus consumer's."""
 
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from taskhub.contexts.integrations.adapters.sql.repositories import (
+from taskhub.contexts.integrations.adapters.sql.delivery_repository import (
     SqlDeliveryRepository,
-    SqlWebhookRepository,
 )
+from taskhub.contexts.integrations.adapters.sql.webhook_repository import SqlWebhookRepository
 from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.unit_of_work import SqlUnitOfWork
 
@@ -26,7 +27,15 @@ class SqlIntegrationsUnitOfWork(SqlUnitOfWork):
 
     def _start(self, connection: sa.Connection) -> None:
         self.webhooks = SqlWebhookRepository(connection, self._box)
-        self.deliveries = SqlDeliveryRepository(connection, self.webhooks.rows_read)
+        self.deliveries = SqlDeliveryRepository(connection)
 
     def _before_commit(self, connection: sa.Connection) -> None:
         self.webhooks.start_receiving()
+
+
+class SqlIntegrationsRepositories:
+    """Integrations' repositories on a transaction that someone else opened and commits."""
+
+    def __init__(self, connection: sa.Connection, box: SecretBox) -> None:
+        self.webhooks = SqlWebhookRepository(connection, box)
+        self.deliveries = SqlDeliveryRepository(connection)

@@ -29,7 +29,7 @@ from taskhub.shared_kernel.concurrency import ReadVersions
 from taskhub.shared_kernel.events import DomainEvent
 from taskhub.shared_kernel.in_memory_pages import by_time_then_id, creation_key, keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
-from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork
+from taskhub.shared_kernel.staged_unit_of_work import StagedUnitOfWork, stored_copy
 
 T = TypeVar("T")
 
@@ -63,12 +63,12 @@ class FakeWebhookRepository:
 
     def _read(self, webhook: Webhook) -> Webhook:
         self._versions.note(webhook.id, webhook.version)
-        return copy.deepcopy(webhook)
+        return stored_copy(webhook)
 
     def add(self, webhook: Webhook) -> None:
         if webhook.id in self._store.webhooks:
             raise IntegrityViolation("a webhook with this id exists")
-        self._store.webhooks[webhook.id] = copy.deepcopy(webhook)
+        self._store.webhooks[webhook.id] = stored_copy(webhook)
         self._versions.note(webhook.id, webhook.version)
 
     def get(
@@ -86,17 +86,14 @@ class FakeWebhookRepository:
             return None
         return self._read(webhook)
 
-    def get_any(self, webhook_id: uuid.UUID) -> Webhook | None:
-        webhook = self._store.webhooks.get(webhook_id)
-        return self._read(webhook) if webhook is not None else None
-
     def get_many(
-        self, webhook_ids: Collection[uuid.UUID], *, for_update: bool = False
+        self, keys: Collection[tuple[uuid.UUID, uuid.UUID]], *, for_update: bool = False
     ) -> dict[uuid.UUID, Webhook]:
+        found = (self._store.webhooks.get(webhook_id) for _org_id, webhook_id in keys)
         return {
-            webhook_id: self._read(self._store.webhooks[webhook_id])
-            for webhook_id in webhook_ids
-            if webhook_id in self._store.webhooks
+            webhook.id: self._read(webhook)
+            for webhook in found
+            if webhook is not None and (webhook.org_id, webhook.id) in keys
         }
 
     def update(self, webhook: Webhook) -> None:
@@ -105,19 +102,19 @@ class FakeWebhookRepository:
             return
         self._versions.check(webhook.id, stored.version)
         # The organization and the creation time are fixed when the webhook is added.
-        updated = copy.deepcopy(webhook)
+        updated = stored_copy(webhook)
         updated.org_id, updated.created_at = stored.org_id, stored.created_at
         self._store.webhooks[webhook.id] = updated
         self._versions.note(webhook.id, webhook.version)
 
-    def receive_from_now(self, webhook_id: uuid.UUID) -> None:
+    def receive_from_now(self, org_id: uuid.UUID, webhook_id: uuid.UUID) -> None:
         stored = self._store.webhooks.get(webhook_id)
-        if stored is not None:
+        if stored is not None and stored.org_id == org_id:
             stored.events_after = self._store.newest_position
 
     def _live(self, org_id: uuid.UUID) -> list[Webhook]:
         return [
-            copy.deepcopy(w)
+            stored_copy(w)
             for w in self._store.webhooks.values()
             if w.org_id == org_id and w.deleted_at is None
         ]
@@ -155,9 +152,11 @@ class FakeDeliveryRepository:
     def add_all_if_absent(self, deliveries: Sequence[Delivery]) -> int:
         return sum(self.add_if_absent(delivery) for delivery in deliveries)
 
-    def get(self, webhook_id: uuid.UUID, delivery_id: uuid.UUID) -> Delivery | None:
+    def get(
+        self, org_id: uuid.UUID, webhook_id: uuid.UUID, delivery_id: uuid.UUID
+    ) -> Delivery | None:
         delivery = self._store.deliveries.get(delivery_id)
-        if delivery is None or delivery.webhook_id != webhook_id:
+        if delivery is None or (delivery.org_id, delivery.webhook_id) != (org_id, webhook_id):
             return None
         return copy.deepcopy(delivery)
 
@@ -180,9 +179,11 @@ class FakeDeliveryRepository:
         for delivery in deliveries:
             self.update(delivery)
 
-    def page(self, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
+    def page(self, org_id: uuid.UUID, webhook_id: uuid.UUID, page: PageRequest) -> Page[Delivery]:
         mine = [
-            copy.deepcopy(d) for d in self._store.deliveries.values() if d.webhook_id == webhook_id
+            copy.deepcopy(d)
+            for d in self._store.deliveries.values()
+            if (d.org_id, d.webhook_id) == (org_id, webhook_id)
         ]
         return keyset_page(mine, page, by_time_then_id(creation_key, descending=True))
 
@@ -217,10 +218,14 @@ class FakeDeliveryRepository:
             self._store.leases[delivery.id] = lease_until
         return [copy.deepcopy(d) for d in claimed]
 
-    def fail_unfinished(self, webhook_id: uuid.UUID, reason: str, now: datetime) -> int:
+    def fail_unfinished(
+        self, org_id: uuid.UUID, webhook_id: uuid.UUID, reason: str, now: datetime
+    ) -> int:
         failed = 0
         for delivery in self._store.deliveries.values():
-            if delivery.webhook_id == webhook_id and delivery.status in _UNFINISHED:
+            if (delivery.org_id, delivery.webhook_id) == (org_id, webhook_id) and (
+                delivery.status in _UNFINISHED
+            ):
                 delivery.status = DeliveryStatus.FAILED
                 delivery.next_attempt_at = None
                 delivery.last_error = reason[:_ERROR_WIDTH]

@@ -26,19 +26,13 @@ from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 
 def org_body(org: Organization) -> OrganizationBody:
-    return OrganizationBody(
-        id=org.id,
-        name=org.name,
-        slug=org.slug,
-        plan=org.plan,
-        created_at=org.created_at,
-        version=org.version,
-    )
+    return fields_from(OrganizationBody, org)
 
 
 def member_body(view: MemberView) -> MemberBody:
@@ -52,18 +46,11 @@ def member_body(view: MemberView) -> MemberBody:
 
 
 def team_body(team: Team) -> TeamBody:
-    return TeamBody(
-        id=team.id,
-        name=team.name,
-        description=team.description,
-        created_at=team.created_at,
-        updated_at=team.updated_at,
-        version=team.version,
-    )
+    return fields_from(TeamBody, team)
 
 
 def team_member_body(member: TeamMember) -> TeamMemberBody:
-    return TeamMemberBody(user_id=member.user_id, role=member.role)
+    return fields_from(TeamMemberBody, member)
 
 
 class TenancyEndpoints:
@@ -81,7 +68,7 @@ class TenancyEndpoints:
         return Reply(status=201, body=org_body(org))
 
     def list_orgs(self, call: Call[None]) -> Reply:
-        page = self._organizations.list_mine(call.user.user_id, call.page)
+        page = self._organizations.page_mine(call.user.user_id, call.page)
         items = [
             MyOrganizationBody(
                 id=o.id,
@@ -113,7 +100,7 @@ class TenancyEndpoints:
 
     # members
     def list_members(self, call: Call[None]) -> Reply:
-        page = self._members.list(call.in_org, call.page)
+        page = self._members.page(call.in_org, call.page)
         return Reply(
             body=Page(items=[member_body(v) for v in page.items], next_after=page.next_after)
         )
@@ -139,7 +126,7 @@ class TenancyEndpoints:
         return Reply(status=201, body=team_body(team))
 
     def list_teams(self, call: Call[None]) -> Reply:
-        page = self._teams.list(call.in_org, call.page)
+        page = self._teams.page(call.in_org, call.page)
         return Reply(
             body=Page(items=[team_body(t) for t in page.items], next_after=page.next_after)
         )
@@ -163,7 +150,7 @@ class TenancyEndpoints:
         return Reply(status=204)
 
     def list_team_members(self, call: Call[None]) -> Reply:
-        page = self._teams.list_members(call.in_org, call.params["team_id"], call.page)
+        page = self._teams.page_members(call.in_org, call.params["team_id"], call.page)
         return Reply(
             body=Page(items=[team_member_body(m) for m in page.items], next_after=page.next_after)
         )

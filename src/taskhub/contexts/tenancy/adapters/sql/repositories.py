@@ -73,7 +73,7 @@ class SqlOrganizationRepository:
         with unique_or(self._connection, SlugTaken):
             self._rows.update(org.id, _org_values(org))
 
-    def list_for_user(
+    def page_for_user(
         self, user_id: uuid.UUID, page: PageRequest
     ) -> Page[tuple[Organization, Role]]:
         query = (
@@ -150,7 +150,7 @@ class SqlMembershipRepository:
             ).scalar_one()
         )
 
-    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Membership]:
+    def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Membership]:
         query = sa.select(memberships).where(memberships.c.org_id == org_id)
         return keyset_page(
             self._connection,
@@ -254,36 +254,37 @@ class SqlTeamRepository:
             query = query.where(teams.c.id != other_than)
         return self._connection.execute(query.limit(1)).first() is not None
 
-    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Team]:
+    def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Team]:
         query = sa.select(teams).where(teams.c.org_id == org_id, teams.c.deleted_at.is_(None))
         return keyset_page(self._connection, query, [teams.c.created_at, teams.c.id], page, _team)
 
-    def _of_team(self, team_id: uuid.UUID) -> sa.ColumnElement[bool]:
-        """A team's members, named with the team's organization (ADR 0022): the use cases
-        have read the team in this unit of work, so that costs no query."""
-        return sa.and_(
-            team_members.c.org_id == self._rows.org_of(team_id), team_members.c.team_id == team_id
-        )
+    @staticmethod
+    def _of_team(org_id: uuid.UUID, team_id: uuid.UUID) -> sa.ColumnElement[bool]:
+        return sa.and_(team_members.c.org_id == org_id, team_members.c.team_id == team_id)
 
-    def _member_key(self, team_id: uuid.UUID, user_id: uuid.UUID) -> sa.ColumnElement[bool]:
-        return sa.and_(self._of_team(team_id), team_members.c.user_id == user_id)
+    def _member_key(
+        self, org_id: uuid.UUID, team_id: uuid.UUID, user_id: uuid.UUID
+    ) -> sa.ColumnElement[bool]:
+        return sa.and_(self._of_team(org_id, team_id), team_members.c.user_id == user_id)
 
-    def get_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> TeamMember | None:
+    def get_member(
+        self, org_id: uuid.UUID, team_id: uuid.UUID, user_id: uuid.UUID
+    ) -> TeamMember | None:
         row = self._connection.execute(
-            sa.select(team_members).where(self._member_key(team_id, user_id))
+            sa.select(team_members).where(self._member_key(org_id, team_id, user_id))
         ).first()
         return _team_member(row) if row else None
 
-    def put_member(self, member: TeamMember) -> None:
+    def put_member(self, org_id: uuid.UUID, member: TeamMember) -> None:
         updated = self._connection.execute(
             team_members.update()
-            .where(self._member_key(member.team_id, member.user_id))
+            .where(self._member_key(org_id, member.team_id, member.user_id))
             .values(role=member.role.value)
         )
         if updated.rowcount == 0:
             self._connection.execute(
                 team_members.insert().values(
-                    org_id=self._rows.org_of(member.team_id),
+                    org_id=org_id,
                     team_id=member.team_id,
                     user_id=member.user_id,
                     role=member.role.value,
@@ -291,9 +292,9 @@ class SqlTeamRepository:
                 )
             )
 
-    def remove_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    def remove_member(self, org_id: uuid.UUID, team_id: uuid.UUID, user_id: uuid.UUID) -> bool:
         result = self._connection.execute(
-            team_members.delete().where(self._member_key(team_id, user_id))
+            team_members.delete().where(self._member_key(org_id, team_id, user_id))
         )
         return result.rowcount > 0
 
@@ -304,8 +305,10 @@ class SqlTeamRepository:
             )
         )
 
-    def list_members(self, team_id: uuid.UUID, page: PageRequest) -> Page[TeamMember]:
-        query = sa.select(team_members).where(self._of_team(team_id))
+    def page_members(
+        self, org_id: uuid.UUID, team_id: uuid.UUID, page: PageRequest
+    ) -> Page[TeamMember]:
+        query = sa.select(team_members).where(self._of_team(org_id, team_id))
         return keyset_page(
             self._connection,
             query,

@@ -36,7 +36,8 @@ class TenancyStore:
         self.memberships: dict[tuple[uuid.UUID, uuid.UUID], Membership] = {}
         self.teams: dict[uuid.UUID, Team] = {}
         # Keyed by (team_id, user_id), the table's primary key.
-        self.team_members: dict[tuple[uuid.UUID, uuid.UUID], TeamMember] = {}
+        # Keyed (org_id, team_id, user_id), as the table is.
+        self.team_members: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID], TeamMember] = {}
         # Events of committed units of work, in commit order.
         self.events: list[DomainEvent] = []
 
@@ -95,7 +96,7 @@ class FakeOrganizationRepository:
         self._store.organizations[org.id] = updated
         self._versions.note(org.id, org.version)
 
-    def list_for_user(
+    def page_for_user(
         self, user_id: uuid.UUID, page: PageRequest
     ) -> Page[tuple[Organization, Role]]:
         mine = [
@@ -140,7 +141,7 @@ class FakeMembershipRepository:
             if m.org_id == org_id and m.role is Role.OWNER
         )
 
-    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Membership]:
+    def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Membership]:
         members = [stored_copy(m) for m in self._store.memberships.values() if m.org_id == org_id]
         return keyset_page(members, page, by_time_then_id(_joined_key))
 
@@ -210,7 +211,7 @@ class FakeTeamRepository:
             for team in self._store.teams.values()
         )
 
-    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Team]:
+    def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Team]:
         live = [
             stored_copy(t)
             for t in self._store.teams.values()
@@ -218,32 +219,37 @@ class FakeTeamRepository:
         ]
         return keyset_page(live, page, by_time_then_id(creation_key))
 
-    def get_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> TeamMember | None:
-        member = self._store.team_members.get((team_id, user_id))
+    def get_member(
+        self, org_id: uuid.UUID, team_id: uuid.UUID, user_id: uuid.UUID
+    ) -> TeamMember | None:
+        member = self._store.team_members.get((org_id, team_id, user_id))
         return stored_copy(member) if member is not None else None
 
-    def put_member(self, member: TeamMember) -> None:
-        stored = self._store.team_members.get((member.team_id, member.user_id))
+    def put_member(self, org_id: uuid.UUID, member: TeamMember) -> None:
+        key = (org_id, member.team_id, member.user_id)
+        stored = self._store.team_members.get(key)
         if stored is not None:
             # Replacing changes the role; the member keeps the time they were added.
             stored.role = member.role
         else:
-            self._store.team_members[(member.team_id, member.user_id)] = stored_copy(member)
+            self._store.team_members[key] = stored_copy(member)
 
-    def remove_member(self, team_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        return self._store.team_members.pop((team_id, user_id), None) is not None
+    def remove_member(self, org_id: uuid.UUID, team_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        return self._store.team_members.pop((org_id, team_id, user_id), None) is not None
 
     def remove_from_all_teams(self, org_id: uuid.UUID, user_id: uuid.UUID) -> None:
         # Every team of the organization, deleted ones included; other organizations'
         # teams are left alone.
-        org_teams = {t.id for t in self._store.teams.values() if t.org_id == org_id}
-        for key in [k for k in self._store.team_members if k[0] in org_teams]:
-            if key[1] == user_id:
-                del self._store.team_members[key]
+        for key in [k for k in self._store.team_members if (k[0], k[2]) == (org_id, user_id)]:
+            del self._store.team_members[key]
 
-    def list_members(self, team_id: uuid.UUID, page: PageRequest) -> Page[TeamMember]:
+    def page_members(
+        self, org_id: uuid.UUID, team_id: uuid.UUID, page: PageRequest
+    ) -> Page[TeamMember]:
         members = [
-            stored_copy(m) for m in self._store.team_members.values() if m.team_id == team_id
+            stored_copy(m)
+            for (org, team, _user), m in self._store.team_members.items()
+            if (org, team) == (org_id, team_id)
         ]
         return keyset_page(members, page, by_time_then_id(_added_key))
 

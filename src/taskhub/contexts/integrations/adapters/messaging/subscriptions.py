@@ -9,10 +9,8 @@ from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
-from taskhub.contexts.integrations.adapters.sql.repositories import (
-    FAN_OUT_SUBSCRIBER,
-    SqlIntegrationsRepositories,
-)
+from taskhub.contexts.integrations.adapters.sql.delivery_repository import FAN_OUT_SUBSCRIBER
+from taskhub.contexts.integrations.adapters.sql.unit_of_work import SqlIntegrationsRepositories
 from taskhub.contexts.integrations.application.fan_out import FanOut, ReceivedEvent
 from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.envelope import Envelope

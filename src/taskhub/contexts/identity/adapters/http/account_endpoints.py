@@ -25,6 +25,7 @@ from taskhub.contexts.identity.domain.errors import InvalidRefreshToken
 from taskhub.contexts.identity.domain.user import User
 from taskhub.platform.http.endpoints import Access, Call, Cookie, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.pagination import Page
 
 REFRESH_COOKIE = "taskhub_refresh"
@@ -32,13 +33,7 @@ REFRESH_COOKIE_PATH = "/api/v1/auth"
 
 
 def user_body(user: User) -> UserBody:
-    return UserBody(
-        id=user.id,
-        email=user.email,
-        name=user.name,
-        created_at=user.created_at,
-        email_verified=user.email_verified,
-    )
+    return fields_from(UserBody, user)
 
 
 class IdentityEndpoints:
@@ -114,7 +109,7 @@ class IdentityEndpoints:
         return Reply(body=user_body(user))
 
     def list_sessions(self, call: Call[None]) -> Reply:
-        views = self._sessions.list_live(call.user, call.page)
+        views = self._sessions.page_live(call.user, call.page)
         items = [
             SessionBody(
                 id=v.session.id,

@@ -1,0 +1,1 @@
+"""What integrations does when other contexts' events arrive on the bus."""
