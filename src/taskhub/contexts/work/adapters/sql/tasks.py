@@ -1,12 +1,11 @@
-"""SQL repositories for projects and tasks (labels and comments have modules of their own).
+"""The SQL repository of tasks, with their assignees and labels.
 
-Task lists are read through a read model of their own (`task_list.py`), not these.
+Task lists are read through a read model of their own (`task_list.py`), not this.
 """
 
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,117 +13,14 @@ import sqlalchemy as sa
 from taskhub.contexts.work.adapters.sql.tables import (
     projects,
     task_assignees,
-    task_dependencies,
     task_labels,
     tasks,
 )
-from taskhub.contexts.work.domain.errors import ProjectKeyTaken
-from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
-from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
+from taskhub.contexts.work.domain.values import Priority, TaskStatus
 from taskhub.platform.sql_lists import among, array_text, unnested_insert
 from taskhub.platform.sql_locks import hold_transaction_lock
-from taskhub.platform.sql_pagination import keyset_page
-from taskhub.platform.sql_unique import unique_or
 from taskhub.platform.versioned_rows import VersionedRows
-from taskhub.shared_kernel.pagination import Page, PageRequest
-
-
-def _project(row: Any) -> Project:
-    return Project(
-        id=row.id,
-        org_id=row.org_id,
-        key=row.key,
-        name=row.name,
-        description=row.description,
-        status=ProjectStatus(row.status),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-        deleted_at=row.deleted_at,
-    )
-
-
-class SqlProjectRepository:
-    def __init__(self, connection: sa.Connection) -> None:
-        self._connection = connection
-        self._rows = VersionedRows(connection, projects)
-
-    def _values(self, project: Project) -> dict[str, Any]:
-        return {
-            "key": project.key,
-            "name": project.name,
-            "description": project.description,
-            "status": project.status.value,
-            "updated_at": project.updated_at,
-            "version": project.version,
-            "deleted_at": project.deleted_at,
-        }
-
-    def add(self, project: Project) -> None:
-        with unique_or(self._connection, ProjectKeyTaken):
-            self._connection.execute(
-                projects.insert().values(
-                    id=project.id,
-                    org_id=project.org_id,
-                    next_number=0,
-                    created_at=project.created_at,
-                    **self._values(project),
-                )
-            )
-        self._rows.inserted(project.id, project.version, project.org_id)
-
-    def get(
-        self,
-        org_id: uuid.UUID,
-        project_id: uuid.UUID,
-        *,
-        include_deleted: bool = False,
-        for_update: bool = False,
-    ) -> Project | None:
-        query = sa.select(projects).where(projects.c.id == project_id, projects.c.org_id == org_id)
-        row = self._rows.one(query, include_deleted=include_deleted, for_update=for_update)
-        return _project(row) if row else None
-
-    def update(self, project: Project) -> None:
-        with unique_or(self._connection, ProjectKeyTaken):
-            self._rows.update(project.id, self._values(project))
-
-    def list(
-        self, org_id: uuid.UUID, status: ProjectStatus | None, page: PageRequest
-    ) -> Page[Project]:
-        query = sa.select(projects).where(
-            projects.c.org_id == org_id, projects.c.deleted_at.is_(None)
-        )
-        if status is not None:
-            query = query.where(projects.c.status == status.value)
-        return keyset_page(
-            self._connection, query, [projects.c.created_at, projects.c.id], page, _project
-        )
-
-    def allocate_number(self, project_id: uuid.UUID) -> int:
-        return self.allocate_numbers(project_id, 1).start
-
-    def allocate_numbers(self, project_id: uuid.UUID, count: int) -> range:
-        if count < 1:
-            raise ValueError("allocate at least one number")
-        org_id = self._rows.org_of(project_id)
-        # The row lock this UPDATE takes is held until commit: concurrent creators queue.
-        last = int(
-            self._connection.execute(
-                _ALLOCATE_NUMBERS, {"in_org": org_id, "project_id": project_id, "count": count}
-            ).scalar_one()
-        )
-        return range(last - count + 1, last + 1)
-
-
-_ALLOCATE_NUMBERS = (
-    projects.update()
-    .where(projects.c.org_id == sa.bindparam("in_org"), projects.c.id == sa.bindparam("project_id"))
-    .values(next_number=projects.c.next_number + sa.bindparam("count", type_=sa.Integer))
-    .returning(projects.c.next_number)
-)
-
 
 _TASK_COLUMNS = [*tasks.c, projects.c.key.label("project_key")]
 
@@ -334,92 +230,9 @@ class SqlTaskRepository:
 
     @property
     def rows_read(self) -> VersionedRows:
-        """The tasks this unit of work has read, and their organizations: the comment
-        repository names a task's tenant from them."""
+        """The tasks this unit of work has read, and their organizations: the comment and
+        dependency repositories name a task's tenant from them."""
         return self._rows
 
     def lock_graph(self, org_id: uuid.UUID) -> None:
         hold_transaction_lock(self._connection, f"work.task-graph:{org_id}")
-
-    def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
-        return sorted(self.dependency_edges([task_id]).get(task_id, set()))
-
-    def dependency_edges(
-        self, task_ids: Collection[uuid.UUID], *, include_deleted: bool = False
-    ) -> dict[uuid.UUID, set[uuid.UUID]]:
-        """The given tasks are of one organization (edges never leave one): the first
-        one's names the tenant of the statement."""
-        if not task_ids:
-            return {}
-        org_id = self._rows.org_of(next(iter(task_ids)))
-        blocker = tasks.alias("blocker")
-        query = (
-            sa.select(task_dependencies.c.task_id, task_dependencies.c.depends_on_id)
-            .join(blocker, _blocker_of(blocker))
-            .where(
-                task_dependencies.c.org_id == org_id,
-                task_dependencies.c.task_id.in_(list(task_ids)),
-            )
-        )
-        if not include_deleted:
-            query = query.where(blocker.c.deleted_at.is_(None))
-        rows = self._connection.execute(query)
-        edges: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-        for task_id, depends_on_id in rows:
-            edges[task_id].add(depends_on_id)
-        if org_id is not None:
-            self._rows.met_in(org_id, (b for blockers in edges.values() for b in blockers))
-        return dict(edges)
-
-    def _edge(self, task_id: uuid.UUID, depends_on_id: uuid.UUID) -> sa.ColumnElement[bool]:
-        return sa.and_(
-            task_dependencies.c.org_id == self._rows.org_of(task_id),
-            task_dependencies.c.task_id == task_id,
-            task_dependencies.c.depends_on_id == depends_on_id,
-        )
-
-    def add_dependency(self, task_id: uuid.UUID, depends_on_id: uuid.UUID, now: datetime) -> bool:
-        exists = self._connection.execute(
-            sa.select(task_dependencies.c.task_id).where(self._edge(task_id, depends_on_id))
-        ).first()
-        if exists:
-            return False
-        self._connection.execute(
-            task_dependencies.insert().values(
-                org_id=self._rows.org_of(task_id),
-                task_id=task_id,
-                depends_on_id=depends_on_id,
-                created_at=now,
-            )
-        )
-        return True
-
-    def remove_dependency(self, task_id: uuid.UUID, depends_on_id: uuid.UUID) -> bool:
-        result = self._connection.execute(
-            task_dependencies.delete().where(self._edge(task_id, depends_on_id))
-        )
-        return result.rowcount > 0
-
-    def open_blockers(self, task_id: uuid.UUID) -> int:
-        blocker = tasks.alias("blocker")
-        return int(
-            self._connection.execute(
-                sa.select(sa.func.count())
-                .select_from(task_dependencies)
-                .join(blocker, _blocker_of(blocker))
-                .where(
-                    task_dependencies.c.org_id == self._rows.org_of(task_id),
-                    task_dependencies.c.task_id == task_id,
-                    blocker.c.deleted_at.is_(None),
-                    blocker.c.status.not_in([TaskStatus.DONE.value, TaskStatus.CANCELLED.value]),
-                )
-            ).scalar_one()
-        )
-
-
-def _blocker_of(blocker: sa.FromClause) -> sa.ColumnElement[bool]:
-    """The task a dependency points at, joined within the dependency's organization."""
-    return sa.and_(
-        blocker.c.org_id == task_dependencies.c.org_id,
-        blocker.c.id == task_dependencies.c.depends_on_id,
-    )
