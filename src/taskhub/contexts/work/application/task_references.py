@@ -5,6 +5,8 @@ organization's live ones)."""
 import uuid
 from collections.abc import Collection
 
+import attrs
+
 from taskhub.contexts.tenancy.public import RoleLookup
 from taskhub.contexts.work.application.ports import WorkUnitOfWork
 from taskhub.contexts.work.domain.errors import ParentCycle
@@ -25,18 +27,28 @@ def check_bounds(assignees: Collection[uuid.UUID], labels: Collection[uuid.UUID]
             raise ValidationFailed.single(field, f"must have at most {most} items")
 
 
+@attrs.frozen(kw_only=True)
+class References:
+    """What a new task or a change names: None and empty sets name nothing to check."""
+
+    parent_id: uuid.UUID | None
+    assignees: frozenset[uuid.UUID] | None
+    labels: frozenset[uuid.UUID] | None
+
+
 def check_references(
     uow: WorkUnitOfWork,
     roles: RoleLookup,
     actor: Actor,
     project_id: uuid.UUID,
+    references: References,
     *,
     task_id: uuid.UUID | None,
-    parent_id: uuid.UUID | None,
-    assignees: frozenset[uuid.UUID],
-    labels: frozenset[uuid.UUID],
 ) -> None:
     """`task_id` is None for a task still being created (it cannot be in a cycle)."""
+    parent_id = references.parent_id
+    assignees = references.assignees or frozenset()
+    labels = references.labels or frozenset()
     if parent_id is not None:
         parent = uow.tasks.get(actor.org_id, parent_id)
         if parent is None or parent.project_id != project_id:

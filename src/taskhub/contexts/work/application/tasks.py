@@ -23,7 +23,7 @@ from taskhub.contexts.work.application.task_batches import (
 )
 from taskhub.contexts.work.application.task_commands import ChangeTask, CreateTask
 from taskhub.contexts.work.application.task_lookup import live_task, task_for_write, task_not_found
-from taskhub.contexts.work.application.task_references import check_references
+from taskhub.contexts.work.application.task_references import References, check_references
 from taskhub.contexts.work.domain.errors import BlockedByDependencies
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import KEEP, TaskStatus
@@ -135,16 +135,10 @@ class TaskService:
         if project is None:
             raise ValidationFailed.single("project_id", "must be a project of the organization")
         project.ensure_accepts_tasks()
-        check_references(
-            uow,
-            self._roles,
-            actor,
-            project.id,
-            task_id=None,
-            parent_id=command.parent_id,
-            assignees=command.assignee_ids,
-            labels=command.label_ids,
+        references = References(
+            parent_id=command.parent_id, assignees=command.assignee_ids, labels=command.label_ids
         )
+        check_references(uow, self._roles, actor, project.id, references, task_id=None)
         task = Task.create(
             org_id=actor.org_id,
             project_id=project.id,
@@ -173,16 +167,10 @@ class TaskService:
             # chain checked below cannot gain a link that closes a cycle meanwhile.
             uow.tasks.lock_graph(actor.org_id)
         task = task_for_write(uow, actor, task_id, command.expected_version)
-        check_references(
-            uow,
-            self._roles,
-            actor,
-            task.project_id,
-            task_id=task.id,
-            parent_id=new_parent,
-            assignees=command.assignee_ids or frozenset(),
-            labels=command.label_ids or frozenset(),
+        references = References(
+            parent_id=new_parent, assignees=command.assignee_ids, labels=command.label_ids
         )
+        check_references(uow, self._roles, actor, task.project_id, references, task_id=task.id)
         becomes_done = command.status is TaskStatus.DONE and task.status is not TaskStatus.DONE
         if becomes_done and uow.dependencies.open_blockers(task.id):
             raise BlockedByDependencies()

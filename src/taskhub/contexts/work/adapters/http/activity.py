@@ -3,11 +3,11 @@
 from collections.abc import Sequence
 
 from taskhub.contexts.audit.public import AuditEntryView, EntityHistory
+from taskhub.contexts.work.adapters.http.pages import page_reply
 from taskhub.contexts.work.adapters.http.schemas import ActivityBody, converter
 from taskhub.contexts.work.application.tasks import TaskService
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
-from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 
@@ -36,8 +36,7 @@ class ActivityEndpoints:
         task = self._tasks.get(call.in_org, call.params["task_id"])
         page = self._history.history(call.in_org.org_id, "task", task.id, call.page)
         admin = call.in_org.role.at_least(Role.ADMIN)
-        items = [activity_body(e, reveal_origin=admin) for e in page.items]
-        return Reply(body=Page(items=items, next_after=page.next_after))
+        return page_reply(page, lambda entry: activity_body(entry, reveal_origin=admin))
 
     def endpoints(self) -> Sequence[Endpoint]:
         tasks = Routes.in_org(tag="tasks", converter=converter)

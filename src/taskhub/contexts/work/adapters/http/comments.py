@@ -2,12 +2,12 @@
 
 from collections.abc import Sequence
 
+from taskhub.contexts.work.adapters.http.pages import page_reply
 from taskhub.contexts.work.adapters.http.schemas import CommentBody, CommentRequest, converter
 from taskhub.contexts.work.application.comments import CommentService
 from taskhub.contexts.work.domain.comment import Comment
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
-from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 
@@ -29,9 +29,7 @@ class CommentEndpoints:
 
     def list(self, call: Call[None]) -> Reply:
         page = self._comments.list(call.in_org, call.params["task_id"], call.page)
-        return Reply(
-            body=Page(items=[comment_body(c) for c in page.items], next_after=page.next_after)
-        )
+        return page_reply(page, comment_body)
 
     def write(self, call: Call[CommentRequest]) -> Reply:
         comment = self._comments.write(call.in_org, call.params["task_id"], call.body.body)

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from taskhub.contexts.work.adapters.http.pages import page_reply
 from taskhub.contexts.work.adapters.http.schemas import (
     CreateLabelRequest,
     LabelBody,
@@ -12,7 +13,6 @@ from taskhub.contexts.work.application.labels import ChangeLabel, LabelService
 from taskhub.contexts.work.domain.label import Label
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
-from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 
@@ -33,9 +33,7 @@ class LabelEndpoints:
 
     def list(self, call: Call[None]) -> Reply:
         page = self._labels.list(call.in_org, call.page)
-        return Reply(
-            body=Page(items=[label_body(lb) for lb in page.items], next_after=page.next_after)
-        )
+        return page_reply(page, label_body)
 
     def create(self, call: Call[CreateLabelRequest]) -> Reply:
         body = call.body

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from taskhub.contexts.work.adapters.http.pages import page_reply
 from taskhub.contexts.work.adapters.http.queries import PROJECT_LIST_QUERY, project_status
 from taskhub.contexts.work.adapters.http.schemas import (
     CreateProjectRequest,
@@ -13,7 +14,6 @@ from taskhub.contexts.work.application.projects import ChangeProject, ProjectSer
 from taskhub.contexts.work.domain.project import Project
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
-from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 
@@ -47,9 +47,7 @@ class ProjectEndpoints:
 
     def list(self, call: Call[None]) -> Reply:
         page = self._projects.list(call.in_org, project_status(call.query), call.page)
-        return Reply(
-            body=Page(items=[project_body(p) for p in page.items], next_after=page.next_after)
-        )
+        return page_reply(page, project_body)
 
     def get(self, call: Call[None]) -> Reply:
         return Reply(body=project_body(self._projects.get(call.in_org, call.params["project_id"])))

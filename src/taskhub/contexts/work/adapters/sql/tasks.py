@@ -196,23 +196,21 @@ class SqlTaskRepository:
         ids = [row.id for row in rows]
         if not ids:
             return []
-        assignees: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-        for task_id, user_id in self._connection.execute(
-            sa.select(task_assignees.c.task_id, task_assignees.c.user_id).where(
-                task_assignees.c.org_id == org_id,
-                among(self._connection, task_assignees.c.task_id, ids),
-            )
-        ):
-            assignees[task_id].append(user_id)
-        task_label_ids: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-        for task_id, label_id in self._connection.execute(
-            sa.select(task_labels.c.task_id, task_labels.c.label_id).where(
-                task_labels.c.org_id == org_id,
-                among(self._connection, task_labels.c.task_id, ids),
-            )
-        ):
-            task_label_ids[task_id].append(label_id)
+        assignees = self._linked(task_assignees, task_assignees.c.user_id, org_id, ids)
+        task_label_ids = self._linked(task_labels, task_labels.c.label_id, org_id, ids)
         return [_task(row, assignees[row.id], task_label_ids[row.id]) for row in rows]
+
+    def _linked(
+        self, link: sa.Table, other: sa.Column[Any], org_id: uuid.UUID, ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, list[uuid.UUID]]:
+        """What a link table ties each of these tasks to (assignees or labels)."""
+        linked: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+        query = sa.select(link.c.task_id, other).where(
+            link.c.org_id == org_id, among(self._connection, link.c.task_id, ids)
+        )
+        for task_id, other_id in self._connection.execute(query):
+            linked[task_id].append(other_id)
+        return linked
 
     def get(
         self,
