@@ -79,9 +79,10 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
+
 from taskhub.bootstrap import ApplicationContainer, build_container  # noqa: E402
 from taskhub.contexts.integrations.adapters.sql.tables import deliveries  # noqa: E402
-from taskhub.contexts.work.application.tasks import BatchOperation  # noqa: E402
+from taskhub.contexts.work.application.task_commands import CreateTask  # noqa: E402
 from taskhub.contexts.work.domain.values import ProjectStatus  # noqa: E402
 from taskhub.entrypoints.worker import MessagingThreads  # noqa: E402
 from taskhub.platform.database import create_database_engine  # noqa: E402
@@ -419,10 +420,7 @@ def commit_load(
             while done < share:
                 count = min(size, share - done)
                 operations = [
-                    BatchOperation(
-                        op="create",
-                        fields={"project_id": tenant.project_id, "title": f"bench {done + i}"},
-                    )
+                    CreateTask(project_id=tenant.project_id, title=f"bench {done + i}")
                     for i in range(count)
                 ]
                 results = tasks.batch(tenant.actor, operations)

@@ -246,7 +246,7 @@ class WorkRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.tasks.get(task.org_id, task.id)
             assert loaded is not None
-            loaded.change({"status": status}, at(20))
+            loaded.change(status=status, now=at(20))
             uow.tasks.update(loaded)
             uow.commit()
 
@@ -285,7 +285,7 @@ class WorkRepositoryContract:
             assert uow.projects.get(org, project.id) is None
             assert uow.tasks.get(org, task.id) is None
             assert uow.labels.get(org, label.id) is None
-            assert uow.comments.list(task.id, PageRequest()).items == []
+            assert uow.comments.page(task.id, PageRequest()).items == []
 
     def test_a_project_key_is_unique_within_an_organization_only(
         self, uow_factory: UowFactory
@@ -312,7 +312,7 @@ class WorkRepositoryContract:
             assert uow.projects.get(org, project.id) is None
             deleted = uow.projects.get(org, project.id, include_deleted=True)
             assert uow.projects.get(new_id(), project.id, include_deleted=True) is None
-            assert uow.projects.list(org, None, PageRequest()).items == []
+            assert uow.projects.page(org, None, PageRequest()).items == []
         assert deleted is not None
         assert (deleted.deleted_at, deleted.version) == (at(30), 2)
         with uow_factory() as uow, pytest.raises(ProjectKeyTaken):
@@ -325,7 +325,7 @@ class WorkRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.projects.get(org, project.id)
             assert loaded is not None
-            loaded.change({"key": "CORE", "name": "Core", "status": ProjectStatus.ARCHIVED}, at(5))
+            loaded.change(key="CORE", name="Core", status=ProjectStatus.ARCHIVED, now=at(5))
             uow.projects.update(loaded)
             uow.commit()
         with uow_factory(read_only=True) as uow:
@@ -346,7 +346,7 @@ class WorkRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.projects.get(org, project.id)
             assert loaded is not None
-            loaded.change({"name": "Forgotten"}, at(5))
+            loaded.change(name="Forgotten", now=at(5))
             uow.commit()
         with uow_factory(read_only=True) as uow:
             assert uow.projects.get(org, project.id) == project
@@ -363,14 +363,14 @@ class WorkRepositoryContract:
             with uow_factory() as uow:
                 loaded = uow.projects.get(org, project.id)
                 assert loaded is not None
-                loaded.change({"key": taken}, at(5))
+                loaded.change(key=taken, now=at(5))
                 with pytest.raises(ProjectKeyTaken):
                     uow.projects.update(loaded)
         with uow_factory() as uow:
             loaded = uow.projects.get(org, project.id)
             assert loaded is not None
             assert loaded.key == "ENG"
-            loaded.change({"name": "Renamed", "key": "ENG"}, at(6))
+            loaded.change(name="Renamed", key="ENG", now=at(6))
             uow.projects.update(loaded)
             uow.commit()
         with uow_factory(read_only=True) as uow:
@@ -401,10 +401,10 @@ class WorkRepositoryContract:
     def test_projects_are_listed_by_creation_then_id(self, uow_factory: UowFactory) -> None:
         org = self._projects_of_one_org(uow_factory)
         with uow_factory(read_only=True) as uow:
-            everything = uow.projects.list(org, None, PageRequest(limit=10))
-            archived = uow.projects.list(org, ProjectStatus.ARCHIVED, PageRequest())
-            active = uow.projects.list(org, ProjectStatus.ACTIVE, PageRequest())
-            on_hold = uow.projects.list(org, ProjectStatus.ON_HOLD, PageRequest())
+            everything = uow.projects.page(org, None, PageRequest(limit=10))
+            archived = uow.projects.page(org, ProjectStatus.ARCHIVED, PageRequest())
+            active = uow.projects.page(org, ProjectStatus.ACTIVE, PageRequest())
+            on_hold = uow.projects.page(org, ProjectStatus.ON_HOLD, PageRequest())
         assert [p.name for p in everything.items] == SORTED_LABELS
         assert everything.next_after is None
         assert [p.name for p in archived.items] == ["y"]
@@ -414,10 +414,10 @@ class WorkRepositoryContract:
     def test_projects_come_in_pages(self, uow_factory: UowFactory) -> None:
         org = self._projects_of_one_org(uow_factory)
         with uow_factory(read_only=True) as uow:
-            first = uow.projects.list(org, None, PageRequest(limit=2))
-            pages = all_pages(lambda p: uow.projects.list(org, None, p), limit=2)
-            active = all_pages(lambda p: uow.projects.list(org, ProjectStatus.ACTIVE, p), limit=3)
-            exact = uow.projects.list(org, None, PageRequest(limit=5))
+            first = uow.projects.page(org, None, PageRequest(limit=2))
+            pages = all_pages(lambda p: uow.projects.page(org, None, p), limit=2)
+            active = all_pages(lambda p: uow.projects.page(org, ProjectStatus.ACTIVE, p), limit=3)
+            exact = uow.projects.page(org, None, PageRequest(limit=5))
         last = first.items[-1]
         assert first.next_after == (last.created_at.isoformat(), str(last.id))
         assert [[p.name for p in page] for page in pages] == [["z", "y"], ["v", "x"], ["w"]]
@@ -428,7 +428,7 @@ class WorkRepositoryContract:
         org = self._projects_of_one_org(uow_factory)
         naive = (at(0).replace(tzinfo=None).isoformat(), str(uid(0x90)))
         with uow_factory(read_only=True) as uow:
-            page = uow.projects.list(org, None, PageRequest(limit=10, after=naive))
+            page = uow.projects.page(org, None, PageRequest(limit=10, after=naive))
         assert [p.name for p in page.items] == ["v", "x", "w"]
 
     @pytest.mark.parametrize(
@@ -446,9 +446,9 @@ class WorkRepositoryContract:
         org = self._projects_of_one_org(uow_factory)
         with uow_factory(read_only=True) as uow:
             for fetch in (
-                lambda p: uow.projects.list(org, None, p),
-                lambda p: uow.labels.list(org, p),
-                lambda p: uow.comments.list(new_id(), p),
+                lambda p: uow.projects.page(org, None, p),
+                lambda p: uow.labels.page(org, p),
+                lambda p: uow.comments.page(new_id(), p),
             ):
                 with pytest.raises(ValidationFailed) as raised:
                     fetch(PageRequest(after=cursor))
@@ -505,7 +505,7 @@ class WorkRepositoryContract:
             uow.projects.allocate_number(project.id)
             loaded = uow.projects.get(org, project.id)
             assert loaded is not None
-            loaded.change({"name": "Renamed"}, at(1))
+            loaded.change(name="Renamed", now=at(1))
             uow.projects.update(loaded)
             uow.commit()
         with uow_factory() as uow:
@@ -554,7 +554,7 @@ class WorkRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.projects.get(org, project.id)
             assert loaded is not None
-            loaded.change({"key": "CORE"}, at(1))
+            loaded.change(key="CORE", now=at(1))
             uow.projects.update(loaded)
             uow.commit()
         with uow_factory(read_only=True) as uow:
@@ -631,17 +631,15 @@ class WorkRepositoryContract:
             loaded = uow.tasks.get(org, task.id)
             assert loaded is not None
             loaded.change(
-                {
-                    "title": "Renamed",
-                    "description": "Longer",
-                    "status": TaskStatus.IN_PROGRESS,
-                    "priority": Priority.HIGH,
-                    "due_at": at(60),
-                    "parent_id": parent.id,
-                    "assignee_ids": {uid(2), uid(5)},
-                    "label_ids": set(),
-                },
-                at(9),
+                title="Renamed",
+                description="Longer",
+                status=TaskStatus.IN_PROGRESS,
+                priority=Priority.HIGH,
+                due_at=at(60),
+                parent_id=parent.id,
+                assignee_ids={uid(2), uid(5)},
+                label_ids=set(),
+                now=at(9),
             )
             uow.tasks.update(loaded)
             uow.commit()
@@ -672,7 +670,7 @@ class WorkRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.tasks.get(org, task.id)
             assert loaded is not None
-            loaded.change({"title": "Forgotten", "assignee_ids": set()}, at(1))
+            loaded.change(title="Forgotten", assignee_ids=set(), now=at(1))
             uow.commit()
         with uow_factory(read_only=True) as uow:
             assert uow.tasks.get(org, task.id) == task
@@ -698,6 +696,7 @@ class WorkRepositoryContract:
             assert deleted is not None
             deleted.restore(at(31))
             uow.tasks.update(deleted)
+            uow.track(deleted)  # as a use case does: the restore's event leaves with it
             uow.commit()
         with uow_factory(read_only=True) as uow:
             assert uow.tasks.get(org, task.id) == deleted
@@ -925,7 +924,7 @@ class WorkRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.tasks.get(org, tasks["notes"].id)
             assert loaded is not None
-            loaded.change({"status": TaskStatus.DONE, "title": "Write login notes"}, at(20))
+            loaded.change(status=TaskStatus.DONE, title="Write login notes", now=at(20))
             uow.tasks.update(loaded)
             uow.commit()
         with uow_factory(read_only=True) as uow:
@@ -1112,21 +1111,21 @@ class WorkRepositoryContract:
     def test_a_dependency_is_added_once(self, uow_factory: UowFactory) -> None:
         _, (a, b, c) = self._chain(uow_factory, 3)
         with uow_factory() as uow:
-            assert uow.tasks.add_dependency(a.id, c.id, NOW) is True
-            assert uow.tasks.add_dependency(a.id, b.id, NOW) is True
-            assert uow.tasks.add_dependency(a.id, b.id, at(1)) is False
+            assert uow.dependencies.add(a.id, c.id, NOW) is True
+            assert uow.dependencies.add(a.id, b.id, NOW) is True
+            assert uow.dependencies.add(a.id, b.id, at(1)) is False
             uow.commit()
         with uow_factory() as uow:
-            assert uow.tasks.add_dependency(a.id, c.id, at(2)) is False
-            assert uow.tasks.dependencies(a.id) == [b.id, c.id]
-            assert uow.tasks.dependencies(b.id) == []
+            assert uow.dependencies.add(a.id, c.id, at(2)) is False
+            assert uow.dependencies.blockers_of(a.id) == [b.id, c.id]
+            assert uow.dependencies.blockers_of(b.id) == []
 
     def test_dependencies_are_not_kept_without_commit(self, uow_factory: UowFactory) -> None:
         _, (a, b) = self._chain(uow_factory, 2)
         with uow_factory() as uow:
-            uow.tasks.add_dependency(a.id, b.id, NOW)
+            uow.dependencies.add(a.id, b.id, NOW)
         with uow_factory(read_only=True) as uow:
-            assert uow.tasks.dependencies(a.id) == []
+            assert uow.dependencies.blockers_of(a.id) == []
 
     def test_dependency_edges_name_the_live_blockers_of_each_task(
         self, uow_factory: UowFactory
@@ -1134,55 +1133,55 @@ class WorkRepositoryContract:
         _, (a, b, c, d, e) = self._chain(uow_factory, 5)
         with uow_factory() as uow:
             for waiting, blocker in [(a, b), (a, c), (b, c), (c, d), (e, a)]:
-                uow.tasks.add_dependency(waiting.id, blocker.id, NOW)
+                uow.dependencies.add(waiting.id, blocker.id, NOW)
             uow.commit()
         with uow_factory(read_only=True) as uow:
-            assert uow.tasks.dependency_edges([a.id, b.id, d.id]) == {
+            assert uow.dependencies.edges([a.id, b.id, d.id]) == {
                 a.id: {b.id, c.id},
                 b.id: {c.id},
             }
-            assert uow.tasks.dependency_edges([c.id, e.id]) == {c.id: {d.id}, e.id: {a.id}}
-            assert uow.tasks.dependency_edges([]) == {}
-            assert uow.tasks.dependency_edges([new_id()]) == {}
+            assert uow.dependencies.edges([c.id, e.id]) == {c.id: {d.id}, e.id: {a.id}}
+            assert uow.dependencies.edges([]) == {}
+            assert uow.dependencies.edges([new_id()]) == {}
         self._delete_task(uow_factory, c)
         with uow_factory(read_only=True) as uow:
-            assert uow.tasks.dependency_edges([a.id, b.id, c.id]) == {a.id: {b.id}, c.id: {d.id}}
-            assert uow.tasks.dependencies(a.id) == [b.id]
-            assert uow.tasks.dependencies(b.id) == []
+            assert uow.dependencies.edges([a.id, b.id, c.id]) == {a.id: {b.id}, c.id: {d.id}}
+            assert uow.dependencies.blockers_of(a.id) == [b.id]
+            assert uow.dependencies.blockers_of(b.id) == []
 
     def test_a_restored_blocker_counts_again(self, uow_factory: UowFactory) -> None:
         _, (a, b) = self._chain(uow_factory, 2)
         with uow_factory() as uow:
-            uow.tasks.add_dependency(a.id, b.id, NOW)
+            uow.dependencies.add(a.id, b.id, NOW)
             uow.commit()
         self._delete_task(uow_factory, b)
         with uow_factory() as uow:
-            assert uow.tasks.dependencies(a.id) == []
-            assert uow.tasks.open_blockers(a.id) == 0
+            assert uow.dependencies.blockers_of(a.id) == []
+            assert uow.dependencies.open_blockers(a.id) == 0
             gone = uow.tasks.get(b.org_id, b.id, include_deleted=True)
             assert gone is not None
             gone.restore(at(40))
             uow.tasks.update(gone)
             uow.commit()
         with uow_factory(read_only=True) as uow:
-            assert uow.tasks.dependencies(a.id) == [b.id]
-            assert uow.tasks.open_blockers(a.id) == 1
+            assert uow.dependencies.blockers_of(a.id) == [b.id]
+            assert uow.dependencies.open_blockers(a.id) == 1
 
     def test_removing_a_dependency_says_whether_there_was_one(
         self, uow_factory: UowFactory
     ) -> None:
         _, (a, b, c) = self._chain(uow_factory, 3)
         with uow_factory() as uow:
-            uow.tasks.add_dependency(a.id, b.id, NOW)
-            uow.tasks.add_dependency(a.id, c.id, NOW)
+            uow.dependencies.add(a.id, b.id, NOW)
+            uow.dependencies.add(a.id, c.id, NOW)
             uow.commit()
         with uow_factory() as uow:
-            assert uow.tasks.remove_dependency(a.id, b.id) is True
-            assert uow.tasks.remove_dependency(a.id, b.id) is False
-            assert uow.tasks.remove_dependency(b.id, a.id) is False
+            assert uow.dependencies.remove(a.id, b.id) is True
+            assert uow.dependencies.remove(a.id, b.id) is False
+            assert uow.dependencies.remove(b.id, a.id) is False
             uow.commit()
         with uow_factory(read_only=True) as uow:
-            assert uow.tasks.dependencies(a.id) == [c.id]
+            assert uow.dependencies.blockers_of(a.id) == [c.id]
 
     def test_open_blockers_are_live_blockers_neither_done_nor_cancelled(
         self, uow_factory: UowFactory
@@ -1191,9 +1190,9 @@ class WorkRepositoryContract:
         todo, in_progress, in_review, done, cancelled, deleted = blockers
         with uow_factory() as uow:
             for blocker in blockers:
-                uow.tasks.add_dependency(a.id, blocker.id, NOW)
+                uow.dependencies.add(a.id, blocker.id, NOW)
             # Another task's blockers do not count for this one.
-            uow.tasks.add_dependency(todo.id, in_progress.id, NOW)
+            uow.dependencies.add(todo.id, in_progress.id, NOW)
             uow.commit()
         self._set_status(uow_factory, in_progress, TaskStatus.IN_PROGRESS)
         self._set_status(uow_factory, in_review, TaskStatus.IN_REVIEW)
@@ -1201,12 +1200,12 @@ class WorkRepositoryContract:
         self._set_status(uow_factory, cancelled, TaskStatus.CANCELLED)
         self._delete_task(uow_factory, deleted)
         with uow_factory(read_only=True) as uow:
-            assert uow.tasks.open_blockers(a.id) == 3
-            assert uow.tasks.open_blockers(todo.id) == 1
-            assert uow.tasks.open_blockers(done.id) == 0
+            assert uow.dependencies.open_blockers(a.id) == 3
+            assert uow.dependencies.open_blockers(todo.id) == 1
+            assert uow.dependencies.open_blockers(done.id) == 0
         self._set_status(uow_factory, todo, TaskStatus.DONE)
         with uow_factory(read_only=True) as uow:
-            assert uow.tasks.open_blockers(a.id) == 2
+            assert uow.dependencies.open_blockers(a.id) == 2
 
     # labels
 
@@ -1238,7 +1237,7 @@ class WorkRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.labels.get(org, label.id)
             assert loaded is not None
-            loaded.change({"name": "Defect", "color": "#00FF00"}, at(3))
+            loaded.change(name="Defect", color="#00FF00", now=at(3))
             uow.labels.update(loaded)
             uow.commit()
         with uow_factory(read_only=True) as uow:
@@ -1249,7 +1248,7 @@ class WorkRepositoryContract:
         self._delete_label(uow_factory, label)
         with uow_factory(read_only=True) as uow:
             assert uow.labels.get(org, label.id) is None
-            assert uow.labels.list(org, PageRequest()).items == []
+            assert uow.labels.page(org, PageRequest()).items == []
 
     def test_label_names_are_taken_ignoring_case_among_live_labels_of_the_org(
         self, uow_factory: UowFactory
@@ -1275,7 +1274,7 @@ class WorkRepositoryContract:
         with uow_factory() as uow:
             loaded = uow.labels.get(org, label.id)
             assert loaded is not None
-            loaded.change({"name": "Defect"}, at(1))
+            loaded.change(name="Defect", now=at(1))
             uow.labels.update(loaded)
             uow.commit()
         with uow_factory(read_only=True) as uow:
@@ -1313,16 +1312,16 @@ class WorkRepositoryContract:
     def test_labels_are_listed_by_creation_then_id(self, uow_factory: UowFactory) -> None:
         org = self._labels_of_one_org(uow_factory)
         with uow_factory(read_only=True) as uow:
-            page = uow.labels.list(org, PageRequest(limit=10))
+            page = uow.labels.page(org, PageRequest(limit=10))
         assert [label.name for label in page.items] == SORTED_LABELS
         assert page.next_after is None
 
     def test_labels_come_in_pages(self, uow_factory: UowFactory) -> None:
         org = self._labels_of_one_org(uow_factory)
         with uow_factory(read_only=True) as uow:
-            first = uow.labels.list(org, PageRequest(limit=3))
-            pages = all_pages(lambda p: uow.labels.list(org, p), limit=2)
-            exact = uow.labels.list(org, PageRequest(limit=5))
+            first = uow.labels.page(org, PageRequest(limit=3))
+            pages = all_pages(lambda p: uow.labels.page(org, p), limit=2)
+            exact = uow.labels.page(org, PageRequest(limit=5))
         last = first.items[-1]
         assert first.next_after == (last.created_at.isoformat(), str(last.id))
         assert [[label.name for label in page] for page in pages] == [
@@ -1389,7 +1388,7 @@ class WorkRepositoryContract:
             uow.commit()
         with uow_factory(read_only=True) as uow:
             assert uow.comments.get(task.id, comment_id) is None
-            remaining = uow.comments.list(task.id, PageRequest())
+            remaining = uow.comments.page(task.id, PageRequest())
         assert [c.body for c in remaining.items] == ["z", "y", "v", "w"]
 
     def test_comments_are_listed_by_creation_then_id_per_task(
@@ -1397,8 +1396,8 @@ class WorkRepositoryContract:
     ) -> None:
         task, other = self._task_with_comments(uow_factory)
         with uow_factory(read_only=True) as uow:
-            page = uow.comments.list(task.id, PageRequest(limit=10))
-            others = uow.comments.list(other.id, PageRequest())
+            page = uow.comments.page(task.id, PageRequest(limit=10))
+            others = uow.comments.page(other.id, PageRequest())
         assert [c.body for c in page.items] == SORTED_LABELS
         assert page.next_after is None
         assert [c.body for c in others.items] == ["elsewhere"]
@@ -1406,9 +1405,9 @@ class WorkRepositoryContract:
     def test_comments_come_in_pages(self, uow_factory: UowFactory) -> None:
         task, _ = self._task_with_comments(uow_factory)
         with uow_factory(read_only=True) as uow:
-            first = uow.comments.list(task.id, PageRequest(limit=4))
-            pages = all_pages(lambda p: uow.comments.list(task.id, p), limit=2)
-            exact = uow.comments.list(task.id, PageRequest(limit=5))
+            first = uow.comments.page(task.id, PageRequest(limit=4))
+            pages = all_pages(lambda p: uow.comments.page(task.id, p), limit=2)
+            exact = uow.comments.page(task.id, PageRequest(limit=5))
         last = first.items[-1]
         assert first.next_after == (last.created_at.isoformat(), str(last.id))
         assert [[c.body for c in page] for page in pages] == [["z", "y"], ["v", "x"], ["w"]]

@@ -12,14 +12,9 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src"
 MAX_LINES = 400
 
-# Modules that were already over the limit when it was set, with their size then. Each
-# may only shrink (lower its number here when it does) and leaves the list once it is
-# under the limit. The list is meant to be empty: never add to it.
-OVER_THE_LIMIT = {
-    "taskhub/contexts/work/adapters/http/endpoints.py": 582,
-    "taskhub/contexts/work/application/testing/fakes.py": 522,
-    "taskhub/contexts/work/adapters/sql/repositories.py": 425,
-}
+# Modules allowed over the limit, with their size: none. The mechanism stays so that a
+# module that cannot be split at once is named here with its size, and may only shrink.
+OVER_THE_LIMIT: dict[str, int] = {}
 
 
 def physical_lines(path: Path) -> int:

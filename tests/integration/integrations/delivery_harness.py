@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import ApplicationContainer
 from taskhub.contexts.integrations.adapters.sql.tables import deliveries
+from taskhub.contexts.work.application.task_commands import CreateTask
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import ProjectStatus
 from taskhub.platform.messaging.tables import outbox
@@ -168,7 +169,7 @@ class SubscribedOrganization:
 
     def create_task(self, title: str) -> Task:
         task: Task = self.container.work.tasks().create(
-            self.actor, {"project_id": self.project_id, "title": title}
+            self.actor, CreateTask(project_id=self.project_id, title=title)
         )
         return task
 

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from taskhub.contexts.integrations.adapters.sql.delivery_repository import FAN_OUT_SUBSCRIBER
 from taskhub.contexts.integrations.adapters.sql.unit_of_work import SqlIntegrationsUnitOfWork
 from taskhub.contexts.integrations.domain.delivery import DeliveryStatus
+from taskhub.contexts.work.application.task_commands import ChangeTask
 from taskhub.platform.messaging.consumer import EventConsumer
 from taskhub.platform.messaging.envelope import Envelope
 from taskhub.platform.messaging.relay import OutboxRelay
@@ -99,7 +100,7 @@ def test_each_task_reaches_the_webhook_in_commit_order_despite_competing_flaky_c
 
             def keep_changing(task_id: uuid.UUID) -> None:
                 for change in range(CHANGES):
-                    service.change(org.actor, task_id, {"title": f"Change {change}"}, None)
+                    service.change(org.actor, task_id, ChangeTask(title=f"Change {change}"))
 
             committers = [threading.Thread(target=keep_changing, args=(task.id,)) for task in tasks]
             for committer in committers:

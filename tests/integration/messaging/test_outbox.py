@@ -5,13 +5,13 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
+import attrs
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import ApplicationContainer
 from taskhub.contexts.tenancy.application.organizations import ChangeOrganization
-from taskhub.contexts.work.domain.events import WorkEvent
 from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.consumer import EventConsumer
 from taskhub.platform.messaging.envelope import Envelope
@@ -19,6 +19,7 @@ from taskhub.platform.messaging.outbox import OutboxWriter
 from taskhub.platform.messaging.relay import RETENTION, OutboxRelay
 from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.shared_kernel.clock import SystemClock
+from taskhub.shared_kernel.events import DomainEvent, IntegrationEvent
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
 from tests.integration.conftest import names_of
@@ -237,16 +238,29 @@ def test_the_newest_event_is_never_pruned_so_positions_only_grow(
     assert max(row.position for row in outbox_rows(engine)) > newest
 
 
-def _published(org_id: uuid.UUID, ordering_key: str) -> WorkEvent:
-    return WorkEvent(
+@attrs.frozen(kw_only=True)
+class _Published(DomainEvent):
+    """An event published under a key of its own, whatever its entity."""
+
+    org_id: uuid.UUID
+    ordering_key: str
+
+    def integration_event(self) -> IntegrationEvent:
+        return IntegrationEvent(
+            event_id=self.event_id,
+            type="task.updated",
+            org_id=self.org_id,
+            occurred_at=self.occurred_at,
+            ordering_key=self.ordering_key,
+            data={"n": self.ordering_key},
+        )
+
+
+def _published(org_id: uuid.UUID, ordering_key: str) -> _Published:
+    return _Published(
         event_id=uuid.uuid4(),
         occurred_at=SystemClock().now(),
         org_id=org_id,
-        entity_type="task",
-        entity_id=uuid.uuid4(),
-        action="task.updated",
-        published=True,
-        snapshot={"n": ordering_key},
         ordering_key=ordering_key,
     )
 

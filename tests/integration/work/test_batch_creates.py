@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import attrs
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -21,7 +22,9 @@ from taskhub.contexts.audit.application.ports import AuditFilter
 from taskhub.contexts.audit.domain.chain import verify_chain
 from taskhub.contexts.audit.domain.entry import AuditEntry
 from taskhub.contexts.audit.domain.keys import ChainKey
-from taskhub.contexts.work.application.tasks import BatchOperation, TaskService
+from taskhub.contexts.work.application.task_batches import BatchOperation, BatchUpdate
+from taskhub.contexts.work.application.task_commands import ChangeTask, CreateTask
+from taskhub.contexts.work.application.tasks import TaskService
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import Priority, ProjectStatus
 from taskhub.platform.messaging.tables import outbox
@@ -50,21 +53,19 @@ class World:
         )
         self.label = container.work.labels().create(self.actor, name="bug", color="#1f6feb").id
         self.tasks: TaskService = container.work.tasks()
-        self.existing = self.tasks.create(self.actor, {"project_id": self.eng, "title": "Old"})
+        self.existing = self.tasks.create(self.actor, CreateTask(project_id=self.eng, title="Old"))
 
     def operations(self) -> list[BatchOperation]:
         """Creates in both projects, interleaved, with sets, and an update in between."""
 
         def create(project_id: uuid.UUID, title: str, **fields: Any) -> BatchOperation:
-            return BatchOperation(
-                op="create", fields={"project_id": project_id, "title": title, **fields}
-            )
+            return CreateTask(project_id=project_id, title=title, **fields)
 
         return [
             create(self.eng, "e1", priority=Priority.HIGH, assignee_ids=[self.owner]),
             create(self.ops, "o1", label_ids=[self.label]),
             create(self.eng, "e2", description="second"),
-            BatchOperation(op="update", task_id=self.existing.id, fields={"title": "Renamed"}),
+            BatchUpdate(task_id=self.existing.id, change=ChangeTask(title="Renamed")),
             create(self.ops, "o2", assignee_ids=[self.owner], label_ids=[self.label]),
             create(self.eng, "e3"),
         ]
@@ -72,13 +73,11 @@ class World:
     def one_by_one(self, operations: list[BatchOperation]) -> list[Task]:
         done = []
         for operation in operations:
-            if operation.op == "create":
-                done.append(self.tasks.create(self.actor, dict(operation.fields)))
+            if isinstance(operation, CreateTask):
+                done.append(self.tasks.create(self.actor, operation))
             else:
-                assert operation.task_id is not None
-                done.append(
-                    self.tasks.change(self.actor, operation.task_id, operation.fields, None)
-                )
+                assert isinstance(operation, BatchUpdate)
+                done.append(self.tasks.change(self.actor, operation.task_id, operation.change))
         return done
 
     def batch(self, operations: list[BatchOperation]) -> list[Task]:
@@ -202,10 +201,12 @@ def test_a_batch_is_numbered_audited_and_published_as_one_by_one(
 
     # The counters went on from where the batch left them.
     assert (
-        batched.tasks.create(batched.actor, {"project_id": batched.eng, "title": "n"}).number == 5
+        batched.tasks.create(batched.actor, CreateTask(project_id=batched.eng, title="n")).number
+        == 5
     )
     assert (
-        batched.tasks.create(batched.actor, {"project_id": batched.ops, "title": "n"}).number == 3
+        batched.tasks.create(batched.actor, CreateTask(project_id=batched.ops, title="n")).number
+        == 3
     )
 
 
@@ -223,7 +224,8 @@ def test_a_failing_create_late_in_a_batch_leaves_nothing_not_even_numbers(
     world = World(container)
     operations = world.operations()
     failing = operations[4]
-    operations[4] = BatchOperation(op="create", fields={**failing.fields, **bad})
+    assert isinstance(failing, CreateTask)
+    operations[4] = attrs.evolve(failing, **bad)
     chain_before, outbox_before = chain_of(engine, world), outbox_of(engine, world)
     with pytest.raises(ValidationFailed) as raised:
         world.batch(operations)
@@ -246,11 +248,9 @@ def test_a_batch_of_one_create_and_of_updates_only(
     container: ApplicationContainer, engine: Engine
 ) -> None:
     world = World(container)
-    (task,) = world.batch(
-        [BatchOperation(op="create", fields={"project_id": world.ops, "title": "x"})]
-    )
+    (task,) = world.batch([CreateTask(project_id=world.ops, title="x")])
     assert task.key == "OPS-1"
-    (updated,) = world.batch([BatchOperation(op="update", task_id=task.id, fields={"title": "y"})])
+    (updated,) = world.batch([BatchUpdate(task_id=task.id, change=ChangeTask(title="y"))])
     assert (updated.key, updated.title, updated.version) == ("OPS-1", "y", 2)
     assert [e.action for e in chain_of(engine, world)][-2:] == ["task.created", "task.updated"]
 
@@ -272,10 +272,7 @@ def test_concurrent_batches_over_two_projects_share_the_numbers_without_gaps(
     def batch(i: int) -> Callable[[], list[Task]]:
         def run() -> list[Task]:
             operations = [
-                BatchOperation(
-                    op="create",
-                    fields={"project_id": world.eng if j % 3 else world.ops, "title": f"{i}.{j}"},
-                )
+                CreateTask(project_id=world.eng if j % 3 else world.ops, title=f"{i}.{j}")
                 for j in range(10)
             ]
             barrier.wait(timeout=30)

@@ -10,6 +10,7 @@ from falcon import testing
 from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import ApplicationContainer
+from taskhub.contexts.work.application.task_commands import CreateTask
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.settings import RateLimit
 from taskhub.shared_kernel.errors import ValidationFailed
@@ -54,7 +55,7 @@ def test_twenty_concurrent_creations_get_1_to_20(
     project_id = uuid.UUID(project["id"])
 
     def creator(i: int) -> Callable[[], Any]:
-        return lambda: service.create(actor, {"project_id": project_id, "title": f"T{i}"})
+        return lambda: service.create(actor, CreateTask(project_id=project_id, title=f"T{i}"))
 
     results = race([creator(i) for i in range(THREADS)])
     errors = [r for r in results if isinstance(r, Exception)]
@@ -74,17 +75,17 @@ def test_failed_creations_consume_no_number(org: Org, pg_container: ApplicationC
     stranger = uuid.uuid4()
 
     def good(i: int) -> Callable[[], Any]:
-        return lambda: service.create(actor, {"project_id": project_id, "title": f"T{i}"})
+        return lambda: service.create(actor, CreateTask(project_id=project_id, title=f"T{i}"))
 
     def stranger_assigned() -> Any:
         # Refused before a number is drawn.
         return service.create(
-            actor, {"project_id": project_id, "title": "X", "assignee_ids": [stranger]}
+            actor, CreateTask(project_id=project_id, title="X", assignee_ids=[stranger])
         )
 
     def blank_title() -> Any:
         # Refused after the number is drawn: the rollback must give it back.
-        return service.create(actor, {"project_id": project_id, "title": "   "})
+        return service.create(actor, CreateTask(project_id=project_id, title="   "))
 
     jobs: list[Callable[[], Any]] = []
     for i in range(THREADS):

@@ -12,12 +12,13 @@ from taskhub.contexts.work.application.comments import CommentService
 from taskhub.contexts.work.application.dependencies import DependencyService
 from taskhub.contexts.work.application.labels import LabelService
 from taskhub.contexts.work.application.projects import ProjectService
+from taskhub.contexts.work.application.task_commands import CreateTask
 from taskhub.contexts.work.application.tasks import TaskService
 from taskhub.contexts.work.application.testing.fakes import (
     FakeRoleLookup,
     FakeWorkUnitOfWorkFactory,
-    WorkStore,
 )
+from taskhub.contexts.work.application.testing.store import WorkStore
 from taskhub.contexts.work.domain.events import WorkEvent
 from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
@@ -68,7 +69,7 @@ class Work:
         self, project: Project, title: str = "A task", *, actor: Actor | None = None, **fields: Any
     ) -> Task:
         return self.tasks.create(
-            actor or self.member, {"project_id": project.id, "title": title, **fields}
+            actor or self.member, CreateTask(project_id=project.id, title=title, **fields)
         )
 
     def label(self, name: str = "bug", color: str = "#d73a4a") -> Label:

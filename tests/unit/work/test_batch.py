@@ -1,18 +1,21 @@
 """Batches of task operations: applied all together, or not at all."""
 
 import copy
+import uuid
+from typing import Any
 
 import pytest
 
-from taskhub.contexts.work.application.tasks import MAX_BATCH, BatchOperation
+from taskhub.contexts.work.application.task_batches import MAX_BATCH, BatchDelete, BatchUpdate
+from taskhub.contexts.work.application.task_commands import ChangeTask, CreateTask
 from taskhub.contexts.work.domain.values import ProjectStatus, TaskStatus
 from taskhub.shared_kernel.errors import Conflict, NotFound, ValidationFailed
 from taskhub.shared_kernel.ids import new_id
 from tests.unit.work.conftest import Work
 
 
-def create(project_id: object, title: str, **fields: object) -> BatchOperation:
-    return BatchOperation(op="create", fields={"project_id": project_id, "title": title, **fields})
+def create(project_id: uuid.UUID, title: str, **fields: Any) -> CreateTask:
+    return CreateTask(project_id=project_id, title=title, **fields)
 
 
 def test_operations_apply_in_order_and_answer_in_order(work: Work) -> None:
@@ -23,8 +26,8 @@ def test_operations_apply_in_order_and_answer_in_order(work: Work) -> None:
         work.member,
         [
             create(project.id, "First"),
-            BatchOperation(op="update", task_id=existing.id, fields={"title": "Changed"}),
-            BatchOperation(op="delete", task_id=doomed.id),
+            BatchUpdate(task_id=existing.id, change=ChangeTask(title="Changed")),
+            BatchDelete(task_id=doomed.id),
             create(project.id, "Second", status=TaskStatus.IN_PROGRESS),
         ],
     )
@@ -50,7 +53,7 @@ def test_later_operations_see_earlier_ones(work: Work) -> None:
         work.member,
         [
             create(project.id, "Child", parent_id=created.task_id),
-            BatchOperation(op="update", task_id=created.task_id, fields={"title": "Renamed"}),
+            BatchUpdate(task_id=created.task_id, change=ChangeTask(title="Renamed")),
         ],
     )
     child = results[0].task
@@ -68,7 +71,7 @@ def test_a_failing_operation_leaves_nothing_of_the_others(work: Work) -> None:
             work.member,
             [
                 create(project.id, "First"),
-                BatchOperation(op="update", task_id=existing.id, fields={"title": "Changed"}),
+                BatchUpdate(task_id=existing.id, change=ChangeTask(title="Changed")),
                 create(project.id, "   "),
                 create(project.id, "Never"),
             ],
@@ -101,8 +104,8 @@ def test_a_conflict_keeps_its_code_and_names_its_operation(work: Work) -> None:
         work.tasks.batch(
             work.member,
             [
-                BatchOperation(op="update", task_id=blocker.id, fields={"title": "Still open"}),
-                BatchOperation(op="update", task_id=task.id, fields={"status": TaskStatus.DONE}),
+                BatchUpdate(task_id=blocker.id, change=ChangeTask(title="Still open")),
+                BatchUpdate(task_id=task.id, change=ChangeTask(status=TaskStatus.DONE)),
             ],
         )
     assert caught.value.code == "blocked_by_dependencies"
@@ -128,8 +131,8 @@ def test_an_unknown_task_fails_the_batch_as_not_found(work: Work) -> None:
         work.tasks.batch(
             work.member,
             [
-                BatchOperation(op="delete", task_id=task.id),
-                BatchOperation(op="delete", task_id=task.id),
+                BatchDelete(task_id=task.id),
+                BatchDelete(task_id=task.id),
             ],
         )
     assert caught.value.detail.startswith("operations[1]")

@@ -5,6 +5,7 @@ import copy
 
 import pytest
 
+from taskhub.contexts.work.application.task_commands import ChangeTask
 from taskhub.contexts.work.domain.errors import BlockedByDependencies, DependencyCycle
 from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.task import Task
@@ -127,19 +128,19 @@ def test_a_task_cannot_be_done_while_a_blocker_is_open(work: Work) -> None:
     _, (task, blocker, other) = tasks_of(work, 3)
     work.dependencies.add(work.member, task.id, blocker.id)
     work.dependencies.add(work.member, task.id, other.id)
-    work.tasks.change(work.member, other.id, {"status": TaskStatus.DONE}, expected_version=None)
+    work.tasks.change(work.member, other.id, ChangeTask(status=TaskStatus.DONE))
     for status in (TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.IN_REVIEW):
-        work.tasks.change(work.member, blocker.id, {"status": status}, expected_version=None)
+        work.tasks.change(work.member, blocker.id, ChangeTask(status=status))
         before = copy.deepcopy(work.store)
         with pytest.raises(BlockedByDependencies) as caught:
             work.tasks.change(
-                work.member, task.id, {"status": TaskStatus.DONE, "title": "Done?"}, None
+                work.member, task.id, ChangeTask(status=TaskStatus.DONE, title="Done?")
             )
         assert caught.value.code == "blocked_by_dependencies"
         assert work.store.tasks == before.tasks
         assert work.store.events == before.events
     # Other states stay open to it.
-    work.tasks.change(work.member, task.id, {"status": TaskStatus.IN_REVIEW}, None)
+    work.tasks.change(work.member, task.id, ChangeTask(status=TaskStatus.IN_REVIEW))
     assert work.stored_task(task.id).status is TaskStatus.IN_REVIEW
 
 
@@ -152,10 +153,8 @@ def test_a_task_can_be_done_once_its_blocker_is_out_of_the_way(work: Work, closi
     elif closing == "removed":
         work.dependencies.remove(work.member, task.id, blocker.id)
     else:
-        work.tasks.change(
-            work.member, blocker.id, {"status": TaskStatus(closing)}, expected_version=None
-        )
-    work.tasks.change(work.member, task.id, {"status": TaskStatus.DONE}, expected_version=None)
+        work.tasks.change(work.member, blocker.id, ChangeTask(status=TaskStatus(closing)))
+    work.tasks.change(work.member, task.id, ChangeTask(status=TaskStatus.DONE))
     assert work.stored_task(task.id).status is TaskStatus.DONE
 
 
@@ -165,15 +164,15 @@ def test_a_reopened_blocker_blocks_again(work: Work) -> None:
     work.tasks.delete(work.member, blocker.id, expected_version=None)
     work.tasks.restore(work.admin, blocker.id)
     with pytest.raises(BlockedByDependencies):
-        work.tasks.change(work.member, task.id, {"status": TaskStatus.DONE}, None)
+        work.tasks.change(work.member, task.id, ChangeTask(status=TaskStatus.DONE))
     assert work.stored_task(task.id).status is TaskStatus.TODO
 
 
 def test_a_done_task_may_be_saved_again_while_blocked(work: Work) -> None:
     _, (task, blocker) = tasks_of(work, 2)
-    work.tasks.change(work.member, task.id, {"status": TaskStatus.DONE}, None)
+    work.tasks.change(work.member, task.id, ChangeTask(status=TaskStatus.DONE))
     work.dependencies.add(work.member, task.id, blocker.id)
-    work.tasks.change(work.member, task.id, {"status": TaskStatus.DONE, "title": "Kept"}, None)
+    work.tasks.change(work.member, task.id, ChangeTask(status=TaskStatus.DONE, title="Kept"))
     assert work.stored_task(task.id).title == "Kept"
 
 

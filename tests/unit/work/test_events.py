@@ -8,7 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from taskhub.contexts.work.application.tasks import BatchOperation
+from taskhub.contexts.work.application.labels import ChangeLabel
+from taskhub.contexts.work.application.projects import ChangeProject
+from taskhub.contexts.work.application.task_batches import BatchDelete, BatchUpdate
+from taskhub.contexts.work.application.task_commands import ChangeTask, CreateTask
 from taskhub.contexts.work.domain.events import WorkEvent
 from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
 from taskhub.contexts.work.public.events import PUBLISHED_TYPES
@@ -24,14 +27,14 @@ def only(events: list[WorkEvent], action: str) -> WorkEvent:
 
 def test_the_life_of_a_project_and_its_tasks_is_audited(work: Work) -> None:
     project = work.project("ENG")
-    work.projects.change(work.admin, project.id, {"name": "Engineering"}, None)
+    work.projects.change(work.admin, project.id, ChangeProject(name="Engineering"))
     task = work.task(project)
     blocker = work.task(project)
-    work.tasks.change(work.member, task.id, {"title": "Renamed"}, None)
+    work.tasks.change(work.member, task.id, ChangeTask(title="Renamed"))
     work.dependencies.add(work.member, task.id, blocker.id)
     work.dependencies.remove(work.member, task.id, blocker.id)
     label = work.label("Bug")
-    work.labels.change(work.member, label.id, {"color": "#000000"}, None)
+    work.labels.change(work.member, label.id, ChangeLabel(color="#000000"))
     work.labels.delete(work.member, label.id, None)
     comment = work.comments.write(work.member, task.id, "Hello")
     work.comments.edit(work.member, task.id, comment.id, "Hello again", None)
@@ -83,15 +86,15 @@ def test_published_events_are_the_public_types_only(work: Work) -> None:
     work.dependencies.add(work.member, task.id, blocker.id)
     work.dependencies.remove(work.member, task.id, blocker.id)
     label = work.label()
-    work.labels.change(work.member, label.id, {"name": "Defect"}, None)
+    work.labels.change(work.member, label.id, ChangeLabel(name="Defect"))
     work.labels.delete(work.member, label.id, None)
     comment = work.comments.write(work.member, task.id, "Hello")
     work.comments.edit(work.member, task.id, comment.id, "Edited", None)
     work.comments.delete(work.member, task.id, comment.id, None)
-    work.tasks.change(work.member, task.id, {"priority": Priority.HIGH}, None)
+    work.tasks.change(work.member, task.id, ChangeTask(priority=Priority.HIGH))
     work.tasks.delete(work.member, task.id, None)
     work.tasks.restore(work.admin, task.id)
-    work.projects.change(work.admin, project.id, {"status": ProjectStatus.ON_HOLD}, None)
+    work.projects.change(work.admin, project.id, ChangeProject(status=ProjectStatus.ON_HOLD))
     work.projects.delete(work.admin, project.id, None)
     work.projects.restore(work.admin, project.id)
 
@@ -158,8 +161,7 @@ def test_task_events_publish_the_task_as_it_became(work: Work) -> None:
     work.tasks.change(
         work.member,
         task.id,
-        {"status": TaskStatus.IN_PROGRESS, "due_at": START + timedelta(days=1)},
-        None,
+        ChangeTask(status=TaskStatus.IN_PROGRESS, due_at=START + timedelta(days=1)),
     )
     updated = only(work.events(), "task.updated")
     assert updated.changes == {
@@ -207,7 +209,7 @@ def test_project_events_publish_the_project(work: Work) -> None:
         "version": 1,
     }
     work.projects.change(
-        work.admin, project.id, {"key": "CORE", "status": ProjectStatus.ARCHIVED}, None
+        work.admin, project.id, ChangeProject(key="CORE", status=ProjectStatus.ARCHIVED)
     )
     updated = only(work.events(), "project.updated")
     assert updated.changes == {"key": ("ENG", "CORE"), "status": ("active", "archived")}
@@ -258,17 +260,14 @@ def test_audited_changes_carry_old_and_new_values(work: Work) -> None:
         "name": (None, "Bug"),
         "color": (None, "#d73a4a"),
     }
-    work.labels.change(work.member, label.id, {"name": "Defect"}, None)
+    work.labels.change(work.member, label.id, ChangeLabel(name="Defect"))
     assert only(work.events(), "label.updated").changes == {"name": ("Bug", "Defect")}
     comment = work.comments.write(work.member, task.id, "Hello")
     work.comments.edit(work.member, task.id, comment.id, "Bye", None)
     assert only(work.events(), "comment.updated").changes == {"body": ("Hello", "Bye")}
     other = work.join()
     work.tasks.change(
-        work.member,
-        task.id,
-        {"assignee_ids": [other.user_id], "label_ids": [label.id]},
-        None,
+        work.member, task.id, ChangeTask(assignee_ids=[other.user_id], label_ids=[label.id])
     )
     assert only(work.events(), "task.updated").changes == {
         "assignee_ids": ([], [str(other.user_id)]),
@@ -282,8 +281,8 @@ def test_a_batch_records_one_event_per_operation_and_a_failed_one_none(work: Wor
     work.tasks.batch(
         work.member,
         [
-            BatchOperation(op="create", fields={"project_id": project.id, "title": "New"}),
-            BatchOperation(op="update", task_id=task.id, fields={"title": "Changed"}),
+            CreateTask(project_id=project.id, title="New"),
+            BatchUpdate(task_id=task.id, change=ChangeTask(title="Changed")),
         ],
     )
     assert work.actions()[-2:] == ["task.created", "task.updated"]
@@ -292,8 +291,8 @@ def test_a_batch_records_one_event_per_operation_and_a_failed_one_none(work: Wor
         work.tasks.batch(
             work.member,
             [
-                BatchOperation(op="delete", task_id=task.id),
-                BatchOperation(op="create", fields={"project_id": project.id, "title": ""}),
+                BatchDelete(task_id=task.id),
+                CreateTask(project_id=project.id, title=""),
             ],
         )
     assert len(work.store.events) == count

@@ -4,6 +4,7 @@ import copy
 
 import pytest
 
+from taskhub.contexts.work.application.labels import ChangeLabel
 from taskhub.contexts.work.domain.errors import LabelNameTaken
 from taskhub.shared_kernel.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
 from taskhub.shared_kernel.ids import new_id
@@ -51,14 +52,14 @@ def test_a_rename_to_a_taken_name_is_refused_and_changes_nothing(work: Work) -> 
     feature = work.label("Feature")
     before = copy.deepcopy(work.store)
     with pytest.raises(LabelNameTaken):
-        work.labels.change(work.member, feature.id, {"name": "BUG"}, expected_version=None)
+        work.labels.change(work.member, feature.id, ChangeLabel(name="BUG"))
     assert work.store.labels == before.labels
     assert work.store.events == before.events
 
 
 def test_a_label_may_take_its_own_name_in_another_case(work: Work) -> None:
     label = work.label("bug")
-    work.labels.change(work.member, label.id, {"name": "Bug"}, expected_version=1)
+    work.labels.change(work.member, label.id, ChangeLabel(name="Bug", expected_version=1))
     stored = work.store.labels[label.id]
     assert (stored.name, stored.version) == ("Bug", 2)
 
@@ -73,7 +74,7 @@ def test_a_malformed_colour_is_refused_on_the_color_field(work: Work, color: str
     assert work.store.labels == {}
     label = work.label("Ok", "#000000")
     with pytest.raises(ValidationFailed) as caught:
-        work.labels.change(work.member, label.id, {"color": color}, expected_version=None)
+        work.labels.change(work.member, label.id, ChangeLabel(color=color))
     assert [e.field for e in caught.value.errors] == ["color"]
     assert work.store.labels[label.id].color == "#000000"
 
@@ -87,17 +88,17 @@ def test_a_blank_name_is_refused_on_the_name_field(work: Work) -> None:
 
 def test_a_colour_in_other_case_is_no_change(work: Work) -> None:
     label = work.label("Bug", "#d73a4a")
-    work.labels.change(work.member, label.id, {"color": "#D73A4A"}, expected_version=None)
+    work.labels.change(work.member, label.id, ChangeLabel(color="#D73A4A"))
     assert work.store.labels[label.id].version == 1
     assert work.actions() == ["label.created"]
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(work: Work) -> None:
     label = work.label("Bug")
-    work.labels.change(work.member, label.id, {"color": "#ffffff"}, expected_version=1)
+    work.labels.change(work.member, label.id, ChangeLabel(color="#ffffff", expected_version=1))
     before = copy.deepcopy(work.store)
     with pytest.raises(PreconditionFailed):
-        work.labels.change(work.member, label.id, {"name": "Defect"}, expected_version=1)
+        work.labels.change(work.member, label.id, ChangeLabel(name="Defect", expected_version=1))
     with pytest.raises(PreconditionFailed):
         work.labels.delete(work.member, label.id, expected_version=1)
     assert work.store.labels == before.labels
@@ -110,7 +111,7 @@ def test_a_deleted_label_is_gone(work: Work) -> None:
     assert work.store.labels[label.id].deleted_at is not None
     assert work.labels.list(work.member, PageRequest()).items == []
     with pytest.raises(NotFound):
-        work.labels.change(work.member, label.id, {"name": "X"}, expected_version=None)
+        work.labels.change(work.member, label.id, ChangeLabel(name="X"))
     with pytest.raises(NotFound):
         work.labels.delete(work.member, label.id, expected_version=None)
 
@@ -119,6 +120,6 @@ def test_labels_of_other_organizations_are_not_found(work: Work) -> None:
     label = work.label("Bug")
     stranger = work.join(org_id=new_id())
     with pytest.raises(NotFound):
-        work.labels.change(stranger, label.id, {"name": "Mine"}, expected_version=None)
+        work.labels.change(stranger, label.id, ChangeLabel(name="Mine"))
     assert work.labels.list(stranger, PageRequest()).items == []
     assert work.store.labels[label.id].name == "Bug"

@@ -4,6 +4,7 @@ import copy
 
 import pytest
 
+from taskhub.contexts.work.application.projects import ChangeProject
 from taskhub.contexts.work.domain.errors import ProjectKeyTaken
 from taskhub.contexts.work.domain.values import ProjectStatus
 from taskhub.shared_kernel.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
@@ -85,8 +86,7 @@ def test_changes_are_stored_with_a_new_version(work: Work) -> None:
     changed = work.projects.change(
         work.admin,
         project.id,
-        {"name": "Core", "key": "CORE", "status": ProjectStatus.ON_HOLD},
-        expected_version=1,
+        ChangeProject(name="Core", key="CORE", status=ProjectStatus.ON_HOLD, expected_version=1),
     )
     stored = work.store.projects[project.id]
     assert changed == stored
@@ -101,7 +101,7 @@ def test_changes_are_stored_with_a_new_version(work: Work) -> None:
 
 def test_a_change_to_nothing_new_keeps_the_version(work: Work) -> None:
     project = work.project("ENG")
-    work.projects.change(work.admin, project.id, {"key": "ENG"}, expected_version=None)
+    work.projects.change(work.admin, project.id, ChangeProject(key="ENG"))
     assert work.store.projects[project.id].version == 1
     assert work.actions() == ["project.created"]
 
@@ -110,7 +110,7 @@ def test_a_change_to_a_malformed_key_is_refused_on_the_key_field(work: Work) -> 
     project = work.project("ENG")
     before = copy.deepcopy(work.store)
     with pytest.raises(ValidationFailed) as caught:
-        work.projects.change(work.admin, project.id, {"key": "e-ng"}, expected_version=None)
+        work.projects.change(work.admin, project.id, ChangeProject(key="e-ng"))
     assert [e.field for e in caught.value.errors] == ["key"]
     assert work.store.projects == before.projects
     assert work.store.events == before.events
@@ -121,19 +121,19 @@ def test_a_change_to_a_taken_key_is_refused_and_changes_nothing(work: Work) -> N
     project = work.project("ENG")
     before = copy.deepcopy(work.store)
     with pytest.raises(ProjectKeyTaken):
-        work.projects.change(
-            work.admin, project.id, {"key": "OPS", "name": "Ops too"}, expected_version=None
-        )
+        work.projects.change(work.admin, project.id, ChangeProject(key="OPS", name="Ops too"))
     assert work.store.projects == before.projects
     assert work.store.events == before.events
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(work: Work) -> None:
     project = work.project("ENG")
-    work.projects.change(work.admin, project.id, {"name": "Renamed"}, expected_version=1)
+    work.projects.change(work.admin, project.id, ChangeProject(name="Renamed", expected_version=1))
     before = copy.deepcopy(work.store)
     with pytest.raises(PreconditionFailed):
-        work.projects.change(work.admin, project.id, {"name": "Again"}, expected_version=1)
+        work.projects.change(
+            work.admin, project.id, ChangeProject(name="Again", expected_version=1)
+        )
     with pytest.raises(PreconditionFailed):
         work.projects.delete(work.admin, project.id, expected_version=3)
     assert work.store.projects == before.projects
@@ -152,13 +152,9 @@ def test_an_archived_project_takes_no_new_tasks(work: Work) -> None:
 def test_a_project_archived_later_takes_no_new_tasks_but_on_hold_does(work: Work) -> None:
     project = work.project("ENG")
     work.task(project)
-    work.projects.change(
-        work.admin, project.id, {"status": ProjectStatus.ON_HOLD}, expected_version=None
-    )
+    work.projects.change(work.admin, project.id, ChangeProject(status=ProjectStatus.ON_HOLD))
     work.task(project)
-    work.projects.change(
-        work.admin, project.id, {"status": ProjectStatus.ARCHIVED}, expected_version=None
-    )
+    work.projects.change(work.admin, project.id, ChangeProject(status=ProjectStatus.ARCHIVED))
     with pytest.raises(Conflict) as caught:
         work.task(project)
     assert caught.value.code == "project_archived"
@@ -175,7 +171,7 @@ def test_a_deleted_project_is_gone_until_restored(work: Work) -> None:
     with pytest.raises(NotFound):
         work.projects.get(work.member, project.id)
     with pytest.raises(NotFound):
-        work.projects.change(work.admin, project.id, {"name": "X"}, expected_version=None)
+        work.projects.change(work.admin, project.id, ChangeProject(name="X"))
     with pytest.raises(NotFound):
         work.projects.delete(work.admin, project.id, expected_version=None)
     assert work.projects.list(work.member, None, PageRequest()).items == []

@@ -2,11 +2,8 @@
 
 import pytest
 
-from taskhub.contexts.work.application.testing.fakes import (
-    DuplicateKey,
-    FakeWorkUnitOfWorkFactory,
-    WorkStore,
-)
+from taskhub.contexts.work.application.testing.fakes import FakeWorkUnitOfWorkFactory
+from taskhub.contexts.work.application.testing.store import DuplicateKey, WorkStore
 from tests.contracts.work import UowFactory, WorkRepositoryContract
 
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 
 from taskhub.contexts.work.application.ports import TaskFilter, TaskSort
+from taskhub.contexts.work.application.projects import ChangeProject
+from taskhub.contexts.work.application.task_commands import ChangeTask, CreateTask
 from taskhub.contexts.work.domain.errors import ParentCycle
 from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
 from taskhub.shared_kernel.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
@@ -109,7 +111,7 @@ def test_a_refused_task_uses_up_no_number(work: Work) -> None:
 def test_a_task_key_follows_its_projects_key(work: Work) -> None:
     project = work.project("ENG")
     task = work.task(project)
-    work.projects.change(work.admin, project.id, {"key": "CORE"}, expected_version=None)
+    work.projects.change(work.admin, project.id, ChangeProject(key="CORE"))
     assert work.tasks.get(work.member, task.id).key == "CORE-1"
     assert work.task(project).key == "CORE-2"
 
@@ -131,7 +133,7 @@ def test_the_project_must_be_a_live_one_of_the_organization(work: Work, deleted:
     else:
         project_id = work.project("ENG", actor=work.join(Role.ADMIN, org_id=new_id())).id
     with pytest.raises(ValidationFailed) as caught:
-        work.tasks.create(work.member, {"project_id": project_id, "title": "X"})
+        work.tasks.create(work.member, CreateTask(project_id=project_id, title="X"))
     assert fields_of(caught.value) == ["project_id"]
     assert work.store.tasks == {}
 
@@ -152,9 +154,7 @@ def test_the_parent_must_be_a_live_task_of_the_same_project(work: Work) -> None:
     task = work.task(eng)
     before = copy.deepcopy(work.store)
     with pytest.raises(ValidationFailed) as caught:
-        work.tasks.change(
-            work.member, task.id, {"parent_id": other_project_task.id}, expected_version=None
-        )
+        work.tasks.change(work.member, task.id, ChangeTask(parent_id=other_project_task.id))
     assert fields_of(caught.value) == ["parent_id"]
     assert work.store.tasks == before.tasks
 
@@ -162,11 +162,11 @@ def test_the_parent_must_be_a_live_task_of_the_same_project(work: Work) -> None:
 def test_a_parent_of_the_same_project_is_kept_and_can_be_removed(work: Work) -> None:
     project = work.project("ENG")
     parent, child = work.task(project), work.task(project)
-    work.tasks.change(work.member, child.id, {"parent_id": parent.id}, expected_version=None)
+    work.tasks.change(work.member, child.id, ChangeTask(parent_id=parent.id))
     assert work.stored_task(child.id).parent_id == parent.id
     found = work.tasks.find(work.member, TaskFilter(parent_id=parent.id), PageRequest())
     assert [t.id for t in found.items] == [child.id]
-    work.tasks.change(work.member, child.id, {"parent_id": None}, expected_version=None)
+    work.tasks.change(work.member, child.id, ChangeTask(parent_id=None))
     assert work.stored_task(child.id).parent_id is None
 
 
@@ -174,7 +174,7 @@ def test_a_task_cannot_be_its_own_parent(work: Work) -> None:
     project = work.project("ENG")
     task = work.task(project)
     with pytest.raises(ParentCycle):
-        work.tasks.change(work.member, task.id, {"parent_id": task.id}, expected_version=None)
+        work.tasks.change(work.member, task.id, ChangeTask(parent_id=task.id))
     assert work.stored_task(task.id).parent_id is None
 
 
@@ -184,7 +184,7 @@ def test_a_parent_cycle_is_refused(work: Work) -> None:
     child = work.task(project, parent_id=parent.id)
     before = copy.deepcopy(work.store)
     with pytest.raises(ParentCycle) as caught:
-        work.tasks.change(work.member, parent.id, {"parent_id": child.id}, expected_version=None)
+        work.tasks.change(work.member, parent.id, ChangeTask(parent_id=child.id))
     assert caught.value.code == "parent_cycle"
     assert work.store.tasks == before.tasks
     assert work.store.events == before.events
@@ -197,19 +197,15 @@ def test_a_parent_cycle_through_a_long_chain_is_refused(work: Work) -> None:
         chain.append(work.task(project, f"level {n + 1}", parent_id=chain[-1].id))
     before = copy.deepcopy(work.store)
     with pytest.raises(ParentCycle):
-        work.tasks.change(
-            work.member, chain[0].id, {"parent_id": chain[-1].id}, expected_version=None
-        )
+        work.tasks.change(work.member, chain[0].id, ChangeTask(parent_id=chain[-1].id))
     with pytest.raises(ParentCycle):
-        work.tasks.change(
-            work.member, chain[2].id, {"parent_id": chain[5].id}, expected_version=None
-        )
+        work.tasks.change(work.member, chain[2].id, ChangeTask(parent_id=chain[5].id))
     assert work.store.tasks == before.tasks
     # Moving a subtree under a task outside it is fine.
     side = work.task(project, "side")
-    work.tasks.change(work.member, chain[3].id, {"parent_id": side.id}, expected_version=None)
+    work.tasks.change(work.member, chain[3].id, ChangeTask(parent_id=side.id))
     assert work.stored_task(chain[3].id).parent_id == side.id
-    work.tasks.change(work.member, side.id, {"parent_id": chain[1].id}, expected_version=None)
+    work.tasks.change(work.member, side.id, ChangeTask(parent_id=chain[1].id))
     assert work.stored_task(side.id).parent_id == chain[1].id
 
 
@@ -227,12 +223,7 @@ def test_assignees_must_be_members_of_the_organization(work: Work) -> None:
     task = work.task(project, assignee_ids=[viewer.user_id])
     before = copy.deepcopy(work.store)
     with pytest.raises(ValidationFailed) as caught:
-        work.tasks.change(
-            work.member,
-            task.id,
-            {"assignee_ids": [viewer.user_id, outsider]},
-            expected_version=None,
-        )
+        work.tasks.change(work.member, task.id, ChangeTask(assignee_ids=[viewer.user_id, outsider]))
     assert fields_of(caught.value) == ["assignee_ids"]
     assert work.store.tasks == before.tasks
 
@@ -267,7 +258,7 @@ def test_labels_must_be_live_labels_of_the_organization(work: Work) -> None:
     task = work.task(project, label_ids=[bug.id])
     before = copy.deepcopy(work.store)
     with pytest.raises(ValidationFailed) as caught:
-        work.tasks.change(work.member, task.id, {"label_ids": [gone.id]}, expected_version=None)
+        work.tasks.change(work.member, task.id, ChangeTask(label_ids=[gone.id]))
     assert fields_of(caught.value) == ["label_ids"]
     assert work.store.tasks == before.tasks
 
@@ -279,8 +270,12 @@ def test_changes_are_stored_with_a_new_version(work: Work) -> None:
     changed = work.tasks.change(
         work.member,
         task.id,
-        {"title": "Renamed", "priority": Priority.LOW, "assignee_ids": [work.member.user_id]},
-        expected_version=1,
+        ChangeTask(
+            title="Renamed",
+            priority=Priority.LOW,
+            assignee_ids=[work.member.user_id],
+            expected_version=1,
+        ),
     )
     stored = work.stored_task(task.id)
     assert changed == stored
@@ -293,7 +288,7 @@ def test_changes_are_stored_with_a_new_version(work: Work) -> None:
 def test_a_change_to_nothing_new_keeps_the_version(work: Work) -> None:
     project = work.project("ENG")
     task = work.task(project, "Same")
-    work.tasks.change(work.member, task.id, {"title": "Same"}, expected_version=1)
+    work.tasks.change(work.member, task.id, ChangeTask(title="Same", expected_version=1))
     assert work.stored_task(task.id).version == 1
     assert work.actions() == ["project.created", "task.created"]
 
@@ -301,10 +296,10 @@ def test_a_change_to_nothing_new_keeps_the_version(work: Work) -> None:
 def test_a_stale_version_is_refused_and_changes_nothing(work: Work) -> None:
     project = work.project("ENG")
     task = work.task(project)
-    work.tasks.change(work.member, task.id, {"title": "Second"}, expected_version=1)
+    work.tasks.change(work.member, task.id, ChangeTask(title="Second", expected_version=1))
     before = copy.deepcopy(work.store)
     with pytest.raises(PreconditionFailed):
-        work.tasks.change(work.member, task.id, {"title": "Third"}, expected_version=1)
+        work.tasks.change(work.member, task.id, ChangeTask(title="Third", expected_version=1))
     with pytest.raises(PreconditionFailed):
         work.tasks.delete(work.member, task.id, expected_version=1)
     assert work.store.tasks == before.tasks
@@ -323,7 +318,7 @@ def test_a_deleted_task_is_gone_until_restored(work: Work) -> None:
     with pytest.raises(NotFound):
         work.tasks.get(work.member, task.id)
     with pytest.raises(NotFound):
-        work.tasks.change(work.member, task.id, {"title": "X"}, expected_version=None)
+        work.tasks.change(work.member, task.id, ChangeTask(title="X"))
     with pytest.raises(NotFound):
         work.tasks.delete(work.member, task.id, expected_version=None)
     assert work.tasks.find(work.member, TaskFilter(), PageRequest()).items == []
@@ -366,7 +361,7 @@ def test_unknown_tasks_and_tasks_of_other_organizations_are_not_found(work: Work
         with pytest.raises(NotFound):
             work.tasks.get(actor, task_id)
         with pytest.raises(NotFound):
-            work.tasks.change(actor, task_id, {"title": "X"}, expected_version=None)
+            work.tasks.change(actor, task_id, ChangeTask(title="X"))
         with pytest.raises(NotFound):
             work.tasks.delete(actor, task_id, expected_version=None)
         with pytest.raises(NotFound):
@@ -402,7 +397,7 @@ def test_tasks_of_a_deleted_project_disappear_and_return_with_it(work: Work) -> 
     project = work.projects.create(
         work.admin, key="GONE", name="Gone", description="", status=ProjectStatus.ACTIVE
     )
-    task = work.tasks.create(work.member, {"project_id": project.id, "title": "Orphan"})
+    task = work.tasks.create(work.member, CreateTask(project_id=project.id, title="Orphan"))
     work.projects.delete(work.admin, project.id, None)
     with pytest.raises(NotFound):
         work.tasks.get(work.member, task.id)

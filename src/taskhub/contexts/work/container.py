@@ -7,7 +7,12 @@ from sqlalchemy.engine import Engine
 
 from taskhub.contexts.audit.public import EntityHistory
 from taskhub.contexts.tenancy.public import RoleLookup
-from taskhub.contexts.work.adapters.http.endpoints import WorkEndpoints
+from taskhub.contexts.work.adapters.http.activity import ActivityEndpoints
+from taskhub.contexts.work.adapters.http.comments import CommentEndpoints
+from taskhub.contexts.work.adapters.http.dependencies import DependencyEndpoints
+from taskhub.contexts.work.adapters.http.labels import LabelEndpoints
+from taskhub.contexts.work.adapters.http.projects import ProjectEndpoints
+from taskhub.contexts.work.adapters.http.tasks import TaskEndpoints
 from taskhub.contexts.work.adapters.sql.tables import metadata
 from taskhub.contexts.work.adapters.sql.unit_of_work import SqlWorkUnitOfWork
 from taskhub.contexts.work.application.comments import CommentService
@@ -39,18 +44,23 @@ class WorkContainer(containers.DeclarativeContainer):
     )
     labels = providers.Singleton(LabelService, uow=unit_of_work.provider, clock=clock)
     comments = providers.Singleton(CommentService, uow=unit_of_work.provider, clock=clock)
-    http = providers.Singleton(
-        WorkEndpoints,
-        projects=projects,
-        tasks=tasks,
-        dependencies=task_dependencies,
-        labels=labels,
-        comments=comments,
-        history=history,
-    )
+    project_http = providers.Singleton(ProjectEndpoints, projects=projects)
+    task_http = providers.Singleton(TaskEndpoints, tasks=tasks)
+    activity_http = providers.Singleton(ActivityEndpoints, tasks=tasks, history=history)
+    dependency_http = providers.Singleton(DependencyEndpoints, dependencies=task_dependencies)
+    comment_http = providers.Singleton(CommentEndpoints, comments=comments)
+    label_http = providers.Singleton(LabelEndpoints, labels=labels)
 
     # The facets the composition root gathers (taskhub.platform.context_facets).
-    endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())
+    endpoints = providers.Callable(
+        endpoints_of,
+        project_http.provided.endpoints.call(),
+        task_http.provided.endpoints.call(),
+        activity_http.provided.endpoints.call(),
+        dependency_http.provided.endpoints.call(),
+        comment_http.provided.endpoints.call(),
+        label_http.provided.endpoints.call(),
+    )
     subscriptions = providers.List()
     tables = providers.Object(metadata)
     published_event_types = providers.Object(PUBLISHED_TYPES)

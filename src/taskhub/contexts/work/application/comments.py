@@ -2,13 +2,9 @@
 
 import uuid
 
-from taskhub.contexts.work.application.ports import (
-    WorkUnitOfWork,
-)
-from taskhub.contexts.work.application.recording import work_event
-from taskhub.contexts.work.application.tasks import task_not_found
+from taskhub.contexts.work.application.ports import WorkUnitOfWork
+from taskhub.contexts.work.application.task_lookup import live_task
 from taskhub.contexts.work.domain.comment import Comment
-from taskhub.contexts.work.public.events import COMMENT_CREATED
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
@@ -25,30 +21,19 @@ class CommentService:
     def write(self, actor: Actor, task_id: uuid.UUID, body: str) -> Comment:
         now = self._clock.now()
         with self._uow() as uow:
-            self._ensure_task(uow, actor, task_id)
+            live_task(uow, actor, task_id)
             comment = Comment.write(
                 org_id=actor.org_id, task_id=task_id, author_id=actor.user_id, body=body, now=now
             )
             uow.comments.add(comment)
-            uow.record(
-                work_event(
-                    org_id=actor.org_id,
-                    entity_type="comment",
-                    entity_id=comment.id,
-                    action=COMMENT_CREATED,
-                    now=now,
-                    changes={"task_id": (None, str(task_id))},
-                    snapshot=comment.snapshot(),
-                    ordering_key=str(task_id),
-                )
-            )
+            uow.track(comment)
             uow.commit()
         return comment
 
     def list(self, actor: Actor, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]:
         with self._uow(read_only=True) as uow:
-            self._ensure_task(uow, actor, task_id)
-            return uow.comments.list(task_id, page)
+            live_task(uow, actor, task_id)
+            return uow.comments.page(task_id, page)
 
     def edit(
         self,
@@ -59,21 +44,10 @@ class CommentService:
         expected_version: int | None,
     ) -> Comment:
         with self._uow() as uow:
-            comment = self._comment(uow, actor, task_id, comment_id, expected_version)
-            now = self._clock.now()
-            changed = comment.edit(actor.user_id, body, now)
-            if changed:
+            comment = self._for_write(uow, actor, task_id, comment_id, expected_version)
+            if comment.edit(actor.user_id, body, self._clock.now()):
                 uow.comments.update(comment)
-                uow.record(
-                    work_event(
-                        org_id=actor.org_id,
-                        entity_type="comment",
-                        entity_id=comment.id,
-                        action="comment.updated",
-                        now=now,
-                        changes=changed,
-                    )
-                )
+                uow.track(comment)
                 uow.commit()
         return comment
 
@@ -81,35 +55,21 @@ class CommentService:
         self, actor: Actor, task_id: uuid.UUID, comment_id: uuid.UUID, expected_version: int | None
     ) -> None:
         with self._uow() as uow:
-            comment = self._comment(uow, actor, task_id, comment_id, expected_version)
-            now = self._clock.now()
-            comment.delete(actor.user_id, actor.role, now)
+            comment = self._for_write(uow, actor, task_id, comment_id, expected_version)
+            comment.delete(actor.user_id, actor.role, self._clock.now())
             uow.comments.update(comment)
-            uow.record(
-                work_event(
-                    org_id=actor.org_id,
-                    entity_type="comment",
-                    entity_id=comment.id,
-                    action="comment.deleted",
-                    now=now,
-                )
-            )
+            uow.track(comment)
             uow.commit()
 
     @staticmethod
-    def _ensure_task(uow: WorkUnitOfWork, actor: Actor, task_id: uuid.UUID) -> None:
-        if uow.tasks.get(actor.org_id, task_id) is None:
-            raise task_not_found()
-
-    def _comment(
-        self,
+    def _for_write(
         uow: WorkUnitOfWork,
         actor: Actor,
         task_id: uuid.UUID,
         comment_id: uuid.UUID,
         expected_version: int | None,
     ) -> Comment:
-        self._ensure_task(uow, actor, task_id)
+        live_task(uow, actor, task_id)
         return load_for_write(
             lambda deleted: uow.comments.get(
                 task_id, comment_id, include_deleted=deleted, for_update=True

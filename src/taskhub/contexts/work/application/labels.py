@@ -1,12 +1,10 @@
 """Labels of an organization."""
 
 import uuid
-from typing import Any
 
-from taskhub.contexts.work.application.ports import (
-    WorkUnitOfWork,
-)
-from taskhub.contexts.work.application.recording import work_event
+import attrs
+
+from taskhub.contexts.work.application.ports import WorkUnitOfWork
 from taskhub.contexts.work.domain.errors import LabelNameTaken
 from taskhub.contexts.work.domain.label import Label
 from taskhub.shared_kernel.clock import Clock
@@ -17,84 +15,57 @@ from taskhub.shared_kernel.principal import Actor
 from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
 
 
+@attrs.frozen(kw_only=True)
+class ChangeLabel:
+    """A PATCH of a label: the fields given change, None leaves one as it is."""
+
+    name: str | None = None
+    color: str | None = None
+    expected_version: int | None = None
+
+
 class LabelService:
     def __init__(self, *, uow: UnitOfWorkFactory[WorkUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
     def create(self, actor: Actor, *, name: str, color: str) -> Label:
-        now = self._clock.now()
-        label = Label.create(org_id=actor.org_id, name=name, color=color, now=now)
+        label = Label.create(org_id=actor.org_id, name=name, color=color, now=self._clock.now())
         with self._uow() as uow:
             if uow.labels.name_taken(actor.org_id, label.name, other_than=None):
                 raise LabelNameTaken()
             uow.labels.add(label)
-            uow.record(
-                work_event(
-                    org_id=actor.org_id,
-                    entity_type="label",
-                    entity_id=label.id,
-                    action="label.created",
-                    now=now,
-                    changes={"name": (None, label.name), "color": (None, label.color)},
-                )
-            )
+            uow.track(label)
             uow.commit()
         return label
 
     def list(self, actor: Actor, page: PageRequest) -> Page[Label]:
         with self._uow(read_only=True) as uow:
-            return uow.labels.list(actor.org_id, page)
+            return uow.labels.page(actor.org_id, page)
 
-    def change(
-        self,
-        actor: Actor,
-        label_id: uuid.UUID,
-        changes: dict[str, Any],
-        expected_version: int | None,
-    ) -> Label:
+    def change(self, actor: Actor, label_id: uuid.UUID, command: ChangeLabel) -> Label:
         with self._uow() as uow:
-            label = self._label(uow, actor, label_id, expected_version)
-            if "name" in changes and uow.labels.name_taken(
-                actor.org_id, changes["name"], other_than=label.id
+            label = self._for_write(uow, actor, label_id, command.expected_version)
+            if command.name is not None and uow.labels.name_taken(
+                actor.org_id, command.name, other_than=label.id
             ):
                 raise LabelNameTaken()
-            now = self._clock.now()
-            changed = label.change(changes, now)
-            if changed:
+            if label.change(name=command.name, color=command.color, now=self._clock.now()):
                 uow.labels.update(label)
-                uow.record(
-                    work_event(
-                        org_id=actor.org_id,
-                        entity_type="label",
-                        entity_id=label.id,
-                        action="label.updated",
-                        now=now,
-                        changes=changed,
-                    )
-                )
+                uow.track(label)
                 uow.commit()
         return label
 
     def delete(self, actor: Actor, label_id: uuid.UUID, expected_version: int | None) -> None:
         with self._uow() as uow:
-            label = self._label(uow, actor, label_id, expected_version)
-            now = self._clock.now()
-            label.delete(now)
+            label = self._for_write(uow, actor, label_id, expected_version)
+            label.delete(self._clock.now())
             uow.labels.update(label)
-            uow.record(
-                work_event(
-                    org_id=actor.org_id,
-                    entity_type="label",
-                    entity_id=label.id,
-                    action="label.deleted",
-                    now=now,
-                )
-            )
+            uow.track(label)
             uow.commit()
 
     @staticmethod
-    def _label(
+    def _for_write(
         uow: WorkUnitOfWork, actor: Actor, label_id: uuid.UUID, expected_version: int | None
     ) -> Label:
         return load_for_write(

@@ -122,9 +122,11 @@ class ProjectRepository(Protocol):
         raise ProjectKeyTaken if the new key is in use."""
         ...
 
-    def list(
+    def page(
         self, org_id: uuid.UUID, status: ProjectStatus | None, page: PageRequest
-    ) -> Page[Project]: ...
+    ) -> Page[Project]:
+        """Live projects (of `status`, if given), oldest first."""
+        ...
 
     def allocate_number(self, project_id: uuid.UUID) -> int:
         """The project's next task number, reserved until this unit of work ends.
@@ -169,21 +171,25 @@ class TaskRepository(Protocol):
         are each fine alone cannot close a cycle together."""
         ...
 
-    def dependencies(self, task_id: uuid.UUID) -> list[uuid.UUID]:
+
+class DependencyRepository(Protocol):
+    """Which task waits for which: the links between tasks of one project."""
+
+    def blockers_of(self, task_id: uuid.UUID) -> list[uuid.UUID]:
         """Live tasks this one depends on."""
         ...
 
-    def dependency_edges(
+    def edges(
         self, task_ids: Collection[uuid.UUID], *, include_deleted: bool = False
     ) -> dict[uuid.UUID, set[uuid.UUID]]:
         """For each given task, the tasks it depends on (live ones unless told otherwise)."""
         ...
 
-    def add_dependency(self, task_id: uuid.UUID, depends_on_id: uuid.UUID, now: datetime) -> bool:
+    def add(self, task_id: uuid.UUID, depends_on_id: uuid.UUID, now: datetime) -> bool:
         """False if it already existed."""
         ...
 
-    def remove_dependency(self, task_id: uuid.UUID, depends_on_id: uuid.UUID) -> bool: ...
+    def remove(self, task_id: uuid.UUID, depends_on_id: uuid.UUID) -> bool: ...
 
     def open_blockers(self, task_id: uuid.UUID) -> int:
         """How many live tasks it depends on are neither done nor cancelled."""
@@ -209,7 +215,9 @@ class LabelRepository(Protocol):
         raise LabelNameTaken if a live label of the organization has the new name."""
         ...
 
-    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Label]: ...
+    def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Label]:
+        """Live labels, oldest first."""
+        ...
 
     def name_taken(self, org_id: uuid.UUID, name: str, *, other_than: uuid.UUID | None) -> bool: ...
 
@@ -234,12 +242,15 @@ class CommentRepository(Protocol):
         """Write it back over the version it was read at (PreconditionFailed if that moved)."""
         ...
 
-    def list(self, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]: ...
+    def page(self, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]:
+        """The task's live comments, oldest first."""
+        ...
 
 
 class WorkUnitOfWork(UnitOfWork, Protocol):
     projects: ProjectRepository
     tasks: TaskRepository
+    dependencies: DependencyRepository
     labels: LabelRepository
     comments: CommentRepository
     task_list: TaskList

@@ -1,21 +1,29 @@
 """Projects: created and managed by admins, read by everyone in the organization."""
 
 import uuid
-from typing import Any
 
-from taskhub.contexts.work.application.ports import (
-    WorkUnitOfWork,
-)
-from taskhub.contexts.work.application.recording import work_event
+import attrs
+
+from taskhub.contexts.work.application.ports import WorkUnitOfWork
 from taskhub.contexts.work.domain.project import Project
 from taskhub.contexts.work.domain.values import ProjectStatus
-from taskhub.contexts.work.public.events import PROJECT_CREATED, PROJECT_DELETED, PROJECT_UPDATED
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
 from taskhub.shared_kernel.unit_of_work import UnitOfWorkFactory
+
+
+@attrs.frozen(kw_only=True)
+class ChangeProject:
+    """A PATCH of a project: the fields given change, None leaves one as it is."""
+
+    name: str | None = None
+    key: str | None = None
+    description: str | None = None
+    status: ProjectStatus | None = None
+    expected_version: int | None = None
 
 
 def project_not_found() -> NotFound:
@@ -30,81 +38,53 @@ class ProjectService:
     def create(
         self, actor: Actor, *, key: str, name: str, description: str, status: ProjectStatus
     ) -> Project:
-        now = self._clock.now()
         project = Project.create(
-            org_id=actor.org_id, key=key, name=name, description=description, status=status, now=now
+            org_id=actor.org_id,
+            key=key,
+            name=name,
+            description=description,
+            status=status,
+            now=self._clock.now(),
         )
         with self._uow() as uow:
             uow.projects.add(project)
-            uow.record(
-                work_event(
-                    org_id=actor.org_id,
-                    entity_type="project",
-                    entity_id=project.id,
-                    action=PROJECT_CREATED,
-                    now=now,
-                    changes={
-                        f: (None, v)
-                        for f, v in project.snapshot().items()
-                        if f in ("key", "name", "status")
-                    },
-                    snapshot=project.snapshot(),
-                )
-            )
+            uow.track(project)
             uow.commit()
         return project
 
     def list(self, actor: Actor, status: ProjectStatus | None, page: PageRequest) -> Page[Project]:
         with self._uow(read_only=True) as uow:
-            return uow.projects.list(actor.org_id, status, page)
+            return uow.projects.page(actor.org_id, status, page)
 
     def get(self, actor: Actor, project_id: uuid.UUID) -> Project:
         with self._uow(read_only=True) as uow:
-            return self._project(uow, actor, project_id)
+            project = uow.projects.get(actor.org_id, project_id)
+            if project is None:
+                raise project_not_found()
+            return project
 
-    def change(
-        self,
-        actor: Actor,
-        project_id: uuid.UUID,
-        changes: dict[str, Any],
-        expected_version: int | None,
-    ) -> Project:
+    def change(self, actor: Actor, project_id: uuid.UUID, command: ChangeProject) -> Project:
         with self._uow() as uow:
-            project = self._for_write(uow, actor, project_id, expected_version)
-            now = self._clock.now()
-            changed = project.change(changes, now)
+            project = self._for_write(uow, actor, project_id, command.expected_version)
+            changed = project.change(
+                name=command.name,
+                key=command.key,
+                description=command.description,
+                status=command.status,
+                now=self._clock.now(),
+            )
             if changed:
                 uow.projects.update(project)
-                uow.record(
-                    work_event(
-                        org_id=actor.org_id,
-                        entity_type="project",
-                        entity_id=project.id,
-                        action=PROJECT_UPDATED,
-                        now=now,
-                        changes=changed,
-                        snapshot=project.snapshot(),
-                    )
-                )
+                uow.track(project)
                 uow.commit()
         return project
 
     def delete(self, actor: Actor, project_id: uuid.UUID, expected_version: int | None) -> None:
         with self._uow() as uow:
             project = self._for_write(uow, actor, project_id, expected_version)
-            now = self._clock.now()
-            project.delete(now)
+            project.delete(self._clock.now())
             uow.projects.update(project)
-            uow.record(
-                work_event(
-                    org_id=actor.org_id,
-                    entity_type="project",
-                    entity_id=project.id,
-                    action=PROJECT_DELETED,
-                    now=now,
-                    snapshot=project.snapshot(),
-                )
-            )
+            uow.track(project)
             uow.commit()
 
     def restore(self, actor: Actor, project_id: uuid.UUID) -> Project:
@@ -115,18 +95,9 @@ class ProjectService:
             if project is None:
                 raise project_not_found()
             if project.deleted_at is not None:
-                now = self._clock.now()
-                project.restore(now)
+                project.restore(self._clock.now())
                 uow.projects.update(project)
-                uow.record(
-                    work_event(
-                        org_id=actor.org_id,
-                        entity_type="project",
-                        entity_id=project.id,
-                        action="project.restored",
-                        now=now,
-                    )
-                )
+                uow.track(project)
                 uow.commit()
         return project
 
@@ -141,10 +112,3 @@ class ProjectService:
             expected_version,
             project_not_found,
         )
-
-    @staticmethod
-    def _project(uow: WorkUnitOfWork, actor: Actor, project_id: uuid.UUID) -> Project:
-        project = uow.projects.get(actor.org_id, project_id)
-        if project is None:
-            raise project_not_found()
-        return project

@@ -6,6 +6,8 @@ from typing import Any
 
 import attrs
 
+from taskhub.contexts.work.domain.aggregate import WorkAggregate
+from taskhub.contexts.work.domain.events import CommentCreated, CommentDeleted, CommentUpdated
 from taskhub.contexts.work.domain.snapshots import json_value
 from taskhub.shared_kernel.errors import PermissionDenied, ValidationFailed
 from taskhub.shared_kernel.ids import new_id
@@ -19,16 +21,11 @@ def _body(body: str) -> str:
 
 
 @attrs.define(kw_only=True)
-class Comment:
-    id: uuid.UUID
-    org_id: uuid.UUID
+class Comment(WorkAggregate):
     task_id: uuid.UUID
     author_id: uuid.UUID
     body: str
     created_at: datetime
-    updated_at: datetime
-    version: int = 1
-    deleted_at: datetime | None = None
 
     @classmethod
     def write(
@@ -40,7 +37,7 @@ class Comment:
         body: str,
         now: datetime,
     ) -> "Comment":
-        return cls(
+        comment = cls(
             id=new_id(),
             org_id=org_id,
             task_id=task_id,
@@ -49,25 +46,18 @@ class Comment:
             created_at=now,
             updated_at=now,
         )
+        comment._happened(CommentCreated, now, {"task_id": (None, str(task_id))})
+        return comment
 
     def edit(self, editor: uuid.UUID, body: str, now: datetime) -> dict[str, tuple[Any, Any]]:
         if editor != self.author_id:
             raise PermissionDenied("Only the comment's author can edit it.")
-        _body(body)
-        if body == self.body:
-            return {}
-        changes = {"body": (self.body, body)}
-        self.body = body
-        self.updated_at = now
-        self.version += 1
-        return changes
+        return self._change(CommentUpdated, {"body": _body(body)}, now)
 
     def delete(self, by: uuid.UUID, role: Role, now: datetime) -> None:
         if by != self.author_id and not role.at_least(Role.ADMIN):
             raise PermissionDenied("Only the author or an admin can delete a comment.")
-        self.deleted_at = now
-        self.updated_at = now
-        self.version += 1
+        self._delete(CommentDeleted, now)
 
     def snapshot(self) -> dict[str, Any]:
         return {

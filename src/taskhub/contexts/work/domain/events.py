@@ -1,26 +1,60 @@
-"""Work's events. Every mutation is audited in the organization's log; task, project and
-new-comment events are also published, carrying the resource as the API shows it."""
+"""Work's events, one class per fact. Every change is audited in the organization's log;
+task, project and new-comment events are also published, carrying the resource as the
+API showed it when the event happened."""
 
 import uuid
-from typing import Any
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol, Self
 
 import attrs
 
+from taskhub.contexts.work.public.events import (
+    COMMENT_CREATED,
+    PROJECT_CREATED,
+    PROJECT_DELETED,
+    PROJECT_UPDATED,
+    TASK_CREATED,
+    TASK_DELETED,
+    TASK_RESTORED,
+    TASK_UPDATED,
+)
 from taskhub.shared_kernel.events import AuditFacts, DomainEvent, IntegrationEvent
+from taskhub.shared_kernel.ids import new_id
+
+
+class Resource(Protocol):
+    """What an event needs from the aggregate it happened to."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def org_id(self) -> uuid.UUID: ...
+
+    def snapshot(self) -> dict[str, Any]: ...
 
 
 @attrs.frozen(kw_only=True)
 class WorkEvent(DomainEvent):
-    """`action` is also the published type when `published` is true."""
+    """Something that happened to one resource of an organization, audited in its log."""
 
     org_id: uuid.UUID
-    entity_type: str
     entity_id: uuid.UUID
-    action: str
-    changes: dict[str, tuple[Any, Any]] = attrs.field(factory=dict)
-    published: bool = False
-    snapshot: dict[str, Any] = attrs.field(factory=dict)
-    ordering_key: str = ""
+    changes: Mapping[str, tuple[Any, Any]] = attrs.field(factory=dict)
+
+    action = ""
+    entity_type = ""
+
+    @classmethod
+    def of(cls, resource: Resource, now: datetime, changes: Mapping[str, tuple[Any, Any]]) -> Self:
+        return cls(
+            event_id=new_id(),
+            occurred_at=now,
+            org_id=resource.org_id,
+            entity_id=resource.id,
+            changes=changes,
+        )
 
     def audit_facts(self) -> AuditFacts:
         return AuditFacts(
@@ -31,14 +65,140 @@ class WorkEvent(DomainEvent):
             changes=self.changes,
         )
 
-    def integration_event(self) -> IntegrationEvent | None:
-        if not self.published:
-            return None
+
+@attrs.frozen(kw_only=True)
+class PublishedWorkEvent(WorkEvent):
+    """Also published, under its action, with the resource as it was at that moment
+    (taken when the event is recorded: a later change in the same unit of work does not
+    rewrite what this one said)."""
+
+    resource: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, resource: Resource, now: datetime, changes: Mapping[str, tuple[Any, Any]]) -> Self:
+        return cls(
+            event_id=new_id(),
+            occurred_at=now,
+            org_id=resource.org_id,
+            entity_id=resource.id,
+            changes=changes,
+            resource=resource.snapshot(),
+        )
+
+    @property
+    def ordering_key(self) -> str:
+        """Events of one entity are delivered in order."""
+        return str(self.entity_id)
+
+    def integration_event(self) -> IntegrationEvent:
         return IntegrationEvent(
             event_id=self.event_id,
             type=self.action,
             org_id=self.org_id,
             occurred_at=self.occurred_at,
-            ordering_key=self.ordering_key or str(self.entity_id),
-            data=self.snapshot,
+            ordering_key=self.ordering_key,
+            data=self.resource,
         )
+
+
+@attrs.frozen(kw_only=True)
+class ProjectCreated(PublishedWorkEvent):
+    action = PROJECT_CREATED
+    entity_type = "project"
+
+
+@attrs.frozen(kw_only=True)
+class ProjectUpdated(PublishedWorkEvent):
+    action = PROJECT_UPDATED
+    entity_type = "project"
+
+
+@attrs.frozen(kw_only=True)
+class ProjectDeleted(PublishedWorkEvent):
+    action = PROJECT_DELETED
+    entity_type = "project"
+
+
+@attrs.frozen(kw_only=True)
+class ProjectRestored(WorkEvent):
+    action = "project.restored"
+    entity_type = "project"
+
+
+@attrs.frozen(kw_only=True)
+class TaskCreated(PublishedWorkEvent):
+    action = TASK_CREATED
+    entity_type = "task"
+
+
+@attrs.frozen(kw_only=True)
+class TaskUpdated(PublishedWorkEvent):
+    action = TASK_UPDATED
+    entity_type = "task"
+
+
+@attrs.frozen(kw_only=True)
+class TaskDeleted(PublishedWorkEvent):
+    action = TASK_DELETED
+    entity_type = "task"
+
+
+@attrs.frozen(kw_only=True)
+class TaskRestored(PublishedWorkEvent):
+    action = TASK_RESTORED
+    entity_type = "task"
+
+
+@attrs.frozen(kw_only=True)
+class DependencyAdded(WorkEvent):
+    """`entity_id` is the waiting task; `changes` names the task it now depends on."""
+
+    action = "task.dependency_added"
+    entity_type = "task"
+
+
+@attrs.frozen(kw_only=True)
+class DependencyRemoved(WorkEvent):
+    action = "task.dependency_removed"
+    entity_type = "task"
+
+
+@attrs.frozen(kw_only=True)
+class LabelCreated(WorkEvent):
+    action = "label.created"
+    entity_type = "label"
+
+
+@attrs.frozen(kw_only=True)
+class LabelUpdated(WorkEvent):
+    action = "label.updated"
+    entity_type = "label"
+
+
+@attrs.frozen(kw_only=True)
+class LabelDeleted(WorkEvent):
+    action = "label.deleted"
+    entity_type = "label"
+
+
+@attrs.frozen(kw_only=True)
+class CommentCreated(PublishedWorkEvent):
+    action = COMMENT_CREATED
+    entity_type = "comment"
+
+    @property
+    def ordering_key(self) -> str:
+        """A task's comments arrive in the order they were written."""
+        return str(self.resource["task_id"])
+
+
+@attrs.frozen(kw_only=True)
+class CommentUpdated(WorkEvent):
+    action = "comment.updated"
+    entity_type = "comment"
+
+
+@attrs.frozen(kw_only=True)
+class CommentDeleted(WorkEvent):
+    action = "comment.deleted"
+    entity_type = "comment"

@@ -6,25 +6,22 @@ from typing import Any
 
 import attrs
 
-from taskhub.contexts.work.domain.snapshots import diff
+from taskhub.contexts.work.domain.aggregate import WorkAggregate
+from taskhub.contexts.work.domain.events import LabelCreated, LabelDeleted, LabelUpdated
+from taskhub.contexts.work.domain.snapshots import json_value
 from taskhub.contexts.work.domain.values import validated_color, validated_title
 from taskhub.shared_kernel.ids import new_id
 
 
 @attrs.define(kw_only=True)
-class Label:
-    id: uuid.UUID
-    org_id: uuid.UUID
+class Label(WorkAggregate):
     name: str
     color: str
     created_at: datetime
-    updated_at: datetime
-    version: int = 1
-    deleted_at: datetime | None = None
 
     @classmethod
     def create(cls, *, org_id: uuid.UUID, name: str, color: str, now: datetime) -> "Label":
-        return cls(
+        label = cls(
             id=new_id(),
             org_id=org_id,
             name=validated_title(name, "name"),
@@ -32,22 +29,30 @@ class Label:
             created_at=now,
             updated_at=now,
         )
+        label._happened(
+            LabelCreated, now, {"name": (None, label.name), "color": (None, label.color)}
+        )
+        return label
 
-    def change(self, changes: dict[str, Any], now: datetime) -> dict[str, tuple[Any, Any]]:
-        if "name" in changes:
-            validated_title(changes["name"], "name")
-        if "color" in changes:
-            changes = {**changes, "color": validated_color(changes["color"])}
-        before = {"name": self.name, "color": self.color}
-        for name, value in changes.items():
-            setattr(self, name, value)
-        changed = diff(before, {"name": self.name, "color": self.color})
-        if changed:
-            self.updated_at = now
-            self.version += 1
-        return changed
+    def change(
+        self, *, name: str | None = None, color: str | None = None, now: datetime
+    ) -> dict[str, tuple[Any, Any]]:
+        """Apply the fields given (None leaves one as it is); returns what changed."""
+        if name is not None:
+            validated_title(name, "name")
+        if color is not None:
+            color = validated_color(color)
+        return self._change(LabelUpdated, {"name": name, "color": color}, now)
 
     def delete(self, now: datetime) -> None:
-        self.deleted_at = now
-        self.updated_at = now
-        self.version += 1
+        self._delete(LabelDeleted, now)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "color": self.color,
+            "created_at": json_value(self.created_at),
+            "updated_at": json_value(self.updated_at),
+            "version": self.version,
+        }

@@ -6,7 +6,14 @@ from typing import Any
 
 import attrs
 
-from taskhub.contexts.work.domain.snapshots import diff, json_value
+from taskhub.contexts.work.domain.aggregate import WorkAggregate
+from taskhub.contexts.work.domain.events import (
+    ProjectCreated,
+    ProjectDeleted,
+    ProjectRestored,
+    ProjectUpdated,
+)
+from taskhub.contexts.work.domain.snapshots import json_value
 from taskhub.contexts.work.domain.values import (
     ProjectStatus,
     validated_project_key,
@@ -15,21 +22,14 @@ from taskhub.contexts.work.domain.values import (
 from taskhub.shared_kernel.errors import Conflict
 from taskhub.shared_kernel.ids import new_id
 
-MUTABLE_FIELDS = ("name", "key", "description", "status")
-
 
 @attrs.define(kw_only=True)
-class Project:
-    id: uuid.UUID
-    org_id: uuid.UUID
+class Project(WorkAggregate):
     key: str
     name: str
     description: str
     status: ProjectStatus
     created_at: datetime
-    updated_at: datetime
-    version: int = 1
-    deleted_at: datetime | None = None
 
     @classmethod
     def create(
@@ -42,7 +42,7 @@ class Project:
         status: ProjectStatus,
         now: datetime,
     ) -> "Project":
-        return cls(
+        project = cls(
             id=new_id(),
             org_id=org_id,
             key=validated_project_key(key),
@@ -52,23 +52,29 @@ class Project:
             created_at=now,
             updated_at=now,
         )
+        snapshot = project.snapshot()
+        project._happened(
+            ProjectCreated, now, {f: (None, snapshot[f]) for f in ("key", "name", "status")}
+        )
+        return project
 
-    def fields(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in MUTABLE_FIELDS}
-
-    def change(self, changes: dict[str, Any], now: datetime) -> dict[str, tuple[Any, Any]]:
-        if "key" in changes:
-            validated_project_key(changes["key"])
-        if "name" in changes:
-            validated_title(changes["name"], "name")
-        before = self.fields()
-        for name, value in changes.items():
-            setattr(self, name, value)
-        changed = diff(before, self.fields())
-        if changed:
-            self.updated_at = now
-            self.version += 1
-        return changed
+    def change(
+        self,
+        *,
+        name: str | None = None,
+        key: str | None = None,
+        description: str | None = None,
+        status: ProjectStatus | None = None,
+        now: datetime,
+    ) -> dict[str, tuple[Any, Any]]:
+        """Apply the fields given (None leaves one as it is); returns what changed."""
+        # Validate everything before changing anything.
+        if key is not None:
+            validated_project_key(key)
+        if name is not None:
+            validated_title(name, "name")
+        proposed = {"name": name, "key": key, "description": description, "status": status}
+        return self._change(ProjectUpdated, proposed, now)
 
     def ensure_accepts_tasks(self) -> None:
         if self.status is ProjectStatus.ARCHIVED:
@@ -77,14 +83,10 @@ class Project:
             )
 
     def delete(self, now: datetime) -> None:
-        self.deleted_at = now
-        self.updated_at = now
-        self.version += 1
+        self._delete(ProjectDeleted, now)
 
     def restore(self, now: datetime) -> None:
-        self.deleted_at = None
-        self.updated_at = now
-        self.version += 1
+        self._restore(ProjectRestored, now)
 
     def snapshot(self) -> dict[str, Any]:
         return {

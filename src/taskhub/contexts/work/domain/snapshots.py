@@ -1,4 +1,5 @@
-"""JSON-ready pictures of work resources, for published events and audit changes."""
+"""Values as work's published events and audit changes write them: ids and times as
+strings (times in UTC with a `Z`), sets as sorted lists, enums as their values."""
 
 import uuid
 from datetime import UTC, datetime
@@ -15,11 +16,3 @@ def json_value(value: Any) -> Any:
     if hasattr(value, "value") and isinstance(value.value, str):
         return value.value
     return value
-
-
-def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    return {
-        field: (json_value(before[field]), json_value(after[field]))
-        for field in after
-        if json_value(before.get(field)) != json_value(after[field])
-    }

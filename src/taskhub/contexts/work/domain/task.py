@@ -6,13 +6,29 @@ tasks; what a task knows about itself is checked here.
 """
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 import attrs
 
-from taskhub.contexts.work.domain.snapshots import diff, json_value
-from taskhub.contexts.work.domain.values import Priority, TaskStatus, validated_title
+from taskhub.contexts.work.domain.aggregate import WorkAggregate
+from taskhub.contexts.work.domain.events import (
+    DependencyAdded,
+    DependencyRemoved,
+    TaskCreated,
+    TaskDeleted,
+    TaskRestored,
+    TaskUpdated,
+)
+from taskhub.contexts.work.domain.snapshots import json_value
+from taskhub.contexts.work.domain.values import (
+    KEEP,
+    Keep,
+    Priority,
+    TaskStatus,
+    validated_title,
+)
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.ids import new_id
 
@@ -21,22 +37,13 @@ MAX_LABELS = 20
 """The contract's maxima: each id is checked against the organization, so the lists are
 bounded before any of that work starts."""
 
-MUTABLE_FIELDS = (
-    "title",
-    "description",
-    "status",
-    "priority",
-    "due_at",
-    "parent_id",
-    "assignee_ids",
-    "label_ids",
-)
+
+def _ids(ids: Collection[uuid.UUID] | None) -> frozenset[uuid.UUID] | None:
+    return None if ids is None else frozenset(ids)
 
 
 @attrs.define(kw_only=True)
-class Task:
-    id: uuid.UUID
-    org_id: uuid.UUID
+class Task(WorkAggregate):
     project_id: uuid.UUID
     project_key: str
     number: int
@@ -50,9 +57,6 @@ class Task:
     label_ids: frozenset[uuid.UUID]
     created_by: uuid.UUID
     created_at: datetime
-    updated_at: datetime
-    version: int = 1
-    deleted_at: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -67,8 +71,15 @@ class Task:
         project_key: str,
         number: int,
         created_by: uuid.UUID,
+        title: str,
+        description: str = "",
+        status: TaskStatus = TaskStatus.TODO,
+        priority: Priority = Priority.MEDIUM,
+        due_at: datetime | None = None,
+        parent_id: uuid.UUID | None = None,
+        assignee_ids: Collection[uuid.UUID] = (),
+        label_ids: Collection[uuid.UUID] = (),
         now: datetime,
-        fields: dict[str, Any],
     ) -> "Task":
         task = cls(
             id=new_id(),
@@ -76,50 +87,67 @@ class Task:
             project_id=project_id,
             project_key=project_key,
             number=number,
-            title=validated_title(fields["title"]),
-            description=fields.get("description", ""),
-            status=fields.get("status", TaskStatus.TODO),
-            priority=fields.get("priority", Priority.MEDIUM),
-            due_at=fields.get("due_at"),
-            parent_id=fields.get("parent_id"),
-            assignee_ids=frozenset(fields.get("assignee_ids", ())),
-            label_ids=frozenset(fields.get("label_ids", ())),
+            title=validated_title(title),
+            description=description,
+            status=status,
+            priority=priority,
+            due_at=due_at,
+            parent_id=parent_id,
+            assignee_ids=frozenset(assignee_ids),
+            label_ids=frozenset(label_ids),
             created_by=created_by,
             created_at=now,
             updated_at=now,
         )
         if task.parent_id == task.id:
             raise ValidationFailed.single("parent_id", "must not be the task itself")
+        task._happened(TaskCreated, now, {"title": (None, task.title)})
         return task
 
-    def fields(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in MUTABLE_FIELDS}
-
-    def change(self, changes: dict[str, Any], now: datetime) -> dict[str, tuple[Any, Any]]:
-        if "title" in changes:
-            validated_title(changes["title"])
-        if changes.get("parent_id") == self.id:
+    def change(
+        self,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        status: TaskStatus | None = None,
+        priority: Priority | None = None,
+        due_at: datetime | Keep | None = KEEP,
+        parent_id: uuid.UUID | Keep | None = KEEP,
+        assignee_ids: Collection[uuid.UUID] | None = None,
+        label_ids: Collection[uuid.UUID] | None = None,
+        now: datetime,
+    ) -> dict[str, tuple[Any, Any]]:
+        """Apply the fields given; None leaves a field as it is, except `due_at` and
+        `parent_id`, which None clears (KEEP leaves them). Returns what changed."""
+        if title is not None:
+            validated_title(title)
+        if parent_id == self.id:
             raise ValidationFailed.single("parent_id", "must not be the task itself")
-        before = self.fields()
-        for name, value in changes.items():
-            setattr(
-                self, name, frozenset(value) if name in ("assignee_ids", "label_ids") else value
-            )
-        changed = diff(before, self.fields())
-        if changed:
-            self.updated_at = now
-            self.version += 1
-        return changed
+        nullable = {"due_at": due_at, "parent_id": parent_id}
+        proposed = {
+            "title": title,
+            "description": description,
+            "status": status,
+            "priority": priority,
+            **{name: None if value is KEEP else value for name, value in nullable.items()},
+            "assignee_ids": _ids(assignee_ids),
+            "label_ids": _ids(label_ids),
+        }
+        clearing = [name for name, value in nullable.items() if value is None]
+        return self._change(TaskUpdated, proposed, now, clearing=clearing)
 
     def delete(self, now: datetime) -> None:
-        self.deleted_at = now
-        self.updated_at = now
-        self.version += 1
+        self._delete(TaskDeleted, now)
 
     def restore(self, now: datetime) -> None:
-        self.deleted_at = None
-        self.updated_at = now
-        self.version += 1
+        self._restore(TaskRestored, now)
+
+    def depends_on(self, blocker_id: uuid.UUID, now: datetime) -> None:
+        """Record that the task now waits for `blocker_id` (the caller stored the link)."""
+        self._happened(DependencyAdded, now, {"depends_on": (None, str(blocker_id))})
+
+    def no_longer_depends_on(self, blocker_id: uuid.UUID, now: datetime) -> None:
+        self._happened(DependencyRemoved, now, {"depends_on": (str(blocker_id), None)})
 
     def snapshot(self) -> dict[str, Any]:
         return {

@@ -11,6 +11,15 @@ _PROJECT_KEY = re.compile(PROJECT_KEY_PATTERN)
 _COLOR = re.compile(COLOR_PATTERN)
 
 
+class Keep(enum.Enum):
+    """The value of a field a change leaves alone where None would mean "clear it"."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
 class ProjectStatus(enum.StrEnum):
     ACTIVE = "active"
     ON_HOLD = "on_hold"

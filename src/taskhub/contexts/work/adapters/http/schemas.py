@@ -14,7 +14,11 @@ from taskhub.contexts.work.domain.values import (
     ProjectStatus,
     TaskStatus,
 )
+from taskhub.platform.http.converter import make_converter
 from taskhub.platform.http.fields import PartialUpdate, bounded_list, described, text
+
+converter = make_converter()
+"""The one converter of work's bodies, batch operations' `data` included."""
 
 _ASSIGNEES_TEXT = f"Members of the organization; at most {MAX_ASSIGNEES}."
 _LABELS_TEXT = f"Labels of the organization; at most {MAX_LABELS}."

@@ -2,19 +2,19 @@
 
 import sqlalchemy as sa
 
-from taskhub.contexts.work.adapters.sql.comment_repository import SqlCommentRepository
-from taskhub.contexts.work.adapters.sql.label_repository import SqlLabelRepository
-from taskhub.contexts.work.adapters.sql.repositories import (
-    SqlProjectRepository,
-    SqlTaskRepository,
-)
+from taskhub.contexts.work.adapters.sql.comments import SqlCommentRepository
+from taskhub.contexts.work.adapters.sql.dependencies import SqlDependencyRepository
+from taskhub.contexts.work.adapters.sql.labels import SqlLabelRepository
+from taskhub.contexts.work.adapters.sql.projects import SqlProjectRepository
 from taskhub.contexts.work.adapters.sql.task_list import SqlTaskList
+from taskhub.contexts.work.adapters.sql.tasks import SqlTaskRepository
 from taskhub.platform.unit_of_work import SqlUnitOfWork
 
 
 class SqlWorkUnitOfWork(SqlUnitOfWork):
     projects: SqlProjectRepository
     tasks: SqlTaskRepository
+    dependencies: SqlDependencyRepository
     labels: SqlLabelRepository
     comments: SqlCommentRepository
     task_list: SqlTaskList
@@ -22,6 +22,7 @@ class SqlWorkUnitOfWork(SqlUnitOfWork):
     def _start(self, connection: sa.Connection) -> None:
         self.projects = SqlProjectRepository(connection)
         self.tasks = SqlTaskRepository(connection)
+        self.dependencies = SqlDependencyRepository(connection, self.tasks.rows_read)
         self.labels = SqlLabelRepository(connection)
         self.comments = SqlCommentRepository(connection, self.tasks.rows_read)
         self.task_list = SqlTaskList(connection)

@@ -76,7 +76,7 @@ class SqlLabelRepository:
         with unique_or(self._connection, LabelNameTaken):
             self._rows.update(label.id, self._values(label))
 
-    def list(self, org_id: uuid.UUID, page: PageRequest) -> Page[Label]:
+    def page(self, org_id: uuid.UUID, page: PageRequest) -> Page[Label]:
         query = sa.select(labels).where(labels.c.org_id == org_id, labels.c.deleted_at.is_(None))
         return keyset_page(
             self._connection, query, [labels.c.created_at, labels.c.id], page, _label

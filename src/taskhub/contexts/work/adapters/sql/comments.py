@@ -80,7 +80,7 @@ class SqlCommentRepository:
             },
         )
 
-    def list(self, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]:
+    def page(self, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]:
         query = sa.select(comments).where(
             comments.c.org_id == self._tasks.org_of(task_id),
             comments.c.task_id == task_id,
