@@ -4,6 +4,7 @@ Both are migrated with alembic (the same path production takes); every test star
 empty tables.
 """
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -70,11 +71,25 @@ def drop_postgres_database(url: str) -> None:
         admin.dispose()
 
 
+# Every database a run named for itself; each is dropped when the run ends.
+_RUN_SCOPED_URLS: set[str] = set()
+
+
 def run_scoped_postgres_url(suffix: str = "") -> str:
-    """The configured test database's name plus this run's pid: parallel runs never meet."""
+    """The configured test database's name plus this run's pid: parallel runs never meet.
+    The database, if a test creates it, is dropped at the end of the run."""
     base = make_url(POSTGRES_URL)
     scoped = base.set(database=f"{base.database}_{os.getpid()}{suffix}")
-    return scoped.render_as_string(hide_password=False)
+    url = scoped.render_as_string(hide_password=False)
+    _RUN_SCOPED_URLS.add(url)
+    return url
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No run leaves a database of its own behind, whichever tests made one."""
+    for url in sorted(_RUN_SCOPED_URLS):
+        with contextlib.suppress(sa.exc.OperationalError):
+            drop_postgres_database(url)
 
 
 @pytest.fixture(scope="session")
