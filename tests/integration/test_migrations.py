@@ -41,6 +41,10 @@ def tables(engine: Engine) -> set[str]:
     return {name for name in names if not is_dialect_specific("table", name, None)}
 
 
+# Tables later revisions create: 0013 had no rows of theirs to keep.
+TABLES_SINCE_0013 = {"attachments_attachments", "attachments_uploads", "attachments_usage"}
+
+
 def model_tables() -> set[str]:
     return {t.name for metadata in all_metadata() for t in metadata.sorted_tables}
 
@@ -473,7 +477,7 @@ def test_0013_keys_every_table_tenant_first_and_keeps_every_row(blank_engine: En
             connection.execute(_table_of(name, written[0]).insert(), written)
     before = _read(blank_engine, rows)
     objects = _schema_objects(blank_engine)
-    assert set(rows) | {"platform_deployment"} == model_tables()
+    assert set(rows) | {"platform_deployment"} == model_tables() - TABLES_SINCE_0013
 
     upgrade(blank_engine)
 

@@ -9,6 +9,7 @@ from taskhub.contexts.audit.public import EntityHistory
 from taskhub.contexts.tenancy.public import RoleLookup
 from taskhub.contexts.work.adapters.http.endpoints import WorkEndpoints
 from taskhub.contexts.work.adapters.sql.tables import metadata
+from taskhub.contexts.work.adapters.sql.task_visibility import SqlTaskVisibility
 from taskhub.contexts.work.adapters.sql.unit_of_work import SqlWorkUnitOfWork
 from taskhub.contexts.work.application.comments import CommentService
 from taskhub.contexts.work.application.dependencies import DependencyService
@@ -37,6 +38,7 @@ class WorkContainer(containers.DeclarativeContainer):
     task_dependencies = providers.Singleton(
         DependencyService, uow=unit_of_work.provider, clock=clock
     )
+    task_visibility = providers.Singleton(SqlTaskVisibility, engine=engine)
     labels = providers.Singleton(LabelService, uow=unit_of_work.provider, clock=clock)
     comments = providers.Singleton(CommentService, uow=unit_of_work.provider, clock=clock)
     http = providers.Singleton(

@@ -34,6 +34,10 @@ class HttpProblem(TaskhubError):
 
     status = 400
 
+    def extra_headers(self) -> dict[str, str]:
+        """Headers the answer must carry besides the problem (none by default)."""
+        return {}
+
 
 class BadRequest(HttpProblem):
     code = "bad_request"
@@ -93,6 +97,7 @@ _CODE_BY_STATUS = {
     413: "payload_too_large",
     414: "uri_too_long",
     415: "unsupported_media_type",
+    416: "range_not_satisfiable",
     417: "expectation_failed",
     422: "validation_error",
     429: "rate_limited",
@@ -169,6 +174,8 @@ def handle_taskhub_error(
         extra = {"errors": [{"field": e.field, "message": e.message} for e in ex.errors]}
     if isinstance(ex, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(ex, HttpProblem):
+        headers.update(ex.extra_headers())
     if isinstance(ex, BodyLeftUnread):
         # A hop-by-hop header, for the server rather than the client: the taskhub
         # gunicorn worker closes the connection after this response.
