@@ -20,16 +20,24 @@ _KEY = re.compile(r"^[0-9a-f-]{36}/[0-9a-f-]{36}$")
 class LocalStorage:
     def __init__(self, root: Path) -> None:
         self._root = root
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        root.chmod(0o700)
+        self._made = False
 
     def _path(self, key: str) -> Path:
         if not _KEY.match(key):
             raise ValueError("storage keys are made of ids")
         return self._root / key
 
+    def _ensure_root(self) -> None:
+        """Made on first use, not when the app is built: a process that never stores a
+        file (a command, a test) leaves no folder behind."""
+        if not self._made:
+            self._root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._root.chmod(0o700)
+            self._made = True
+
     def write(self, key: str, source: ByteSource, *, content_type: str) -> None:
         path = self._path(key)
+        self._ensure_root()
         path.parent.mkdir(mode=0o700, exist_ok=True)
         partial = path.parent / f".{path.name}.{secrets.token_hex(8)}.part"
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -68,6 +76,7 @@ class LocalStorage:
         return None
 
     def check(self) -> None:
+        self._ensure_root()
         probe = self._root / f".ready-{secrets.token_hex(4)}"
         probe.write_bytes(b"")
         probe.unlink()
