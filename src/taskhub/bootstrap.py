@@ -11,6 +11,7 @@ from typing import Any
 from dependency_injector import containers, providers
 from sqlalchemy import MetaData
 
+from taskhub.contexts.attachments.container import AttachmentsContainer
 from taskhub.contexts.audit.container import AuditContainer
 from taskhub.contexts.identity.container import IdentityContainer
 from taskhub.contexts.integrations.container import IntegrationsContainer
@@ -178,11 +179,14 @@ class ApplicationContainer(containers.DeclarativeContainer):
     audit = compose_context(AuditContainer, _shared)
     work = compose_context(WorkContainer, _shared, roles=tenancy.access, history=audit.history)
     integrations = compose_context(IntegrationsContainer, _shared)
+    attachments = compose_context(AttachmentsContainer, _shared, tasks=work.task_visibility)
 
     # What the HTTP platform needs from particular contexts: who the caller is, and
     # their role in an organization.
     authenticator = identity.authenticator
     org_access = tenancy.access
+    # What readiness checks besides the database: the attachments' storage.
+    storage = attachments.storage
 
     # Subscribers to the bus, gathered from every context.
     subscriptions: providers.Provider[list[Subscription]] = providers.Callable(

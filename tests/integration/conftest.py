@@ -7,6 +7,7 @@ empty tables.
 import contextlib
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +40,8 @@ TEST_CHAIN_KEYS = KeyringChainKeys(Keyring(TEST_SECRET)).all()
 # How the containers built with TEST_SECRET seal webhook secrets.
 WEBHOOK_BOX = SecretBox(Keyring(TEST_SECRET), WEBHOOK_SECRETS)
 REDIS_URL = os.environ.get("TASKHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Attachments' bytes for containers that name no storage: this run's own folder.
+STORAGE_ROOT = Path(tempfile.gettempdir()) / f"taskhub-test-files-{os.getpid()}"
 
 
 def ensure_postgres_database(url: str) -> None:
@@ -192,6 +195,7 @@ def settings_for(engine: Engine, **overrides: object) -> Settings:
         "database_url": engine.url.render_as_string(hide_password=False),
         "secret_key": TEST_SECRET,
         "bcrypt_rounds": 4,
+        "storage_url": STORAGE_ROOT.as_uri(),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

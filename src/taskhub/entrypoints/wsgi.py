@@ -52,7 +52,10 @@ def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, fa
         org_access=container.org_access(),
         secret_key=container.secret_key(),
         rate_limiter=container.rate_limiter(),
-        health_checks={"database": functools.partial(check_database, container.engine())},
+        health_checks={
+            "database": functools.partial(check_database, container.engine()),
+            "storage": container.storage().check,
+        },
         degradable_checks=degradable_checks(container),
         metrics=container.metrics(),
     )

@@ -7,6 +7,7 @@ fixes a deployment in one pass instead of one crash at a time.
 import ipaddress
 import os
 import re
+import urllib.parse
 from collections.abc import Mapping
 from email.utils import parseaddr
 from pathlib import Path
@@ -65,6 +66,11 @@ class Settings:
     mail_from: str = "taskhub <no-reply@localhost>"
     # The base of the links in emails (reset, verification, invitation pages).
     app_url: str = "http://localhost:3000"
+    # Where attachments' bytes live: `file:///folder` or `s3://bucket?endpoint_url=...`;
+    # unset: a folder beside the SQLite file (see `storage_location`).
+    storage_url: str | None = None
+    max_upload_bytes: int = 26_214_400
+    org_storage_quota_bytes: int = 10_737_418_240
 
     @property
     def is_sqlite(self) -> bool:
@@ -79,6 +85,16 @@ class Settings:
         if not rest or rest.startswith(":memory:"):
             return None
         return Path(rest.split("?", 1)[0])
+
+    @property
+    def storage_location(self) -> str:
+        """The configured storage URL, or the embedded default: a folder beside the SQLite
+        file (`./taskhub.db.files/`), or `./taskhub-files/` without one."""
+        if self.storage_url:
+            return self.storage_url
+        database = self.sqlite_path
+        folder = Path(f"{database}.files") if database else Path("taskhub-files")
+        return folder.absolute().as_uri()
 
 
 def _positive_int(name: str, raw: str, problems: list[str], *, minimum: int = 1) -> int | None:
@@ -194,6 +210,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     take("TASKHUB_SMTP_URL", "smtp_url", _smtp_url)
     take("TASKHUB_MAIL_FROM", "mail_from", _mail_from)
     take("TASKHUB_APP_URL", "app_url", _app_url)
+    take("TASKHUB_STORAGE_URL", "storage_url", _storage_url)
+    take("TASKHUB_MAX_UPLOAD_BYTES", "max_upload_bytes", _positive_int)
+    take("TASKHUB_ORG_STORAGE_QUOTA_BYTES", "org_storage_quota_bytes", _positive_int)
 
     if problems:
         raise SettingsError(problems)
@@ -205,6 +224,29 @@ def _broker_url(name: str, raw: str, problems: list[str]) -> str | None:
     if url.startswith(("memory://", "amqp://", "amqps://", "pyamqp://")):
         return url
     problems.append(f"{name}={raw!r}: expected memory:// or an amqp:// URL")
+    return None
+
+
+def _storage_url(name: str, raw: str, problems: list[str]) -> str | None:
+    url = raw.strip()
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme == "file" and parsed.path and not parsed.netloc:
+        return url
+    if parsed.scheme == "s3" and re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", parsed.netloc):
+        options = urllib.parse.parse_qs(parsed.query, keep_blank_values=True)
+        unknown = sorted(set(options) - {"endpoint_url", "region"})
+        endpoint = options.get("endpoint_url", ["https://x"])[0]
+        if unknown:
+            problems.append(f"{name}: unknown option(s) {', '.join(unknown)}")
+            return None
+        if not re.match(r"^https?://[^/\s]+", endpoint) or parsed.path not in ("", "/"):
+            problems.append(f"{name}={raw!r}: endpoint_url must be an http(s):// URL")
+            return None
+        return url
+    problems.append(
+        f"{name}={raw!r}: expected file:///absolute/folder or s3://bucket"
+        "?endpoint_url=https://...&region=..."
+    )
     return None
 
 

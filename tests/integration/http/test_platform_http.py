@@ -145,7 +145,7 @@ def test_liveness_and_readiness(client: testing.TestClient) -> None:
     assert client.simulate_get("/health/live").json == {"status": "ok"}
     ready = client.simulate_get("/health/ready")
     assert ready.status_code == 200
-    assert ready.json == {"status": "ok", "checks": {"database": "ok"}}
+    assert ready.json == {"status": "ok", "checks": {"database": "ok", "storage": "ok"}}
 
 
 def test_readiness_is_503_and_requests_are_503_when_the_database_is_down(tmp_path: Any) -> None:
@@ -155,7 +155,7 @@ def test_readiness_is_503_and_requests_are_503_when_the_database_is_down(tmp_pat
     client = testing.TestClient(create_app(container_for(dead)))
     ready = client.simulate_get("/health/ready")
     body = problem(ready, 503)
-    assert body["checks"] == {"database": "down"}
+    assert body["checks"] == {"database": "down", "storage": "ok"}
     result = client.simulate_post(f"{API}/auth/register", json=VALID)
     assert problem(result, 503)["code"] == "service_unavailable"
     assert "psycopg" not in result.text

@@ -109,3 +109,45 @@ def test_the_broker_namespace_is_validated() -> None:
     for bad in ("", "Acme", "-x", "a.b", "x" * 64, "a b"):
         with pytest.raises(SettingsError, match="TASKHUB_BROKER_NAMESPACE"):
             load_settings({"TASKHUB_BROKER_NAMESPACE": bad})
+
+
+def test_storage_settings() -> None:
+    defaults = Settings()
+    assert (defaults.max_upload_bytes, defaults.org_storage_quota_bytes) == (
+        26_214_400,
+        10_737_418_240,
+    )
+    assert defaults.storage_location.endswith("/taskhub.db.files")
+    assert Settings(database_url="sqlite:////srv/t.db").storage_location == "file:///srv/t.db.files"
+    s3 = "s3://files-bucket?endpoint_url=http://127.0.0.1:9000&region=eu-west-1"
+    loaded = load_settings(
+        {
+            "TASKHUB_STORAGE_URL": s3,
+            "TASKHUB_MAX_UPLOAD_BYTES": "100",
+            "TASKHUB_ORG_STORAGE_QUOTA_BYTES": "1000",
+        }
+    )
+    assert (loaded.storage_location, loaded.max_upload_bytes) == (s3, 100)
+    assert loaded.org_storage_quota_bytes == 1000
+    assert load_settings({"TASKHUB_STORAGE_URL": "file:///var/files"}).storage_url == (
+        "file:///var/files"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://host/x",
+        "file://host/x",
+        "s3://",
+        "s3://Bad_Bucket",
+        "s3://bucket?endpoint_url=ftp://x",
+        "s3://bucket?colour=blue",
+        "s3://bucket/some/prefix",
+    ],
+)
+def test_bad_storage_urls_are_reported(url: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({"TASKHUB_STORAGE_URL": url, "TASKHUB_MAX_UPLOAD_BYTES": "0"})
+    assert len(raised.value.problems) == 2
+    assert raised.value.problems[0].startswith("TASKHUB_STORAGE_URL")

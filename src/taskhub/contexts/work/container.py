@@ -14,6 +14,7 @@ from taskhub.contexts.work.adapters.http.labels import LabelEndpoints
 from taskhub.contexts.work.adapters.http.projects import ProjectEndpoints
 from taskhub.contexts.work.adapters.http.tasks import TaskEndpoints
 from taskhub.contexts.work.adapters.sql.tables import metadata
+from taskhub.contexts.work.adapters.sql.task_visibility import SqlTaskVisibility
 from taskhub.contexts.work.adapters.sql.unit_of_work import SqlWorkUnitOfWork
 from taskhub.contexts.work.application.comments import CommentService
 from taskhub.contexts.work.application.dependencies import DependencyService
@@ -42,6 +43,7 @@ class WorkContainer(containers.DeclarativeContainer):
     task_dependencies = providers.Singleton(
         DependencyService, uow=unit_of_work.provider, clock=clock
     )
+    task_visibility = providers.Singleton(SqlTaskVisibility, engine=engine)
     labels = providers.Singleton(LabelService, uow=unit_of_work.provider, clock=clock)
     comments = providers.Singleton(CommentService, uow=unit_of_work.provider, clock=clock)
     project_http = providers.Singleton(ProjectEndpoints, projects=projects)

@@ -88,6 +88,7 @@ def build_falcon_app(
         org_access=org_access,
         cursors=CursorCodec(secret_key),
         max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
         limiter=rate_limiter,
         auth_limit=settings.rate_limit_auth,
         api_limit=settings.rate_limit_api,

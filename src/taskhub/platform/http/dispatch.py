@@ -23,6 +23,7 @@ from taskhub.platform.acting import bind_acting
 from taskhub.platform.connection_scope import connection_scope
 from taskhub.platform.http.authentication import Authenticator, bearer_credential
 from taskhub.platform.http.authorization import OrgAccess
+from taskhub.platform.http.binary_replies import BinaryContent, write_binary
 from taskhub.platform.http.converter import structure
 from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
@@ -37,6 +38,11 @@ from taskhub.platform.http.problems import (
 )
 from taskhub.platform.http.query import read_query
 from taskhub.platform.http.request_body import read_body
+from taskhub.platform.http.streamed_bodies import (
+    STREAMED_BODIES,
+    MultipartFile,
+    read_streamed_body,
+)
 from taskhub.platform.rate_limit import RateLimiter, rate_limit_headers
 from taskhub.platform.settings import RateLimit
 from taskhub.shared_kernel.acting import Acting, ActorType
@@ -62,6 +68,7 @@ class Pipeline:
     org_access: OrgAccess
     cursors: CursorCodec
     max_body_bytes: int
+    max_upload_bytes: int
     limiter: RateLimiter
     auth_limit: RateLimit
     api_limit: RateLimit
@@ -178,10 +185,15 @@ class EndpointResource:
         actor = self._actor(endpoint, principal, params)
         query = read_query(req.query_string, endpoint.query_params)
         page = _page_request(query, self._pipeline.cursors) if endpoint.paginated else PageRequest()
+        streamed = endpoint.body in STREAMED_BODIES
         max_bytes = self._pipeline.max_body_bytes
-        raw_body = read_body(req, max_bytes) if endpoint.body is not None else b""
+        raw_body = read_body(req, max_bytes) if endpoint.body and not streamed else b""
         call = Call(
-            body=self._parse_body(endpoint, req, raw_body),
+            body=(
+                read_streamed_body(endpoint.body, req, self._pipeline.max_upload_bytes)
+                if streamed and endpoint.body is not None
+                else self._parse_body(endpoint, req, raw_body)
+            ),
             params=params,
             query=query,
             headers={k.lower(): v for k, v in req.headers.items()},
@@ -197,6 +209,8 @@ class EndpointResource:
             self._write(endpoint, endpoint.handler(call), req, resp)
         else:
             self._handle_once(keyed, endpoint, call, req, resp)
+        if isinstance(call.body, MultipartFile):
+            call.body.drain()
 
     def _handle_once(
         self,
@@ -267,6 +281,9 @@ class EndpointResource:
             )
         body = reply.body
         if body is None:
+            return
+        if isinstance(body, BinaryContent):
+            write_binary(req, resp, body)
             return
         if isinstance(body, bytes | str):
             resp.content_type = reply.media_type

@@ -121,6 +121,8 @@ class Endpoint:
     saying so instead of a stored copy of the secret."""
     limited_per_client_ip: bool = False
     """Counted against the client IP's `auth` budget rather than the principal's `api` one."""
+    redirects: bool = False
+    """The handler may answer 302 with a `Location` instead of its response."""
 
     def __attrs_post_init__(self) -> None:
         if self.org_role is not None and "{org_id" not in self.path:

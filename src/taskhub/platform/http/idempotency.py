@@ -37,6 +37,7 @@ from sqlalchemy.engine import Engine
 
 from taskhub.platform.http.endpoints import Access, Endpoint
 from taskhub.platform.http.problems import HttpProblem
+from taskhub.platform.http.streamed_bodies import STREAMED_BODIES
 from taskhub.platform.idempotency_tables import idempotency_keys as keys
 from taskhub.shared_kernel.clock import Clock, SystemClock
 
@@ -74,8 +75,15 @@ class IdempotencyRequestInProgress(HttpProblem):
 
 
 def takes_idempotency_key(endpoint: Endpoint) -> bool:
-    """POSTs that need credentials: keys are scoped per principal, anonymous callers have none."""
-    return endpoint.method == "POST" and endpoint.access is not Access.PUBLIC
+    """POSTs that need credentials: keys are scoped per principal, anonymous callers have none.
+
+    Not streamed uploads: a key's request is known by its body, which a stream has not
+    yet read when the key must be claimed (ADR 0026)."""
+    return (
+        endpoint.method == "POST"
+        and endpoint.access is not Access.PUBLIC
+        and endpoint.body not in STREAMED_BODIES
+    )
 
 
 def valid_key(value: str) -> bool:

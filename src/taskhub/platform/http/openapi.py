@@ -16,10 +16,12 @@ from typing import Any
 import attrs
 
 from taskhub.platform.http import idempotency
+from taskhub.platform.http.binary_replies import BinaryContent
 from taskhub.platform.http.endpoints import Access, Endpoint, openapi_path, path_parameters
 from taskhub.platform.http.fields import OPENAPI_KEY
 from taskhub.platform.http.problems import PROBLEM_JSON
 from taskhub.platform.http.query import QueryParam
+from taskhub.platform.http.streamed_bodies import FILE_FIELD, MultipartFile, OctetStream
 
 _SCALARS: dict[Any, dict[str, Any]] = {
     Any: {},
@@ -122,6 +124,7 @@ _ERROR_TEXT = {
     412: "If-Match does not match the current version.",
     413: "Body over the size limit.",
     415: "Body is not JSON.",
+    416: "The range starts past the end of the content.",
     422: "Validation failed; `errors` names each field.",
     429: "Rate limited; see Retry-After.",
     503: "A required backing service is down.",
@@ -222,11 +225,35 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
     if endpoint.body is not None:
         operation["requestBody"] = {
             "required": not endpoint.body_optional,
-            "content": {"application/json": {"schema": builder.schema_for(endpoint.body)}},
+            "content": _request_content(endpoint.body, builder),
         }
+    responses = _success_responses(endpoint, builder, idempotent=idempotent)
+    statuses = _error_statuses(endpoint)
+    if endpoint.org_role is not None:
+        operation["description"] = (
+            f"Needs the `{endpoint.org_role}` role or above in the organization. "
+            + operation.get("description", "")
+        ).strip()
+    for status in sorted(statuses):
+        responses[str(status)] = _problem_response(status, idempotent=idempotent)
+    operation["responses"] = responses
+    return operation
+
+
+def _success_responses(
+    endpoint: Endpoint, builder: SchemaBuilder, *, idempotent: bool
+) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     success: dict[str, Any] = {"description": endpoint.summary}
-    if endpoint.response is not None:
+    if endpoint.response is BinaryContent:
+        success["content"] = _BINARY_CONTENT
+        success["headers"] = _BINARY_HEADERS
+        responses["206"] = {
+            "description": "The byte range asked for with `Range`.",
+            "headers": {**_BINARY_HEADERS, "Content-Range": {"schema": {"type": "string"}}},
+            "content": _BINARY_CONTENT,
+        }
+    elif endpoint.response is not None:
         schema = builder.schema_for(endpoint.response)
         if endpoint.paginated:
             schema = {
@@ -241,16 +268,48 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
     if idempotent:
         success["headers"] = {idempotency.REPLAYED_HEADER: _REPLAYED_RESPONSE_HEADER}
     responses[str(endpoint.status)] = success
-    statuses = _error_statuses(endpoint)
-    if endpoint.org_role is not None:
-        operation["description"] = (
-            f"Needs the `{endpoint.org_role}` role or above in the organization. "
-            + operation.get("description", "")
-        ).strip()
-    for status in sorted(statuses):
-        responses[str(status)] = _problem_response(status, idempotent=idempotent)
-    operation["responses"] = responses
-    return operation
+    if endpoint.redirects:
+        responses["302"] = {
+            "description": "Fetch the content from the URL in `Location` instead.",
+            "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+        }
+    return responses
+
+
+_BINARY_CONTENT = {
+    "application/octet-stream": {
+        "schema": {"type": "string", "contentMediaType": "application/octet-stream"}
+    }
+}
+_BINARY_HEADERS = {
+    "ETag": {"schema": {"type": "string"}},
+    "Accept-Ranges": {"schema": {"type": "string", "enum": ["bytes"]}},
+    "Content-Disposition": {"schema": {"type": "string"}},
+}
+
+
+def _request_content(body: type, builder: SchemaBuilder) -> dict[str, Any]:
+    """JSON for a declared class; the streamed kinds as what they carry."""
+    if body is MultipartFile:
+        return {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [FILE_FIELD],
+                    "properties": {
+                        FILE_FIELD: {
+                            "type": "string",
+                            "contentMediaType": "application/octet-stream",
+                            "description": "The file; its content type is sniffed from it.",
+                        }
+                    },
+                },
+                "encoding": {FILE_FIELD: {"contentType": "*/*"}},
+            }
+        }
+    if body is OctetStream:
+        return {"application/octet-stream": {"schema": {}}}
+    return {"application/json": {"schema": builder.schema_for(body)}}
 
 
 def _problem_response(status: int, *, idempotent: bool) -> dict[str, Any]:
@@ -271,8 +330,12 @@ def _error_statuses(endpoint: Endpoint) -> set[int]:
         statuses.add(403)
     if endpoint.org_role is not None:
         statuses.update({403, 404})
-    if endpoint.body is not None:
+    if endpoint.body is OctetStream:
+        statuses.update({400, 413})
+    elif endpoint.body is not None:
         statuses.update({400, 413, 415, 422})
+    if endpoint.response is BinaryContent:
+        statuses.add(416)
     if endpoint.paginated:
         statuses.add(400)
     if endpoint.query_params:

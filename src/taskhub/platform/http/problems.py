@@ -35,6 +35,10 @@ class HttpProblem(TaskhubError):
 
     status = 400
 
+    def extra_headers(self) -> dict[str, str]:
+        """Headers the answer must carry besides the problem (none by default)."""
+        return {}
+
 
 class BadRequest(HttpProblem):
     code = "bad_request"
@@ -95,6 +99,7 @@ _CODE_BY_STATUS = {
     413: "payload_too_large",
     414: "uri_too_long",
     415: "unsupported_media_type",
+    416: "range_not_satisfiable",
     417: "expectation_failed",
     422: "validation_error",
     429: "rate_limited",
@@ -173,6 +178,8 @@ def handle_taskhub_error(
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(ex, RateLimited):
         headers["Retry-After"] = str(ex.retry_after)
+    if isinstance(ex, HttpProblem):
+        headers.update(ex.extra_headers())
     if isinstance(ex, BodyLeftUnread):
         # A hop-by-hop header, for the server rather than the client: the taskhub
         # gunicorn worker closes the connection after this response.

@@ -45,6 +45,7 @@ class RouteOptions(TypedDict):
     response_media_type: NotRequired[str]
     secret_in_response: NotRequired[bool]
     limited_per_client_ip: NotRequired[bool]
+    redirects: NotRequired[bool]
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,1 @@
+"""Adapters of the attachments context: HTTP, SQL and object storage."""

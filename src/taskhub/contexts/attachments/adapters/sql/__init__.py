@@ -1,0 +1,1 @@
+"""Attachments' tables, repositories and unit of work on SQLAlchemy Core."""

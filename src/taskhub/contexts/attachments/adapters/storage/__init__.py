@@ -1,0 +1,1 @@
+"""Where attachments' bytes live: a local folder, or an S3-compatible service."""

@@ -1,0 +1,1 @@
+"""Use cases: uploading, reading, deleting and restoring attachments, and purging."""

@@ -1,0 +1,1 @@
+"""In-memory fakes of the attachments ports, for unit tests and the contract tests."""

@@ -1,0 +1,1 @@
+"""Attachments and direct uploads, the rules on them and the events they record."""
