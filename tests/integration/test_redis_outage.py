@@ -50,7 +50,10 @@ def test_with_redis_unreachable_readiness_says_redis_is_degraded(engine: Engine)
     ready = app(engine, DEAD_REDIS_URL).simulate_get("/health/ready")
 
     assert ready.status_code == 200
-    assert ready.json == {"status": "ok", "checks": {"database": "ok", "redis": "degraded"}}
+    assert ready.json == {
+        "status": "ok",
+        "checks": {"database": "ok", "storage": "ok", "redis": "degraded"},
+    }
 
 
 @pytest.mark.redis
@@ -60,7 +63,10 @@ def test_with_redis_up_readiness_says_ok_and_nothing_falls_back(
     client = app(engine, REDIS_URL)
     ready = client.simulate_get("/health/ready")
     assert ready.status_code == 200
-    assert ready.json == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    assert ready.json == {
+        "status": "ok",
+        "checks": {"database": "ok", "storage": "ok", "redis": "ok"},
+    }
 
     client.simulate_post(f"{API}/auth/login", json=WRONG_LOGIN)
     assert fallback_decisions(client) == 0

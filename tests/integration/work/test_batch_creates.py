@@ -92,7 +92,7 @@ def chain_of(engine: Engine, world: World) -> list[AuditEntry]:
         head = uow.entries.head(key)
         assert verify_chain(entries, TEST_CHAIN_KEYS, head=head).valid
         # The listing reads the same entries back, newest first.
-        listed = uow.entries.list(key, AuditFilter(), PageRequest(limit=100)).items
+        listed = uow.entries.page(key, AuditFilter(), PageRequest(limit=100)).items
         assert [e.id for e in listed] == [e.id for e in reversed(entries)]
     return entries
 
