@@ -22,7 +22,7 @@ from taskhub.contexts.integrations.application.dispatcher import Dispatcher
 from taskhub.contexts.integrations.application.fan_out import FanOut
 from taskhub.contexts.integrations.application.targets import TargetPolicy
 from taskhub.contexts.integrations.application.webhooks import WebhookService
-from taskhub.contexts.integrations.public import PUBLISHED_TYPES
+from taskhub.contexts.integrations.public import CATALOGUE
 from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.keyring import Keyring
 from taskhub.platform.messaging.relay import OutboxSignal
@@ -90,6 +90,6 @@ class IntegrationsContainer(containers.DeclarativeContainer):
     endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())
     subscriptions = providers.List(subscription)
     tables = providers.Object(metadata)
-    published_event_types = providers.Object(PUBLISHED_TYPES)
+    published_event_types = providers.Object(CATALOGUE)
     # Delivers what the subscription scheduled, woken by it or by its own timer.
     background_jobs = providers.List(dispatcher_loop)
