@@ -210,6 +210,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
         broker_names,
         signal=outbox_signal,
         subscriptions=subscriptions,
+        retention=settings.provided.event_retention,
     )
     consumer = providers.Factory(
         EventConsumer, engine, settings.provided.broker_url, subscriptions, clock, broker_names
