@@ -43,6 +43,7 @@ from taskhub.platform.settings import Settings
 from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.answers import AnswerCache, NoAnswerCache
 from taskhub.shared_kernel.clock import SystemClock
+from taskhub.shared_kernel.event_catalogue import EventType
 
 
 def _rate_limiter(settings: Settings, metrics: HttpMetrics) -> RateLimiter:
@@ -112,12 +113,13 @@ def _background_jobs(root: "ApplicationContainer") -> list[Any]:
     return [*_gathered(root, "background_jobs"), root.mail_sender()]
 
 
+def _event_catalogue(root: "ApplicationContainer") -> tuple[EventType, ...]:
+    """Every published type, in the order of the contexts and of each context's list."""
+    return tuple(_gathered(root, "published_event_types"))
+
+
 def _known_event_types(root: "ApplicationContainer") -> frozenset[str]:
-    return frozenset(
-        event_type
-        for context in contexts(root).values()
-        for event_type in context.published_event_types()
-    )
+    return frozenset(event_type.name for event_type in root.event_catalogue())
 
 
 class ApplicationContainer(containers.DeclarativeContainer):
@@ -153,7 +155,9 @@ class ApplicationContainer(containers.DeclarativeContainer):
     event_sinks = providers.Callable(_event_sinks, __self__)
     # A commit that wrote events wakes the in-process relay instead of waiting for its poll.
     outbox_signal = providers.Singleton(OutboxSignal)
-    # The types a webhook may subscribe to: whatever any context publishes.
+    # What every context publishes, each type with the class of its `data`, and the
+    # names alone: the types a webhook may subscribe to and the feed may filter by.
+    event_catalogue = providers.Callable(_event_catalogue, __self__)
     known_event_types = providers.Callable(_known_event_types, __self__)
 
     # What a context is given when its container declares a dependency of that name.
@@ -168,6 +172,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
         "event_sinks": event_sinks,
         "on_commit": outbox_signal.provided.notify,
         "known_event_types": known_event_types,
+        "event_catalogue": event_catalogue,
     }
 
     # The contexts: this list is the only place that names them all. Everything that
@@ -205,6 +210,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
         broker_names,
         signal=outbox_signal,
         subscriptions=subscriptions,
+        retention=settings.provided.event_retention,
     )
     consumer = providers.Factory(
         EventConsumer, engine, settings.provided.broker_url, subscriptions, clock, broker_names

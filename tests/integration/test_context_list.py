@@ -115,6 +115,8 @@ def test_every_context_table_is_migrated() -> None:
 
 def test_every_published_event_type_can_be_subscribed_to(root: ApplicationContainer) -> None:
     known = root.integrations.known_event_types()
-    published = {t for context in contexts(root).values() for t in context.published_event_types()}
+    published = {
+        t.name for context in contexts(root).values() for t in context.published_event_types()
+    }
     assert published <= known
     assert {"member.added", "task.created", "webhook.ping"} <= published

@@ -9,7 +9,8 @@ each of these in the same shape, empty where it has none:
 - `endpoints`: a list of `Endpoint`, every route the context serves;
 - `subscriptions`: a list of `Subscription`, its reactions to others' events;
 - `tables`: its `MetaData`;
-- `published_event_types`: a tuple of the integration event types it publishes;
+- `published_event_types`: a tuple of `EventType`, the integration events it publishes
+  with the class of each one's `data` (`shared_kernel.event_catalogue`);
 - `background_jobs`: a list of loops with `run(stop_event)`, beside the relay.
 """
 

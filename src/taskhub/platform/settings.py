@@ -9,6 +9,7 @@ import os
 import re
 import urllib.parse
 from collections.abc import Mapping
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -71,6 +72,12 @@ class Settings:
     storage_url: str | None = None
     max_upload_bytes: int = 26_214_400
     org_storage_quota_bytes: int = 10_737_418_240
+    # How long the organization's event feed keeps events (and the outbox its rows).
+    event_retention_days: int = 30
+
+    @property
+    def event_retention(self) -> timedelta:
+        return timedelta(days=self.event_retention_days)
 
     @property
     def is_sqlite(self) -> bool:
@@ -213,10 +220,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     take("TASKHUB_STORAGE_URL", "storage_url", _storage_url)
     take("TASKHUB_MAX_UPLOAD_BYTES", "max_upload_bytes", _positive_int)
     take("TASKHUB_ORG_STORAGE_QUOTA_BYTES", "org_storage_quota_bytes", _positive_int)
+    take("TASKHUB_EVENT_RETENTION_DAYS", "event_retention_days", _retention_days)
 
     if problems:
         raise SettingsError(problems)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+MAX_EVENT_RETENTION_DAYS = 3650
+
+
+def _retention_days(name: str, raw: str, problems: list[str]) -> int | None:
+    days = _positive_int(name, raw, problems)
+    if days is not None and days > MAX_EVENT_RETENTION_DAYS:
+        problems.append(f"{name} must be at most {MAX_EVENT_RETENTION_DAYS} days")
+        return None
+    return days
 
 
 def _broker_url(name: str, raw: str, problems: list[str]) -> str | None:

@@ -42,6 +42,12 @@ class PreconditionFailed(TaskhubError):
     code = "precondition_failed"
 
 
+class Gone(TaskhubError):
+    """What was asked for existed once and is kept no longer (an event past retention)."""
+
+    code = "gone"
+
+
 class ServiceUnavailable(TaskhubError):
     code = "service_unavailable"
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from taskhub.shared_kernel.event_catalogue import event_data
+
 
 @attrs.frozen(kw_only=True)
 class AuditFacts:
@@ -85,6 +87,21 @@ class OrgEvent(DomainEvent):
             entity_id=self.entity_id,
             org_id=self.org_id,
             changes=self.changes,
+        )
+
+    def published(
+        self, event_type: str, data: object, *, ordering_key: str | None = None
+    ) -> IntegrationEvent:
+        """This event as published under `event_type`, its `data` built from an instance
+        of the type's catalogued class; in order with the entity's other events unless
+        `ordering_key` says otherwise."""
+        return IntegrationEvent(
+            event_id=self.event_id,
+            type=event_type,
+            org_id=self.org_id,
+            occurred_at=self.occurred_at,
+            ordering_key=ordering_key or str(self.entity_id),
+            data=event_data(data),
         )
 
 

@@ -1,5 +1,7 @@
 """Every tenancy change records the event that the audit trail and the outbox consume."""
 
+from typing import Any
+
 import pytest
 
 from taskhub.contexts.tenancy.application.organizations import ChangeOrganization
@@ -14,7 +16,8 @@ def actions(tenancy: Tenancy) -> list[str]:
     return [facts.action for e in tenancy.store.events if (facts := e.audit_facts()) is not None]
 
 
-def test_the_life_of_an_organization_is_audited_in_its_own_log(tenancy: Tenancy) -> None:
+def live_through_everything(tenancy: Tenancy, *, second_role: bool = False) -> tuple[Any, ...]:
+    """Every change tenancy knows, in one organization: (ada, org, owner, bob, team)."""
     ada = tenancy.user("Ada")
     org = tenancy.found(ada)
     owner = tenancy.actor(ada, org.id)
@@ -22,10 +25,17 @@ def test_the_life_of_an_organization_is_audited_in_its_own_log(tenancy: Tenancy)
     tenancy.members.change_role(owner, bob.id, Role.MEMBER)
     team = tenancy.teams.create(owner, name="Core", description="")
     tenancy.teams.change(owner, team.id, ChangeTeam(name="Platform"))
+    if second_role:
+        tenancy.teams.put_member(owner, team.id, bob.id, TeamRole.MEMBER)
     tenancy.teams.put_member(owner, team.id, bob.id, TeamRole.LEAD)
     tenancy.teams.remove_member(owner, team.id, bob.id)
     tenancy.teams.delete(owner, team.id, None)
     tenancy.members.remove(owner, bob.id)
+    return ada, org, owner, bob, team
+
+
+def test_the_life_of_an_organization_is_audited_in_its_own_log(tenancy: Tenancy) -> None:
+    _, org, owner, _, _ = live_through_everything(tenancy)
     tenancy.organizations.change(owner, ChangeOrganization(name="Acme Ltd"))
     tenancy.organizations.delete(owner, None)
 
@@ -83,3 +93,32 @@ def test_members_joining_and_leaving_are_published(tenancy: Tenancy) -> None:
     ]
     assert all(p.org_id == org.id for p in published)
     assert published[1].data == {"org_id": str(org.id), "user_id": str(bob.id), "role": "member"}
+
+
+def test_every_change_inside_the_organization_is_published(tenancy: Tenancy) -> None:
+    _, _, _, bob, team = live_through_everything(tenancy, second_role=True)
+
+    published = [p for e in tenancy.store.events if (p := e.integration_event()) is not None]
+    assert [p.type for p in published] == [
+        "member.added",
+        "member.added",
+        "member.role_changed",
+        "team.created",
+        "team.updated",
+        "team.member_added",
+        "team.member_role_changed",
+        "team.member_removed",
+        "team.deleted",
+        "member.removed",
+    ]
+    by_type = {p.type: p for p in published}
+    assert by_type["member.role_changed"].data["role"] == "member"
+    assert by_type["team.updated"].data["name"] == "Platform"
+    assert by_type["team.updated"].data["version"] == 2
+    assert by_type["team.member_role_changed"].data == {
+        "team_id": str(team.id),
+        "user_id": str(bob.id),
+        "role": "lead",
+    }
+    assert by_type["team.member_removed"].data == {"team_id": str(team.id), "user_id": str(bob.id)}
+    assert {p.ordering_key for p in published if p.type.startswith("team.")} == {str(team.id)}

@@ -98,30 +98,42 @@ def test_published_events_are_the_public_types_only(work: Work) -> None:
     work.projects.delete(work.admin, project.id, None)
     work.projects.restore(work.admin, project.id)
 
-    published = [e.action for e in work.events() if e.integration_event() is not None]
+    published = [
+        e.integration_event().type  # type: ignore[union-attr]
+        for e in work.events()
+        if e.integration_event() is not None
+    ]
     assert published == [
         "project.created",
         "task.created",
         "task.created",
+        "dependency.added",
+        "dependency.removed",
+        "label.created",
+        "label.updated",
+        "label.deleted",
         "comment.created",
+        "comment.updated",
+        "comment.deleted",
         "task.updated",
         "task.deleted",
         "task.restored",
         "project.updated",
         "project.deleted",
+        "project.restored",
     ]
     assert set(published) == set(PUBLISHED_TYPES)
-    quiet = {e.action for e in work.events() if e.integration_event() is None}
-    assert quiet == {
-        "task.dependency_added",
-        "task.dependency_removed",
-        "label.created",
-        "label.updated",
-        "label.deleted",
-        "comment.updated",
-        "comment.deleted",
-        "project.restored",
-    }
+    assert all(e.integration_event() is not None for e in work.events())
+
+
+def test_dependency_events_publish_both_tasks(work: Work) -> None:
+    project = work.project("ENG")
+    task, blocker = work.task(project), work.task(project)
+    work.dependencies.add(work.member, task.id, blocker.id)
+    published = only(work.events(), "task.dependency_added").integration_event()
+    assert published is not None
+    assert (published.type, published.ordering_key) == ("dependency.added", str(task.id))
+    assert published.data == {"task_id": str(task.id), "depends_on_id": str(blocker.id)}
 
 
 def test_task_events_publish_the_task_as_it_became(work: Work) -> None:

@@ -21,7 +21,7 @@ from taskhub.contexts.attachments.application.ports import (
     StorageLimits,
     UploadTargets,
 )
-from taskhub.contexts.attachments.public import PUBLISHED_TYPES
+from taskhub.contexts.attachments.public import CATALOGUE
 from taskhub.contexts.work.public.task_visibility import TaskVisibility
 from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.keyring import Keyring
@@ -96,5 +96,5 @@ class AttachmentsContainer(containers.DeclarativeContainer):
     endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())
     subscriptions = providers.List()
     tables = providers.Object(metadata)
-    published_event_types = providers.Object(PUBLISHED_TYPES)
+    published_event_types = providers.Object(CATALOGUE)
     background_jobs = providers.List(janitor_loop)

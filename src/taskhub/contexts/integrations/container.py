@@ -10,8 +10,12 @@ from taskhub.contexts.integrations.adapters.delivery.loop import DispatcherLoop
 from taskhub.contexts.integrations.adapters.delivery.resolver import SystemResolver
 from taskhub.contexts.integrations.adapters.delivery.secrets import RandomSecrets
 from taskhub.contexts.integrations.adapters.delivery.sender import SafeHttpSender
-from taskhub.contexts.integrations.adapters.http.endpoints import IntegrationEndpoints
+from taskhub.contexts.integrations.adapters.http.endpoints import (
+    EventEndpoints,
+    IntegrationEndpoints,
+)
 from taskhub.contexts.integrations.adapters.messaging.subscriptions import fan_out_subscription
+from taskhub.contexts.integrations.adapters.sql.event_log import SqlEventLog
 from taskhub.contexts.integrations.adapters.sql.tables import metadata
 from taskhub.contexts.integrations.adapters.sql.unit_of_work import (
     WEBHOOK_SECRETS,
@@ -19,10 +23,11 @@ from taskhub.contexts.integrations.adapters.sql.unit_of_work import (
 )
 from taskhub.contexts.integrations.application.deliveries import DeliveryLog
 from taskhub.contexts.integrations.application.dispatcher import Dispatcher
+from taskhub.contexts.integrations.application.event_feed import EventFeed
 from taskhub.contexts.integrations.application.fan_out import FanOut
 from taskhub.contexts.integrations.application.targets import TargetPolicy
 from taskhub.contexts.integrations.application.webhooks import WebhookService
-from taskhub.contexts.integrations.public import PUBLISHED_TYPES
+from taskhub.contexts.integrations.public import CATALOGUE
 from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.keyring import Keyring
 from taskhub.platform.messaging.relay import OutboxSignal
@@ -30,6 +35,7 @@ from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.settings import Settings
 from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.clock import Clock
+from taskhub.shared_kernel.event_catalogue import EventType
 
 
 class IntegrationsContainer(containers.DeclarativeContainer):
@@ -39,6 +45,7 @@ class IntegrationsContainer(containers.DeclarativeContainer):
     event_sinks: providers.Dependency[list[EventSink]] = providers.Dependency()
     on_commit: providers.Dependency[Callable[[], None]] = providers.Dependency()
     known_event_types: providers.Dependency[frozenset[str]] = providers.Dependency()
+    event_catalogue: providers.Dependency[tuple[EventType, ...]] = providers.Dependency()
     keyring = providers.Dependency(instance_of=Keyring)
 
     # Webhook secrets are sealed in their rows under a key of their own purpose.
@@ -85,11 +92,22 @@ class IntegrationsContainer(containers.DeclarativeContainer):
     )
     dispatcher_loop = providers.Factory(DispatcherLoop, dispatcher, signal)
     http = providers.Singleton(IntegrationEndpoints, webhooks=webhooks, deliveries=delivery_log)
+    # The organization's events, read from the outbox, which keeps them for the retention.
+    event_feed = providers.Singleton(
+        EventFeed,
+        log=providers.Singleton(SqlEventLog, engine),
+        clock=clock,
+        retention=settings.provided.event_retention,
+        known_event_types=known_event_types,
+    )
+    events_http = providers.Singleton(EventEndpoints, catalogue=event_catalogue, feed=event_feed)
 
     # The facets the composition root gathers (taskhub.platform.context_facets).
-    endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())
+    endpoints = providers.Callable(
+        endpoints_of, http.provided.endpoints.call(), events_http.provided.endpoints.call()
+    )
     subscriptions = providers.List(subscription)
     tables = providers.Object(metadata)
-    published_event_types = providers.Object(PUBLISHED_TYPES)
+    published_event_types = providers.Object(CATALOGUE)
     # Delivers what the subscription scheduled, woken by it or by its own timer.
     background_jobs = providers.List(dispatcher_loop)

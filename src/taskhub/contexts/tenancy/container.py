@@ -13,7 +13,7 @@ from taskhub.contexts.tenancy.application.access import TenancyAccess, changed_r
 from taskhub.contexts.tenancy.application.members import MemberService
 from taskhub.contexts.tenancy.application.organizations import OrganizationService
 from taskhub.contexts.tenancy.application.teams import TeamService
-from taskhub.contexts.tenancy.public import PUBLISHED_TYPES
+from taskhub.contexts.tenancy.public import CATALOGUE
 from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.answers import AnswerCache, ForgetOnCommit
@@ -54,5 +54,5 @@ class TenancyContainer(containers.DeclarativeContainer):
     endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())
     subscriptions = providers.List()
     tables = providers.Object(metadata)
-    published_event_types = providers.Object(PUBLISHED_TYPES)
+    published_event_types = providers.Object(CATALOGUE)
     background_jobs = providers.List()

@@ -21,7 +21,7 @@ from taskhub.contexts.work.application.dependencies import DependencyService
 from taskhub.contexts.work.application.labels import LabelService
 from taskhub.contexts.work.application.projects import ProjectService
 from taskhub.contexts.work.application.tasks import TaskService
-from taskhub.contexts.work.public import PUBLISHED_TYPES
+from taskhub.contexts.work.public import CATALOGUE
 from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.clock import Clock
@@ -65,5 +65,5 @@ class WorkContainer(containers.DeclarativeContainer):
     )
     subscriptions = providers.List()
     tables = providers.Object(metadata)
-    published_event_types = providers.Object(PUBLISHED_TYPES)
+    published_event_types = providers.Object(CATALOGUE)
     background_jobs = providers.List()

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from taskhub.platform.http.media import dumps
 from taskhub.shared_kernel.errors import (
     Conflict,
+    Gone,
     NotFound,
     PermissionDenied,
     PreconditionFailed,
@@ -83,6 +84,7 @@ _STATUS_BY_ERROR: list[tuple[type[TaskhubError], int]] = [
     (Unauthenticated, 401),
     (PermissionDenied, 403),
     (PreconditionFailed, 412),
+    (Gone, 410),
     (ServiceUnavailable, 503),
     (RateLimited, 429),
 ]
@@ -95,6 +97,7 @@ _CODE_BY_STATUS = {
     405: "method_not_allowed",
     409: "conflict",
     411: "length_required",
+    410: "gone",
     412: "precondition_failed",
     413: "payload_too_large",
     414: "uri_too_long",

@@ -29,8 +29,10 @@ from taskhub.shared_kernel.clock import Clock
 log = structlog.get_logger("taskhub.relay")
 
 MAX_BACKOFF_SECONDS = 30.0
-# Published events and consumption records are kept this long, then pruned: long
-# enough to investigate and for any redelivery to be recognised as a duplicate.
+# Published events and consumption records are kept at least this long, then pruned:
+# long enough to investigate and for any redelivery to be recognised as a duplicate.
+# The event feed reads the outbox, so the relay keeps them longer when the feed's
+# retention (TASKHUB_EVENT_RETENTION_DAYS) is longer.
 RETENTION = timedelta(days=7)
 PRUNE_EVERY_SECONDS = 600.0
 PRUNE_BATCH = 5000
@@ -63,6 +65,7 @@ class OutboxRelay:
         subscriptions: Sequence[Subscription] = (),
         batch_size: int = 500,
         poll_seconds: float = 0.1,
+        retention: timedelta = RETENTION,
         connection_factory: Callable[[str], Connection] = connect,
     ) -> None:
         self._engine = engine
@@ -70,6 +73,7 @@ class OutboxRelay:
         self._clock = clock
         self._signal = signal or OutboxSignal()
         self._batch_size = batch_size
+        self._retention = max(retention, RETENTION)
         self._poll_seconds = poll_seconds
         self._connection_factory = connection_factory
         # Declared before the first publish: a message sent before its subscriber's queue
@@ -154,7 +158,7 @@ class OutboxRelay:
         plus one, so an emptied outbox would hand out positions again, and positions
         must only grow (entity order, and where each webhook starts receiving).
         """
-        horizon = self._clock.now() - RETENTION
+        horizon = self._clock.now() - self._retention
         with self._engine.begin() as connection:
             newest = sa.select(sa.func.max(outbox.c.position)).scalar_subquery()
             old_events = (

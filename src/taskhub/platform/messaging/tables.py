@@ -32,6 +32,8 @@ outbox = sa.Table(
     # An entity's events in order: the webhook dispatcher asks whether an earlier one
     # is still to be consumed before it sends a later one.
     sa.Index("ix_platform_outbox_entity", "org_id", "ordering_key", "position"),
+    # An organization's events in commit order: its event feed, paged by position.
+    sa.Index("ix_platform_outbox_org", "org_id", "position"),
 )
 
 consumed_events = sa.Table(

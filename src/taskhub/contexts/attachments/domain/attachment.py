@@ -19,9 +19,11 @@ from taskhub.contexts.attachments.domain.events import (
     AttachmentEvent,
     AttachmentPurged,
     AttachmentRestored,
-    published_shape,
 )
+from taskhub.contexts.attachments.public.events import AttachmentData
 from taskhub.shared_kernel.errors import PermissionDenied
+from taskhub.shared_kernel.event_catalogue import event_data
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.principal import Actor
 from taskhub.shared_kernel.roles import Role
@@ -131,16 +133,7 @@ class Attachment(VersionedAggregate):
                 occurred_at=now,
                 org_id=self.org_id,
                 attachment_id=self.id,
-                attachment=published_shape(
-                    attachment_id=self.id,
-                    task_id=self.task_id,
-                    filename=self.filename,
-                    content_type=self.content_type,
-                    size=self.size,
-                    sha256=self.sha256,
-                    created_by=self.created_by,
-                    created_at=self.created_at,
-                ),
+                attachment=event_data(fields_from(AttachmentData, self)),
                 changes=changes or {},
             )
         )

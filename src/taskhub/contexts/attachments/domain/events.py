@@ -2,7 +2,6 @@
 deletion and restoration are also published."""
 
 import uuid
-from datetime import datetime
 from typing import Any, ClassVar
 
 import attrs
@@ -72,26 +71,3 @@ class AttachmentPurged(AttachmentEvent):
 
     action = "attachment.purged"
     published = False
-
-
-def published_shape(
-    *,
-    attachment_id: uuid.UUID,
-    task_id: uuid.UUID,
-    filename: str,
-    content_type: str,
-    size: int,
-    sha256: str,
-    created_by: uuid.UUID,
-    created_at: datetime,
-) -> dict[str, Any]:
-    return {
-        "id": str(attachment_id),
-        "task_id": str(task_id),
-        "filename": filename,
-        "content_type": content_type,
-        "size": size,
-        "sha256": sha256,
-        "created_by": str(created_by),
-        "created_at": created_at.isoformat().replace("+00:00", "Z"),
-    }

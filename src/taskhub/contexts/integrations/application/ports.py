@@ -9,6 +9,7 @@ import attrs
 
 from taskhub.contexts.integrations.domain.addresses import Address
 from taskhub.contexts.integrations.domain.delivery import Delivery
+from taskhub.contexts.integrations.domain.feed import FeedEvent
 from taskhub.contexts.integrations.domain.target import Target
 from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -151,4 +152,29 @@ class WebhookSender(Protocol):
 class SecretGenerator(Protocol):
     def new_secret(self) -> str:
         """`whsec_` and the base64 of at least 24 random bytes."""
+        ...
+
+
+class EventLog(Protocol):
+    """An organization's published events in commit order, each with its position.
+
+    Positions only grow, and an organization's events get them in the order their
+    transactions commit, so a page that continues after a position misses nothing
+    committed later. Events that occurred before `since` are past the retention and
+    are neither paged nor found.
+    """
+
+    def position_of(
+        self, org_id: uuid.UUID, event_id: uuid.UUID, *, since: datetime
+    ) -> int | None: ...
+
+    def page(
+        self,
+        org_id: uuid.UUID,
+        page: PageRequest,
+        *,
+        types: frozenset[str] | None,
+        since: datetime,
+    ) -> Page[FeedEvent]:
+        """Oldest first, after the position in `page.after`; `types` None is every type."""
         ...

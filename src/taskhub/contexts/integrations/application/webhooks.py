@@ -13,10 +13,11 @@ from taskhub.contexts.integrations.application.ports import (
 from taskhub.contexts.integrations.application.targets import TargetPolicy
 from taskhub.contexts.integrations.domain.delivery import Delivery
 from taskhub.contexts.integrations.domain.webhook import Webhook, validated_events
-from taskhub.contexts.integrations.public.events import WEBHOOK_PING
+from taskhub.contexts.integrations.public.events import WEBHOOK_PING, WebhookPingData
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.concurrency import load_for_write
 from taskhub.shared_kernel.errors import NotFound
+from taskhub.shared_kernel.event_catalogue import event_data
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor
@@ -147,7 +148,7 @@ class WebhookService:
                 payload={
                     "type": WEBHOOK_PING,
                     "timestamp": _rfc3339(now),
-                    "data": {"webhook_id": str(webhook.id)},
+                    "data": event_data(WebhookPingData(webhook_id=webhook.id)),
                 },
                 now=now,
             )

@@ -3,7 +3,11 @@ disables is also announced to the organization's other webhooks."""
 
 import attrs
 
-from taskhub.contexts.integrations.public.events import WEBHOOK_DISABLED, WEBHOOK_PING
+from taskhub.contexts.integrations.public.events import (
+    WEBHOOK_DISABLED,
+    WEBHOOK_PING,
+    WebhookDisabledData,
+)
 from taskhub.shared_kernel.events import IntegrationEvent, OrgEvent
 
 __all__ = [
@@ -56,11 +60,5 @@ class WebhookDisabled(WebhookEvent):
     action = "webhook.disabled"
 
     def integration_event(self) -> IntegrationEvent:
-        return IntegrationEvent(
-            event_id=self.event_id,
-            type=WEBHOOK_DISABLED,
-            org_id=self.org_id,
-            occurred_at=self.occurred_at,
-            ordering_key=str(self.entity_id),
-            data={"webhook_id": str(self.entity_id), "url": self.url, "reason": self.reason},
-        )
+        data = WebhookDisabledData(webhook_id=self.entity_id, url=self.url, reason=self.reason)
+        return self.published(WEBHOOK_DISABLED, data)

@@ -1,5 +1,5 @@
 """What integrations publish: the event types only they emit."""
 
-from taskhub.contexts.integrations.public.events import PUBLISHED_TYPES
+from taskhub.contexts.integrations.public.events import CATALOGUE, PUBLISHED_TYPES
 
-__all__ = ["PUBLISHED_TYPES"]
+__all__ = ["CATALOGUE", "PUBLISHED_TYPES"]

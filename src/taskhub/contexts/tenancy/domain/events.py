@@ -1,9 +1,27 @@
 """Tenancy's events: every change to an organization, its members and teams is audited;
-members joining and leaving are also published."""
+every change to members and teams is also published, its `data` built from the classes
+in `public/events.py`."""
+
+import uuid
+from typing import ClassVar
 
 import attrs
 
-from taskhub.contexts.tenancy.public.events import MEMBER_ADDED, MEMBER_REMOVED
+from taskhub.contexts.tenancy.public.events import (
+    MEMBER_ADDED,
+    MEMBER_REMOVED,
+    MEMBER_ROLE_CHANGED,
+    TEAM_CREATED,
+    TEAM_DELETED,
+    TEAM_MEMBER_ADDED,
+    TEAM_MEMBER_REMOVED,
+    TEAM_MEMBER_ROLE_CHANGED,
+    TEAM_UPDATED,
+    MemberData,
+    TeamData,
+    TeamMemberData,
+    TeamMemberRemovedData,
+)
 from taskhub.shared_kernel.events import IntegrationEvent, OrgEvent
 
 
@@ -27,69 +45,90 @@ class OrganizationDeleted(OrgEvent):
 
 @attrs.frozen(kw_only=True)
 class MembershipEvent(OrgEvent):
-    """A member joining or leaving: audited and published; `entity_id` is the user."""
+    """A member joining, changing role or leaving: audited and published; `entity_id` is
+    the user, `role` the role after the change (the one they had, when they leave)."""
 
     role: str
-    published_type = ""
+    entity_type = "member"
 
     def integration_event(self) -> IntegrationEvent:
-        return IntegrationEvent(
-            event_id=self.event_id,
-            type=self.published_type,
-            org_id=self.org_id,
-            occurred_at=self.occurred_at,
-            ordering_key=str(self.entity_id),
-            data={"org_id": str(self.org_id), "user_id": str(self.entity_id), "role": self.role},
-        )
+        data = MemberData(org_id=self.org_id, user_id=self.entity_id, role=self.role)
+        return self.published(self.action, data)
 
 
 @attrs.frozen(kw_only=True)
 class MemberAdded(MembershipEvent):
-    action = "member.added"
-    entity_type = "member"
-    published_type = MEMBER_ADDED
+    action = MEMBER_ADDED
 
 
 @attrs.frozen(kw_only=True)
-class MemberRoleChanged(OrgEvent):
-    action = "member.role_changed"
-    entity_type = "member"
+class MemberRoleChanged(MembershipEvent):
+    action = MEMBER_ROLE_CHANGED
 
 
 @attrs.frozen(kw_only=True)
 class MemberRemoved(MembershipEvent):
-    action = "member.removed"
-    entity_type = "member"
-    published_type = MEMBER_REMOVED
+    action = MEMBER_REMOVED
 
 
 @attrs.frozen(kw_only=True)
-class TeamCreated(OrgEvent):
-    action = "team.created"
+class TeamEvent(OrgEvent):
+    """A fact about one team, published with the team as the API shows it after it."""
+
+    team: TeamData
     entity_type = "team"
+
+    def integration_event(self) -> IntegrationEvent:
+        return self.published(self.action, self.team)
 
 
 @attrs.frozen(kw_only=True)
-class TeamUpdated(OrgEvent):
-    action = "team.updated"
-    entity_type = "team"
+class TeamCreated(TeamEvent):
+    action = TEAM_CREATED
 
 
 @attrs.frozen(kw_only=True)
-class TeamDeleted(OrgEvent):
-    action = "team.deleted"
-    entity_type = "team"
+class TeamUpdated(TeamEvent):
+    action = TEAM_UPDATED
+
+
+@attrs.frozen(kw_only=True)
+class TeamDeleted(TeamEvent):
+    action = TEAM_DELETED
 
 
 @attrs.frozen(kw_only=True)
 class TeamMemberSet(OrgEvent):
-    """`entity_id` is the team; `changes` says whose role became what."""
+    """`entity_id` is the team; `changes` says whose role became what. Audited as one
+    action; published as the user joining the team or changing role in it."""
 
+    user_id: uuid.UUID
+    role: str
     action = "team.member_set"
     entity_type = "team"
+    published_type: ClassVar[str] = ""
+
+    def integration_event(self) -> IntegrationEvent:
+        data = TeamMemberData(team_id=self.entity_id, user_id=self.user_id, role=self.role)
+        return self.published(self.published_type, data)
+
+
+@attrs.frozen(kw_only=True)
+class TeamMemberAdded(TeamMemberSet):
+    published_type = TEAM_MEMBER_ADDED
+
+
+@attrs.frozen(kw_only=True)
+class TeamMemberRoleChanged(TeamMemberSet):
+    published_type = TEAM_MEMBER_ROLE_CHANGED
 
 
 @attrs.frozen(kw_only=True)
 class TeamMemberRemoved(OrgEvent):
-    action = "team.member_removed"
+    user_id: uuid.UUID
+    action = TEAM_MEMBER_REMOVED
     entity_type = "team"
+
+    def integration_event(self) -> IntegrationEvent:
+        data = TeamMemberRemovedData(team_id=self.entity_id, user_id=self.user_id)
+        return self.published(TEAM_MEMBER_REMOVED, data)

@@ -52,6 +52,7 @@ class Membership(EventRecorder):
                 occurred_at=now,
                 org_id=self.org_id,
                 entity_id=self.user_id,
+                role=role.value,
                 changes={"role": (old.value, role.value)},
             )
         )

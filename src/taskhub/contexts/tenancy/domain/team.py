@@ -9,11 +9,14 @@ import attrs
 from taskhub.contexts.tenancy.domain.events import (
     TeamCreated,
     TeamDeleted,
+    TeamMemberAdded,
     TeamMemberRemoved,
-    TeamMemberSet,
+    TeamMemberRoleChanged,
     TeamUpdated,
 )
+from taskhub.contexts.tenancy.public.events import TeamData
 from taskhub.shared_kernel.errors import ValidationFailed
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.versioned_aggregate import VersionedAggregate
 
@@ -62,6 +65,7 @@ class Team(VersionedAggregate):
                 org_id=org_id,
                 entity_id=team.id,
                 changes={"name": (None, team.name), "description": (None, description)},
+                team=team.view(),
             )
         )
         return team
@@ -80,6 +84,7 @@ class Team(VersionedAggregate):
                     org_id=self.org_id,
                     entity_id=self.id,
                     changes=changes,
+                    team=self.view(),
                 )
             )
         return changes
@@ -87,8 +92,18 @@ class Team(VersionedAggregate):
     def delete(self, now: datetime) -> None:
         self._mark_deleted(now)
         self.record(
-            TeamDeleted(event_id=new_id(), occurred_at=now, org_id=self.org_id, entity_id=self.id)
+            TeamDeleted(
+                event_id=new_id(),
+                occurred_at=now,
+                org_id=self.org_id,
+                entity_id=self.id,
+                team=self.view(),
+            )
         )
+
+    def view(self) -> TeamData:
+        """The team as the API shows it, as its events publish it."""
+        return fields_from(TeamData, self)
 
     def put_member(
         self, existing: TeamMember | None, user_id: uuid.UUID, role: TeamRole, now: datetime
@@ -96,12 +111,15 @@ class Team(VersionedAggregate):
         """The member with this team role (joining now, or keeping when they joined)."""
         old_role = existing.role.value if existing else None
         if old_role != role.value:
+            event = TeamMemberAdded if existing is None else TeamMemberRoleChanged
             self.record(
-                TeamMemberSet(
+                event(
                     event_id=new_id(),
                     occurred_at=now,
                     org_id=self.org_id,
                     entity_id=self.id,
+                    user_id=user_id,
+                    role=role.value,
                     changes={f"members.{user_id}": (old_role, role.value)},
                 )
             )
@@ -119,6 +137,7 @@ class Team(VersionedAggregate):
                 occurred_at=now,
                 org_id=self.org_id,
                 entity_id=self.id,
+                user_id=user_id,
                 changes={f"members.{user_id}": ("member", None)},
             )
         )

@@ -1,6 +1,11 @@
 """What tenancy publishes: the role lookup other contexts depend on, and its event types."""
 
-from taskhub.contexts.tenancy.public.events import MEMBER_ADDED, MEMBER_REMOVED, PUBLISHED_TYPES
+from taskhub.contexts.tenancy.public.events import (
+    CATALOGUE,
+    MEMBER_ADDED,
+    MEMBER_REMOVED,
+    PUBLISHED_TYPES,
+)
 from taskhub.contexts.tenancy.public.roles import RoleLookup
 
-__all__ = ["MEMBER_ADDED", "MEMBER_REMOVED", "PUBLISHED_TYPES", "RoleLookup"]
+__all__ = ["CATALOGUE", "MEMBER_ADDED", "MEMBER_REMOVED", "PUBLISHED_TYPES", "RoleLookup"]

@@ -1,10 +1,72 @@
 """The integration events tenancy publishes on the bus (and partners receive as webhooks).
 
-`type` is the routing key; `data` is the payload partners see, so its shape is part of
-the public contract: add fields, never rename or remove them.
+`type` is the routing key; `data` is the payload partners see, built from the classes
+below, which are also its published JSON Schema (`shared_kernel.event_catalogue`): add
+fields, never rename or remove them.
 """
 
-MEMBER_ADDED = "member.added"
-MEMBER_REMOVED = "member.removed"
+import uuid
+from datetime import datetime
 
-PUBLISHED_TYPES = (MEMBER_ADDED, MEMBER_REMOVED)
+import attrs
+
+from taskhub.shared_kernel.event_catalogue import EventType
+
+MEMBER_ADDED = "member.added"
+MEMBER_ROLE_CHANGED = "member.role_changed"
+MEMBER_REMOVED = "member.removed"
+TEAM_CREATED = "team.created"
+TEAM_UPDATED = "team.updated"
+TEAM_DELETED = "team.deleted"
+TEAM_MEMBER_ADDED = "team.member_added"
+TEAM_MEMBER_ROLE_CHANGED = "team.member_role_changed"
+TEAM_MEMBER_REMOVED = "team.member_removed"
+
+
+@attrs.frozen(kw_only=True)
+class MemberData:
+    """A membership; `role` is the member's role after the change (before, on removal)."""
+
+    org_id: uuid.UUID
+    user_id: uuid.UUID
+    role: str
+
+
+@attrs.frozen(kw_only=True)
+class TeamData:
+    id: uuid.UUID
+    name: str
+    description: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+@attrs.frozen(kw_only=True)
+class TeamMemberData:
+    team_id: uuid.UUID
+    user_id: uuid.UUID
+    role: str
+
+
+@attrs.frozen(kw_only=True)
+class TeamMemberRemovedData:
+    team_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+CATALOGUE = (
+    EventType(MEMBER_ADDED, MemberData, "A user joined the organization."),
+    EventType(MEMBER_ROLE_CHANGED, MemberData, "A member's role in the organization changed."),
+    EventType(MEMBER_REMOVED, MemberData, "A member left or was removed."),
+    EventType(TEAM_CREATED, TeamData, "A team was created."),
+    EventType(TEAM_UPDATED, TeamData, "A team changed."),
+    EventType(TEAM_DELETED, TeamData, "A team was deleted."),
+    EventType(TEAM_MEMBER_ADDED, TeamMemberData, "A member joined a team."),
+    EventType(
+        TEAM_MEMBER_ROLE_CHANGED, TeamMemberData, "A team member's role (lead or member) changed."
+    ),
+    EventType(TEAM_MEMBER_REMOVED, TeamMemberRemovedData, "A member left a team."),
+)
+
+PUBLISHED_TYPES = tuple(event_type.name for event_type in CATALOGUE)

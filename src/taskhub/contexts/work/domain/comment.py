@@ -8,8 +8,10 @@ import attrs
 
 from taskhub.contexts.work.domain.aggregate import WorkAggregate
 from taskhub.contexts.work.domain.events import CommentCreated, CommentDeleted, CommentUpdated
-from taskhub.contexts.work.domain.snapshots import json_value
+from taskhub.contexts.work.public.events import CommentData
 from taskhub.shared_kernel.errors import PermissionDenied, ValidationFailed
+from taskhub.shared_kernel.event_catalogue import event_data
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.ids import new_id
 from taskhub.shared_kernel.roles import Role
 
@@ -60,12 +62,4 @@ class Comment(WorkAggregate):
         self._delete(CommentDeleted, now)
 
     def snapshot(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "task_id": str(self.task_id),
-            "author_id": str(self.author_id),
-            "body": self.body,
-            "created_at": json_value(self.created_at),
-            "updated_at": json_value(self.updated_at),
-            "version": self.version,
-        }
+        return event_data(fields_from(CommentData, self))

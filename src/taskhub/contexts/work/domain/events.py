@@ -1,6 +1,6 @@
-"""Work's events, one class per fact. Every change is audited in the organization's log;
-task, project and new-comment events are also published, carrying the resource as the
-API showed it when the event happened."""
+"""Work's events, one class per fact. Every change is audited in the organization's log
+and published, carrying the resource as the API showed it when the event happened
+(dependencies: the two tasks)."""
 
 import uuid
 from collections.abc import Mapping
@@ -11,14 +11,24 @@ import attrs
 
 from taskhub.contexts.work.public.events import (
     COMMENT_CREATED,
+    COMMENT_DELETED,
+    COMMENT_UPDATED,
+    DEPENDENCY_ADDED,
+    DEPENDENCY_REMOVED,
+    LABEL_CREATED,
+    LABEL_DELETED,
+    LABEL_UPDATED,
     PROJECT_CREATED,
     PROJECT_DELETED,
+    PROJECT_RESTORED,
     PROJECT_UPDATED,
     TASK_CREATED,
     TASK_DELETED,
     TASK_RESTORED,
     TASK_UPDATED,
+    DependencyData,
 )
+from taskhub.shared_kernel.event_catalogue import event_data
 from taskhub.shared_kernel.events import AuditFacts, DomainEvent, IntegrationEvent
 from taskhub.shared_kernel.ids import new_id
 
@@ -120,8 +130,8 @@ class ProjectDeleted(PublishedWorkEvent):
 
 
 @attrs.frozen(kw_only=True)
-class ProjectRestored(WorkEvent):
-    action = "project.restored"
+class ProjectRestored(PublishedWorkEvent):
+    action = PROJECT_RESTORED
     entity_type = "project"
 
 
@@ -150,40 +160,72 @@ class TaskRestored(PublishedWorkEvent):
 
 
 @attrs.frozen(kw_only=True)
-class DependencyAdded(WorkEvent):
-    """`entity_id` is the waiting task; `changes` names the task it now depends on."""
+class DependencyEvent(WorkEvent):
+    """`entity_id` is the waiting task, audited as a change of it (`changes` names the
+    task it depends on); published as a dependency, in the waiting task's order."""
 
+    depends_on_id: uuid.UUID
+    published_type = ""
+
+    @classmethod
+    def between(cls, task: Resource, depends_on_id: uuid.UUID, now: datetime) -> Self:
+        link = str(depends_on_id)
+        change = (None, link) if cls.published_type == DEPENDENCY_ADDED else (link, None)
+        return cls(
+            event_id=new_id(),
+            occurred_at=now,
+            org_id=task.org_id,
+            entity_id=task.id,
+            changes={"depends_on": change},
+            depends_on_id=depends_on_id,
+        )
+
+    def integration_event(self) -> IntegrationEvent:
+        data = DependencyData(task_id=self.entity_id, depends_on_id=self.depends_on_id)
+        return IntegrationEvent(
+            event_id=self.event_id,
+            type=self.published_type,
+            org_id=self.org_id,
+            occurred_at=self.occurred_at,
+            ordering_key=str(self.entity_id),
+            data=event_data(data),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class DependencyAdded(DependencyEvent):
     action = "task.dependency_added"
     entity_type = "task"
+    published_type = DEPENDENCY_ADDED
 
 
 @attrs.frozen(kw_only=True)
-class DependencyRemoved(WorkEvent):
+class DependencyRemoved(DependencyEvent):
     action = "task.dependency_removed"
     entity_type = "task"
+    published_type = DEPENDENCY_REMOVED
 
 
 @attrs.frozen(kw_only=True)
-class LabelCreated(WorkEvent):
-    action = "label.created"
+class LabelCreated(PublishedWorkEvent):
+    action = LABEL_CREATED
     entity_type = "label"
 
 
 @attrs.frozen(kw_only=True)
-class LabelUpdated(WorkEvent):
-    action = "label.updated"
+class LabelUpdated(PublishedWorkEvent):
+    action = LABEL_UPDATED
     entity_type = "label"
 
 
 @attrs.frozen(kw_only=True)
-class LabelDeleted(WorkEvent):
-    action = "label.deleted"
+class LabelDeleted(PublishedWorkEvent):
+    action = LABEL_DELETED
     entity_type = "label"
 
 
 @attrs.frozen(kw_only=True)
-class CommentCreated(PublishedWorkEvent):
-    action = COMMENT_CREATED
+class CommentEvent(PublishedWorkEvent):
     entity_type = "comment"
 
     @property
@@ -193,12 +235,15 @@ class CommentCreated(PublishedWorkEvent):
 
 
 @attrs.frozen(kw_only=True)
-class CommentUpdated(WorkEvent):
-    action = "comment.updated"
-    entity_type = "comment"
+class CommentCreated(CommentEvent):
+    action = COMMENT_CREATED
 
 
 @attrs.frozen(kw_only=True)
-class CommentDeleted(WorkEvent):
-    action = "comment.deleted"
-    entity_type = "comment"
+class CommentUpdated(CommentEvent):
+    action = COMMENT_UPDATED
+
+
+@attrs.frozen(kw_only=True)
+class CommentDeleted(CommentEvent):
+    action = COMMENT_DELETED

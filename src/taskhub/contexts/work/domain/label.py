@@ -8,8 +8,10 @@ import attrs
 
 from taskhub.contexts.work.domain.aggregate import WorkAggregate
 from taskhub.contexts.work.domain.events import LabelCreated, LabelDeleted, LabelUpdated
-from taskhub.contexts.work.domain.snapshots import json_value
 from taskhub.contexts.work.domain.values import validated_color, validated_title
+from taskhub.contexts.work.public.events import LabelData
+from taskhub.shared_kernel.event_catalogue import event_data
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.ids import new_id
 
 
@@ -48,11 +50,4 @@ class Label(WorkAggregate):
         self._delete(LabelDeleted, now)
 
     def snapshot(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "name": self.name,
-            "color": self.color,
-            "created_at": json_value(self.created_at),
-            "updated_at": json_value(self.updated_at),
-            "version": self.version,
-        }
+        return event_data(fields_from(LabelData, self))

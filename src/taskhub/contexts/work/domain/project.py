@@ -13,13 +13,15 @@ from taskhub.contexts.work.domain.events import (
     ProjectRestored,
     ProjectUpdated,
 )
-from taskhub.contexts.work.domain.snapshots import json_value
 from taskhub.contexts.work.domain.values import (
     ProjectStatus,
     validated_project_key,
     validated_title,
 )
+from taskhub.contexts.work.public.events import ProjectData
 from taskhub.shared_kernel.errors import Conflict
+from taskhub.shared_kernel.event_catalogue import event_data
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.ids import new_id
 
 
@@ -89,13 +91,4 @@ class Project(WorkAggregate):
         self._restore(ProjectRestored, now)
 
     def snapshot(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "key": self.key,
-            "name": self.name,
-            "description": self.description,
-            "status": self.status.value,
-            "created_at": json_value(self.created_at),
-            "updated_at": json_value(self.updated_at),
-            "version": self.version,
-        }
+        return event_data(fields_from(ProjectData, self))

@@ -21,7 +21,6 @@ from taskhub.contexts.work.domain.events import (
     TaskRestored,
     TaskUpdated,
 )
-from taskhub.contexts.work.domain.snapshots import json_value
 from taskhub.contexts.work.domain.values import (
     KEEP,
     Keep,
@@ -29,7 +28,10 @@ from taskhub.contexts.work.domain.values import (
     TaskStatus,
     validated_title,
 )
+from taskhub.contexts.work.public.events import TaskData
 from taskhub.shared_kernel.errors import ValidationFailed
+from taskhub.shared_kernel.event_catalogue import event_data
+from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.ids import new_id
 
 MAX_ASSIGNEES = 20
@@ -144,27 +146,17 @@ class Task(WorkAggregate):
 
     def depends_on(self, blocker_id: uuid.UUID, now: datetime) -> None:
         """Record that the task now waits for `blocker_id` (the caller stored the link)."""
-        self._happened(DependencyAdded, now, {"depends_on": (None, str(blocker_id))})
+        self.record(DependencyAdded.between(self, blocker_id, now))
 
     def no_longer_depends_on(self, blocker_id: uuid.UUID, now: datetime) -> None:
-        self._happened(DependencyRemoved, now, {"depends_on": (str(blocker_id), None)})
+        self.record(DependencyRemoved.between(self, blocker_id, now))
 
     def snapshot(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "project_id": str(self.project_id),
-            "number": self.number,
-            "key": self.key,
-            "title": self.title,
-            "description": self.description,
-            "status": self.status.value,
-            "priority": self.priority.value,
-            "due_at": json_value(self.due_at),
-            "parent_id": json_value(self.parent_id),
-            "assignee_ids": json_value(self.assignee_ids),
-            "label_ids": json_value(self.label_ids),
-            "created_by": str(self.created_by),
-            "created_at": json_value(self.created_at),
-            "updated_at": json_value(self.updated_at),
-            "version": self.version,
-        }
+        return event_data(
+            fields_from(
+                TaskData,
+                self,
+                assignee_ids=sorted(self.assignee_ids),
+                label_ids=sorted(self.label_ids),
+            )
+        )

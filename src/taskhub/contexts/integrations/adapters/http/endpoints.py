@@ -1,23 +1,29 @@
-"""Webhook endpoints: subscriptions, secrets, pings, the delivery log, redelivery."""
+"""Integrations' endpoints: webhooks (subscriptions, secrets, pings, the delivery log,
+redelivery), the catalogue of event types, and the organization's event feed."""
 
 from collections.abc import Sequence
 
 import attrs
 
+from taskhub.contexts.integrations.adapters.http.query_params import EVENT_FEED_QUERY
 from taskhub.contexts.integrations.adapters.http.schemas import (
     CreatedWebhookBody,
     CreateWebhookRequest,
     DeliveryBody,
+    EventBody,
+    EventTypeBody,
     SecretBody,
     UpdateWebhookRequest,
     WebhookBody,
 )
 from taskhub.contexts.integrations.application.deliveries import DeliveryLog
+from taskhub.contexts.integrations.application.event_feed import EventFeed
 from taskhub.contexts.integrations.application.webhooks import ChangeWebhook, WebhookService
 from taskhub.contexts.integrations.domain.delivery import Delivery
 from taskhub.contexts.integrations.domain.webhook import Webhook
-from taskhub.platform.http.endpoints import Call, Endpoint, Reply
+from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
+from taskhub.shared_kernel.event_catalogue import EventType
 from taskhub.shared_kernel.field_copy import fields_from
 from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
@@ -177,5 +183,60 @@ class IntegrationEndpoints:
                 response=DeliveryBody,
                 status=202,
                 errors=(409,),
+            ),
+        ]
+
+
+class EventEndpoints:
+    """What partners read without a webhook: the catalogue of types, and the feed."""
+
+    def __init__(self, *, catalogue: Sequence[EventType], feed: EventFeed) -> None:
+        self._types = [
+            EventTypeBody(type=t.name, description=t.description, schema=t.schema())
+            for t in catalogue
+        ]
+        self._feed = feed
+
+    def list_event_types(self, call: Call[None]) -> Reply:
+        return Reply(body=Page(items=self._types, next_after=None))
+
+    def list_events(self, call: Call[None]) -> Reply:
+        page = self._feed.page(
+            call.in_org, call.page, after=call.query.get("after"), types=call.query.get("types")
+        )
+        items = [fields_from(EventBody, event, data=dict(event.data)) for event in page.items]
+        return Reply(body=Page(items=items, next_after=page.next_after))
+
+    def endpoints(self) -> Sequence[Endpoint]:
+        catalogue = Routes(tag="events", access=Access.PUBLIC)
+        feed = Routes.in_org(tag="events")
+        return [
+            catalogue.get(
+                "/event-types",
+                handler=self.list_event_types,
+                name="list_event_types",
+                summary="Every event type, with the JSON Schema of its data",
+                description=(
+                    "The whole catalogue on one page: every type a webhook may subscribe "
+                    "to and the feed may carry, and the JSON Schema its `data` follows."
+                ),
+                response=EventTypeBody,
+                paginated=True,
+            ),
+            feed.get(
+                "/events",
+                handler=self.list_events,
+                name="list_events",
+                summary="The organization's events, oldest first, in commit order",
+                description=(
+                    "Every event a webhook could receive, kept for the event retention. "
+                    "Poll with `after` set to the last event seen; a resume point past "
+                    "the retention is 410."
+                ),
+                role=Role.VIEWER,
+                response=EventBody,
+                paginated=True,
+                query=EVENT_FEED_QUERY,
+                errors=(410,),
             ),
         ]

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -69,3 +70,22 @@ class DeliveryBody:
     duration_ms: int | None
     next_attempt_at: datetime | None
     created_at: datetime
+
+
+@attrs.frozen
+class EventTypeBody:
+    """A published event type and the JSON Schema (2020-12) of its `data`."""
+
+    type: str
+    description: str
+    schema: dict[str, Any]
+
+
+@attrs.frozen
+class EventBody:
+    """An event as the feed shows it; `data` is what a webhook receives as `data`."""
+
+    id: uuid.UUID
+    type: str
+    occurred_at: datetime
+    data: dict[str, Any]
