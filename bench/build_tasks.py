@@ -70,6 +70,11 @@ N_PROJECTS = 50
 N_USERS = 20
 BIG_SHARE = 0.20
 SPAN_DAYS = 3 * 365
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+CYCLES = SPAN_DAYS // 30 + 1
+"""Cycles of 30 days per project, from the span's start: tasks fall in the one their
+creation date is in."""
+
 TASK_TABLES = ("work_tasks", "work_task_assignees", "work_task_labels")
 ROLES = ["owner", "admin", "admin"] + ["member"] * 14 + ["viewer"] * 3  # 20 users
 CREATORS = 17  # owner, admins and members create tasks; viewers don't
@@ -227,6 +232,25 @@ class Builder:
                     for i, pid in enumerate(self.project_ids)
                 ],
             )
+            # Planning (migration 0017): one state per category, and a cycle per month
+            # of the span for every project.
+            cur.execute(
+                "INSERT INTO work_states (id, org_id, project_id, name, category, color, "
+                "position, created_at, updated_at, version, deleted_at) "
+                "SELECT gen_random_uuid(), p.org_id, p.id, c.category, c.category, "
+                "'#8b949e', c.position - 1, p.created_at, p.created_at, 1, NULL "
+                "FROM work_projects p CROSS JOIN unnest(ARRAY['todo', 'in_progress', "
+                "'in_review', 'done', 'cancelled']) WITH ORDINALITY AS c(category, position)"
+            )
+            cur.execute(
+                "INSERT INTO work_cycles (id, org_id, project_id, name, starts_on, ends_on, "
+                "completed_at, created_at, updated_at, version, deleted_at) "
+                "SELECT gen_random_uuid(), p.org_id, p.id, 'Cycle ' || k, "
+                "(%s::date + (k * 30)), (%s::date + (k * 30 + 29)), NULL, p.created_at, "
+                "p.created_at, 1, NULL "
+                "FROM work_projects p CROSS JOIN generate_series(0, %s) AS k",
+                (self.t0.date(), self.t0.date(), CYCLES - 1),
+            )
         c.commit()
 
     # -- the task stage: which project, which number, which id, which parent ---------
@@ -290,13 +314,21 @@ class Builder:
     INSERT INTO work_tasks (id, org_id, project_id, number, title, description, status,
                             priority, priority_rank, due_at, parent_id, created_by,
                             created_at, updated_at, version, deleted_at,
-                            assignee_ids, label_ids)
+                            assignee_ids, label_ids, state_id, rank, estimate, cycle_id)
     SELECT s.id, %(org)s, bp.id, s.number, w.title, w.description, st.status,
            pr.priority, pr.rank, d.due_at, s.parent_id, bu.id,
            ts.created_at, u.updated_at,
            1 + u.changes + CASE WHEN del.deleted THEN 1 ELSE 0 END,
            CASE WHEN del.deleted THEN u.updated_at END,
-           coalesce(sa.ids, '{}'), coalesce(sl.ids, '{}')
+           coalesce(sa.ids, '{}'), coalesce(sl.ids, '{}'), ws.id,
+           -- ranks in number order, as migration 0017 writes them
+           'd' || (SELECT string_agg(substr(%(base62)s, ((s.number / (62 ^ k)::int) %% 62) + 1,
+                                            1), '' ORDER BY k DESC)
+                   FROM generate_series(0, 3) AS k),
+           CASE WHEN pg_temp.r(s.i, 18) < 0.7 THEN (1 + floor(pg_temp.r(s.i, 19) * 8))::int END,
+           (SELECT wc.id FROM work_cycles wc
+            WHERE wc.org_id = %(org)s AND wc.project_id = bp.id
+              AND wc.starts_on <= ts.created_at::date AND wc.ends_on >= ts.created_at::date)
     FROM bench_stage s
     JOIN bench_projects bp ON bp.idx = s.project_idx
     -- the task's copies of its sets, from the slice's staged links (see `load`)
@@ -324,6 +356,8 @@ class Builder:
                     ELSE 'cancelled' END
              END AS status
     ) st
+    JOIN work_states ws ON ws.org_id = %(org)s AND ws.project_id = bp.id
+                       AND ws.category = st.status
     CROSS JOIN LATERAL (
       SELECT (ARRAY['low', 'medium', 'high', 'urgent'])[k + 1] AS priority, k::smallint AS rank
       FROM (SELECT CASE WHEN pg_temp.r(s.i, 4) < 0.25 THEN 0
@@ -420,6 +454,7 @@ class Builder:
             "creators": CREATORS,
             "users": N_USERS,
             "labels": len(LABELS),
+            "base62": BASE62,
         }
         slices = 20
         size = -(-self.n // slices)

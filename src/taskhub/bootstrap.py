@@ -190,6 +190,8 @@ class ApplicationContainer(containers.DeclarativeContainer):
     # their role in an organization.
     authenticator = identity.authenticator
     org_access = tenancy.access
+    # Task keys in paths (ENG-42) resolved to ids.
+    task_keys = work.task_visibility
     # What readiness checks besides the database: the attachments' storage.
     storage = attachments.storage
 

@@ -26,6 +26,7 @@ from taskhub.contexts.work.domain.comment import Comment
 from taskhub.contexts.work.domain.errors import ProjectKeyTaken
 from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
+from taskhub.contexts.work.domain.state import State
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
 from taskhub.shared_kernel.errors import ValidationFailed
@@ -118,7 +119,39 @@ def new_task(
         created_by=AUTHOR,
         created_at=created_at,
         updated_at=updated_at or created_at,
+        state_id=state_id_of(project, status),
+        rank=rank_of(number),
     )
+
+
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def rank_of(number: int) -> str:
+    """A rank in number order, as migration 0017 writes them."""
+    return "d" + "".join(_BASE62[(number // 62**p) % 62] for p in (3, 2, 1, 0))
+
+
+def state_id_of(project: Project, status: TaskStatus) -> uuid.UUID:
+    """The id `default_states` gives the project's state of this category."""
+    return uuid.uuid5(project.id, status.value)
+
+
+def default_states(project: Project) -> list[State]:
+    return [
+        State(
+            id=state_id_of(project, category),
+            org_id=project.org_id,
+            project_id=project.id,
+            name=category.value,
+            category=category,
+            color="#000000",
+            position=position,
+            created_at=project.created_at,
+            updated_at=project.created_at,
+        )
+        for position, category in enumerate(TaskStatus)
+    ]
 
 
 def new_label(
@@ -191,6 +224,8 @@ SORTED_BY = {
     # Without a due date last, in both directions.
     TaskSort.DUE: ["c", "d", "f", "a", "b", "e"],
     TaskSort.DUE_DESC: ["a", "f", "d", "c", "e", "b"],
+    # Ranks follow the numbers here (as new tasks go last).
+    TaskSort.RANK: ["a", "b", "c", "d", "e", "f"],
 }
 
 # Seven tasks sharing every timestamp and priority; three have no due date.
@@ -199,6 +234,8 @@ SAME_TIME_UNDATED = {uid(0x11), uid(0x66), uid(0x77)}
 
 
 def _same_time_order(sort: TaskSort) -> list[uuid.UUID]:
+    if sort is TaskSort.RANK:
+        return list(SAME_TIME_IDS)  # numbered, hence ranked, in this order
     descending = sort.value.startswith("-")
     if sort in (TaskSort.DUE, TaskSort.DUE_DESC):
         dated = sorted(set(SAME_TIME_IDS) - SAME_TIME_UNDATED, reverse=descending)
@@ -218,6 +255,7 @@ class WorkRepositoryContract:
             for item in items:
                 if isinstance(item, Project):
                     uow.projects.add(item)
+                    uow.states.add_all(default_states(item))
                 elif isinstance(item, Task):
                     uow.tasks.add(item)
                 elif isinstance(item, Label):
@@ -278,6 +316,7 @@ class WorkRepositoryContract:
         label = new_label(org, "bug")
         with uow_factory() as uow:
             uow.projects.add(project)
+            uow.states.add_all(default_states(project))
             uow.tasks.add(task)
             uow.labels.add(label)
             uow.comments.add(new_comment(task, "hello"))

@@ -48,6 +48,9 @@ TABLES_SINCE_0013 = {
     "attachments_attachments",
     "attachments_uploads",
     "attachments_usage",
+    "work_states",
+    "work_cycles",
+    "work_milestones",
 }
 
 

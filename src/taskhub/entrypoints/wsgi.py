@@ -58,6 +58,7 @@ def create_app(container: ApplicationContainer) -> falcon.App[falcon.Request, fa
         },
         degradable_checks=degradable_checks(container),
         metrics=container.metrics(),
+        key_resolvers={"task": container.task_keys()},
     )
 
 

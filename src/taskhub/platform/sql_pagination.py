@@ -6,7 +6,7 @@ page 1,000 as on page 1 and stays stable while rows are inserted concurrently.
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -24,6 +24,8 @@ def _parser(column: sa.ColumnElement[Any]) -> Callable[[str], Any]:
         return _aware
     if isinstance(type_, sa.Uuid):
         return uuid.UUID
+    if isinstance(type_, sa.Date):
+        return date.fromisoformat
     if isinstance(type_, sa.Integer):
         return int
     return str
@@ -35,7 +37,7 @@ def _aware(raw: str) -> datetime:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, datetime):
+    if isinstance(value, date):
         return value.isoformat()
     return str(value)
 

@@ -7,7 +7,7 @@ class. A field added to the class is in both at once; a payload built any other 
 not in the catalogue.
 
 Supported field types are the ones payloads use: `str`, `int`, `float`, `bool`,
-`uuid.UUID` (a string), `datetime` (RFC 3339 in UTC with a `Z`), `X | None`,
+`uuid.UUID` (a string), `datetime` (RFC 3339 in UTC with a `Z`), `date` (`YYYY-MM-DD`), `X | None`,
 `list[X]`, nested attrs classes and `dict[str, Any]` (an object of any shape).
 """
 
@@ -16,7 +16,7 @@ import types
 import typing
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import attrs
@@ -52,6 +52,8 @@ def _json_value(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, set | frozenset):
@@ -86,6 +88,7 @@ _SCALARS: dict[Any, dict[str, Any]] = {
     bool: {"type": "boolean"},
     uuid.UUID: {"type": "string", "format": "uuid"},
     datetime: {"type": "string", "format": "date-time"},
+    date: {"type": "string", "format": "date"},
 }
 
 

@@ -27,6 +27,12 @@ TASK_FIELDS = {
     "created_at",
     "updated_at",
     "version",
+    "state_id",
+    "rank",
+    "estimate",
+    "start_at",
+    "cycle_id",
+    "milestone_id",
 }
 PROJECT_FIELDS = {
     "id",

@@ -74,7 +74,15 @@ def test_created_then_updated_newest_first(org: Org) -> None:
         str(org.member.id),
         "create-req-1",
     )
-    assert started["changes"] == {"status": ["todo", "in_progress"], "priority": ["medium", "high"]}
+    states = {
+        s["category"]: s["id"]
+        for s in org.get(f"/projects/{task['project_id']}/states").json["items"]
+    }
+    assert started["changes"] == {
+        "status": ["todo", "in_progress"],
+        "state_id": [states["todo"], states["in_progress"]],
+        "priority": ["medium", "high"],
+    }
     assert (started["actor_id"], started["request_id"]) == (str(org.admin.id), "patch-req-2")
     assert assigned["changes"] == {
         "due_at": [None, "2026-12-24T18:00:00Z"],

@@ -46,6 +46,7 @@ def test_the_life_of_a_project_and_its_tasks_is_audited(work: Work) -> None:
 
     assert work.actions() == [
         "project.created",
+        *["state.created"] * 5,  # a new project's default states
         "project.updated",
         "task.created",
         "task.created",
@@ -77,6 +78,7 @@ def test_the_life_of_a_project_and_its_tasks_is_audited(work: Work) -> None:
         ("task", blocker.id),
         ("label", label.id),
         ("comment", comment.id),
+        *(("state", state_id) for state_id in work.store.states),
     }
 
 
@@ -105,6 +107,7 @@ def test_published_events_are_the_public_types_only(work: Work) -> None:
     ]
     assert published == [
         "project.created",
+        *["state.created"] * 5,
         "task.created",
         "task.created",
         "dependency.added",
@@ -122,7 +125,10 @@ def test_published_events_are_the_public_types_only(work: Work) -> None:
         "project.deleted",
         "project.restored",
     ]
-    assert set(published) == set(PUBLISHED_TYPES)
+    # The planning types are exercised in test_planning.py.
+    planning = {t for t in PUBLISHED_TYPES if t.split(".")[0] in ("cycle", "milestone")}
+    planning |= {"state.updated", "state.deleted", "task.moved"}
+    assert set(published) == set(PUBLISHED_TYPES) - planning
     assert all(e.integration_event() is not None for e in work.events())
 
 
@@ -166,6 +172,12 @@ def test_task_events_publish_the_task_as_it_became(work: Work) -> None:
         "created_at": "2026-11-22T10:00:00Z",
         "updated_at": "2026-11-22T10:00:00Z",
         "version": 1,
+        "state_id": str(task.state_id),
+        "rank": task.rank,
+        "estimate": None,
+        "start_at": None,
+        "cycle_id": None,
+        "milestone_id": None,
     }
     assert created.changes == {"title": (None, "Write it")}
 
@@ -176,8 +188,12 @@ def test_task_events_publish_the_task_as_it_became(work: Work) -> None:
         ChangeTask(status=TaskStatus.IN_PROGRESS, due_at=START + timedelta(days=1)),
     )
     updated = only(work.events(), "task.updated")
+    in_progress = next(
+        s for s in work.store.states.values() if s.category is TaskStatus.IN_PROGRESS
+    )
     assert updated.changes == {
         "status": ("todo", "in_progress"),
+        "state_id": (str(task.state_id), str(in_progress.id)),
         "due_at": (None, "2026-11-23T10:00:00Z"),
     }
     data = updated.integration_event().data  # type: ignore[union-attr]

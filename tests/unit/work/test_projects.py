@@ -103,7 +103,7 @@ def test_a_change_to_nothing_new_keeps_the_version(work: Work) -> None:
     project = work.project("ENG")
     work.projects.change(work.admin, project.id, ChangeProject(key="ENG"))
     assert work.store.projects[project.id].version == 1
-    assert work.actions() == ["project.created"]
+    assert work.actions() == ["project.created", *["state.created"] * 5]
 
 
 def test_a_change_to_a_malformed_key_is_refused_on_the_key_field(work: Work) -> None:
@@ -191,7 +191,7 @@ def test_restoring_a_live_project_changes_nothing(work: Work) -> None:
     project = work.project("ENG")
     assert work.projects.restore(work.admin, project.id) == work.store.projects[project.id]
     assert work.store.projects[project.id].version == 1
-    assert work.actions() == ["project.created"]
+    assert work.actions() == ["project.created", *["state.created"] * 5]
 
 
 def test_projects_of_other_organizations_are_not_found(work: Work) -> None:

@@ -290,7 +290,7 @@ def test_a_change_to_nothing_new_keeps_the_version(work: Work) -> None:
     task = work.task(project, "Same")
     work.tasks.change(work.member, task.id, ChangeTask(title="Same", expected_version=1))
     assert work.stored_task(task.id).version == 1
-    assert work.actions() == ["project.created", "task.created"]
+    assert work.actions() == ["project.created", *["state.created"] * 5, "task.created"]
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(work: Work) -> None:
@@ -336,7 +336,7 @@ def test_restoring_a_live_task_changes_nothing(work: Work) -> None:
     task = work.task(work.project("ENG"))
     assert work.tasks.restore(work.admin, task.id) == work.stored_task(task.id)
     assert work.stored_task(task.id).version == 1
-    assert work.actions() == ["project.created", "task.created"]
+    assert work.actions() == ["project.created", *["state.created"] * 5, "task.created"]
 
 
 def test_a_task_of_a_deleted_project_is_restored_only_after_its_project(work: Work) -> None:

@@ -9,17 +9,22 @@ from taskhub.contexts.audit.public import EntityHistory
 from taskhub.contexts.tenancy.public import RoleLookup
 from taskhub.contexts.work.adapters.http.activity import ActivityEndpoints
 from taskhub.contexts.work.adapters.http.comments import CommentEndpoints
+from taskhub.contexts.work.adapters.http.cycles import CycleEndpoints, MilestoneEndpoints
 from taskhub.contexts.work.adapters.http.dependencies import DependencyEndpoints
 from taskhub.contexts.work.adapters.http.labels import LabelEndpoints
 from taskhub.contexts.work.adapters.http.projects import ProjectEndpoints
+from taskhub.contexts.work.adapters.http.states import StateEndpoints
 from taskhub.contexts.work.adapters.http.tasks import TaskEndpoints
 from taskhub.contexts.work.adapters.sql.tables import metadata
 from taskhub.contexts.work.adapters.sql.task_visibility import SqlTaskVisibility
 from taskhub.contexts.work.adapters.sql.unit_of_work import SqlWorkUnitOfWork
 from taskhub.contexts.work.application.comments import CommentService
+from taskhub.contexts.work.application.cycles import CycleService
 from taskhub.contexts.work.application.dependencies import DependencyService
 from taskhub.contexts.work.application.labels import LabelService
+from taskhub.contexts.work.application.milestones import MilestoneService
 from taskhub.contexts.work.application.projects import ProjectService
+from taskhub.contexts.work.application.states import StateService
 from taskhub.contexts.work.application.tasks import TaskService
 from taskhub.contexts.work.public import CATALOGUE
 from taskhub.platform.context_facets import endpoints_of
@@ -46,7 +51,13 @@ class WorkContainer(containers.DeclarativeContainer):
     task_visibility = providers.Singleton(SqlTaskVisibility, engine=engine)
     labels = providers.Singleton(LabelService, uow=unit_of_work.provider, clock=clock)
     comments = providers.Singleton(CommentService, uow=unit_of_work.provider, clock=clock)
+    states = providers.Singleton(StateService, uow=unit_of_work.provider, clock=clock)
+    cycles = providers.Singleton(CycleService, uow=unit_of_work.provider, clock=clock)
+    milestones = providers.Singleton(MilestoneService, uow=unit_of_work.provider, clock=clock)
     project_http = providers.Singleton(ProjectEndpoints, projects=projects)
+    state_http = providers.Singleton(StateEndpoints, states=states)
+    cycle_http = providers.Singleton(CycleEndpoints, cycles=cycles)
+    milestone_http = providers.Singleton(MilestoneEndpoints, milestones=milestones)
     task_http = providers.Singleton(TaskEndpoints, tasks=tasks)
     activity_http = providers.Singleton(ActivityEndpoints, tasks=tasks, history=history)
     dependency_http = providers.Singleton(DependencyEndpoints, dependencies=task_dependencies)
@@ -62,6 +73,9 @@ class WorkContainer(containers.DeclarativeContainer):
         dependency_http.provided.endpoints.call(),
         comment_http.provided.endpoints.call(),
         label_http.provided.endpoints.call(),
+        state_http.provided.endpoints.call(),
+        cycle_http.provided.endpoints.call(),
+        milestone_http.provided.endpoints.call(),
     )
     subscriptions = providers.List()
     tables = providers.Object(metadata)

@@ -22,6 +22,7 @@ from taskhub.platform.http.idempotency import IdempotencyGuard
 from taskhub.platform.http.middleware import RequestContextMiddleware
 from taskhub.platform.http.openapi import build_document
 from taskhub.platform.http.operations import HealthCheck, operational_endpoints
+from taskhub.platform.http.path_references import REFERENCE_CONVERTERS, KeyResolver
 from taskhub.platform.http.problems import install_error_handlers
 from taskhub.platform.metrics import HttpMetrics
 from taskhub.platform.rate_limit import RateLimiter
@@ -41,6 +42,7 @@ def build_falcon_app(
     metrics: HttpMetrics,
     degradable_checks: Mapping[str, HealthCheck] | None = None,
     extra_middleware: Sequence[Any] = (),
+    key_resolvers: Mapping[str, KeyResolver] | None = None,
 ) -> falcon.App[falcon.Request, falcon.Response]:
     middleware: list[Any] = [RequestContextMiddleware(settings.trusted_proxies, metrics)]
     if settings.cors_origins:
@@ -63,6 +65,7 @@ def build_falcon_app(
     app = falcon.App(middleware=middleware)
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.keep_blank_qs_values = True
+    app.router_options.converters.update(REFERENCE_CONVERTERS)
     app.resp_options.secure_cookies_by_default = True
     install_error_handlers(app)
 
@@ -93,6 +96,7 @@ def build_falcon_app(
         auth_limit=settings.rate_limit_auth,
         api_limit=settings.rate_limit_api,
         idempotency=IdempotencyGuard(engine, secret_key),
+        key_resolvers=dict(key_resolvers or {}),
     )
     mount(app, all_endpoints, pipeline)
     return app

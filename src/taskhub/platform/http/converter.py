@@ -9,7 +9,7 @@ import enum
 import typing
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import attrs
@@ -96,6 +96,18 @@ def _datetime(value: Any, _type: Any) -> datetime:
     return parse_timestamp(value)
 
 
+def _date(value: Any, _type: Any) -> date:
+    """A calendar date, `YYYY-MM-DD` in ASCII digits and nothing else."""
+    if not isinstance(value, str):
+        raise TypeError("must be a date string such as 2026-11-22")
+    if not (value.isascii() and len(value) == 10):
+        raise ValueError("must be a date such as 2026-11-22")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a date such as 2026-11-22") from None
+
+
 def format_timestamp(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
@@ -116,6 +128,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook(uuid.UUID, _uuid)
     converter.register_structure_hook(datetime, _datetime)
+    converter.register_structure_hook(date, _date)
     converter.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum
     )
@@ -133,6 +146,7 @@ def make_converter() -> cattrs.Converter:
     )
     converter.register_unstructure_hook(uuid.UUID, str)
     converter.register_unstructure_hook(datetime, format_timestamp)
+    converter.register_unstructure_hook(date, date.isoformat)
     converter.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
     )

@@ -29,6 +29,7 @@ from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.idempotency import IdempotencyGuard, IdempotentRequest, StoredResponse
 from taskhub.platform.http.media import JSONDecodeError, dumps, dumps_records, loads
+from taskhub.platform.http.path_references import KeyReference, KeyResolver
 from taskhub.platform.http.problems import (
     PROBLEM_JSON,
     BadRequest,
@@ -73,6 +74,8 @@ class Pipeline:
     auth_limit: RateLimit
     api_limit: RateLimit
     idempotency: IdempotencyGuard
+    key_resolvers: Mapping[str, KeyResolver] = attrs.field(factory=dict)
+    """Per path parameter kind (`task`), what turns a key into the id."""
 
 
 def _withheld(req: falcon.Request) -> StoredResponse:
@@ -183,6 +186,7 @@ class EndpointResource:
         if who is not None and not endpoint.limited_per_client_ip:
             self._limit(resp, "api", who, self._pipeline.api_limit)
         actor = self._actor(endpoint, principal, params)
+        params = self._resolve_keys(params, actor)
         query = read_query(req.query_string, endpoint.query_params)
         page = _page_request(query, self._pipeline.cursors) if endpoint.paginated else PageRequest()
         streamed = endpoint.body in STREAMED_BODIES
@@ -211,6 +215,24 @@ class EndpointResource:
             self._handle_once(keyed, endpoint, call, req, resp)
         if isinstance(call.body, MultipartFile):
             call.body.drain()
+
+    def _resolve_keys(self, params: dict[str, Any], actor: Actor | None) -> dict[str, Any]:
+        """Path keys (ENG-42) become ids, in the caller's organization only."""
+        keyed = {n: v for n, v in params.items() if isinstance(v, KeyReference)}
+        if not keyed:
+            return params
+        resolved = dict(params)
+        for name, reference in keyed.items():
+            resolver = self._pipeline.key_resolvers.get(reference.kind)
+            found = (
+                resolver.id_for_key(actor.org_id, reference.prefix, reference.number)
+                if resolver is not None and actor is not None
+                else None
+            )
+            if found is None:
+                raise NotFound(f"The {reference.kind} was not found.")
+            resolved[name] = found
+        return resolved
 
     def _handle_once(
         self,

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from taskhub.platform.http.path_references import REFERENCE_CONVERTERS
 from taskhub.platform.http.query import PAGE_PARAMS, QueryParam
 from taskhub.shared_kernel.pagination import PageRequest
 from taskhub.shared_kernel.principal import Actor, Principal, RequestOrigin
@@ -127,9 +128,13 @@ class Endpoint:
     def __attrs_post_init__(self) -> None:
         if self.org_role is not None and "{org_id" not in self.path:
             raise ValueError(f"{self.path}: org_role needs an {{org_id}} path parameter")
-        untyped = [name for name, kind in path_parameters(self.path) if kind != "uuid"]
+        untyped = [
+            name for name, kind in path_parameters(self.path) if kind not in PATH_PARAMETER_KINDS
+        ]
         if untyped:
-            raise ValueError(f"{self.path}: path parameters must be {{name:uuid}}: {untyped}")
+            raise ValueError(
+                f"{self.path}: path parameters must be {{name:uuid}} or {{name:task}}: {untyped}"
+            )
         names = [param.name for param in self.query_params]
         if len(names) != len(set(names)):
             raise ValueError(f"{self.path}: a query parameter is declared twice: {names}")
@@ -140,8 +145,11 @@ class Endpoint:
         return (*self.query, *PAGE_PARAMS) if self.paginated else self.query
 
 
+PATH_PARAMETER_KINDS = frozenset({"uuid", *REFERENCE_CONVERTERS})
+
+
 def openapi_path(path: str) -> str:
-    """`/tasks/{task_id:uuid}` (Falcon) -> `/tasks/{task_id}` (OpenAPI)."""
+    """`/tasks/{task_id:task}` (Falcon) -> `/tasks/{task_id}` (OpenAPI)."""
     out = []
     for segment in path.split("/"):
         if segment.startswith("{") and ":" in segment:

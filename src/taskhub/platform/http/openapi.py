@@ -10,7 +10,7 @@ import types
 import typing
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -31,8 +31,17 @@ _SCALARS: dict[Any, dict[str, Any]] = {
     float: {"type": "number"},
     uuid.UUID: {"type": "string", "format": "uuid"},
     datetime: {"type": "string", "format": "date-time"},
+    date: {"type": "string", "format": "date"},
 }
-_CONVERTER_SCHEMAS = {"uuid": {"type": "string", "format": "uuid"}, "int": {"type": "integer"}}
+_CONVERTER_SCHEMAS = {
+    "uuid": {"type": "string", "format": "uuid"},
+    "int": {"type": "integer"},
+    "task": {
+        "type": "string",
+        "description": "The task's id, or its key such as ENG-42 (any case).",
+        "examples": ["ENG-42"],
+    },
+}
 
 
 class SchemaBuilder:

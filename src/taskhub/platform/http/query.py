@@ -63,6 +63,41 @@ def uuid_param(name: str, description: str) -> QueryParam:
     return QueryParam(name, _uuid, description, {"type": "string", "format": "uuid"})
 
 
+MAX_LISTED_IDS = 20
+"""Ids one comma-separated value may list."""
+
+NONE = "none"
+"""The value of a reference filter that asks for the rows without one."""
+
+
+def uuid_list_param(name: str, description: str) -> QueryParam:
+    """Repeatable, or comma-separated; parses to a frozenset of UUIDs."""
+
+    def many(raw: str) -> frozenset[uuid.UUID]:
+        parts = raw.split(",")
+        if len(parts) > MAX_LISTED_IDS:
+            raise ValueError(f"must list at most {MAX_LISTED_IDS} ids")
+        return frozenset(_uuid(part) for part in parts)
+
+    schema = {"type": "string", "format": "uuid"}
+    return QueryParam(name, many, description, schema, repeatable=True)
+
+
+def uuid_or_none_param(name: str, description: str) -> QueryParam:
+    """A UUID, or `none` (returned as NONE) for the rows without one."""
+
+    def parse(raw: str) -> uuid.UUID | str:
+        if raw == NONE:
+            return NONE
+        try:
+            return _uuid(raw)
+        except ValueError:
+            raise ValueError("must be a UUID or none") from None
+
+    schema = {"oneOf": [{"type": "string", "format": "uuid"}, {"const": NONE}]}
+    return QueryParam(name, parse, description, schema)
+
+
 def timestamp_param(name: str, description: str) -> QueryParam:
     return QueryParam(name, _timestamp, description, {"type": "string", "format": "date-time"})
 

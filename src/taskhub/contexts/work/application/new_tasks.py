@@ -5,6 +5,7 @@ from collections import Counter
 
 from taskhub.contexts.work.application.ports import WorkUnitOfWork
 from taskhub.contexts.work.domain.project import Project
+from taskhub.contexts.work.domain.rank import rank_between
 from taskhub.contexts.work.domain.task import Task
 
 
@@ -27,6 +28,7 @@ class NewTasks:
         self._numbers: dict[uuid.UUID, range] = {}
         self._used: Counter[uuid.UUID] = Counter()
         self._pending: list[Task] = []
+        self._last_ranks: dict[uuid.UUID, str | None] = {}
 
     @classmethod
     def single(cls, uow: WorkUnitOfWork, project_id: uuid.UUID) -> "NewTasks":
@@ -51,6 +53,15 @@ class NewTasks:
             numbers = self._numbers[project_id] = range(numbers.start, extra.stop)
         self._used[project_id] = used + 1
         return numbers[used]
+
+    def rank(self, org_id: uuid.UUID, project_id: uuid.UUID) -> str:
+        """The next rank at the end of the project: read once, after the numbers are
+        reserved (so under the project's lock), then stepped per task."""
+        if project_id not in self._last_ranks:
+            self._last_ranks[project_id] = self._uow.tasks.last_rank(org_id, project_id)
+        rank = rank_between(self._last_ranks[project_id], None)
+        self._last_ranks[project_id] = rank
+        return rank
 
     def add(self, task: Task) -> None:
         self._pending.append(task)

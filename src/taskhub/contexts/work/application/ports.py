@@ -9,6 +9,11 @@ from typing import Protocol
 
 import attrs
 
+from taskhub.contexts.work.application.planning_ports import (
+    CycleRepository,
+    MilestoneRepository,
+    StateRepository,
+)
 from taskhub.contexts.work.domain.comment import Comment
 from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
@@ -27,6 +32,13 @@ class TaskSort(enum.StrEnum):
     PRIORITY_DESC = "-priority"
     UPDATED = "updated_at"
     UPDATED_DESC = "-updated_at"
+    RANK = "rank"
+
+
+class NoneSet(enum.Enum):
+    """A filter that matches the tasks without a value (`cycle_id=none`)."""
+
+    NONE = "none"
 
 
 @attrs.frozen
@@ -40,6 +52,11 @@ class TaskFilter:
     due_before: datetime | None = None
     due_after: datetime | None = None
     text: str | None = None
+    state_ids: frozenset[uuid.UUID] = frozenset()
+    cycle_id: uuid.UUID | NoneSet | None = None
+    milestone_id: uuid.UUID | NoneSet | None = None
+    key: tuple[str, int] | None = None
+    """A task key the search text names (`ENG-42`): that task comes first."""
     sort: TaskSort = TaskSort.CREATED_DESC
 
 
@@ -69,6 +86,12 @@ class TaskSummary:
     created_at: datetime
     updated_at: datetime
     version: int
+    state_id: uuid.UUID
+    rank: str
+    estimate: int | None
+    start_at: datetime | None
+    cycle_id: uuid.UUID | None
+    milestone_id: uuid.UUID | None
 
     @classmethod
     def of(cls, task: Task) -> "TaskSummary":
@@ -89,6 +112,12 @@ class TaskSummary:
             created_at=task.created_at,
             updated_at=task.updated_at,
             version=task.version,
+            state_id=task.state_id,
+            rank=task.rank,
+            estimate=task.estimate,
+            start_at=task.start_at,
+            cycle_id=task.cycle_id,
+            milestone_id=task.milestone_id,
         )
 
 
@@ -163,6 +192,17 @@ class TaskRepository(Protocol):
 
     def update(self, task: Task) -> None:
         """Write it back over the version it was read at (PreconditionFailed if that moved)."""
+        ...
+
+    def last_rank(self, org_id: uuid.UUID, project_id: uuid.UUID) -> str | None:
+        """The greatest rank in the project, deleted tasks included (ranks stay unique
+        across them, so a restored task keeps its place)."""
+        ...
+
+    def rank_beside(
+        self, org_id: uuid.UUID, project_id: uuid.UUID, rank: str, *, before: bool
+    ) -> str | None:
+        """The nearest rank in the project below (`before`) or above `rank`."""
         ...
 
     def lock_graph(self, org_id: uuid.UUID) -> None:
@@ -254,3 +294,6 @@ class WorkUnitOfWork(UnitOfWork, Protocol):
     labels: LabelRepository
     comments: CommentRepository
     task_list: TaskList
+    states: StateRepository
+    cycles: CycleRepository
+    milestones: MilestoneRepository

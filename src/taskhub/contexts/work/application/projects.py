@@ -6,6 +6,7 @@ import attrs
 
 from taskhub.contexts.work.application.ports import WorkUnitOfWork
 from taskhub.contexts.work.domain.project import Project
+from taskhub.contexts.work.domain.state import State
 from taskhub.contexts.work.domain.values import ProjectStatus
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.concurrency import load_for_write
@@ -46,9 +47,13 @@ class ProjectService:
             status=status,
             now=self._clock.now(),
         )
+        states = State.defaults(project.org_id, project.id, project.created_at)
         with self._uow() as uow:
             uow.projects.add(project)
             uow.track(project)
+            uow.states.add_all(states)
+            for state in states:
+                uow.track(state)
             uow.commit()
         return project
 

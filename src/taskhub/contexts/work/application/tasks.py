@@ -21,12 +21,18 @@ from taskhub.contexts.work.application.task_batches import (
     at_operation,
     check_batch_size,
 )
-from taskhub.contexts.work.application.task_commands import ChangeTask, CreateTask
+from taskhub.contexts.work.application.task_commands import ChangeTask, CreateTask, MoveTask
 from taskhub.contexts.work.application.task_lookup import live_task, task_for_write, task_not_found
+from taskhub.contexts.work.application.task_planning import (
+    check_plan,
+    resolve_state,
+    retrying_rank_conflicts,
+)
 from taskhub.contexts.work.application.task_references import References, check_references
 from taskhub.contexts.work.domain.errors import BlockedByDependencies
+from taskhub.contexts.work.domain.rank import rank_between
 from taskhub.contexts.work.domain.task import Task
-from taskhub.contexts.work.domain.values import KEEP, TaskStatus
+from taskhub.contexts.work.domain.values import KEEP, Keep, TaskStatus
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import Conflict, TaskhubError, ValidationFailed
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -44,12 +50,58 @@ class TaskService:
 
     # one at a time
     def create(self, actor: Actor, command: CreateTask) -> Task:
-        with self._uow() as uow:
-            new_tasks = NewTasks.single(uow, command.project_id)
-            task = self._create(uow, actor, command, new_tasks)
-            new_tasks.store()
-            uow.commit()
-        return task
+        def attempt() -> Task:
+            with self._uow() as uow:
+                new_tasks = NewTasks.single(uow, command.project_id)
+                task = self._create(uow, actor, command, new_tasks)
+                new_tasks.store()
+                uow.commit()
+            return task
+
+        return retrying_rank_conflicts(attempt)
+
+    def move(self, actor: Actor, task_id: uuid.UUID, command: MoveTask) -> Task:
+        """Write only the moved task: a rank between its new neighbours' (ADR 0028)."""
+        if (command.before_id is None) == (command.after_id is None):
+            raise ValidationFailed.single("before_id", "give exactly one of before_id, after_id")
+
+        def attempt() -> Task:
+            with self._uow() as uow:
+                task = task_for_write(uow, actor, task_id, None)
+                field = "before_id" if command.before_id is not None else "after_id"
+                anchor_id = command.before_id or command.after_id
+                assert anchor_id is not None
+                anchor = uow.tasks.get(actor.org_id, anchor_id)
+                if anchor is None or anchor.project_id != task.project_id:
+                    raise ValidationFailed.single(field, "must be a task of the same project")
+                if anchor.id == task.id:
+                    raise ValidationFailed.single(field, "must not be the task itself")
+                before = command.before_id is not None
+                beside = uow.tasks.rank_beside(
+                    actor.org_id, task.project_id, anchor.rank, before=before
+                )
+                if beside == task.rank:  # already there: its other neighbour bounds it
+                    beside = uow.tasks.rank_beside(
+                        actor.org_id, task.project_id, task.rank, before=before
+                    )
+                low, high = (beside, anchor.rank) if before else (anchor.rank, beside)
+                state = resolve_state(
+                    uow, actor.org_id, task.project_id, state_id=command.state_id, status=None
+                )
+                status = state.category if state is not None else task.status
+                self._check_blockers(uow, task, status)
+                task.move(
+                    rank=rank_between(low, high),
+                    state_id=state.id if state is not None else task.state_id,
+                    status=status,
+                    now=self._clock.now(),
+                )
+                uow.tasks.update(task)
+                uow.track(task)
+                uow.commit()
+            return task
+
+        return retrying_rank_conflicts(attempt)
 
     def get(self, actor: Actor, task_id: uuid.UUID) -> Task:
         with self._uow(read_only=True) as uow:
@@ -95,6 +147,9 @@ class TaskService:
     # all or nothing
     def batch(self, actor: Actor, operations: Sequence[BatchOperation]) -> list[BatchResult]:
         check_batch_size(len(operations))
+        return retrying_rank_conflicts(lambda: self._batch(actor, operations))
+
+    def _batch(self, actor: Actor, operations: Sequence[BatchOperation]) -> list[BatchResult]:
         results: list[BatchResult] = []
         creates = Counter(o.project_id for o in operations if isinstance(o, CreateTask))
         with self._uow() as uow:
@@ -139,20 +194,42 @@ class TaskService:
             parent_id=command.parent_id, assignees=command.assignee_ids, labels=command.label_ids
         )
         check_references(uow, self._roles, actor, project.id, references, task_id=None)
+        state = resolve_state(
+            uow,
+            actor.org_id,
+            project.id,
+            state_id=command.state_id,
+            status=command.status or (None if command.state_id else TaskStatus.TODO),
+        )
+        assert state is not None
+        check_plan(
+            uow,
+            actor.org_id,
+            project.id,
+            cycle_id=command.cycle_id,
+            milestone_id=command.milestone_id,
+        )
+        number = new_tasks.number(project.id)
         task = Task.create(
             org_id=actor.org_id,
             project_id=project.id,
             project_key=project.key,
-            number=new_tasks.number(project.id),
+            number=number,
             created_by=actor.user_id,
             title=command.title,
             description=command.description,
-            status=command.status,
+            status=state.category,
             priority=command.priority,
             due_at=command.due_at,
             parent_id=command.parent_id,
             assignee_ids=command.assignee_ids,
             label_ids=command.label_ids,
+            state_id=state.id,
+            rank=new_tasks.rank(actor.org_id, project.id),
+            estimate=command.estimate,
+            start_at=command.start_at,
+            cycle_id=command.cycle_id,
+            milestone_id=command.milestone_id,
             now=self._clock.now(),
         )
         new_tasks.add(task)
@@ -171,13 +248,33 @@ class TaskService:
             parent_id=new_parent, assignees=command.assignee_ids, labels=command.label_ids
         )
         check_references(uow, self._roles, actor, task.project_id, references, task_id=task.id)
-        becomes_done = command.status is TaskStatus.DONE and task.status is not TaskStatus.DONE
-        if becomes_done and uow.dependencies.open_blockers(task.id):
-            raise BlockedByDependencies()
+        unchanged_status = command.state_id is None and command.status is task.status
+        state = resolve_state(
+            uow,
+            actor.org_id,
+            task.project_id,
+            state_id=command.state_id,
+            status=None if unchanged_status else command.status,
+        )
+        status = state.category if state is not None else None
+        if status is not None:
+            self._check_blockers(uow, task, status)
+        check_plan(
+            uow,
+            actor.org_id,
+            task.project_id,
+            cycle_id=_named(command.cycle_id),
+            milestone_id=_named(command.milestone_id),
+        )
         changed = task.change(
             title=command.title,
             description=command.description,
-            status=command.status,
+            status=status,
+            state_id=state.id if state is not None else None,
+            estimate=command.estimate,
+            start_at=command.start_at,
+            cycle_id=command.cycle_id,
+            milestone_id=command.milestone_id,
             priority=command.priority,
             due_at=command.due_at,
             parent_id=command.parent_id,
@@ -190,6 +287,12 @@ class TaskService:
             uow.track(task)
         return task
 
+    @staticmethod
+    def _check_blockers(uow: WorkUnitOfWork, task: Task, status: TaskStatus) -> None:
+        becomes_done = status is TaskStatus.DONE and task.status is not TaskStatus.DONE
+        if becomes_done and uow.dependencies.open_blockers(task.id):
+            raise BlockedByDependencies()
+
     def _delete(
         self, uow: WorkUnitOfWork, actor: Actor, task_id: uuid.UUID, expected_version: int | None
     ) -> None:
@@ -197,3 +300,7 @@ class TaskService:
         task.delete(self._clock.now())
         uow.tasks.update(task)
         uow.track(task)
+
+
+def _named(value: uuid.UUID | Keep | None) -> uuid.UUID | None:
+    return value if isinstance(value, uuid.UUID) else None

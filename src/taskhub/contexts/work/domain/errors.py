@@ -36,3 +36,26 @@ class BlockedByDependencies(Conflict):
 
     def __init__(self) -> None:
         super().__init__("The task depends on tasks that are neither done nor cancelled.")
+
+
+class StateInUse(Conflict):
+    code = "state_in_use"
+
+    def __init__(
+        self, detail: str = "Tasks are in this state; name a state to move them to."
+    ) -> None:
+        super().__init__(detail)
+
+
+class StateRequired(Conflict):
+    code = "state_required"
+
+    def __init__(self) -> None:
+        super().__init__("A project keeps at least one state of category todo and one of done.")
+
+
+class CycleOverlap(Conflict):
+    code = "cycle_overlap"
+
+    def __init__(self) -> None:
+        super().__init__("The project has a cycle whose dates overlap these.")

@@ -13,17 +13,28 @@ from taskhub.contexts.work.public.events import (
     COMMENT_CREATED,
     COMMENT_DELETED,
     COMMENT_UPDATED,
+    CYCLE_COMPLETED,
+    CYCLE_CREATED,
+    CYCLE_DELETED,
+    CYCLE_UPDATED,
     DEPENDENCY_ADDED,
     DEPENDENCY_REMOVED,
     LABEL_CREATED,
     LABEL_DELETED,
     LABEL_UPDATED,
+    MILESTONE_CREATED,
+    MILESTONE_DELETED,
+    MILESTONE_UPDATED,
     PROJECT_CREATED,
     PROJECT_DELETED,
     PROJECT_RESTORED,
     PROJECT_UPDATED,
+    STATE_CREATED,
+    STATE_DELETED,
+    STATE_UPDATED,
     TASK_CREATED,
     TASK_DELETED,
+    TASK_MOVED,
     TASK_RESTORED,
     TASK_UPDATED,
     DependencyData,
@@ -160,6 +171,14 @@ class TaskRestored(PublishedWorkEvent):
 
 
 @attrs.frozen(kw_only=True)
+class TaskMoved(PublishedWorkEvent):
+    """The task took a new place on the board (and perhaps a new state)."""
+
+    action = TASK_MOVED
+    entity_type = "task"
+
+
+@attrs.frozen(kw_only=True)
 class DependencyEvent(WorkEvent):
     """`entity_id` is the waiting task, audited as a change of it (`changes` names the
     task it depends on); published as a dependency, in the waiting task's order."""
@@ -247,3 +266,73 @@ class CommentUpdated(CommentEvent):
 @attrs.frozen(kw_only=True)
 class CommentDeleted(CommentEvent):
     action = COMMENT_DELETED
+
+
+@attrs.frozen(kw_only=True)
+class ProjectPartEvent(PublishedWorkEvent):
+    """A change to a part of a project's plan: its events are delivered in order with
+    the project's other parts."""
+
+    @property
+    def ordering_key(self) -> str:
+        return str(self.resource["project_id"])
+
+
+@attrs.frozen(kw_only=True)
+class StateCreated(ProjectPartEvent):
+    action = STATE_CREATED
+    entity_type = "state"
+
+
+@attrs.frozen(kw_only=True)
+class StateUpdated(ProjectPartEvent):
+    action = STATE_UPDATED
+    entity_type = "state"
+
+
+@attrs.frozen(kw_only=True)
+class StateDeleted(ProjectPartEvent):
+    action = STATE_DELETED
+    entity_type = "state"
+
+
+@attrs.frozen(kw_only=True)
+class CycleCreated(ProjectPartEvent):
+    action = CYCLE_CREATED
+    entity_type = "cycle"
+
+
+@attrs.frozen(kw_only=True)
+class CycleUpdated(ProjectPartEvent):
+    action = CYCLE_UPDATED
+    entity_type = "cycle"
+
+
+@attrs.frozen(kw_only=True)
+class CycleDeleted(ProjectPartEvent):
+    action = CYCLE_DELETED
+    entity_type = "cycle"
+
+
+@attrs.frozen(kw_only=True)
+class CycleCompleted(ProjectPartEvent):
+    action = CYCLE_COMPLETED
+    entity_type = "cycle"
+
+
+@attrs.frozen(kw_only=True)
+class MilestoneCreated(ProjectPartEvent):
+    action = MILESTONE_CREATED
+    entity_type = "milestone"
+
+
+@attrs.frozen(kw_only=True)
+class MilestoneUpdated(ProjectPartEvent):
+    action = MILESTONE_UPDATED
+    entity_type = "milestone"
+
+
+@attrs.frozen(kw_only=True)
+class MilestoneDeleted(ProjectPartEvent):
+    action = MILESTONE_DELETED
+    entity_type = "milestone"

@@ -2,7 +2,7 @@
 strings (times in UTC with a `Z`), sets as sorted lists, enums as their values."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 
@@ -11,6 +11,8 @@ def json_value(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, set | frozenset | tuple | list):
         return sorted(json_value(v) for v in value)
     if hasattr(value, "value") and isinstance(value.value, str):

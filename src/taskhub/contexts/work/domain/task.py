@@ -18,6 +18,7 @@ from taskhub.contexts.work.domain.events import (
     DependencyRemoved,
     TaskCreated,
     TaskDeleted,
+    TaskMoved,
     TaskRestored,
     TaskUpdated,
 )
@@ -36,12 +37,19 @@ from taskhub.shared_kernel.ids import new_id
 
 MAX_ASSIGNEES = 20
 MAX_LABELS = 20
+MAX_ESTIMATE = 1000
 """The contract's maxima: each id is checked against the organization, so the lists are
 bounded before any of that work starts."""
 
 
 def _ids(ids: Collection[uuid.UUID] | None) -> frozenset[uuid.UUID] | None:
     return None if ids is None else frozenset(ids)
+
+
+def _validated_estimate(estimate: int | None) -> int | None:
+    if estimate is not None and not 0 <= estimate <= MAX_ESTIMATE:
+        raise ValidationFailed.single("estimate", f"must be 0-{MAX_ESTIMATE}")
+    return estimate
 
 
 @attrs.define(kw_only=True)
@@ -59,6 +67,12 @@ class Task(WorkAggregate):
     label_ids: frozenset[uuid.UUID]
     created_by: uuid.UUID
     created_at: datetime
+    state_id: uuid.UUID
+    rank: str
+    estimate: int | None = None
+    start_at: datetime | None = None
+    cycle_id: uuid.UUID | None = None
+    milestone_id: uuid.UUID | None = None
 
     @property
     def key(self) -> str:
@@ -81,6 +95,12 @@ class Task(WorkAggregate):
         parent_id: uuid.UUID | None = None,
         assignee_ids: Collection[uuid.UUID] = (),
         label_ids: Collection[uuid.UUID] = (),
+        state_id: uuid.UUID,
+        rank: str,
+        estimate: int | None = None,
+        start_at: datetime | None = None,
+        cycle_id: uuid.UUID | None = None,
+        milestone_id: uuid.UUID | None = None,
         now: datetime,
     ) -> "Task":
         task = cls(
@@ -100,6 +120,12 @@ class Task(WorkAggregate):
             created_by=created_by,
             created_at=now,
             updated_at=now,
+            state_id=state_id,
+            rank=rank,
+            estimate=_validated_estimate(estimate),
+            start_at=start_at,
+            cycle_id=cycle_id,
+            milestone_id=milestone_id,
         )
         if task.parent_id == task.id:
             raise ValidationFailed.single("parent_id", "must not be the task itself")
@@ -117,19 +143,36 @@ class Task(WorkAggregate):
         parent_id: uuid.UUID | Keep | None = KEEP,
         assignee_ids: Collection[uuid.UUID] | None = None,
         label_ids: Collection[uuid.UUID] | None = None,
+        state_id: uuid.UUID | None = None,
+        estimate: int | Keep | None = KEEP,
+        start_at: datetime | Keep | None = KEEP,
+        cycle_id: uuid.UUID | Keep | None = KEEP,
+        milestone_id: uuid.UUID | Keep | None = KEEP,
         now: datetime,
     ) -> dict[str, tuple[Any, Any]]:
-        """Apply the fields given; None leaves a field as it is, except `due_at` and
-        `parent_id`, which None clears (KEEP leaves them). Returns what changed."""
+        """Apply the fields given; None leaves a field as it is, except the nullable ones
+        (`due_at`, `parent_id`, `estimate`, `start_at`, `cycle_id`, `milestone_id`), which
+        None clears (KEEP leaves them). `status` and `state_id` come together: the use
+        case resolves one from the other. Returns what changed."""
         if title is not None:
             validated_title(title)
         if parent_id == self.id:
             raise ValidationFailed.single("parent_id", "must not be the task itself")
-        nullable = {"due_at": due_at, "parent_id": parent_id}
+        if isinstance(estimate, int):
+            _validated_estimate(estimate)
+        nullable = {
+            "due_at": due_at,
+            "parent_id": parent_id,
+            "estimate": estimate,
+            "start_at": start_at,
+            "cycle_id": cycle_id,
+            "milestone_id": milestone_id,
+        }
         proposed = {
             "title": title,
             "description": description,
             "status": status,
+            "state_id": state_id,
             "priority": priority,
             **{name: None if value is KEEP else value for name, value in nullable.items()},
             "assignee_ids": _ids(assignee_ids),
@@ -137,6 +180,13 @@ class Task(WorkAggregate):
         }
         clearing = [name for name, value in nullable.items() if value is None]
         return self._change(TaskUpdated, proposed, now, clearing=clearing)
+
+    def move(
+        self, *, rank: str, state_id: uuid.UUID, status: TaskStatus, now: datetime
+    ) -> dict[str, tuple[Any, Any]]:
+        """Take a new place on the board (and perhaps a new state, with its category)."""
+        proposed = {"rank": rank, "state_id": state_id, "status": status}
+        return self._change(TaskMoved, proposed, now)
 
     def delete(self, now: datetime) -> None:
         self._delete(TaskDeleted, now)

@@ -31,7 +31,7 @@ from taskhub.shared_kernel.errors import PermissionDenied
 from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
-ATTACHMENTS = "/tasks/{task_id:uuid}/attachments"
+ATTACHMENTS = "/tasks/{task_id:task}/attachments"
 ATTACHMENT = ATTACHMENTS + "/{attachment_id:uuid}"
 SIGNED_URL_QUERY = (
     text_param("expires", "When the URL stops working (Unix seconds).", max_length=12),

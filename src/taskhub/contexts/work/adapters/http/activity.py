@@ -42,7 +42,7 @@ class ActivityEndpoints:
         tasks = Routes.in_org(tag="tasks", converter=converter)
         return [
             tasks.get(
-                "/tasks/{task_id:uuid}/activity",
+                "/tasks/{task_id:task}/activity",
                 handler=self.of_task,
                 name="task_activity",
                 summary="The task's audit entries, newest first",

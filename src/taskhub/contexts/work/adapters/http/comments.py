@@ -55,7 +55,7 @@ class CommentEndpoints:
         comments = Routes.in_org(tag="comments", converter=converter)
         return [
             comments.get(
-                "/tasks/{task_id:uuid}/comments",
+                "/tasks/{task_id:task}/comments",
                 handler=self.list,
                 name="list_comments",
                 summary="Comments",
@@ -64,7 +64,7 @@ class CommentEndpoints:
                 paginated=True,
             ),
             comments.post(
-                "/tasks/{task_id:uuid}/comments",
+                "/tasks/{task_id:task}/comments",
                 handler=self.write,
                 body=CommentRequest,
                 name="write_comment",
@@ -74,7 +74,7 @@ class CommentEndpoints:
                 status=201,
             ),
             comments.patch(
-                "/tasks/{task_id:uuid}/comments/{comment_id:uuid}",
+                "/tasks/{task_id:task}/comments/{comment_id:uuid}",
                 handler=self.edit,
                 body=CommentRequest,
                 name="edit_comment",
@@ -83,7 +83,7 @@ class CommentEndpoints:
                 response=CommentBody,
             ),
             comments.delete(
-                "/tasks/{task_id:uuid}/comments/{comment_id:uuid}",
+                "/tasks/{task_id:task}/comments/{comment_id:uuid}",
                 handler=self.delete,
                 name="delete_comment",
                 summary="Delete a comment (its author, or an admin)",

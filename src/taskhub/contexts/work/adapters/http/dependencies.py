@@ -33,7 +33,7 @@ class DependencyEndpoints:
         tasks = Routes.in_org(tag="tasks", converter=converter)
         return [
             tasks.get(
-                "/tasks/{task_id:uuid}/dependencies",
+                "/tasks/{task_id:task}/dependencies",
                 handler=self.list,
                 name="list_dependencies",
                 summary="Tasks this task depends on",
@@ -42,7 +42,7 @@ class DependencyEndpoints:
                 paginated=True,
             ),
             tasks.post(
-                "/tasks/{task_id:uuid}/dependencies",
+                "/tasks/{task_id:task}/dependencies",
                 handler=self.add,
                 body=AddDependencyRequest,
                 name="add_dependency",
@@ -53,7 +53,7 @@ class DependencyEndpoints:
                 errors=(409,),
             ),
             tasks.delete(
-                "/tasks/{task_id:uuid}/dependencies/{depends_on_id:uuid}",
+                "/tasks/{task_id:task}/dependencies/{depends_on_id:uuid}",
                 handler=self.remove,
                 name="remove_dependency",
                 summary="Stop depending on a task",

@@ -2,16 +2,21 @@
 reader (a bad value is a 422 on its name), and the filters built from what it parsed."""
 
 import itertools
+import re
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from taskhub.contexts.work.application.ports import TaskFilter, TaskSort
+from taskhub.contexts.work.application.ports import NoneSet, TaskFilter, TaskSort
 from taskhub.contexts.work.domain.values import Priority, ProjectStatus, TaskStatus
 from taskhub.platform.http.query import (
+    NONE,
     QueryParam,
     choice_param,
     text_param,
     timestamp_param,
+    uuid_list_param,
+    uuid_or_none_param,
     uuid_param,
 )
 
@@ -36,9 +41,19 @@ TASK_LIST_QUERY: tuple[QueryParam, ...] = (
     uuid_param("parent_id", "Sub-tasks of this task."),
     timestamp_param("due_before", "RFC 3339; tasks due before it."),
     timestamp_param("due_after", "RFC 3339; tasks due after it."),
-    text_param("q", "Full text over title and description.", max_length=MAX_QUERY_LENGTH),
+    text_param(
+        "q",
+        "Full text over title and description; a task key (ENG-42) puts that task first.",
+        max_length=MAX_QUERY_LENGTH,
+    ),
+    uuid_list_param("state_id", "Any of these states; repeatable or comma-separated."),
+    uuid_or_none_param("cycle_id", "Tasks of this cycle; `none`: tasks in no cycle."),
+    uuid_or_none_param("milestone_id", "Tasks of this milestone; `none`: in no milestone."),
     choice_param("sort", TaskSort, "The order; `-created_at` unless given."),
 )
+
+TASK_KEY = re.compile(r"([A-Za-z][A-Za-z0-9]{1,9})-([0-9]{1,9})")
+"""A task key as people write it: the project key in any case, a dash, the number."""
 
 PROJECT_LIST_QUERY: tuple[QueryParam, ...] = (
     choice_param("status", ProjectStatus, "Projects in this status."),
@@ -60,8 +75,24 @@ def task_filter(query: Mapping[str, Any]) -> TaskFilter:
         due_before=query.get("due_before"),
         due_after=query.get("due_after"),
         text=query.get("q"),
+        state_ids=_union(query, "state_id"),
+        cycle_id=_reference(query.get("cycle_id")),
+        milestone_id=_reference(query.get("milestone_id")),
+        key=task_key(query.get("q")),
         sort=query.get("sort") or TaskSort.CREATED_DESC,
     )
+
+
+def task_key(text: str | None) -> tuple[str, int] | None:
+    """(project key, number) when the text is a task key."""
+    match = TASK_KEY.fullmatch(text.strip()) if text else None
+    return (match.group(1).upper(), int(match.group(2))) if match else None
+
+
+def _reference(value: uuid.UUID | str | None) -> uuid.UUID | NoneSet | None:
+    if value == NONE:
+        return NoneSet.NONE
+    return value if isinstance(value, uuid.UUID) else None
 
 
 def project_status(query: Mapping[str, Any]) -> ProjectStatus | None:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 import attrs
 
-from taskhub.contexts.work.domain.task import MAX_ASSIGNEES, MAX_LABELS
+from taskhub.contexts.work.domain.task import MAX_ASSIGNEES, MAX_ESTIMATE, MAX_LABELS
 from taskhub.contexts.work.domain.values import (
     COLOR_PATTERN,
     PROJECT_KEY_PATTERN,
@@ -22,6 +22,7 @@ converter = make_converter()
 
 _ASSIGNEES_TEXT = f"Members of the organization; at most {MAX_ASSIGNEES}."
 _LABELS_TEXT = f"Labels of the organization; at most {MAX_LABELS}."
+_ESTIMATE_TEXT = f"Points, 0-{MAX_ESTIMATE}; null for none."
 _KEY_TEXT = "2-10 of A-Z and 0-9, starting with a letter; unique in the organization."
 
 
@@ -59,12 +60,18 @@ class ProjectBody:
     version: int
 
 
+def estimate(default: Any) -> Any:
+    return described(_ESTIMATE_TEXT, default=default)
+
+
 @attrs.frozen
 class CreateTaskRequest:
     project_id: uuid.UUID
     title: str = text(min_length=1, max_length=200, not_blank=True)
     description: str = text(max_length=20_000, default="")
-    status: TaskStatus = TaskStatus.TODO
+    status: TaskStatus | None = described(
+        "todo unless given; the category of `state_id` when that is given.", default=None
+    )
     priority: Priority = Priority.MEDIUM
     due_at: datetime | None = None
     parent_id: uuid.UUID | None = None
@@ -74,6 +81,11 @@ class CreateTaskRequest:
     label_ids: list[uuid.UUID] = bounded_list(
         max_items=MAX_LABELS, description=_LABELS_TEXT, default=attrs.Factory(list)
     )
+    state_id: uuid.UUID | None = None
+    estimate: int | None = estimate(None)
+    start_at: datetime | None = None
+    cycle_id: uuid.UUID | None = None
+    milestone_id: uuid.UUID | None = None
 
 
 @attrs.frozen
@@ -92,9 +104,16 @@ class UpdateTaskRequest(PartialUpdate):
     label_ids: list[uuid.UUID] | None = bounded_list(
         max_items=MAX_LABELS, description=_LABELS_TEXT, default=None
     )
+    state_id: uuid.UUID | None = None
+    estimate: int | None = estimate(None)
+    start_at: datetime | None = None
+    cycle_id: uuid.UUID | None = None
+    milestone_id: uuid.UUID | None = None
 
 
-NULLABLE_TASK_FIELDS = frozenset({"due_at", "parent_id"})
+NULLABLE_TASK_FIELDS = frozenset(
+    {"due_at", "parent_id", "estimate", "start_at", "cycle_id", "milestone_id"}
+)
 
 
 @attrs.frozen
@@ -115,6 +134,21 @@ class TaskBody:
     created_at: datetime = described("When it was created.")
     updated_at: datetime = described("When it last changed.")
     version: int = described("Increases with every change; the ETag.")
+    state_id: uuid.UUID = described("Its workflow state; `status` is the state's category.")
+    rank: str = described("Its place on the board: opaque, ordered by byte value.")
+    estimate: int | None = described(_ESTIMATE_TEXT)
+    start_at: datetime | None = described("When work on it starts, if planned.")
+    cycle_id: uuid.UUID | None = described("The cycle it is planned in.")
+    milestone_id: uuid.UUID | None = described("The milestone it counts towards.")
+
+
+@attrs.frozen
+class MoveTaskRequest:
+    """Exactly one of `before_id`, `after_id`: a task of the same project."""
+
+    before_id: uuid.UUID | None = None
+    after_id: uuid.UUID | None = None
+    state_id: uuid.UUID | None = None
 
 
 @attrs.frozen

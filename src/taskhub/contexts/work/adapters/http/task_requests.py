@@ -2,6 +2,8 @@
 operations of a batch (whose `data` is structured here, so errors name
 `operations[i].<field>`)."""
 
+from typing import Any
+
 from taskhub.contexts.work.adapters.http.schemas import (
     NULLABLE_TASK_FIELDS,
     BatchRequest,
@@ -32,21 +34,35 @@ def create_task(body: CreateTaskRequest) -> CreateTask:
         parent_id=body.parent_id,
         assignee_ids=body.assignee_ids,
         label_ids=body.label_ids,
+        state_id=body.state_id,
+        estimate=body.estimate,
+        start_at=body.start_at,
+        cycle_id=body.cycle_id,
+        milestone_id=body.milestone_id,
     )
 
 
 def change_task(body: UpdateTaskRequest, expected_version: int | None) -> ChangeTask:
-    """Fields not sent stay; `null` clears `due_at` or `parent_id` (a 422 elsewhere)."""
+    """Fields not sent stay; `null` clears a nullable field (a 422 elsewhere)."""
     sent = body.changes(nullable=NULLABLE_TASK_FIELDS)
+
+    def kept(name: str) -> Any:
+        return getattr(body, name) if name in sent else KEEP
+
     return ChangeTask(
         title=body.title,
         description=body.description,
         status=body.status,
         priority=body.priority,
-        due_at=body.due_at if "due_at" in sent else KEEP,
-        parent_id=body.parent_id if "parent_id" in sent else KEEP,
+        due_at=kept("due_at"),
+        parent_id=kept("parent_id"),
         assignee_ids=body.assignee_ids,
         label_ids=body.label_ids,
+        state_id=body.state_id,
+        estimate=kept("estimate"),
+        start_at=kept("start_at"),
+        cycle_id=kept("cycle_id"),
+        milestone_id=kept("milestone_id"),
         expected_version=expected_version,
     )
 

@@ -8,6 +8,7 @@ from taskhub.contexts.work.adapters.http.schemas import (
     BatchResponse,
     BatchResultBody,
     CreateTaskRequest,
+    MoveTaskRequest,
     TaskBody,
     UpdateTaskRequest,
     converter,
@@ -17,6 +18,7 @@ from taskhub.contexts.work.adapters.http.task_requests import (
     change_task,
     create_task,
 )
+from taskhub.contexts.work.application.task_commands import MoveTask
 from taskhub.contexts.work.application.tasks import TaskService
 from taskhub.contexts.work.domain.task import Task
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
@@ -42,6 +44,12 @@ def task_body(task: Task) -> TaskBody:
         created_at=task.created_at,
         updated_at=task.updated_at,
         version=task.version,
+        state_id=task.state_id,
+        rank=task.rank,
+        estimate=task.estimate,
+        start_at=task.start_at,
+        cycle_id=task.cycle_id,
+        milestone_id=task.milestone_id,
     )
 
 
@@ -69,6 +77,11 @@ class TaskEndpoints:
     def delete(self, call: Call[None]) -> Reply:
         self._tasks.delete(call.in_org, call.params["task_id"], call.if_match)
         return Reply(status=204)
+
+    def move(self, call: Call[MoveTaskRequest]) -> Reply:
+        body = call.body
+        command = MoveTask(before_id=body.before_id, after_id=body.after_id, state_id=body.state_id)
+        return Reply(body=task_body(self._tasks.move(call.in_org, call.params["task_id"], command)))
 
     def restore(self, call: Call[None]) -> Reply:
         return Reply(body=task_body(self._tasks.restore(call.in_org, call.params["task_id"])))
@@ -111,10 +124,12 @@ class TaskEndpoints:
                 query=TASK_LIST_QUERY,
                 description=(
                     "Filters: project_id, status (repeatable), priority (repeatable), "
-                    "assignee_id, label_id, parent_id, due_before, due_after, q (full "
-                    "text over title and description), sort (created_at, -created_at "
-                    "(default), due_at, -due_at, priority, -priority, updated_at, "
-                    "-updated_at; ties by id; tasks without due_at last)."
+                    "assignee_id, label_id, parent_id, due_before, due_after, state_id "
+                    "(repeatable), cycle_id and milestone_id (`none`: without), q (full "
+                    "text over title and description; a task key puts that task first), "
+                    "sort (created_at, -created_at (default), due_at, -due_at, priority, "
+                    "-priority, updated_at, -updated_at, rank; ties by id; tasks without "
+                    "due_at last)."
                 ),
             ),
             tasks.post(
@@ -128,7 +143,7 @@ class TaskEndpoints:
                 errors=(404, 409),
             ),
             tasks.get(
-                "/tasks/{task_id:uuid}",
+                "/tasks/{task_id:task}",
                 handler=self.get,
                 name="get_task",
                 summary="A task",
@@ -136,7 +151,7 @@ class TaskEndpoints:
                 response=TaskBody,
             ),
             tasks.patch(
-                "/tasks/{task_id:uuid}",
+                "/tasks/{task_id:task}",
                 handler=self.update,
                 body=UpdateTaskRequest,
                 name="update_task",
@@ -146,7 +161,7 @@ class TaskEndpoints:
                 errors=(409,),
             ),
             tasks.delete(
-                "/tasks/{task_id:uuid}",
+                "/tasks/{task_id:task}",
                 handler=self.delete,
                 name="delete_task",
                 summary="Delete a task (soft)",
@@ -154,7 +169,21 @@ class TaskEndpoints:
                 status=204,
             ),
             tasks.post(
-                "/tasks/{task_id:uuid}/restore",
+                "/tasks/{task_id:task}/move",
+                handler=self.move,
+                body=MoveTaskRequest,
+                name="move_task",
+                summary="Move a task on the board",
+                role=Role.MEMBER,
+                response=TaskBody,
+                errors=(409,),
+                description=(
+                    "Before `before_id` or after `after_id` (a task of the same project), "
+                    "optionally into `state_id`; only the moved task is written."
+                ),
+            ),
+            tasks.post(
+                "/tasks/{task_id:task}/restore",
                 handler=self.restore,
                 name="restore_task",
                 summary="Restore a task",

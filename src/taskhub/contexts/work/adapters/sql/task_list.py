@@ -19,7 +19,7 @@ from sqlalchemy.engine import Dialect
 
 from taskhub.contexts.work.adapters.sql.search import matches, search_terms
 from taskhub.contexts.work.adapters.sql.tables import projects, task_assignees, task_labels, tasks
-from taskhub.contexts.work.application.ports import TaskFilter, TaskSort, TaskSummary
+from taskhub.contexts.work.application.ports import NoneSet, TaskFilter, TaskSort, TaskSummary
 from taskhub.platform.sql_driver import DriverQuery
 from taskhub.platform.sql_lists import member_of
 from taskhub.platform.sql_pagination import keyset_params, keyset_statement, next_after
@@ -36,7 +36,9 @@ _SORT_COLUMNS = {
     TaskSort.UPDATED_DESC: tasks.c.updated_at,
     TaskSort.PRIORITY: tasks.c.priority_rank,
     TaskSort.PRIORITY_DESC: tasks.c.priority_rank,
+    TaskSort.RANK: tasks.c.rank,
 }
+_NO_TASK = uuid.UUID(int=0)
 _NO_DUE = "1"
 _DUE = "0"
 
@@ -90,11 +92,17 @@ def _columns(dialect: str) -> list[Any]:
         _timestamp(tasks.c.created_at, dialect),
         _timestamp(tasks.c.updated_at, dialect),
         tasks.c.version,
+        tasks.c.state_id,
+        tasks.c.rank,
+        tasks.c.estimate,
+        _timestamp(tasks.c.start_at, dialect),
+        tasks.c.cycle_id,
+        tasks.c.milestone_id,
         tasks.c.priority_rank,
     ]
 
 
-_SUMMARY_FIELDS = 16
+_SUMMARY_FIELDS = 22
 _ID, _DUE_AT, _ASSIGNEES, _LABELS = 0, 8, 10, 11
 
 
@@ -122,6 +130,12 @@ class _Shape:
     assignee: bool
     label: bool
     text: bool
+    states: bool = False
+    cycle: str | None = None
+    """"id" for one cycle, "none" for tasks without; likewise `milestone`."""
+    milestone: str | None = None
+    key: bool = False
+    """The search text is a task key: that task is read on its own and left out here."""
 
     @property
     def plan_fits_every_value(self) -> bool:
@@ -172,7 +186,42 @@ def _filtered(shape: _Shape) -> sa.Select[Any]:
         )
     if shape.text:
         query = query.where(matches(shape.dialect))
+    return _planned(query, shape)
+
+
+def _planned(query: sa.Select[Any], shape: _Shape) -> sa.Select[Any]:
+    """The planning filters: states, cycle, milestone, and the task a key put first."""
+    if shape.key:
+        query = query.where(tasks.c.id != sa.bindparam("key_task_id"))
+    if shape.states:
+        query = query.where(member_of(tasks.c.state_id, "state_ids", shape.dialect))
+    for kind, column in ((shape.cycle, tasks.c.cycle_id), (shape.milestone, tasks.c.milestone_id)):
+        if kind == "none":
+            query = query.where(column.is_(None))
+        elif kind == "id":
+            query = query.where(column == sa.bindparam(column.name))
     return query
+
+
+@functools.cache
+def _keyed(shape: _Shape) -> sa.Select[Any]:
+    """The task a key names, under the request's other filters."""
+    plain = attrs.evolve(shape, text=False, key=False)
+    return _filtered(plain).where(
+        projects.c.key == sa.bindparam("key_project"), tasks.c.number == sa.bindparam("key_number")
+    )
+
+
+def _which(value: uuid.UUID | NoneSet | None) -> str | None:
+    if value is None:
+        return None
+    return "none" if value is NoneSet.NONE else "id"
+
+
+def _id_values(ids: frozenset[uuid.UUID], dialect: str) -> list[Any]:
+    """Ids as a bound list: PostgreSQL takes UUIDs, SQLite compares the stored hex."""
+    ordered = sorted(ids)
+    return ordered if dialect == "postgresql" else [i.hex for i in ordered]
 
 
 _DATED_KEYS = (tasks.c.due_at, tasks.c.id)
@@ -235,6 +284,10 @@ class SqlTaskList:
             assignee=f.assignee_id is not None,
             label=f.label_id is not None,
             text=terms is not None,
+            states=bool(f.state_ids),
+            cycle=_which(f.cycle_id),
+            milestone=_which(f.milestone_id),
+            key=f.key is not None and terms is not None,
         )
         values: dict[str, Any] = {
             "org_id": org_id,
@@ -247,7 +300,22 @@ class SqlTaskList:
             "assignee_id": f.assignee_id,
             "label_id": f.label_id,
             "search_terms": terms,
+            "state_ids": _id_values(f.state_ids, self._dialect),
+            "cycle_id": f.cycle_id if isinstance(f.cycle_id, uuid.UUID) else None,
+            "milestone_id": f.milestone_id if isinstance(f.milestone_id, uuid.UUID) else None,
+            "key_task_id": _NO_TASK,
         }
+        first: list[Any] = []
+        if shape.key and f.key is not None:
+            values["key_project"], values["key_number"] = f.key
+            found = self._connection.execute(_keyed(shape), values).first()
+            if found is not None:
+                values["key_task_id"] = found.id
+                if page.after is None:  # it leads the first page
+                    first = [found]
+                    page = PageRequest(limit=page.limit - 1, after=None)
+        if page.limit == 0:
+            return Page(items=_summaries(first), next_after=None)
         if f.sort in (TaskSort.DUE, TaskSort.DUE_DESC):
             rows = self._by_due_date(shape, values, page, descending=f.sort is TaskSort.DUE_DESC)
         else:
@@ -256,7 +324,7 @@ class SqlTaskList:
             rows = self._page(
                 shape, _sorted_page(shape, f.sort, page.after is not None), keys, values, page
             )
-        return Page(items=_summaries(rows.items), next_after=rows.next_after)
+        return Page(items=_summaries([*first, *rows.items]), next_after=rows.next_after)
 
     def _page(
         self,

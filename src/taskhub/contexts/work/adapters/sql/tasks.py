@@ -5,10 +5,12 @@ Task lists are read through a read model of their own (`task_list.py`), not this
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from taskhub.contexts.work.adapters.sql.tables import (
     projects,
@@ -16,6 +18,7 @@ from taskhub.contexts.work.adapters.sql.tables import (
     task_labels,
     tasks,
 )
+from taskhub.contexts.work.application.planning_ports import RankTaken
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import Priority, TaskStatus
 from taskhub.platform.sql_lists import among, array_text, unnested_insert
@@ -43,6 +46,12 @@ _NEW_TASK_COLUMNS = (
     "deleted_at",
     "assignee_ids",
     "label_ids",
+    "state_id",
+    "rank",
+    "estimate",
+    "start_at",
+    "cycle_id",
+    "milestone_id",
 )
 _SET_COPIES = ("assignee_ids", "label_ids")
 _INSERT_TASKS_UNNESTED = unnested_insert(tasks, _NEW_TASK_COLUMNS, as_text=_SET_COPIES)
@@ -88,7 +97,25 @@ def _task(
         updated_at=row.updated_at,
         version=row.version,
         deleted_at=row.deleted_at,
+        state_id=row.state_id,
+        rank=row.rank,
+        estimate=row.estimate,
+        start_at=row.start_at,
+        cycle_id=row.cycle_id,
+        milestone_id=row.milestone_id,
     )
+
+
+@contextmanager
+def _rank_unique() -> Iterator[None]:
+    """The unique index on ranks refusing a write becomes RankTaken: the use case tries
+    its whole unit of work again (no savepoint: the transaction is rolled back anyway)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if "uq_work_tasks_project_rank" in str(exc.orig):
+            raise RankTaken() from None
+        raise
 
 
 class SqlTaskRepository:
@@ -110,6 +137,12 @@ class SqlTaskRepository:
             "deleted_at": task.deleted_at,
             "assignee_ids": task.assignee_ids,
             "label_ids": task.label_ids,
+            "state_id": task.state_id,
+            "rank": task.rank,
+            "estimate": task.estimate,
+            "start_at": task.start_at,
+            "cycle_id": task.cycle_id,
+            "milestone_id": task.milestone_id,
         }
 
     def _write_sets(self, task: Task) -> None:
@@ -119,17 +152,18 @@ class SqlTaskRepository:
             self._connection.execute(task_labels.insert(), _label_rows([task]))
 
     def add(self, task: Task) -> None:
-        self._connection.execute(
-            tasks.insert().values(
-                id=task.id,
-                org_id=task.org_id,
-                project_id=task.project_id,
-                number=task.number,
-                created_by=task.created_by,
-                created_at=task.created_at,
-                **self._values(task),
+        with _rank_unique():
+            self._connection.execute(
+                tasks.insert().values(
+                    id=task.id,
+                    org_id=task.org_id,
+                    project_id=task.project_id,
+                    number=task.number,
+                    created_by=task.created_by,
+                    created_at=task.created_at,
+                    **self._values(task),
+                )
             )
-        )
         self._rows.inserted(task.id, task.version, task.org_id)
         self._write_sets(task)
 
@@ -159,11 +193,13 @@ class SqlTaskRepository:
             for row in rows:  # the set copies travel as text: arrays do not nest
                 for name in _SET_COPIES:
                     row[name] = array_text(sorted(row[name]))
-            self._insert_unnested(_INSERT_TASKS_UNNESTED, _NEW_TASK_COLUMNS, rows)
+            with _rank_unique():
+                self._insert_unnested(_INSERT_TASKS_UNNESTED, _NEW_TASK_COLUMNS, rows)
             self._insert_unnested(_INSERT_ASSIGNEES_UNNESTED, _ASSIGNEE_COLUMNS, assignees)
             self._insert_unnested(_INSERT_LABELS_UNNESTED, _LABEL_COLUMNS, task_label_rows)
             return
-        self._connection.execute(tasks.insert(), rows)
+        with _rank_unique():
+            self._connection.execute(tasks.insert(), rows)
         if assignees:
             self._connection.execute(task_assignees.insert(), assignees)
         if task_label_rows:
@@ -178,7 +214,8 @@ class SqlTaskRepository:
             )
 
     def update(self, task: Task) -> None:
-        self._rows.update(task.id, self._values(task))
+        with _rank_unique():
+            self._rows.update(task.id, self._values(task))
         org_id = self._rows.org_of(task.id)
         for link in (task_assignees, task_labels):
             self._connection.execute(
@@ -231,6 +268,26 @@ class SqlTaskRepository:
         """The tasks this unit of work has read, and their organizations: the comment and
         dependency repositories name a task's tenant from them."""
         return self._rows
+
+    def last_rank(self, org_id: uuid.UUID, project_id: uuid.UUID) -> str | None:
+        query = sa.select(sa.func.max(tasks.c.rank)).where(
+            tasks.c.org_id == org_id, tasks.c.project_id == project_id
+        )
+        last: str | None = self._connection.execute(query).scalar()
+        return last
+
+    def rank_beside(
+        self, org_id: uuid.UUID, project_id: uuid.UUID, rank: str, *, before: bool
+    ) -> str | None:
+        column = tasks.c.rank
+        nearest = sa.func.max(column) if before else sa.func.min(column)
+        query = sa.select(nearest).where(
+            tasks.c.org_id == org_id,
+            tasks.c.project_id == project_id,
+            column < rank if before else column > rank,
+        )
+        found: str | None = self._connection.execute(query).scalar()
+        return found
 
     def lock_graph(self, org_id: uuid.UUID) -> None:
         hold_transaction_lock(self._connection, f"work.task-graph:{org_id}")

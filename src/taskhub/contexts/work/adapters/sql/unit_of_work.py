@@ -3,9 +3,12 @@
 import sqlalchemy as sa
 
 from taskhub.contexts.work.adapters.sql.comments import SqlCommentRepository
+from taskhub.contexts.work.adapters.sql.cycles import SqlCycleRepository
 from taskhub.contexts.work.adapters.sql.dependencies import SqlDependencyRepository
 from taskhub.contexts.work.adapters.sql.labels import SqlLabelRepository
+from taskhub.contexts.work.adapters.sql.milestones import SqlMilestoneRepository
 from taskhub.contexts.work.adapters.sql.projects import SqlProjectRepository
+from taskhub.contexts.work.adapters.sql.states import SqlStateRepository
 from taskhub.contexts.work.adapters.sql.task_list import SqlTaskList
 from taskhub.contexts.work.adapters.sql.tasks import SqlTaskRepository
 from taskhub.platform.unit_of_work import SqlUnitOfWork
@@ -18,6 +21,9 @@ class SqlWorkUnitOfWork(SqlUnitOfWork):
     labels: SqlLabelRepository
     comments: SqlCommentRepository
     task_list: SqlTaskList
+    states: SqlStateRepository
+    cycles: SqlCycleRepository
+    milestones: SqlMilestoneRepository
 
     def _start(self, connection: sa.Connection) -> None:
         self.projects = SqlProjectRepository(connection)
@@ -26,3 +32,6 @@ class SqlWorkUnitOfWork(SqlUnitOfWork):
         self.labels = SqlLabelRepository(connection)
         self.comments = SqlCommentRepository(connection, self.tasks.rows_read)
         self.task_list = SqlTaskList(connection)
+        self.states = SqlStateRepository(connection)
+        self.cycles = SqlCycleRepository(connection)
+        self.milestones = SqlMilestoneRepository(connection)

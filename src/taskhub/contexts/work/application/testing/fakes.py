@@ -10,6 +10,11 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from taskhub.contexts.tenancy.public import RoleLookup
+from taskhub.contexts.work.application.planning_ports import (
+    CycleRepository,
+    MilestoneRepository,
+    StateRepository,
+)
 from taskhub.contexts.work.application.ports import (
     CommentRepository,
     DependencyRepository,
@@ -22,6 +27,11 @@ from taskhub.contexts.work.application.ports import (
 from taskhub.contexts.work.application.testing.comments import FakeCommentRepository
 from taskhub.contexts.work.application.testing.dependencies import FakeDependencyRepository
 from taskhub.contexts.work.application.testing.labels import FakeLabelRepository
+from taskhub.contexts.work.application.testing.planning import (
+    FakeCycleRepository,
+    FakeMilestoneRepository,
+    FakeStateRepository,
+)
 from taskhub.contexts.work.application.testing.projects import FakeProjectRepository
 from taskhub.contexts.work.application.testing.store import WorkStore
 from taskhub.contexts.work.application.testing.task_list import FakeTaskList
@@ -40,6 +50,9 @@ class FakeWorkUnitOfWork(StagedUnitOfWork[WorkStore]):
     labels: LabelRepository
     comments: CommentRepository
     task_list: TaskList
+    states: StateRepository
+    cycles: CycleRepository
+    milestones: MilestoneRepository
 
     def _open(self, staged: WorkStore) -> None:
         self.projects = FakeProjectRepository(staged)
@@ -48,6 +61,9 @@ class FakeWorkUnitOfWork(StagedUnitOfWork[WorkStore]):
         self.labels = FakeLabelRepository(staged)
         self.comments = FakeCommentRepository(staged)
         self.task_list = FakeTaskList(staged)
+        self.states = FakeStateRepository(staged)
+        self.cycles = FakeCycleRepository(staged)
+        self.milestones = FakeMilestoneRepository(staged)
 
 
 class FakeWorkUnitOfWorkFactory:

@@ -6,8 +6,10 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from taskhub.contexts.work.domain.comment import Comment
+from taskhub.contexts.work.domain.cycle import Cycle, Milestone
 from taskhub.contexts.work.domain.label import Label
 from taskhub.contexts.work.domain.project import Project
+from taskhub.contexts.work.domain.state import State
 from taskhub.contexts.work.domain.task import Task
 from taskhub.shared_kernel.concurrency import ReadVersions
 from taskhub.shared_kernel.events import DomainEvent
@@ -27,6 +29,9 @@ class WorkStore:
         self.dependencies: dict[tuple[uuid.UUID, uuid.UUID], datetime] = {}
         self.labels: dict[uuid.UUID, Label] = {}
         self.comments: dict[uuid.UUID, Comment] = {}
+        self.states: dict[uuid.UUID, State] = {}
+        self.cycles: dict[uuid.UUID, Cycle] = {}
+        self.milestones: dict[uuid.UUID, Milestone] = {}
         # Events of committed units of work, in commit order.
         self.events: list[DomainEvent] = []
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from taskhub.contexts.work.application.ports import TaskFilter, TaskSort, TaskSummary
+from taskhub.contexts.work.application.ports import NoneSet, TaskFilter, TaskSort, TaskSummary
 from taskhub.contexts.work.application.testing.store import WorkStore
 from taskhub.contexts.work.application.testing.tasks import project_live, task_as_read
 from taskhub.contexts.work.domain.task import Task
@@ -48,8 +48,13 @@ def _task_order(sort: TaskSort) -> KeyOrder[Task]:
         TaskSort.UPDATED_DESC: lambda t: t.updated_at,
         TaskSort.PRIORITY: lambda t: t.priority.rank,
         TaskSort.PRIORITY_DESC: lambda t: t.priority.rank,
+        TaskSort.RANK: lambda t: t.rank,
     }[sort]
-    parse = int if sort in (TaskSort.PRIORITY, TaskSort.PRIORITY_DESC) else aware_timestamp
+    parse: Callable[[str], Any] = {
+        TaskSort.PRIORITY: int,
+        TaskSort.PRIORITY_DESC: int,
+        TaskSort.RANK: str,
+    }.get(sort, aware_timestamp)
     return KeyOrder(
         terms=(KeyTerm(parse, descending), KeyTerm(uuid.UUID, descending)),
         values=lambda t: (value(t), t.id),
@@ -69,6 +74,12 @@ def _matches_text(task: Task, text: str) -> bool:
     without any word matches nothing."""
     wanted = _words(text)
     return bool(wanted) and wanted <= _words(f"{task.title} {task.description}")
+
+
+def _matches_reference(value: uuid.UUID | None, wanted: uuid.UUID | NoneSet | None) -> bool:
+    if wanted is None:
+        return True
+    return value is None if wanted is NoneSet.NONE else value == wanted
 
 
 class FakeTaskList:
@@ -96,6 +107,9 @@ class FakeTaskList:
                 f.assignee_id is None or f.assignee_id in task.assignee_ids,
                 f.label_id is None or f.label_id in task.label_ids,
                 not f.text or _matches_text(task, f.text),
+                not f.state_ids or task.state_id in f.state_ids,
+                _matches_reference(task.cycle_id, f.cycle_id),
+                _matches_reference(task.milestone_id, f.milestone_id),
             )
             return all(checks)
 

@@ -66,6 +66,24 @@ class FakeTaskRepository:
         )
         return None if found is None else task_as_read(self._store, found)
 
+    def _ranks(self, org_id: uuid.UUID, project_id: uuid.UUID) -> list[str]:
+        return [
+            t.rank
+            for t in self._store.tasks.values()
+            if t.org_id == org_id and t.project_id == project_id
+        ]
+
+    def last_rank(self, org_id: uuid.UUID, project_id: uuid.UUID) -> str | None:
+        return max(self._ranks(org_id, project_id), default=None)
+
+    def rank_beside(
+        self, org_id: uuid.UUID, project_id: uuid.UUID, rank: str, *, before: bool
+    ) -> str | None:
+        ranks = self._ranks(org_id, project_id)
+        if before:
+            return max((r for r in ranks if r < rank), default=None)
+        return min((r for r in ranks if r > rank), default=None)
+
     def lock_graph(self, org_id: uuid.UUID) -> None:
         """Nothing to do: a fake unit of work has no concurrent writers."""
 
