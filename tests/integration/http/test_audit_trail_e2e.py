@@ -63,6 +63,7 @@ def test_organization_changes_are_audited_with_who_and_from_where(
         "member.role_changed",
         "api_key.created",
         "project.created",
+        *["state.created"] * 5,  # the project's default workflow states
         "task.created",
         "task.updated",
     ]

@@ -81,6 +81,22 @@ def _do_everything(client: testing.TestClient, owner: User, org_id: str) -> None
     task = _call(client, "POST", f"{org}/tasks", owner, json=new_task)
     other = _call(client, "POST", f"{org}/tasks", owner, json={**new_task, "title": "U"})
     _call(client, "PATCH", f"{org}/tasks/{task['id']}", owner, json={"priority": "high"})
+    _call(client, "POST", f"{org}/tasks/{task['id']}/move", owner, json={"after_id": other["id"]})
+    plan = f"{org}/projects/{project['id']}"
+    state = _call(client, "POST", f"{plan}/states", owner, json={"name": "QA", "category": "todo"})
+    _call(client, "PATCH", f"{plan}/states/{state['id']}", owner, json={"name": "Testing"})
+    _call(client, "DELETE", f"{plan}/states/{state['id']}", owner)
+    sprint = {"name": "S1", "starts_on": "2026-01-01", "ends_on": "2026-01-14"}
+    cycle = _call(client, "POST", f"{plan}/cycles", owner, json=sprint)
+    _call(client, "PATCH", f"{plan}/cycles/{cycle['id']}", owner, json={"name": "Sprint 1"})
+    complete = f"{plan}/cycles/{cycle['id']}/complete"
+    _call(client, "POST", complete, owner, json={"move_open_to": None})
+    spare = {"name": "S2", "starts_on": "2026-02-01", "ends_on": "2026-02-14"}
+    unused = _call(client, "POST", f"{plan}/cycles", owner, json=spare)
+    _call(client, "DELETE", f"{plan}/cycles/{unused['id']}", owner)
+    milestone = _call(client, "POST", f"{plan}/milestones", owner, json={"name": "v1"})
+    _call(client, "PATCH", f"{plan}/milestones/{milestone['id']}", owner, json={"name": "v1.0"})
+    _call(client, "DELETE", f"{plan}/milestones/{milestone['id']}", owner)
     dependencies = f"{org}/tasks/{task['id']}/dependencies"
     _call(client, "POST", dependencies, owner, json={"depends_on_id": other["id"]})
     _call(client, "DELETE", f"{dependencies}/{other['id']}", owner)

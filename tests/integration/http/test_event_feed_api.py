@@ -18,6 +18,9 @@ from taskhub.platform.messaging.tables import outbox
 from tests.integration.conftest import container_for
 from tests.integration.http.world import API, User, add_member, create_org, problem, register
 
+# A new project gets one workflow state per task status, each announced as an event.
+DEFAULT_STATES = 5
+
 
 def feed(client: testing.TestClient, user: User, org_id: str, query: str = "") -> Any:
     result = client.simulate_get(
@@ -56,7 +59,10 @@ def test_events_come_oldest_first_across_projects_with_their_data(
     ]
     comment = post(client, owner, f"{org}/tasks/{made[1]['id']}/comments", {"body": "hi"})
 
-    items = every_event(client, owner, org_id)
+    everything = every_event(client, owner, org_id)
+    # Each new project's default workflow states are events too; this test is about the rest.
+    assert [i["type"] for i in everything].count("state.created") == 2 * DEFAULT_STATES
+    items = [i for i in everything if i["type"] != "state.created"]
     assert [i["type"] for i in items] == [
         "member.added",
         "project.created",
@@ -181,16 +187,20 @@ def test_events_past_the_retention_leave_the_feed_and_are_purged(
     post(client, owner, f"{org}/projects", {"name": "New", "key": "NEW"})
     before = every_event(client, owner, org_id)
     old_event = next(i for i in before if i["data"].get("id") == old["id"])
+    # The member's arrival and everything about the old project (its default states too).
+    aged = [before[0]] + [
+        i for i in before if old["id"] in (i["data"].get("id"), i["data"].get("project_id"))
+    ]
     long_ago = container.clock().now() - timedelta(days=9)
     with engine.begin() as connection:
         connection.execute(
             sa.update(outbox)
-            .where(outbox.c.event_id.in_([uuid.UUID(before[0]["id"]), uuid.UUID(old_event["id"])]))
+            .where(outbox.c.event_id.in_([uuid.UUID(i["id"]) for i in aged]))
             .values(occurred_at=long_ago, published_at=long_ago)
         )
 
     after = every_event(client, owner, org_id)
-    assert [i["type"] for i in after] == ["project.created"]
+    assert [i["type"] for i in after] == ["project.created", *["state.created"] * DEFAULT_STATES]
     assert after[0]["data"]["key"] == "NEW"
     resumed = client.simulate_get(
         f"{org}/events", query_string=f"after={old_event['id']}", headers=owner.auth
@@ -199,7 +209,7 @@ def test_events_past_the_retention_leave_the_feed_and_are_purged(
 
     relay = container_for(engine, event_retention_days=2).relay()
     try:
-        assert relay.prune() >= 2
+        assert relay.prune() >= len(aged)
     finally:
         relay.close()
     with engine.connect() as connection:
@@ -208,7 +218,7 @@ def test_events_past_the_retention_leave_the_feed_and_are_purged(
             .select_from(outbox)
             .where(outbox.c.org_id == uuid.UUID(org_id))
         ).scalar_one()
-    assert kept == 1
+    assert kept == 1 + DEFAULT_STATES
 
 
 def test_published_events_younger_than_the_retention_are_not_purged(engine: Engine) -> None:
@@ -232,6 +242,7 @@ def test_published_events_younger_than_the_retention_are_not_purged(engine: Engi
     assert [i["type"] for i in every_event(client, owner, org_id)] == [
         "member.added",
         "project.created",
+        *["state.created"] * DEFAULT_STATES,
     ]
 
 
@@ -299,5 +310,5 @@ def test_paging_while_events_commit_concurrently_has_no_gaps_or_repeats(
             .scalars()
             .all()
         )
-    assert len(committed) == 3 + writers * rounds
+    assert len(committed) == 3 + 2 * DEFAULT_STATES + writers * rounds
     assert seen == [str(event_id) for event_id in committed]

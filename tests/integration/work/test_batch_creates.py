@@ -22,6 +22,7 @@ from taskhub.contexts.audit.application.ports import AuditFilter
 from taskhub.contexts.audit.domain.chain import verify_chain
 from taskhub.contexts.audit.domain.entry import AuditEntry
 from taskhub.contexts.audit.domain.keys import ChainKey
+from taskhub.contexts.work.adapters.sql.tables import states
 from taskhub.contexts.work.application.task_batches import BatchOperation, BatchUpdate
 from taskhub.contexts.work.application.task_commands import ChangeTask, CreateTask
 from taskhub.contexts.work.application.tasks import TaskService
@@ -108,9 +109,17 @@ def outbox_of(engine: Engine, world: World) -> list[Any]:
         )
 
 
-def by_key(world: World, tasks: list[Task]) -> dict[str, str]:
+def by_key(engine: Engine, world: World, tasks: list[Task]) -> dict[str, str]:
     """Names for the ids of one world, so two worlds can be compared."""
     names = {str(t.id): t.key for t in tasks}
+    projects = {world.eng: "ENG", world.ops: "OPS"}
+    with engine.connect() as connection:
+        for state in connection.execute(
+            sa.select(states.c.id, states.c.project_id, states.c.position).where(
+                states.c.org_id == world.actor.org_id
+            )
+        ):
+            names[str(state.id)] = f"{projects.get(state.project_id, '?')}-state-{state.position}"
     names.update(
         {
             str(world.existing.id): "existing",
@@ -185,7 +194,7 @@ def test_a_batch_is_numbered_audited_and_published_as_one_by_one(
     for task in in_batch:
         assert batched.tasks.get(batched.actor, task.id) == task
 
-    names_b, names_s = by_key(batched, in_batch), by_key(single, alone)
+    names_b, names_s = by_key(engine, batched, in_batch), by_key(engine, single, alone)
     entries_b, entries_s = chain_of(engine, batched), chain_of(engine, single)
     assert audit_view(entries_b, names_b) == audit_view(entries_s, names_s)
     # The batch's entries are the last ones, in operation order.
