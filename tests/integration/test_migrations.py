@@ -42,7 +42,7 @@ def tables(engine: Engine) -> set[str]:
 
 
 # Tables later revisions create, which a database at 0012 cannot hold rows of.
-MADE_AFTER_0013 = {"identity_email_tokens", "platform_mail_outbox"}
+MADE_AFTER_0013 = {"identity_email_tokens", "platform_mail_outbox", "tenancy_invitations"}
 
 
 def model_tables() -> set[str]:

@@ -19,10 +19,12 @@ from taskhub.contexts.identity.application.accounts import AccountService
 from taskhub.contexts.identity.application.api_keys import ApiKeyService
 from taskhub.contexts.identity.application.credentials import CredentialAuthenticator
 from taskhub.contexts.identity.application.directory import IdentityUserDirectory
+from taskhub.contexts.identity.application.invited_registration import InvitedRegistration
 from taskhub.contexts.identity.application.remembered_access import revoked_scope
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.application.sessions import SessionService
 from taskhub.contexts.identity.application.token_letters import TokenLetters
+from taskhub.contexts.tenancy.public import InvitationDesk
 from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.mail.letters import FileLetters
 from taskhub.platform.settings import Settings
@@ -41,6 +43,8 @@ class IdentityContainer(containers.DeclarativeContainer):
 
     on_commit: providers.Dependency[Callable[[], None]] = providers.Dependency()
     answers: providers.Dependency[AnswerCache] = providers.Dependency()
+    # Tenancy's, for registering with an invitation token.
+    invitation_desk: providers.Dependency[InvitationDesk] = providers.Dependency()
 
     forget_revoked_sessions = providers.Singleton(
         ForgetOnCommit, answers=answers, scope_of=providers.Object(revoked_scope)
@@ -103,11 +107,15 @@ class IdentityContainer(containers.DeclarativeContainer):
         CredentialAuthenticator, sessions=sessions, api_keys=api_keys
     )
     user_directory = providers.Singleton(IdentityUserDirectory, uow=unit_of_work.provider)
+    invited_registration = providers.Singleton(
+        InvitedRegistration, accounts=accounts, invitations=invitation_desk
+    )
     http = providers.Singleton(
         IdentityEndpoints,
         accounts=accounts,
         sessions=sessions,
         refresh_ttl=settings.provided.refresh_token_ttl,
+        invited=invited_registration,
     )
     api_key_http = providers.Singleton(ApiKeyEndpoints, api_keys=api_keys)
     recovery_http = providers.Singleton(RecoveryEndpoints, recovery=recovery)

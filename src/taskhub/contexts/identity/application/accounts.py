@@ -35,6 +35,8 @@ class Register:
     password: str
     name: str
     origin: RequestOrigin = attrs.field(factory=RequestOrigin)
+    # The caller proved the mailbox (an invitation token): verified, no verification email.
+    email_proven: bool = False
 
 
 @attrs.frozen
@@ -87,7 +89,10 @@ class AccountService:
                 email=email, name=command.name, password_hash=password_hash, now=now
             )
             uow.users.add(user)
-            self._token_letters.send(uow, user, TokenPurpose.VERIFY_EMAIL, now)
+            if command.email_proven:
+                user.verify_email(now)
+            else:
+                self._token_letters.send(uow, user, TokenPurpose.VERIFY_EMAIL, now)
             session = Session.start(
                 user_id=user.id, now=now, ip=command.origin.ip, user_agent=command.origin.user_agent
             )
