@@ -301,6 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
         )
         action.add_argument("email")
         action.set_defaults(run=_set_active(active))
+    from taskhub.entrypoints.cli_accounts import add_staff_commands
+
+    add_staff_commands(user_commands)
     return parser
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dependency_injector import containers, providers
 from sqlalchemy.engine import Engine
 
+from taskhub.contexts.identity.adapters.http.admin_endpoints import AdminEndpoints
 from taskhub.contexts.identity.adapters.http.api_key_endpoints import ApiKeyEndpoints
 from taskhub.contexts.identity.adapters.http.endpoints import IdentityEndpoints
 from taskhub.contexts.identity.adapters.http.recovery_endpoints import RecoveryEndpoints
@@ -23,6 +24,7 @@ from taskhub.contexts.identity.application.invited_registration import InvitedRe
 from taskhub.contexts.identity.application.remembered_access import revoked_scope
 from taskhub.contexts.identity.application.session_tokens import SessionTokens
 from taskhub.contexts.identity.application.sessions import SessionService
+from taskhub.contexts.identity.application.staff import StaffService
 from taskhub.contexts.identity.application.token_letters import TokenLetters
 from taskhub.contexts.tenancy.public import InvitationDesk
 from taskhub.platform.context_facets import endpoints_of
@@ -119,6 +121,15 @@ class IdentityContainer(containers.DeclarativeContainer):
     )
     api_key_http = providers.Singleton(ApiKeyEndpoints, api_keys=api_keys)
     recovery_http = providers.Singleton(RecoveryEndpoints, recovery=recovery)
+    staff = providers.Singleton(
+        StaffService,
+        uow=unit_of_work.provider,
+        hasher=password_hasher,
+        opaque_tokens=opaque_tokens,
+        token_letters=token_letters,
+        clock=clock,
+    )
+    admin_http = providers.Singleton(AdminEndpoints, staff=staff)
 
     # The facets the composition root gathers (taskhub.platform.context_facets).
     endpoints = providers.Callable(
@@ -126,6 +137,7 @@ class IdentityContainer(containers.DeclarativeContainer):
         http.provided.endpoints.call(),
         api_key_http.provided.endpoints.call(),
         recovery_http.provided.endpoints.call(),
+        admin_http.provided.endpoints.call(),
     )
     subscriptions = providers.List()
     tables = providers.Object(metadata)

@@ -121,6 +121,9 @@ class Endpoint:
     saying so instead of a stored copy of the secret."""
     limited_per_client_ip: bool = False
     """Counted against the client IP's `auth` budget rather than the principal's `api` one."""
+    admits: Callable[[Principal], bool] | None = None
+    """Asked right after authentication, before anything else is read: a principal it
+    refuses gets a 404, as if the route did not exist (the operators' routes)."""
 
     def __attrs_post_init__(self) -> None:
         if self.org_role is not None and "{org_id" not in self.path:

@@ -22,6 +22,7 @@ import attrs
 
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.query import QueryParam
+from taskhub.shared_kernel.principal import Principal
 from taskhub.shared_kernel.roles import Role
 
 API_PREFIX = "/api/v1"
@@ -60,6 +61,8 @@ class Routes:
     prefix: str = API_PREFIX
     converter: Any = None
     """The context's own cattrs converter; the platform's default when None."""
+    admits: Callable[[Principal], bool] | None = None
+    """Who may know the group exists; everyone else gets 404 (see `Endpoint.admits`)."""
 
     @classmethod
     def in_org(
@@ -259,5 +262,6 @@ class Routes:
             body_optional=body_optional,
             org_role=role,
             converter=self.converter,
+            admits=self.admits,
             **options,
         )

@@ -4,6 +4,7 @@ import uuid
 
 import attrs
 
+from taskhub.contexts.identity.application.activation import set_activation
 from taskhub.contexts.identity.application.ports import (
     IdentityUnitOfWork,
     PasswordHasher,
@@ -181,11 +182,6 @@ class AccountService:
             user = uow.users.get_by_email(email.strip())
             if user is None:
                 raise NotFound(f"No account has the email {email.strip()!r}.")
-            changed = user.set_active(active, now)
-            uow.users.update(user)
-            if not active:
-                for session in uow.sessions.list_live(user.id):
-                    session.revoke(now, RevokeReason.ACCOUNT_DEACTIVATED)
-                    uow.sessions.update(session)
+            changed = set_activation(uow, user, active, now)
             uow.commit()
         return changed

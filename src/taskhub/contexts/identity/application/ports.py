@@ -33,6 +33,10 @@ class UserRepository(Protocol):
 
     def get_many(self, user_ids: list[uuid.UUID]) -> list[User]: ...
 
+    def search(self, text: str | None, active: bool | None, page: PageRequest) -> Page[User]:
+        """Newest first; `text` is found in the email or the name, ignoring case."""
+        ...
+
 
 class SessionRepository(Protocol):
     def add(self, session: Session) -> None: ...

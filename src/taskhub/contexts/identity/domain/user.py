@@ -14,6 +14,7 @@ from taskhub.contexts.identity.domain.events import (
     ProfileUpdated,
     UserRegistered,
 )
+from taskhub.contexts.identity.domain.staff_events import StaffStatusChanged
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import EventRecorder
 from taskhub.shared_kernel.ids import new_id
@@ -111,5 +112,16 @@ class User(EventRecorder):
             AccountActivationChanged(
                 event_id=new_id(), occurred_at=now, user_id=self.id, active=active
             )
+        )
+        return True
+
+    def set_staff(self, staff: bool, now: datetime) -> bool:
+        """Make the account an operator's, or not; returns whether anything changed."""
+        if self.is_staff == staff:
+            return False
+        self.is_staff = staff
+        self.updated_at = now
+        self.record(
+            StaffStatusChanged(event_id=new_id(), occurred_at=now, user_id=self.id, staff=staff)
         )
         return True
