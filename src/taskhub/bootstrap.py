@@ -123,6 +123,12 @@ def _invitation_desk(root: "ApplicationContainer") -> Any:
     return root.tenancy.invitations()
 
 
+def _personal_data_elsewhere(root: "ApplicationContainer") -> list[Any]:
+    """Tenancy first: it may refuse the erasure (the only owner of an organization)
+    before anything else changed."""
+    return [root.tenancy.personal_data(), root.work.personal_data(), root.audit.personal_data()]
+
+
 class ApplicationContainer(containers.DeclarativeContainer):
     __self__ = providers.Self()
 
@@ -180,7 +186,10 @@ class ApplicationContainer(containers.DeclarativeContainer):
     # Identity's registration asks tenancy's invitation desk, and tenancy asks identity's
     # directory: the desk is looked up when first used, so the two can be composed in turn.
     identity = compose_context(
-        IdentityContainer, _shared, invitation_desk=providers.Callable(_invitation_desk, __self__)
+        IdentityContainer,
+        _shared,
+        invitation_desk=providers.Callable(_invitation_desk, __self__),
+        personal_data_elsewhere=providers.Callable(_personal_data_elsewhere, __self__),
     )
     tenancy = compose_context(
         TenancyContainer,

@@ -16,6 +16,7 @@ from taskhub.contexts.tenancy.application.invitation_ports import InvitationToke
 from taskhub.contexts.tenancy.application.invitations import InvitationService
 from taskhub.contexts.tenancy.application.members import MemberService
 from taskhub.contexts.tenancy.application.organizations import OrganizationService
+from taskhub.contexts.tenancy.application.personal_data import TenancyPersonalData
 from taskhub.contexts.tenancy.application.teams import TeamService
 from taskhub.contexts.tenancy.public import PUBLISHED_TYPES
 from taskhub.platform.context_facets import endpoints_of
@@ -69,6 +70,9 @@ class TenancyContainer(containers.DeclarativeContainer):
         TenancyEndpoints, organizations=organizations, members=members, teams=teams
     )
     invitation_http = providers.Singleton(InvitationEndpoints, invitations=invitations, clock=clock)
+
+    # Memberships, for an account's export and erasure.
+    personal_data = providers.Singleton(TenancyPersonalData, uow=unit_of_work.provider, clock=clock)
 
     # The facets the composition root gathers (taskhub.platform.context_facets).
     endpoints = providers.Callable(

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from taskhub.contexts.audit.public import EntityHistory
 from taskhub.contexts.tenancy.public import RoleLookup
 from taskhub.contexts.work.adapters.http.endpoints import WorkEndpoints
+from taskhub.contexts.work.adapters.sql.personal_data import SqlWorkPersonalData
 from taskhub.contexts.work.adapters.sql.tables import metadata
 from taskhub.contexts.work.adapters.sql.unit_of_work import SqlWorkUnitOfWork
 from taskhub.contexts.work.application.comments import CommentService
@@ -48,6 +49,9 @@ class WorkContainer(containers.DeclarativeContainer):
         comments=comments,
         history=history,
     )
+
+    # The tasks and comments a user created, for their account's export.
+    personal_data = providers.Singleton(SqlWorkPersonalData, engine)
 
     # The facets the composition root gathers (taskhub.platform.context_facets).
     endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())

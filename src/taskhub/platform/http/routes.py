@@ -97,6 +97,7 @@ class Routes:
             options=options,
         )
 
+    @overload
     def delete(
         self,
         path: str,
@@ -106,12 +107,38 @@ class Routes:
         summary: str,
         role: Role | None = None,
         **options: Unpack[RouteOptions],
+    ) -> Endpoint: ...
+
+    @overload
+    def delete(
+        self,
+        path: str,
+        *,
+        handler: Callable[[Call[BodyT]], Reply],
+        body: type[BodyT],
+        name: str,
+        summary: str,
+        role: Role | None = None,
+        **options: Unpack[RouteOptions],
+    ) -> Endpoint: ...
+
+    def delete(
+        self,
+        path: str,
+        *,
+        handler: Callable[[Call[Any]], Reply],
+        body: type | None = None,
+        name: str,
+        summary: str,
+        role: Role | None = None,
+        **options: Unpack[RouteOptions],
     ) -> Endpoint:
+        """`body`: a DELETE that must say something (a password that confirms it)."""
         return self._endpoint(
             method="DELETE",
             path=path,
             handler=handler,
-            body=None,
+            body=body,
             body_optional=False,
             name=name,
             summary=summary,

@@ -95,6 +95,10 @@ class ApiKeyRepository(Protocol):
         """Unrevoked keys by creation time, then id."""
         ...
 
+    def live_created_by(self, user_id: uuid.UUID) -> list[ApiKey]:
+        """The user's unrevoked keys, in every organization (for the account's erasure)."""
+        ...
+
 
 class EmailTokenRepository(Protocol):
     def add(self, token: EmailToken) -> None: ...

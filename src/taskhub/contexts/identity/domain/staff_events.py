@@ -1,5 +1,6 @@
-"""Facts about an account that staff (or the operator) brought about, for the account's
-own security log: whoever acted is the entry's actor, the account is its subject."""
+"""Facts about an account that staff (or the operator, or the user leaving) brought
+about, for the account's own security log: whoever acted is the entry's actor, the
+account is its subject."""
 
 import attrs
 
@@ -30,3 +31,10 @@ class AccountCreatedByStaff(AccountEvent):
 
     def _changes(self) -> dict[str, tuple[object, object]]:
         return {"email": (None, self.email)}
+
+
+@attrs.frozen(kw_only=True)
+class AccountErased(AccountEvent):
+    """The account's email and name were replaced; the entry names the id only."""
+
+    action = "user.erased"

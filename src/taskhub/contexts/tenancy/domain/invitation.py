@@ -98,7 +98,7 @@ class Invitation(EventRecorder):
                 org_id=org_id,
                 entity_id=invitation.id,
                 data=invitation.published(),
-                changes={"email": (None, email), "role": (None, role.value)},
+                changes={"role": (None, role.value)},
             )
         )
         return invitation

@@ -80,6 +80,8 @@ class SqlUserRepository:
             users.update()
             .where(users.c.id == user.id)
             .values(
+                email=user.email,
+                email_canonical=user.canonical_email,
                 name=user.name,
                 password_hash=user.password_hash,
                 is_active=user.is_active,
@@ -302,6 +304,15 @@ class SqlApiKeyRepository:
             .where(api_keys.c.org_id == key.org_id, api_keys.c.id == key.id)
             .values(revoked_at=key.revoked_at)
         )
+
+    def live_created_by(self, user_id: uuid.UUID) -> list[ApiKey]:
+        # Across organizations, as the person's own keys are; rare (erasure) and small.
+        rows = self._connection.execute(
+            sa.select(api_keys).where(
+                api_keys.c.created_by == user_id, api_keys.c.revoked_at.is_(None)
+            )
+        )
+        return [_api_key(row) for row in rows]
 
     def list_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
         query = sa.select(api_keys).where(

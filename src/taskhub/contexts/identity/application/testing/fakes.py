@@ -168,6 +168,13 @@ class FakeApiKeyRepository:
         if key.id in self._store.api_keys:
             self._store.api_keys[key.id] = stored_copy(key)
 
+    def live_created_by(self, user_id: uuid.UUID) -> list[ApiKey]:
+        return [
+            stored_copy(k)
+            for k in self._store.api_keys.values()
+            if k.created_by == user_id and k.revoked_at is None
+        ]
+
     def list_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
         live = [
             stored_copy(k)
