@@ -106,6 +106,8 @@ def test_a_newcomer_registers_with_the_emailed_token_and_joins_verified(
     assert registered.status_code == 201, registered.text
     grace = bearer(registered.json["access_token"])
     assert registered.json["user"]["email_verified"] is True
+    me = mail_client.simulate_get(f"{API}/users/me", headers=grace).json
+    assert me["email_verified"] is True
     orgs = mail_client.simulate_get(f"{API}/orgs", headers=grace).json["items"]
     assert [(o["id"], o["role"]) for o in orgs] == [(org_id, "admin")]
     assert _members(mail_client, org_id, owner)[email.lower()] == "admin"

@@ -89,10 +89,10 @@ class AccountService:
             user = User.register(
                 email=email, name=command.name, password_hash=password_hash, now=now
             )
-            uow.users.add(user)
             if command.email_proven:
                 user.verify_email(now)
-            else:
+            uow.users.add(user)
+            if not command.email_proven:
                 self._token_letters.send(uow, user, TokenPurpose.VERIFY_EMAIL, now)
             session = Session.start(
                 user_id=user.id, now=now, ip=command.origin.ip, user_agent=command.origin.user_agent
