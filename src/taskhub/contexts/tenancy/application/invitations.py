@@ -68,7 +68,10 @@ class InvitationService:
     def invite(self, actor: Actor, *, email: str, role: Role) -> Invitation:
         check_may_assign(actor.role, role)
         email = email.strip()
+        # Asked before the unit of work opens: a nested one would take a second
+        # connection while this one holds the organization's lock.
         existing = self._directory.find_by_email(email)
+        inviter = self._directory.get_many([actor.user_id]).get(actor.user_id)
         now = self._clock.now()
         token = self._tokens.new_token()
         with self._uow() as uow:
@@ -92,7 +95,6 @@ class InvitationService:
                 now=now,
             )
             uow.invitations.add(invitation)
-            inviter = self._directory.get_many([actor.user_id]).get(actor.user_id)
             self._queue_letter(
                 uow,
                 invitation,
