@@ -122,6 +122,16 @@ def _known_event_types(root: "ApplicationContainer") -> frozenset[str]:
     return frozenset(event_type.name for event_type in root.event_catalogue())
 
 
+def _invitation_desk(root: "ApplicationContainer") -> Any:
+    return root.tenancy.invitations()
+
+
+def _personal_data_elsewhere(root: "ApplicationContainer") -> list[Any]:
+    """Tenancy first: it may refuse the erasure (the only owner of an organization)
+    before anything else changed."""
+    return [root.tenancy.personal_data(), root.work.personal_data(), root.audit.personal_data()]
+
+
 class ApplicationContainer(containers.DeclarativeContainer):
     __self__ = providers.Self()
 
@@ -179,8 +189,20 @@ class ApplicationContainer(containers.DeclarativeContainer):
     # needs every context (routes, tables, subscribers, background jobs, event types)
     # is derived from it by `contexts()`. A context that needs nothing from the others
     # is one line here; what one needs from another is passed as a keyword, explicitly.
-    identity = compose_context(IdentityContainer, _shared)
-    tenancy = compose_context(TenancyContainer, _shared, user_directory=identity.user_directory)
+    # Identity's registration asks tenancy's invitation desk, and tenancy asks identity's
+    # directory: the desk is looked up when first used, so the two can be composed in turn.
+    identity = compose_context(
+        IdentityContainer,
+        _shared,
+        invitation_desk=providers.Callable(_invitation_desk, __self__),
+        personal_data_elsewhere=providers.Callable(_personal_data_elsewhere, __self__),
+    )
+    tenancy = compose_context(
+        TenancyContainer,
+        _shared,
+        user_directory=identity.user_directory,
+        invitation_tokens=identity.opaque_tokens,
+    )
     audit = compose_context(AuditContainer, _shared)
     work = compose_context(WorkContainer, _shared, roles=tenancy.access, history=audit.history)
     integrations = compose_context(IntegrationsContainer, _shared)

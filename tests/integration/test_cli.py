@@ -25,7 +25,17 @@ def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[s
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["serve"], ["migrate"], ["worker"], ["openapi"], ["users"], ["users", "deactivate"]],
+    [
+        [],
+        ["serve"],
+        ["migrate"],
+        ["worker"],
+        ["openapi"],
+        ["users"],
+        ["users", "deactivate"],
+        ["users", "grant-staff"],
+        ["seed"],
+    ],
 )
 def test_every_command_has_help(tmp_path: Path, command: list[str]) -> None:
     result = run([*command, "--help"], tmp_path)

@@ -48,6 +48,7 @@ TABLES_SINCE_0013 = {
     "attachments_attachments",
     "attachments_uploads",
     "attachments_usage",
+    "tenancy_invitations",
     "work_states",
     "work_cycles",
     "work_milestones",

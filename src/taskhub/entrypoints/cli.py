@@ -301,6 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
         )
         action.add_argument("email")
         action.set_defaults(run=_set_active(active))
+    from taskhub.entrypoints.cli_accounts import add_seed_command, add_staff_commands
+
+    add_staff_commands(user_commands)
+    add_seed_command(commands)
     return parser
 
 

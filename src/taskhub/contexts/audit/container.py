@@ -10,6 +10,7 @@ from taskhub.contexts.audit.adapters.sql.tables import metadata
 from taskhub.contexts.audit.adapters.sql.unit_of_work import SqlAuditUnitOfWork
 from taskhub.contexts.audit.adapters.sql.writer import SqlAuditWriter
 from taskhub.contexts.audit.application.history import AuditEntityHistory
+from taskhub.contexts.audit.application.personal_data import AuditPersonalData
 from taskhub.contexts.audit.application.queries import AuditLogQueries
 from taskhub.platform.context_facets import endpoints_of
 from taskhub.platform.keyring import Keyring
@@ -30,6 +31,8 @@ class AuditContainer(containers.DeclarativeContainer):
     log = providers.Singleton(AuditLogQueries, uow=unit_of_work.provider, keys=chain_keys)
     history = providers.Singleton(AuditEntityHistory, uow=unit_of_work.provider)
     http = providers.Singleton(AuditEndpoints, log=log)
+    # The security log, for an account's export.
+    personal_data = providers.Singleton(AuditPersonalData, uow=unit_of_work.provider)
 
     # The facets the composition root gathers (taskhub.platform.context_facets).
     endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())

@@ -7,23 +7,33 @@ from sqlalchemy.engine import Engine
 
 from taskhub.contexts.identity.public import UserDirectory
 from taskhub.contexts.tenancy.adapters.http.endpoints import TenancyEndpoints
+from taskhub.contexts.tenancy.adapters.http.invitation_endpoints import InvitationEndpoints
+from taskhub.contexts.tenancy.adapters.mail import TEMPLATES
 from taskhub.contexts.tenancy.adapters.sql.tables import metadata
 from taskhub.contexts.tenancy.adapters.sql.unit_of_work import SqlTenancyUnitOfWork
 from taskhub.contexts.tenancy.application.access import TenancyAccess, changed_roles_scope
+from taskhub.contexts.tenancy.application.invitation_ports import InvitationTokens
+from taskhub.contexts.tenancy.application.invitations import InvitationService
 from taskhub.contexts.tenancy.application.members import MemberService
 from taskhub.contexts.tenancy.application.organizations import OrganizationService
+from taskhub.contexts.tenancy.application.personal_data import TenancyPersonalData
 from taskhub.contexts.tenancy.application.teams import TeamService
 from taskhub.contexts.tenancy.public import CATALOGUE
 from taskhub.platform.context_facets import endpoints_of
+from taskhub.platform.mail.letters import FileLetters
+from taskhub.platform.settings import Settings
 from taskhub.platform.unit_of_work import EventSink
 from taskhub.shared_kernel.answers import AnswerCache, ForgetOnCommit
 from taskhub.shared_kernel.clock import Clock
 
 
 class TenancyContainer(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
     engine = providers.Dependency(instance_of=Engine)
     clock: providers.Dependency[Clock] = providers.Dependency()
     user_directory: providers.Dependency[UserDirectory] = providers.Dependency()
+    # Random tokens and their digests (identity's, through the root).
+    invitation_tokens: providers.Dependency[InvitationTokens] = providers.Dependency()
 
     event_sinks: providers.Dependency[list[EventSink]] = providers.Dependency()
 
@@ -46,12 +56,30 @@ class TenancyContainer(containers.DeclarativeContainer):
         MemberService, uow=unit_of_work.provider, directory=user_directory, clock=clock
     )
     teams = providers.Singleton(TeamService, uow=unit_of_work.provider, clock=clock)
+    letters = providers.Singleton(FileLetters, providers.Object(TEMPLATES))
+    invitations = providers.Singleton(
+        InvitationService,
+        uow=unit_of_work.provider,
+        directory=user_directory,
+        tokens=invitation_tokens,
+        letters=letters,
+        app_url=settings.provided.app_url,
+        clock=clock,
+    )
     http = providers.Singleton(
         TenancyEndpoints, organizations=organizations, members=members, teams=teams
     )
+    invitation_http = providers.Singleton(InvitationEndpoints, invitations=invitations, clock=clock)
+
+    # Memberships, for an account's export and erasure.
+    personal_data = providers.Singleton(TenancyPersonalData, uow=unit_of_work.provider, clock=clock)
 
     # The facets the composition root gathers (taskhub.platform.context_facets).
-    endpoints = providers.Callable(endpoints_of, http.provided.endpoints.call())
+    endpoints = providers.Callable(
+        endpoints_of,
+        http.provided.endpoints.call(),
+        invitation_http.provided.endpoints.call(),
+    )
     subscriptions = providers.List()
     tables = providers.Object(metadata)
     published_event_types = providers.Object(CATALOGUE)

@@ -15,6 +15,7 @@ from taskhub.contexts.work.adapters.http.labels import LabelEndpoints
 from taskhub.contexts.work.adapters.http.projects import ProjectEndpoints
 from taskhub.contexts.work.adapters.http.states import StateEndpoints
 from taskhub.contexts.work.adapters.http.tasks import TaskEndpoints
+from taskhub.contexts.work.adapters.sql.personal_data import SqlWorkPersonalData
 from taskhub.contexts.work.adapters.sql.tables import metadata
 from taskhub.contexts.work.adapters.sql.task_visibility import SqlTaskVisibility
 from taskhub.contexts.work.adapters.sql.unit_of_work import SqlWorkUnitOfWork
@@ -63,6 +64,9 @@ class WorkContainer(containers.DeclarativeContainer):
     dependency_http = providers.Singleton(DependencyEndpoints, dependencies=task_dependencies)
     comment_http = providers.Singleton(CommentEndpoints, comments=comments)
     label_http = providers.Singleton(LabelEndpoints, labels=labels)
+
+    # The tasks and comments a user created, for their account's export.
+    personal_data = providers.Singleton(SqlWorkPersonalData, engine)
 
     # The facets the composition root gathers (taskhub.platform.context_facets).
     endpoints = providers.Callable(

@@ -146,6 +146,8 @@ class EndpointResource:
         if endpoint.access is Access.PUBLIC:
             return None
         principal = self._pipeline.authenticator.authenticate(bearer_credential(req.auth))
+        if endpoint.admits is not None and not endpoint.admits(principal):
+            raise NotFound("Not found.")
         req.context.principal = principal
         origin = req.context.origin
         bind_acting(

@@ -124,6 +124,9 @@ class Endpoint:
     """Counted against the client IP's `auth` budget rather than the principal's `api` one."""
     redirects: bool = False
     """The handler may answer 302 with a `Location` instead of its response."""
+    admits: Callable[[Principal], bool] | None = None
+    """Asked right after authentication, before anything else is read: a principal it
+    refuses gets a 404, as if the route did not exist (the operators' routes)."""
 
     def __attrs_post_init__(self) -> None:
         if self.org_role is not None and "{org_id" not in self.path:

@@ -53,7 +53,7 @@ def _check_text(
             )
         elif max_length is not None and len(value) > max_length:
             problem = f"must be at most {max_length} characters"
-        elif canonical and max_length is not None:
+        elif canonical and max_length is not None and canonical_too_long(value, max_length):
             problem = canonical_too_long(value, max_length)
         elif not_blank and not value.strip():
             problem = "must not be blank"

@@ -22,6 +22,7 @@ import attrs
 
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.query import QueryParam
+from taskhub.shared_kernel.principal import Principal
 from taskhub.shared_kernel.roles import Role
 
 API_PREFIX = "/api/v1"
@@ -61,6 +62,8 @@ class Routes:
     prefix: str = API_PREFIX
     converter: Any = None
     """The context's own cattrs converter; the platform's default when None."""
+    admits: Callable[[Principal], bool] | None = None
+    """Who may know the group exists; everyone else gets 404 (see `Endpoint.admits`)."""
 
     @classmethod
     def in_org(
@@ -95,6 +98,7 @@ class Routes:
             options=options,
         )
 
+    @overload
     def delete(
         self,
         path: str,
@@ -104,12 +108,38 @@ class Routes:
         summary: str,
         role: Role | None = None,
         **options: Unpack[RouteOptions],
+    ) -> Endpoint: ...
+
+    @overload
+    def delete(
+        self,
+        path: str,
+        *,
+        handler: Callable[[Call[BodyT]], Reply],
+        body: type[BodyT],
+        name: str,
+        summary: str,
+        role: Role | None = None,
+        **options: Unpack[RouteOptions],
+    ) -> Endpoint: ...
+
+    def delete(
+        self,
+        path: str,
+        *,
+        handler: Callable[[Call[Any]], Reply],
+        body: type | None = None,
+        name: str,
+        summary: str,
+        role: Role | None = None,
+        **options: Unpack[RouteOptions],
     ) -> Endpoint:
+        """`body`: a DELETE that must say something (a password that confirms it)."""
         return self._endpoint(
             method="DELETE",
             path=path,
             handler=handler,
-            body=None,
+            body=body,
             body_optional=False,
             name=name,
             summary=summary,
@@ -260,5 +290,6 @@ class Routes:
             body_optional=body_optional,
             org_role=role,
             converter=self.converter,
+            admits=self.admits,
             **options,
         )

@@ -4,6 +4,7 @@ import uuid
 
 import attrs
 
+from taskhub.contexts.identity.application.activation import set_activation
 from taskhub.contexts.identity.application.ports import (
     IdentityUnitOfWork,
     PasswordHasher,
@@ -33,6 +34,8 @@ class Register:
     password: str
     name: str
     origin: RequestOrigin = attrs.field(factory=RequestOrigin)
+    # The caller proved the mailbox (an invitation token): verified, no verification email.
+    email_proven: bool = False
 
 
 @attrs.frozen
@@ -84,8 +87,11 @@ class AccountService:
             user = User.register(
                 email=email, name=command.name, password_hash=password_hash, now=now
             )
+            if command.email_proven:
+                user.verify_email(now)
             uow.users.add(user)
-            self._token_letters.send(uow, user, TokenPurpose.VERIFY_EMAIL, now)
+            if not command.email_proven:
+                self._token_letters.send(uow, user, TokenPurpose.VERIFY_EMAIL, now)
             session = Session.start(
                 user_id=user.id, now=now, ip=command.origin.ip, user_agent=command.origin.user_agent
             )
@@ -169,11 +175,6 @@ class AccountService:
             user = uow.users.get_by_email(email.strip())
             if user is None:
                 raise NotFound(f"No account has the email {email.strip()!r}.")
-            changed = user.set_active(active, now)
-            uow.users.update(user)
-            if not active:
-                for session in uow.sessions.live(user.id):
-                    session.revoke(now, RevokeReason.ACCOUNT_DEACTIVATED)
-                    uow.sessions.update(session)
+            changed = set_activation(uow, user, active, now)
             uow.commit()
         return changed

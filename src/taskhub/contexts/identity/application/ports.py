@@ -33,6 +33,10 @@ class UserRepository(Protocol):
 
     def get_many(self, user_ids: list[uuid.UUID]) -> list[User]: ...
 
+    def search(self, text: str | None, active: bool | None, page: PageRequest) -> Page[User]:
+        """Newest first; `text` is found in the email or the name, ignoring case."""
+        ...
+
 
 class SessionRepository(Protocol):
     def add(self, session: Session) -> None: ...
@@ -89,6 +93,10 @@ class ApiKeyRepository(Protocol):
 
     def page_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
         """Unrevoked keys by creation time, then id."""
+        ...
+
+    def live_created_by(self, user_id: uuid.UUID) -> list[ApiKey]:
+        """The user's unrevoked keys, in every organization (for the account's erasure)."""
         ...
 
 

@@ -6,7 +6,7 @@ one conditional write: of two requests with the same token, one wins.
 """
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from taskhub.contexts.identity.application.ports import IdentityUnitOfWork, OpaqueTokens
 from taskhub.contexts.identity.domain.email_token import EmailToken, TokenPurpose, unusable_token
@@ -28,11 +28,20 @@ class TokenLetters:
         purpose: TokenPurpose,
         now: datetime,
         values: Mapping[str, str] | None = None,
+        *,
+        letter: str | None = None,
+        lifetime: timedelta | None = None,
     ) -> None:
+        """`letter` names another template for the purpose's link (the purpose's own by
+        default); `lifetime` overrides the purpose's."""
         token = self._opaque.new_token()
         uow.email_tokens.add(
             EmailToken.issue(
-                user_id=user.id, purpose=purpose, token_hash=self._opaque.digest(token), now=now
+                user_id=user.id,
+                purpose=purpose,
+                token_hash=self._opaque.digest(token),
+                now=now,
+                lifetime=lifetime,
             )
         )
         uow.record(
@@ -40,7 +49,7 @@ class TokenLetters:
                 event_id=new_id(),
                 occurred_at=now,
                 mail=self._letters.compose(
-                    purpose.value,
+                    letter or purpose.value,
                     to=user.email,
                     values={"name": user.name, "link": self.link(purpose, token), **(values or {})},
                 ),

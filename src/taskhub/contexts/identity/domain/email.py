@@ -2,11 +2,12 @@
 
 import re
 
+from taskhub.contexts.identity.public.email import EMAIL_PATTERN
 from taskhub.shared_kernel.canonical_text import canonical, canonical_too_long
 from taskhub.shared_kernel.errors import ValidationFailed
 
 MAX_EMAIL_LENGTH = 254
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 def canonical_email(raw: str) -> str:

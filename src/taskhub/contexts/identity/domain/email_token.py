@@ -46,15 +46,22 @@ class EmailToken:
 
     @classmethod
     def issue(
-        cls, *, user_id: uuid.UUID, purpose: TokenPurpose, token_hash: str, now: datetime
+        cls,
+        *,
+        user_id: uuid.UUID,
+        purpose: TokenPurpose,
+        token_hash: str,
+        now: datetime,
+        lifetime: timedelta | None = None,
     ) -> "EmailToken":
+        """`lifetime` overrides the purpose's (a new account's first password link)."""
         return cls(
             id=new_id(),
             user_id=user_id,
             purpose=purpose,
             token_hash=token_hash,
             created_at=now,
-            expires_at=now + LIFETIMES[purpose],
+            expires_at=now + (lifetime or LIFETIMES[purpose]),
         )
 
     def is_usable(self, now: datetime) -> bool:

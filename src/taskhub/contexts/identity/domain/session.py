@@ -24,6 +24,7 @@ class RevokeReason:
     TOKEN_REUSE = "refresh_token_reuse"  # noqa: S105 - a reason, not a secret
     ACCOUNT_DEACTIVATED = "account_deactivated"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a reason, not a secret
+    ACCOUNT_ERASED = "account_erased"
 
 
 @attrs.define(kw_only=True)

@@ -16,6 +16,7 @@ from taskhub.contexts.identity.domain.events import (
     UserRegistered,
     UserSignedIn,
 )
+from taskhub.contexts.identity.domain.staff_events import AccountErased, StaffStatusChanged
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.events import EventRecorder
 from taskhub.shared_kernel.ids import new_id
@@ -125,3 +126,26 @@ class User(EventRecorder):
             )
         )
         return True
+
+    def set_staff(self, staff: bool, now: datetime) -> bool:
+        """Make the account an operator's, or not; returns whether anything changed."""
+        if self.is_staff == staff:
+            return False
+        self.is_staff = staff
+        self.updated_at = now
+        self.record(
+            StaffStatusChanged(event_id=new_id(), occurred_at=now, user_id=self.id, staff=staff)
+        )
+        return True
+
+    def erase(self, password_hash: str, now: datetime) -> None:
+        """Replace everything that says who the person was; the id stays, so what others
+        kept (audit entries, tasks) still holds together but leads to nobody. The
+        account can no longer sign in (inactive, and a password nobody knows)."""
+        self.email = f"erased-{self.id.hex}@erased.invalid"
+        self.name = "Erased user"
+        self.password_hash = password_hash
+        self.is_active = False
+        self.is_staff = False
+        self.updated_at = now
+        self.record(AccountErased(event_id=new_id(), occurred_at=now, user_id=self.id))

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Collection
 from typing import Protocol
 
+from taskhub.contexts.tenancy.application.invitation_ports import InvitationRepository
 from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
@@ -106,3 +107,4 @@ class TenancyUnitOfWork(UnitOfWork, Protocol):
     organizations: OrganizationRepository
     memberships: MembershipRepository
     teams: TeamRepository
+    invitations: InvitationRepository

@@ -21,6 +21,9 @@ TEAM_DELETED = "team.deleted"
 TEAM_MEMBER_ADDED = "team.member_added"
 TEAM_MEMBER_ROLE_CHANGED = "team.member_role_changed"
 TEAM_MEMBER_REMOVED = "team.member_removed"
+INVITATION_CREATED = "invitation.created"
+INVITATION_ACCEPTED = "invitation.accepted"
+INVITATION_REVOKED = "invitation.revoked"
 
 
 @attrs.frozen(kw_only=True)
@@ -55,6 +58,21 @@ class TeamMemberRemovedData:
     user_id: uuid.UUID
 
 
+@attrs.frozen(kw_only=True)
+class InvitationData:
+    """An invitation as the API shows it; `accepted_by` is set once it was accepted."""
+
+    id: uuid.UUID
+    org_id: uuid.UUID
+    email: str
+    role: str
+    status: str
+    invited_by: uuid.UUID
+    expires_at: datetime
+    created_at: datetime
+    accepted_by: uuid.UUID | None
+
+
 CATALOGUE = (
     EventType(MEMBER_ADDED, MemberData, "A user joined the organization."),
     EventType(MEMBER_ROLE_CHANGED, MemberData, "A member's role in the organization changed."),
@@ -67,6 +85,9 @@ CATALOGUE = (
         TEAM_MEMBER_ROLE_CHANGED, TeamMemberData, "A team member's role (lead or member) changed."
     ),
     EventType(TEAM_MEMBER_REMOVED, TeamMemberRemovedData, "A member left a team."),
+    EventType(INVITATION_CREATED, InvitationData, "Someone was invited to join."),
+    EventType(INVITATION_ACCEPTED, InvitationData, "An invitation was accepted."),
+    EventType(INVITATION_REVOKED, InvitationData, "An invitation was revoked."),
 )
 
 PUBLISHED_TYPES = tuple(event_type.name for event_type in CATALOGUE)

@@ -19,6 +19,7 @@ from taskhub.contexts.identity.application.accounts import (
     Rename,
     SignIn,
 )
+from taskhub.contexts.identity.application.invited_registration import InvitedRegistration
 from taskhub.contexts.identity.application.results import SignedIn
 from taskhub.contexts.identity.application.sessions import Refresh, SessionService
 from taskhub.contexts.identity.domain.errors import InvalidRefreshToken
@@ -38,9 +39,15 @@ def user_body(user: User) -> UserBody:
 
 class IdentityEndpoints:
     def __init__(
-        self, *, accounts: AccountService, sessions: SessionService, refresh_ttl: int
+        self,
+        *,
+        accounts: AccountService,
+        sessions: SessionService,
+        refresh_ttl: int,
+        invited: InvitedRegistration,
     ) -> None:
         self._accounts = accounts
+        self._invited = invited
         self._sessions = sessions
         self._refresh_ttl = refresh_ttl
 
@@ -65,9 +72,13 @@ class IdentityEndpoints:
 
     def register(self, call: Call[RegisterRequest]) -> Reply:
         body = call.body
-        result = self._accounts.register(
-            Register(email=body.email, password=body.password, name=body.name, origin=call.origin)
+        command = Register(
+            email=body.email, password=body.password, name=body.name, origin=call.origin
         )
+        if body.invitation_token is None:
+            result = self._accounts.register(command)
+        else:
+            result = self._invited.register(command, body.invitation_token)
         return self._signed_in(result, 201)
 
     def login(self, call: Call[LoginRequest]) -> Reply:

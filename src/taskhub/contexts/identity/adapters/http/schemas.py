@@ -24,6 +24,13 @@ class RegisterRequest:
         description="8-128 characters with at least one letter and one digit.",
     )
     name: str = text(min_length=1, max_length=200, not_blank=True, example="Ada Lovelace")
+    invitation_token: str | None = text(
+        min_length=1,
+        max_length=512,
+        default=None,
+        description="From an invitation email: the account is created verified and joins "
+        "the organization (the email must be the invited one).",
+    )
 
 
 @attrs.frozen

@@ -19,6 +19,7 @@ from taskhub.contexts.identity.domain.errors import EmailTaken
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
 from taskhub.platform.sql_pagination import keyset_page
+from taskhub.shared_kernel.canonical_text import canonical
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.roles import Role
 
@@ -79,6 +80,8 @@ class SqlUserRepository:
             users.update()
             .where(users.c.id == user.id)
             .values(
+                email=user.email,
+                email_canonical=user.canonical_email,
                 name=user.name,
                 password_hash=user.password_hash,
                 is_active=user.is_active,
@@ -92,6 +95,20 @@ class SqlUserRepository:
     def get_many(self, user_ids: list[uuid.UUID]) -> list[User]:
         rows = self._connection.execute(sa.select(users).where(users.c.id.in_(user_ids)))
         return [_user(row) for row in rows]
+
+    def search(self, text: str | None, active: bool | None, page: PageRequest) -> Page[User]:
+        query = sa.select(users)
+        if text:
+            query = query.where(
+                sa.or_(
+                    users.c.email_canonical.contains(canonical(text), autoescape=True),
+                    sa.func.lower(users.c.name).contains(text.lower(), autoescape=True),
+                )
+            )
+        if active is not None:
+            query = query.where(users.c.is_active == active)
+        keys = [users.c.created_at, users.c.id]
+        return keyset_page(self._connection, query, keys, page, _user, descending=True)
 
     def _track(self, user: User) -> User:
         self.seen.append(user)
@@ -287,6 +304,15 @@ class SqlApiKeyRepository:
             .where(api_keys.c.org_id == key.org_id, api_keys.c.id == key.id)
             .values(revoked_at=key.revoked_at)
         )
+
+    def live_created_by(self, user_id: uuid.UUID) -> list[ApiKey]:
+        # Across organizations, as the person's own keys are; rare (erasure) and small.
+        rows = self._connection.execute(
+            sa.select(api_keys).where(
+                api_keys.c.created_by == user_id, api_keys.c.revoked_at.is_(None)
+            )
+        )
+        return [_api_key(row) for row in rows]
 
     def page_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
         query = sa.select(api_keys).where(

@@ -16,6 +16,7 @@ from taskhub.contexts.identity.domain.email_token import EmailToken
 from taskhub.contexts.identity.domain.errors import EmailTaken, InvalidAccessToken
 from taskhub.contexts.identity.domain.session import RefreshToken, Session
 from taskhub.contexts.identity.domain.user import User
+from taskhub.shared_kernel.canonical_text import canonical
 from taskhub.shared_kernel.events import DomainEvent, EventRecorder
 from taskhub.shared_kernel.in_memory_pages import by_time_then_id, creation_key, keyset_page
 from taskhub.shared_kernel.pagination import Page, PageRequest
@@ -63,6 +64,16 @@ class FakeUserRepository:
 
     def get_many(self, user_ids: list[uuid.UUID]) -> list[User]:
         return [stored_copy(self._store.users[i]) for i in user_ids if i in self._store.users]
+
+    def search(self, text: str | None, active: bool | None, page: PageRequest) -> Page[User]:
+        wanted = canonical(text) if text else ""
+        found = [
+            stored_copy(u)
+            for u in self._store.users.values()
+            if (wanted in u.canonical_email or wanted in u.name.lower())
+            and (active is None or u.is_active == active)
+        ]
+        return keyset_page(found, page, by_time_then_id(creation_key, descending=True))
 
     def _track(self, user: User) -> User:
         self.seen.append(user)
@@ -156,6 +167,13 @@ class FakeApiKeyRepository:
     def update(self, key: ApiKey) -> None:
         if key.id in self._store.api_keys:
             self._store.api_keys[key.id] = stored_copy(key)
+
+    def live_created_by(self, user_id: uuid.UUID) -> list[ApiKey]:
+        return [
+            stored_copy(k)
+            for k in self._store.api_keys.values()
+            if k.created_by == user_id and k.revoked_at is None
+        ]
 
     def page_live(self, org_id: uuid.UUID, page: PageRequest) -> Page[ApiKey]:
         live = [

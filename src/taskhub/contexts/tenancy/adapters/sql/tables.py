@@ -87,3 +87,42 @@ team_members = sa.Table(
     ),
     sa.Index("ix_tenancy_team_members_team_added", "org_id", "team_id", "added_at", "user_id"),
 )
+
+# Invitations by email. The token is kept as a digest; it is looked up before its
+# organization is known (like an API key's), the one lookup here that spans tenants.
+# At most one invitation per email and organization is stored as pending: the
+# database holds that rule, whatever the concurrency.
+invitations = sa.Table(
+    "tenancy_invitations",
+    metadata,
+    sa.Column("id", sa.Uuid, nullable=False),
+    sa.Column(
+        "org_id",
+        sa.Uuid,
+        sa.ForeignKey("tenancy_organizations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("email_canonical", sa.String(254), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("invited_by", sa.Uuid, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("accepted_by", sa.Uuid),
+    sa.Column("closed_at", UtcDateTime),
+    sa.PrimaryKeyConstraint("org_id", "id"),
+    sa.UniqueConstraint("org_id", "token_hash"),
+    # Hashes of 256 random bits do not collide across organizations either.
+    sa.Index("ix_tenancy_invitations_token_hash", "token_hash"),
+    sa.Index("ix_tenancy_invitations_org_created", "org_id", "created_at", "id"),
+    sa.Index(
+        "ix_tenancy_invitations_org_pending_email",
+        "org_id",
+        "email_canonical",
+        unique=True,
+        postgresql_where=sa.text("status = 'pending'"),
+        sqlite_where=sa.text("status = 'pending'"),
+    ),
+)

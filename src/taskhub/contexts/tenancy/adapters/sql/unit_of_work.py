@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from taskhub.contexts.tenancy.adapters.sql.invitations import SqlInvitationRepository
 from taskhub.contexts.tenancy.adapters.sql.repositories import (
     SqlMembershipRepository,
     SqlOrganizationRepository,
@@ -14,8 +15,10 @@ class SqlTenancyUnitOfWork(SqlUnitOfWork):
     organizations: SqlOrganizationRepository
     memberships: SqlMembershipRepository
     teams: SqlTeamRepository
+    invitations: SqlInvitationRepository
 
     def _start(self, connection: sa.Connection) -> None:
         self.organizations = SqlOrganizationRepository(connection)
         self.memberships = SqlMembershipRepository(connection)
         self.teams = SqlTeamRepository(connection)
+        self.invitations = SqlInvitationRepository(connection)

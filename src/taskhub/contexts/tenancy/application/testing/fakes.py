@@ -6,13 +6,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from taskhub.contexts.identity.public import UserDirectory, UserSummary
+from taskhub.contexts.tenancy.application.invitation_ports import InvitationRepository
 from taskhub.contexts.tenancy.application.ports import (
     MembershipRepository,
     OrganizationRepository,
     TeamRepository,
     TenancyUnitOfWork,
 )
+from taskhub.contexts.tenancy.application.testing.fake_invitations import (
+    FakeInvitationRepository,
+)
 from taskhub.contexts.tenancy.domain.errors import SlugTaken, TeamNameTaken
+from taskhub.contexts.tenancy.domain.invitation import Invitation
 from taskhub.contexts.tenancy.domain.membership import Membership
 from taskhub.contexts.tenancy.domain.organization import Organization
 from taskhub.contexts.tenancy.domain.team import Team, TeamMember
@@ -38,6 +43,8 @@ class TenancyStore:
         # Keyed by (team_id, user_id), the table's primary key.
         # Keyed (org_id, team_id, user_id), as the table is.
         self.team_members: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID], TeamMember] = {}
+        # Keyed by (org_id, invitation_id), the table's primary key.
+        self.invitations: dict[tuple[uuid.UUID, uuid.UUID], Invitation] = {}
         # Events of committed units of work, in commit order.
         self.events: list[DomainEvent] = []
 
@@ -260,11 +267,13 @@ class FakeTenancyUnitOfWork(StagedUnitOfWork[TenancyStore]):
     organizations: OrganizationRepository
     memberships: MembershipRepository
     teams: TeamRepository
+    invitations: InvitationRepository
 
     def _open(self, staged: TenancyStore) -> None:
         self.organizations = FakeOrganizationRepository(staged)
         self.memberships = FakeMembershipRepository(staged)
         self.teams = FakeTeamRepository(staged)
+        self.invitations = FakeInvitationRepository(staged.invitations)
 
 
 class FakeUserDirectory:
