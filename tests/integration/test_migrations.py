@@ -48,6 +48,10 @@ TABLES_SINCE_0013 = {
     "attachments_attachments",
     "attachments_uploads",
     "attachments_usage",
+    "notifications_watchers",
+    "notifications_tasks",
+    "notifications_notifications",
+    "notifications_recipients",
 }
 
 

@@ -71,6 +71,8 @@ class Settings:
     storage_url: str | None = None
     max_upload_bytes: int = 26_214_400
     org_storage_quota_bytes: int = 10_737_418_240
+    # Seconds: a user gets at most one notification email in any such span.
+    notification_email_delay: int = 300
 
     @property
     def is_sqlite(self) -> bool:
@@ -213,6 +215,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     take("TASKHUB_STORAGE_URL", "storage_url", _storage_url)
     take("TASKHUB_MAX_UPLOAD_BYTES", "max_upload_bytes", _positive_int)
     take("TASKHUB_ORG_STORAGE_QUOTA_BYTES", "org_storage_quota_bytes", _positive_int)
+    take("TASKHUB_NOTIFICATION_EMAIL_DELAY", "notification_email_delay", _positive_int)
 
     if problems:
         raise SettingsError(problems)
