@@ -56,7 +56,7 @@ class NotificationsContainer(containers.DeclarativeContainer):
     )
     inbox = providers.Singleton(InboxService, uow=unit_of_work.provider, clock=clock)
     due_soon = providers.Singleton(
-        DueSoonNotices, uow=unit_of_work.provider, delivery=delivery, clock=clock
+        DueSoonNotices, uow=unit_of_work.provider, delivery=delivery, members=roles, clock=clock
     )
     email_digest = providers.Singleton(
         EmailDigest,

@@ -27,11 +27,14 @@ class NotificationDelivery:
         *,
         actor_id: uuid.UUID | None,
         now: datetime,
+        members: frozenset[uuid.UUID] | None = None,
     ) -> int:
-        """Store the notifications; returns how many."""
+        """Store the notifications; returns how many. `members`: who of `reasons` is a
+        member, when the caller asked before opening its transaction."""
         if not reasons or task.deleted:
             return 0
-        members = self._members.members_among(task.org_id, list(reasons))
+        if members is None:
+            members = self._members.members_among(task.org_id, list(reasons))
         if not members:
             return 0
         settings = repositories.recipients.settings_of(members)

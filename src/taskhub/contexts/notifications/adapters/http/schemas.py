@@ -10,6 +10,7 @@ from taskhub.contexts.notifications.domain.reasons import Reason
 from taskhub.contexts.notifications.domain.settings import ChannelChoice, NotificationSettings
 from taskhub.contexts.notifications.domain.watch import Watch
 from taskhub.platform.http.fields import bounded_list, described
+from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.field_copy import fields_from
 
 MAX_READ_IDS = 100
@@ -63,20 +64,27 @@ class NotificationSettingsBody:
     """For each reason, whether it reaches the inbox and whether it is emailed. A PUT may
     name only some reasons; the others keep their setting."""
 
-    reasons: dict[Reason, ChannelsBody]
+    reasons: dict[str, ChannelsBody] = described(
+        "Keyed by reason: assigned, mentioned, commented, status_changed, due_soon, invited."
+    )
 
 
 def settings_body(settings: NotificationSettings) -> NotificationSettingsBody:
     return NotificationSettingsBody(
         reasons={
-            reason: ChannelsBody(in_app=choice.in_app, email=choice.email)
+            reason.value: ChannelsBody(in_app=choice.in_app, email=choice.email)
             for reason, choice in settings.every_reason().items()
         }
     )
 
 
 def settings_updates(body: NotificationSettingsBody) -> dict[Reason, ChannelChoice]:
+    """422 naming the first key that is not a reason."""
+    known = {reason.value: reason for reason in Reason}
+    for name in body.reasons:
+        if name not in known:
+            raise ValidationFailed.single(f"reasons.{name}", "is not a notification reason")
     return {
-        reason: ChannelChoice(in_app=channels.in_app, email=channels.email)
-        for reason, channels in body.reasons.items()
+        known[name]: ChannelChoice(in_app=channels.in_app, email=channels.email)
+        for name, channels in body.reasons.items()
     }
