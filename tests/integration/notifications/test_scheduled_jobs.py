@@ -3,8 +3,8 @@ notification emails gathered into at most one per user per delay, read back from
 SMTP server."""
 
 import threading
-from email.message import EmailMessage
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
 import pytest
 from dependency_injector import providers
@@ -79,11 +79,11 @@ def test_racing_due_soon_jobs_notify_once(postgres_engine: Engine) -> None:
         start = threading.Barrier(10)
         claimed: list[int] = []
 
-        def run() -> None:
+        def run(start: threading.Barrier, claimed: list[int]) -> None:
             start.wait()
             claimed.append(container.notifications.due_soon().run_once())
 
-        threads = [threading.Thread(target=run) for _ in range(10)]
+        threads = [threading.Thread(target=run, args=(start, claimed)) for _ in range(10)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -133,5 +133,7 @@ def test_emails_are_gathered_at_most_one_per_user_per_delay(
     mails = digests(smtp_server, org.viewer.email)
     assert len(mails) == 2
     gathered = text_of(mails[1])
-    assert "Second" in gathered and "Third" in gathered and "First" not in gathered
+    assert "Second" in gathered
+    assert "Third" in gathered
+    assert "First" not in gathered
     assert mails[1]["Subject"] == "taskhub: 2 new notifications"
