@@ -15,6 +15,7 @@ from taskhub.contexts.attachments.container import AttachmentsContainer
 from taskhub.contexts.audit.container import AuditContainer
 from taskhub.contexts.identity.container import IdentityContainer
 from taskhub.contexts.integrations.container import IntegrationsContainer
+from taskhub.contexts.notifications.container import NotificationsContainer
 from taskhub.contexts.tenancy.container import TenancyContainer
 from taskhub.contexts.work.adapters.sql import tables as work_tables
 from taskhub.contexts.work.container import WorkContainer
@@ -152,7 +153,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
     )
 
     acting = providers.Singleton(ContextActingSource)
-    outbox_writer = providers.Singleton(OutboxWriter)
+    outbox_writer = providers.Singleton(OutboxWriter, acting)
     # Emails queued by a change (MailQueued) are written beside it and sent afterwards.
     mail_box = providers.Singleton(SecretBox, keyring, MAIL_BODIES)
     mail_outbox_writer = providers.Singleton(MailOutboxWriter, mail_box)
@@ -207,6 +208,13 @@ class ApplicationContainer(containers.DeclarativeContainer):
     work = compose_context(WorkContainer, _shared, roles=tenancy.access, history=audit.history)
     integrations = compose_context(IntegrationsContainer, _shared)
     attachments = compose_context(AttachmentsContainer, _shared, tasks=work.task_visibility)
+    notifications = compose_context(
+        NotificationsContainer,
+        _shared,
+        tasks=work.task_visibility,
+        roles=tenancy.access,
+        user_directory=identity.user_directory,
+    )
 
     # What the HTTP platform needs from particular contexts: who the caller is, and
     # their role in an organization.

@@ -52,6 +52,10 @@ TABLES_SINCE_0013 = {
     "work_states",
     "work_cycles",
     "work_milestones",
+    "notifications_watchers",
+    "notifications_tasks",
+    "notifications_notifications",
+    "notifications_recipients",
 }
 
 

@@ -37,6 +37,7 @@ NOT_ORG_SCOPED = {
     "platform_idempotency_keys": "keyed by principal (a user or an API key), not by org",
     "platform_deployment": "one row describing this deployment",
     "platform_mail_outbox": "emails to people, queued by changes in or outside any organization",
+    "notifications_recipients": "a person's notification settings and last email, across orgs",
 }
 
 

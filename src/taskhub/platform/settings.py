@@ -74,6 +74,8 @@ class Settings:
     org_storage_quota_bytes: int = 10_737_418_240
     # How long the organization's event feed keeps events (and the outbox its rows).
     event_retention_days: int = 30
+    # Seconds: a user gets at most one notification email in any such span.
+    notification_email_delay: int = 300
 
     @property
     def event_retention(self) -> timedelta:
@@ -221,6 +223,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     take("TASKHUB_MAX_UPLOAD_BYTES", "max_upload_bytes", _positive_int)
     take("TASKHUB_ORG_STORAGE_QUOTA_BYTES", "org_storage_quota_bytes", _positive_int)
     take("TASKHUB_EVENT_RETENTION_DAYS", "event_retention_days", _retention_days)
+    take("TASKHUB_NOTIFICATION_EMAIL_DELAY", "notification_email_delay", _positive_int)
 
     if problems:
         raise SettingsError(problems)

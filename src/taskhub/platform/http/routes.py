@@ -170,6 +170,19 @@ class Routes:
             options=options,
         )
 
+    @overload
+    def put(
+        self,
+        path: str,
+        *,
+        handler: Callable[[Call[None]], Reply],
+        name: str,
+        summary: str,
+        role: Role | None = None,
+        **options: Unpack[RouteOptions],
+    ) -> Endpoint: ...
+
+    @overload
     def put(
         self,
         path: str,
@@ -180,7 +193,20 @@ class Routes:
         summary: str,
         role: Role | None = None,
         **options: Unpack[RouteOptions],
+    ) -> Endpoint: ...
+
+    def put(
+        self,
+        path: str,
+        *,
+        handler: Callable[[Call[Any]], Reply],
+        body: type | None = None,
+        name: str,
+        summary: str,
+        role: Role | None = None,
+        **options: Unpack[RouteOptions],
     ) -> Endpoint:
+        """Without `body`, a PUT that sets a relation named by its path (start watching)."""
         return self._endpoint(
             method="PUT",
             path=path,

@@ -9,7 +9,12 @@ import attrs
 
 @attrs.frozen
 class Envelope:
-    """A published event as subscribers receive it; `position` orders it among all events."""
+    """A published event as subscribers receive it; `position` orders it among all events.
+
+    `actor_id` is the user whose request made the change (None for the system and for
+    API keys): what subscribers need to leave the actor out of reactions to their own
+    change. It travels beside `data`, which stays the resource as partners see it.
+    """
 
     event_id: uuid.UUID
     type: str
@@ -18,6 +23,7 @@ class Envelope:
     ordering_key: str
     data: dict[str, Any]
     position: int
+    actor_id: uuid.UUID | None = None
 
     def body(self) -> dict[str, Any]:
         return {
@@ -28,6 +34,7 @@ class Envelope:
             "ordering_key": self.ordering_key,
             "position": self.position,
             "data": self.data,
+            "actor_id": None if self.actor_id is None else str(self.actor_id),
         }
 
     @classmethod
@@ -40,4 +47,5 @@ class Envelope:
             ordering_key=body["ordering_key"],
             data=dict(body["data"]),
             position=int(body["position"]),
+            actor_id=uuid.UUID(actor) if (actor := body.get("actor_id")) else None,
         )

@@ -134,6 +134,7 @@ class OutboxRelay:
                     ordering_key=row.ordering_key,
                     data=row.payload,
                     position=row.position,
+                    actor_id=row.actor_id,
                 )
                 for row in rows
             ]

@@ -23,6 +23,9 @@ outbox = sa.Table(
     sa.Column("occurred_at", UtcDateTime, nullable=False),
     sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("published_at", UtcDateTime),
+    # The user whose request made the change; null for the system and for API keys.
+    # Subscribers read it (nobody is notified of their own action); partners never see it.
+    sa.Column("actor_id", sa.Uuid),
     sa.Index(
         "ix_platform_outbox_unpublished",
         "position",

@@ -1,0 +1,1 @@
+"""Notifications' tables and repositories on SQLAlchemy Core."""

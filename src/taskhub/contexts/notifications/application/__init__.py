@@ -1,0 +1,1 @@
+"""Use cases: watching, reacting to other contexts' events, the inbox, due dates, email."""

@@ -1,0 +1,1 @@
+"""In-memory fakes of the notifications ports, for unit tests."""

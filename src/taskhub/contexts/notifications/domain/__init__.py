@@ -1,0 +1,1 @@
+"""Watches, notifications and settings, and the rules that decide who is told what."""

@@ -1,0 +1,1 @@
+"""Notifications over HTTP, through the real container, on SQLite and PostgreSQL."""
