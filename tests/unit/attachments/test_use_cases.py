@@ -133,7 +133,7 @@ def test_only_the_uploader_or_an_admin_deletes_and_an_admin_restores(world: Worl
         world.attachments.delete(world.actor(), world.task_id, attachment.id)
     world.attachments.delete(uploader, world.task_id, attachment.id)
     assert isinstance(world.store.events[-1], AttachmentDeleted)
-    assert world.attachments.list(uploader, world.task_id, PageRequest()).items == []
+    assert world.attachments.page(uploader, world.task_id, PageRequest()).items == []
     restored = world.attachments.restore(world.actor(Role.ADMIN), world.task_id, attachment.id)
     assert restored.deleted_at is None
     admin = world.actor(Role.ADMIN)
@@ -149,7 +149,7 @@ def test_a_deleted_task_hides_its_attachments(world: World) -> None:
     with pytest.raises(NotFound):
         world.attachments.get(actor, world.task_id, attachment.id)
     with pytest.raises(NotFound):
-        world.attachments.list(actor, world.task_id, PageRequest())
+        world.attachments.page(actor, world.task_id, PageRequest())
 
 
 def test_the_janitor_purges_after_30_days_and_frees_the_quota(world: World) -> None:

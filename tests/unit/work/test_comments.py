@@ -32,7 +32,7 @@ def test_a_written_comment_is_stored_and_listed(work: Work) -> None:
         "Looks good",
     )
     assert (stored.created_at, stored.version) == (START, 1)
-    assert work.comments.list(work.member, task.id, PageRequest()).items == [stored]
+    assert work.comments.page(work.member, task.id, PageRequest()).items == [stored]
 
 
 def test_comments_are_listed_oldest_first_per_task(work: Work) -> None:
@@ -41,8 +41,8 @@ def test_comments_are_listed_oldest_first_per_task(work: Work) -> None:
         work.comments.write(work.member, task.id, body)
         work.clock.advance(minutes=1)
     work.comments.write(work.member, other.id, "elsewhere")
-    first = work.comments.list(work.member, task.id, PageRequest(limit=2))
-    rest = work.comments.list(work.member, task.id, PageRequest(limit=2, after=first.next_after))
+    first = work.comments.page(work.member, task.id, PageRequest(limit=2))
+    rest = work.comments.page(work.member, task.id, PageRequest(limit=2, after=first.next_after))
     assert [c.body for c in first.items + rest.items] == ["one", "two", "three"]
     assert rest.next_after is None
 
@@ -67,7 +67,7 @@ def test_comments_need_a_live_task_of_the_organization(work: Work) -> None:
     with pytest.raises(NotFound):
         work.comments.write(work.member, task.id, "After")
     with pytest.raises(NotFound):
-        work.comments.list(work.member, task.id, PageRequest())
+        work.comments.page(work.member, task.id, PageRequest())
     assert [c.body for c in work.store.comments.values()] == ["Before"]
 
 
@@ -112,7 +112,7 @@ def test_the_author_or_an_admin_deletes_a_comment(work: Work, deleter: str) -> N
     }[deleter]
     work.comments.delete(actor, task.id, comment.id, expected_version=1)
     assert work.store.comments[comment.id].deleted_at is not None
-    assert work.comments.list(work.member, task.id, PageRequest()).items == []
+    assert work.comments.page(work.member, task.id, PageRequest()).items == []
     with pytest.raises(NotFound):
         work.comments.edit(work.member, task.id, comment.id, "Back", expected_version=None)
 

@@ -26,7 +26,7 @@ def test_a_created_label_is_stored_and_listed(work: Work) -> None:
         1,
     )
     assert stored.created_at == START
-    assert work.labels.list(work.member, PageRequest()).items == [stored]
+    assert work.labels.page(work.member, PageRequest()).items == [stored]
 
 
 @pytest.mark.parametrize("name", ["bug", "BUG", "Bug", " bug ", "bUg"])
@@ -109,7 +109,7 @@ def test_a_deleted_label_is_gone(work: Work) -> None:
     label = work.label("Bug")
     work.labels.delete(work.member, label.id, expected_version=1)
     assert work.store.labels[label.id].deleted_at is not None
-    assert work.labels.list(work.member, PageRequest()).items == []
+    assert work.labels.page(work.member, PageRequest()).items == []
     with pytest.raises(NotFound):
         work.labels.change(work.member, label.id, ChangeLabel(name="X"))
     with pytest.raises(NotFound):
@@ -121,5 +121,5 @@ def test_labels_of_other_organizations_are_not_found(work: Work) -> None:
     stranger = work.join(org_id=new_id())
     with pytest.raises(NotFound):
         work.labels.change(stranger, label.id, ChangeLabel(name="Mine"))
-    assert work.labels.list(stranger, PageRequest()).items == []
+    assert work.labels.page(stranger, PageRequest()).items == []
     assert work.store.labels[label.id].name == "Bug"

@@ -174,7 +174,7 @@ def test_a_deleted_project_is_gone_until_restored(work: Work) -> None:
         work.projects.change(work.admin, project.id, ChangeProject(name="X"))
     with pytest.raises(NotFound):
         work.projects.delete(work.admin, project.id, expected_version=None)
-    assert work.projects.list(work.member, None, PageRequest()).items == []
+    assert work.projects.page(work.member, None, PageRequest()).items == []
     with pytest.raises(ValidationFailed) as caught:
         work.task(project)
     assert [e.field for e in caught.value.errors] == ["project_id"]
@@ -201,7 +201,7 @@ def test_projects_of_other_organizations_are_not_found(work: Work) -> None:
         work.projects.get(stranger, project.id)
     with pytest.raises(NotFound):
         work.projects.restore(stranger, project.id)
-    assert work.projects.list(stranger, None, PageRequest()).items == []
+    assert work.projects.page(stranger, None, PageRequest()).items == []
 
 
 def test_projects_are_listed_oldest_first_and_by_status(work: Work) -> None:
@@ -213,9 +213,9 @@ def test_projects_are_listed_oldest_first_and_by_status(work: Work) -> None:
     ]:
         work.project(key, status=status)
         work.clock.advance(minutes=1)
-    first = work.projects.list(work.member, None, PageRequest(limit=3))
-    rest = work.projects.list(work.member, None, PageRequest(limit=3, after=first.next_after))
-    active = work.projects.list(work.member, ProjectStatus.ACTIVE, PageRequest())
+    first = work.projects.page(work.member, None, PageRequest(limit=3))
+    rest = work.projects.page(work.member, None, PageRequest(limit=3, after=first.next_after))
+    active = work.projects.page(work.member, ProjectStatus.ACTIVE, PageRequest())
     assert [p.key for p in first.items] == ["ENG", "OPS", "WEB"]
     assert [p.key for p in rest.items] == ["APP"]
     assert rest.next_after is None

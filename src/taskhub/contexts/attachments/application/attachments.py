@@ -110,10 +110,10 @@ class AttachmentService:
             uow.track(attachment)
             uow.commit()
 
-    def list(self, actor: Actor, task_id: uuid.UUID, page: PageRequest) -> Page[Attachment]:
+    def page(self, actor: Actor, task_id: uuid.UUID, page: PageRequest) -> Page[Attachment]:
         self._visible(actor, task_id)
         with self._uow(read_only=True) as uow:
-            return uow.attachments.list(actor.org_id, task_id, page)
+            return uow.attachments.page(actor.org_id, task_id, page)
 
     def get(self, actor: Actor, task_id: uuid.UUID, attachment_id: uuid.UUID) -> Attachment:
         self._visible(actor, task_id)

@@ -38,7 +38,7 @@ class AttachmentRepository(Protocol):
         """The row itself, once its bytes are gone."""
         ...
 
-    def list(self, org_id: uuid.UUID, task_id: uuid.UUID, page: PageRequest) -> Page[Attachment]:
+    def page(self, org_id: uuid.UUID, task_id: uuid.UUID, page: PageRequest) -> Page[Attachment]:
         """The task's live attachments, oldest first (by creation, then id)."""
         ...
 

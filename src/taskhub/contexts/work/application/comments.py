@@ -30,7 +30,7 @@ class CommentService:
             uow.commit()
         return comment
 
-    def list(self, actor: Actor, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]:
+    def page(self, actor: Actor, task_id: uuid.UUID, page: PageRequest) -> Page[Comment]:
         with self._uow(read_only=True) as uow:
             live_task(uow, actor, task_id)
             return uow.comments.page(task_id, page)

@@ -65,7 +65,7 @@ class CycleService:
             uow.commit()
         return CycleWithProgress(cycle, Progress())
 
-    def list(
+    def page(
         self, actor: Actor, project_id: uuid.UUID, page: PageRequest
     ) -> Page[CycleWithProgress]:
         with self._uow(read_only=True) as uow:

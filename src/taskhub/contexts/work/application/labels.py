@@ -39,7 +39,7 @@ class LabelService:
             uow.commit()
         return label
 
-    def list(self, actor: Actor, page: PageRequest) -> Page[Label]:
+    def page(self, actor: Actor, page: PageRequest) -> Page[Label]:
         with self._uow(read_only=True) as uow:
             return uow.labels.page(actor.org_id, page)
 

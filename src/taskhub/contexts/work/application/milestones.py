@@ -68,7 +68,7 @@ class MilestoneService:
             uow.commit()
         return MilestoneWithProgress(milestone, Progress())
 
-    def list(
+    def page(
         self, actor: Actor, project_id: uuid.UUID, page: PageRequest
     ) -> Page[MilestoneWithProgress]:
         with self._uow(read_only=True) as uow:

@@ -57,7 +57,7 @@ class ProjectService:
             uow.commit()
         return project
 
-    def list(self, actor: Actor, status: ProjectStatus | None, page: PageRequest) -> Page[Project]:
+    def page(self, actor: Actor, status: ProjectStatus | None, page: PageRequest) -> Page[Project]:
         with self._uow(read_only=True) as uow:
             return uow.projects.page(actor.org_id, status, page)
 

@@ -56,7 +56,7 @@ class StateService:
         self._uow = uow
         self._clock = clock
 
-    def list(self, actor: Actor, project_id: uuid.UUID, page: PageRequest) -> Page[State]:
+    def page(self, actor: Actor, project_id: uuid.UUID, page: PageRequest) -> Page[State]:
         """A project has a handful of states: read together, paged by board order."""
         with self._uow(read_only=True) as uow:
             if uow.projects.get(actor.org_id, project_id) is None:

@@ -63,7 +63,7 @@ class AttachmentEndpoints:
         return Reply(status=201, body=attachment_body(attachment))
 
     def list(self, call: Call[None]) -> Reply:
-        page = self._attachments.list(call.in_org, call.params["task_id"], call.page)
+        page = self._attachments.page(call.in_org, call.params["task_id"], call.page)
         return Reply(
             body=Page(items=[attachment_body(a) for a in page.items], next_after=page.next_after)
         )

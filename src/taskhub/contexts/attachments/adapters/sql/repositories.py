@@ -88,7 +88,7 @@ class SqlAttachmentRepository:
             )
         )
 
-    def list(self, org_id: uuid.UUID, task_id: uuid.UUID, page: PageRequest) -> Page[Attachment]:
+    def page(self, org_id: uuid.UUID, task_id: uuid.UUID, page: PageRequest) -> Page[Attachment]:
         query = sa.select(attachments).where(
             attachments.c.org_id == org_id,
             attachments.c.task_id == task_id,

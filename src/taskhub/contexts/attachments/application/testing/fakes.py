@@ -68,7 +68,7 @@ class FakeAttachmentRepository:
     def remove(self, attachment: Attachment) -> None:
         self._store.attachments.pop((attachment.org_id, attachment.id), None)
 
-    def list(self, org_id: uuid.UUID, task_id: uuid.UUID, page: PageRequest) -> Page[Attachment]:
+    def page(self, org_id: uuid.UUID, task_id: uuid.UUID, page: PageRequest) -> Page[Attachment]:
         live = [
             stored_copy(a)
             for a in self._store.attachments.values()

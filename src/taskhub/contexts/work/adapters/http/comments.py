@@ -28,7 +28,7 @@ class CommentEndpoints:
         self._comments = comments
 
     def list(self, call: Call[None]) -> Reply:
-        page = self._comments.list(call.in_org, call.params["task_id"], call.page)
+        page = self._comments.page(call.in_org, call.params["task_id"], call.page)
         return page_reply(page, comment_body)
 
     def write(self, call: Call[CommentRequest]) -> Reply:

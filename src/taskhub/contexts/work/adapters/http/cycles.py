@@ -74,7 +74,7 @@ class CycleEndpoints:
 
     def list(self, call: Call[None]) -> Reply:
         return page_reply(
-            self._cycles.list(call.in_org, call.params["project_id"], call.page), cycle_body
+            self._cycles.page(call.in_org, call.params["project_id"], call.page), cycle_body
         )
 
     def create(self, call: Call[CreateCycleRequest]) -> Reply:
@@ -187,7 +187,7 @@ class MilestoneEndpoints:
         self._milestones = milestones
 
     def list(self, call: Call[None]) -> Reply:
-        page = self._milestones.list(call.in_org, call.params["project_id"], call.page)
+        page = self._milestones.page(call.in_org, call.params["project_id"], call.page)
         return page_reply(page, milestone_body)
 
     def create(self, call: Call[CreateMilestoneRequest]) -> Reply:

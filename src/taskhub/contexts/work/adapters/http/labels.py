@@ -32,7 +32,7 @@ class LabelEndpoints:
         self._labels = labels
 
     def list(self, call: Call[None]) -> Reply:
-        page = self._labels.list(call.in_org, call.page)
+        page = self._labels.page(call.in_org, call.page)
         return page_reply(page, label_body)
 
     def create(self, call: Call[CreateLabelRequest]) -> Reply:

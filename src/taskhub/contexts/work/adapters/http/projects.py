@@ -46,7 +46,7 @@ class ProjectEndpoints:
         return Reply(status=201, body=project_body(project))
 
     def list(self, call: Call[None]) -> Reply:
-        page = self._projects.list(call.in_org, project_status(call.query), call.page)
+        page = self._projects.page(call.in_org, project_status(call.query), call.page)
         return page_reply(page, project_body)
 
     def get(self, call: Call[None]) -> Reply:

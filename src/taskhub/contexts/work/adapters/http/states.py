@@ -37,7 +37,7 @@ class StateEndpoints:
         self._states = states
 
     def list(self, call: Call[None]) -> Reply:
-        page = self._states.list(call.in_org, call.params["project_id"], call.page)
+        page = self._states.page(call.in_org, call.params["project_id"], call.page)
         return page_reply(page, state_body)
 
     def create(self, call: Call[CreateStateRequest]) -> Reply:
