@@ -271,3 +271,18 @@ def redis_reachable(url: str) -> bool:
             return s.recv(16).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def busiest_cycle(dbname: str, project_id: uuid.UUID) -> tuple[uuid.UUID, int]:
+    """The project's cycle holding the most live tasks, and how many: the cycle page a
+    planning benchmark reads, the one whose index range is the widest."""
+    with psycopg.connect(conninfo(dbname)) as conn:
+        row = conn.execute(
+            "SELECT cycle_id, count(*) FROM work_tasks WHERE project_id = %s "
+            "AND cycle_id IS NOT NULL AND deleted_at IS NULL "
+            "GROUP BY cycle_id ORDER BY count(*) DESC, cycle_id LIMIT 1",
+            (project_id,),
+        ).fetchone()
+    if row is None:
+        raise SystemExit("no task of the project is in a cycle; rebuild with bench/build_tasks.py")
+    return row[0], int(row[1])

@@ -16,8 +16,10 @@ equal to `Priority.rank`, per-project numbers 1..n in creation order with
 by the migration's generated column. Distributions: one big project (~20% of tasks),
 49 others with a long tail; created_at over three years; a status mix that depends on
 age; ~60% with a due date; 0-2 assignees (88% have one or more) and 0-3 labels (75%);
-~4% sub-tasks; titles "<verb> <adjective> <noun>" and descriptions from small word
-lists (see bench/_common.py), so `q=refactor parser` matches ~1/1600 of the tasks.
+~4% sub-tasks; a workflow state per status, board ranks in number order, 85% in the
+monthly cycle of their creation date, 40% in the quarterly milestone due next; titles
+"<verb> <adjective> <noun>" and descriptions from small word lists (see
+bench/_common.py), so `q=refactor parser` matches ~1/1600 of the tasks.
 
 Loading is one `INSERT ... SELECT` over `generate_series` per 5% of the rows. The
 non-constraint indexes of the task tables are dropped first and rebuilt afterwards
@@ -72,8 +74,11 @@ BIG_SHARE = 0.20
 SPAN_DAYS = 3 * 365
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 CYCLES = SPAN_DAYS // 30 + 1
-"""Cycles of 30 days per project, from the span's start: tasks fall in the one their
-creation date is in."""
+"""Cycles of 30 days per project, from the span's start: 85% of the tasks fall in the one
+their creation date is in, the rest stay in no cycle (a backlog)."""
+MILESTONES = SPAN_DAYS // 91 + 1
+"""Milestones of a quarter (91 days) per project, due on the quarter's last day: 40% of the
+tasks belong to the first one due on or after their creation date."""
 
 TASK_TABLES = ("work_tasks", "work_task_assignees", "work_task_labels")
 ROLES = ["owner", "admin", "admin"] + ["member"] * 14 + ["viewer"] * 3  # 20 users
@@ -251,6 +256,14 @@ class Builder:
                 "FROM work_projects p CROSS JOIN generate_series(0, %s) AS k",
                 (self.t0.date(), self.t0.date(), CYCLES - 1),
             )
+            cur.execute(
+                "INSERT INTO work_milestones (id, org_id, project_id, name, description, "
+                "due_on, created_at, updated_at, version, deleted_at) "
+                "SELECT gen_random_uuid(), p.org_id, p.id, 'Milestone ' || (k + 1), '', "
+                "(%s::date + (k * 91 + 90)), p.created_at, p.created_at, 1, NULL "
+                "FROM work_projects p CROSS JOIN generate_series(0, %s) AS k",
+                (self.t0.date(), MILESTONES - 1),
+            )
         c.commit()
 
     # -- the task stage: which project, which number, which id, which parent ---------
@@ -314,7 +327,8 @@ class Builder:
     INSERT INTO work_tasks (id, org_id, project_id, number, title, description, status,
                             priority, priority_rank, due_at, parent_id, created_by,
                             created_at, updated_at, version, deleted_at,
-                            assignee_ids, label_ids, state_id, rank, estimate, cycle_id)
+                            assignee_ids, label_ids, state_id, rank, estimate, cycle_id,
+                            milestone_id)
     SELECT s.id, %(org)s, bp.id, s.number, w.title, w.description, st.status,
            pr.priority, pr.rank, d.due_at, s.parent_id, bu.id,
            ts.created_at, u.updated_at,
@@ -326,9 +340,17 @@ class Builder:
                                             1), '' ORDER BY k DESC)
                    FROM generate_series(0, 3) AS k),
            CASE WHEN pg_temp.r(s.i, 18) < 0.7 THEN (1 + floor(pg_temp.r(s.i, 19) * 8))::int END,
-           (SELECT wc.id FROM work_cycles wc
-            WHERE wc.org_id = %(org)s AND wc.project_id = bp.id
-              AND wc.starts_on <= ts.created_at::date AND wc.ends_on >= ts.created_at::date)
+           CASE WHEN pg_temp.r(s.i, 22) < 0.85 THEN
+             (SELECT wc.id FROM work_cycles wc
+              WHERE wc.org_id = %(org)s AND wc.project_id = bp.id
+                AND wc.starts_on <= ts.created_at::date AND wc.ends_on >= ts.created_at::date)
+           END,
+           CASE WHEN pg_temp.r(s.i, 23) < 0.40 THEN
+             (SELECT wm.id FROM work_milestones wm
+              WHERE wm.org_id = %(org)s AND wm.project_id = bp.id
+                AND wm.due_on >= ts.created_at::date
+              ORDER BY wm.due_on LIMIT 1)
+           END
     FROM bench_stage s
     JOIN bench_projects bp ON bp.idx = s.project_idx
     -- the task's copies of its sets, from the slice's staged links (see `load`)
@@ -538,6 +560,17 @@ def verify(conn: psycopg.Connection, n: int) -> list[str]:
                        ON t.id = l.task_id WHERE t.id IS NULL) > 0""",
             None,
         ),
+        "states, cycles and milestones of the task's project": (
+            """SELECT count(*) > 0 FROM work_tasks t
+               LEFT JOIN work_states s ON s.id = t.state_id
+               LEFT JOIN work_cycles c ON c.id = t.cycle_id
+               LEFT JOIN work_milestones m ON m.id = t.milestone_id
+               WHERE s.project_id IS DISTINCT FROM t.project_id
+                  OR (t.cycle_id IS NOT NULL AND c.project_id IS DISTINCT FROM t.project_id)
+                  OR (t.milestone_id IS NOT NULL
+                      AND m.project_id IS DISTINCT FROM t.project_id)""",
+            None,
+        ),
         "parents in the same project": (
             """SELECT count(*) > 0 FROM work_tasks c JOIN work_tasks p ON p.id = c.parent_id
                WHERE p.project_id <> c.project_id OR p.number >= c.number""",
@@ -599,6 +632,10 @@ def summary(conn: psycopg.Connection) -> list[str]:
         ),
         f"with due_at: {one('SELECT round(100.0 * count(due_at) / count(*), 1) FROM work_tasks')}%",
         f"sub-tasks: {one('SELECT count(parent_id) FROM work_tasks'):,}",
+        f"in a cycle: {one('SELECT count(cycle_id) FROM work_tasks'):,} (busiest cycle "
+        f"{one(busiest.format('work_tasks WHERE cycle_id IS NOT NULL', 'cycle_id')):,}), "
+        "in a milestone: "
+        f"{one('SELECT count(milestone_id) FROM work_tasks'):,}",
         f"assignee links: {one('SELECT count(*) FROM work_task_assignees'):,} (busiest user "
         f"{one(busiest.format('work_task_assignees', 'user_id')):,})",
         f"label links: {one('SELECT count(*) FROM work_task_labels'):,} (busiest label "

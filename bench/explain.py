@@ -52,6 +52,7 @@ from _common import (
     DEFAULT_DB,
     RESULTS_DIR,
     bench_facts,
+    busiest_cycle,
     database_exists,
     say,
     sqlalchemy_url,
@@ -194,7 +195,9 @@ def render_params(parameters: Any) -> str:
     return repr(parameters)
 
 
-def build_cases(facts: Any, rare_assignee: uuid.UUID, deep_rows: int) -> list[Case]:
+def build_cases(
+    facts: Any, rare_assignee: uuid.UUID, deep_rows: int, cycle: uuid.UUID
+) -> list[Case]:
     big = facts.big_project_id
     return [
         Case(
@@ -240,6 +243,15 @@ def build_cases(facts: Any, rare_assignee: uuid.UUID, deep_rows: int) -> list[Ca
             page="deep",
         ),
         Case("whole org, no filter, default sort", TaskFilter()),
+        Case("project + sort=rank (the board)", TaskFilter(project_id=big, sort=TaskSort.RANK)),
+        Case(
+            "project + cycle_id (its busiest cycle), default sort",
+            TaskFilter(project_id=big, cycle_id=cycle),
+        ),
+        Case(
+            "project + cycle_id (its busiest cycle) + sort=rank",
+            TaskFilter(project_id=big, cycle_id=cycle, sort=TaskSort.RANK),
+        ),
     ]
 
 
@@ -371,7 +383,12 @@ def run(dbname: str, out: Path | None) -> Path:
     report.append(f"org {facts.org_id}, biggest project {facts.big_project_id}")
     report.append("")
     summary: list[str] = []
-    for number, case in enumerate(build_cases(facts, rare_assignee(engine), deep_rows), start=1):
+    for number, case in enumerate(
+        build_cases(
+            facts, rare_assignee(engine), deep_rows, busiest_cycle(dbname, facts.big_project_id)[0]
+        ),
+        start=1,
+    ):
         with engine.connect() as conn:
             repo = SqlTaskList(conn)
             after = None

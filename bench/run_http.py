@@ -128,6 +128,25 @@ def gunicorn_path() -> str:
     return found
 
 
+def gunicorn_argv(gunicorn: str, worker_class: str) -> list[str]:
+    """gunicorn with 2 workers of `worker_class` (gthread: 4 threads, as `taskhub serve`)."""
+    worker_args = ["-k", worker_class] + (["--threads", "4"] if worker_class == "gthread" else [])
+    return [
+        gunicorn,
+        "-w",
+        "2",
+        *worker_args,
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "--log-level",
+        "warning",
+        "--error-logfile",
+        "-",
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -318,7 +337,44 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def run_wrk(wrk: str, server: Server, connections: int, seconds: int, mode: str) -> Result:
+@dataclass(frozen=True)
+class Writes:
+    """Requests with a body, each on its own path, taken in turn: `bodies[k][0]` on even
+    passes over the list and `bodies[k][1]` on odd ones, so a write that flips a task's
+    state can flip it back without two requests ever touching one task at once."""
+
+    method: str
+    targets: list[tuple[str, str, str]]  # (path, body on even passes, body on odd passes)
+
+    def request(self, i: int) -> tuple[str, bytes]:
+        path, even, odd = self.targets[i % len(self.targets)]
+        return path, (odd if (i // len(self.targets)) % 2 else even).encode()
+
+    def lua(self, token: str) -> str:
+        def quote(text: str) -> str:
+            return "[==[" + text + "]==]"
+
+        rows = ",\n".join(
+            "{" + ", ".join(quote(x) for x in target) + "}" for target in self.targets
+        )
+        return (
+            f"local targets = {{\n{rows}\n}}\n"
+            "local n = #targets\nlocal i = 0\n"
+            f'local headers = {{["Authorization"] = {quote("Bearer " + token)}, '
+            '["Content-Type"] = "application/json"}\n'
+            "request = function()\n"
+            "  local t = targets[(i % n) + 1]\n"
+            "  local body = t[2]\n"
+            "  if math.floor(i / n) % 2 == 1 then body = t[3] end\n"
+            "  i = i + 1\n"
+            f"  return wrk.format({quote(self.method)}, t[1], headers, body)\n"
+            "end\n"
+        )
+
+
+def run_wrk(
+    wrk: str, server: Server, connections: int, seconds: int, mode: str, writes: Writes | None
+) -> Result:
     argv = [
         wrk,
         "-t1",
@@ -329,11 +385,18 @@ def run_wrk(wrk: str, server: Server, connections: int, seconds: int, mode: str)
         "10s",
         "-H",
         f"Authorization: Bearer {server.token}",
-        server.url,
     ]
-    out = subprocess.run(
-        argv, capture_output=True, text=True, timeout=seconds + 60, check=True
-    ).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if writes:
+            script.write(writes.lua(server.token))
+    if writes:
+        argv += ["-s", script.name]
+    try:
+        out = subprocess.run(
+            [*argv, server.url], capture_output=True, text=True, timeout=seconds + 60, check=True
+        ).stdout
+    finally:
+        os.unlink(script.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
@@ -348,23 +411,32 @@ def run_wrk(wrk: str, server: Server, connections: int, seconds: int, mode: str)
     return Result(server.name, mode, connections, rps, p50, p99, requests, errors, raw=out)
 
 
-def run_python_load(server: Server, connections: int, seconds: int, mode: str) -> Result:
+def run_python_load(
+    server: Server, connections: int, seconds: int, mode: str, writes: Writes | None
+) -> Result:
     """Fallback: `connections` threads, each one request at a time, for `seconds`."""
     latencies: list[float] = []
     errors = [0]
+    sent = [0]
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
     parsed = urllib.parse.urlparse(server.url)
     target = parsed.path + "?" + parsed.query
-    headers = {"Authorization": f"Bearer {server.token}"}
+    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
 
     def worker() -> None:
         mine = []
         while time.monotonic() < stop_at:
+            method, path, body = "GET", target, None
+            if writes:
+                with lock:
+                    path, body = writes.request(sent[0])
+                    sent[0] += 1
+                method = writes.method
             started = time.perf_counter()
             conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
             try:
-                conn.request("GET", target, headers=headers)
+                conn.request(method, path, body=body, headers=headers)
                 resp = conn.getresponse()
                 resp.read()
                 ok = resp.status == 200
@@ -408,15 +480,21 @@ def run_python_load(server: Server, connections: int, seconds: int, mode: str) -
 
 
 def load(
-    wrk: str | None, server: Server, connections: int, seconds: int, mode: str, dbcpu: DatabaseCpu
+    wrk: str | None,
+    server: Server,
+    connections: int,
+    seconds: int,
+    mode: str,
+    dbcpu: DatabaseCpu,
+    writes: Writes | None = None,
 ) -> Result:
     assert server.process is not None
     app0, db0 = group_cpu(server.process.pid), dbcpu.sample()
     kids0 = os.times()
     if wrk:
-        result = run_wrk(wrk, server, connections, seconds, mode)
+        result = run_wrk(wrk, server, connections, seconds, mode, writes)
     else:
-        result = run_python_load(server, connections, seconds, mode)
+        result = run_python_load(server, connections, seconds, mode, writes)
     kids1 = os.times()
     app1, db1 = group_cpu(server.process.pid), dbcpu.sample()
     if result.requests:
@@ -453,6 +531,7 @@ def environment_lines(
     broker_url: str | None,
     worker_class: str,
     load_before: tuple[float, float, float],
+    database: str = DEFAULT_DB,
 ) -> list[str]:
     def cmd(*argv: str) -> str:
         try:
@@ -475,7 +554,7 @@ def environment_lines(
         if wrk
         else "none: Python load generator"
     )
-    with psycopg.connect(conninfo(DEFAULT_DB)) as conn:
+    with psycopg.connect(conninfo(database)) as conn:
         pg = conn.execute("SHOW server_version").fetchone()[0].split(" ")[0]
     limiter = (
         f"TASKHUB_REDIS_URL={redis_url}" if redis_url else "no Redis (in-process rate limiter)"
@@ -492,7 +571,7 @@ def environment_lines(
         f"{limiter}, "
         + (
             f"TASKHUB_BROKER_URL={broker_url} (web processes neither relay nor consume: "
-            "that is the worker's job, and a list emits no events), "
+            "that is the worker's job), "
             if broker_url
             else "in-process message bus (memory://: each web process also runs the outbox "
             "relay and the event consumer), "
@@ -529,6 +608,31 @@ def _row(*cells: object) -> str:
 
 def _cells(results: list[Result], name: str, mode: str, attrs: tuple[str, ...]) -> list[str]:
     return [f"{med(results, name, mode, a):.2f}" for a in attrs]
+
+
+def every_run(results: list[Result]) -> list[str]:
+    """The table of every run made, in the order made, for a report's end."""
+    header = ("mode", "app", "conns", "req/s", "p50 ms", "p99 ms", "requests")
+    return [
+        "## Every run",
+        "",
+        _row(*header, "CPU/req app ms", "CPU/req db ms"),
+        _row("---", "---", *["---:"] * 7),
+        *(
+            _row(
+                r.mode,
+                r.server,
+                r.connections,
+                f"{r.rps:.1f}",
+                f"{r.p50_ms:.2f}",
+                f"{r.p99_ms:.2f}",
+                f"{r.requests:,}",
+                f"{r.app_cpu_ms:.2f}",
+                f"{r.db_cpu_ms:.2f}",
+            )
+            for r in results
+        ),
+    ]
 
 
 def write_report(
@@ -681,36 +785,7 @@ def write_report(
                 "(per round: " + ", ".join(f"{x:.2f}" for x in paired_bl) + ")."
             )
         lines.append("")
-    lines += [
-        "## Every run",
-        "",
-        _row(
-            "mode",
-            "app",
-            "conns",
-            "req/s",
-            "p50 ms",
-            "p99 ms",
-            "requests",
-            "CPU/req app ms",
-            "CPU/req db ms",
-        ),
-        _row("---", "---", *["---:"] * 7),
-    ]
-    for r in results:
-        lines.append(
-            _row(
-                r.mode,
-                r.server,
-                r.connections,
-                f"{r.rps:.1f}",
-                f"{r.p50_ms:.2f}",
-                f"{r.p99_ms:.2f}",
-                f"{r.requests:,}",
-                f"{r.app_cpu_ms:.2f}",
-                f"{r.db_cpu_ms:.2f}",
-            )
-        )
+    lines += every_run(results)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tag = f"-{args.tag}" if args.tag else ""
     out = RESULTS_DIR / f"http-{datetime.now(UTC):%Y-%m-%d}{tag}.md"
@@ -720,6 +795,25 @@ def write_report(
 
 
 # ------------------------------------------------------------------------------ main
+def taskhub_env(
+    db: str, secret: str, metrics_dir: Path, redis_url: str | None, broker_url: str | None
+) -> dict[str, str]:
+    """The environment taskhub's server runs with: as deployed, rate limits out of reach."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TASKHUB_")},
+        "TASKHUB_DATABASE_URL": sqlalchemy_url(db),
+        "TASKHUB_SECRET_KEY": secret,
+        "TASKHUB_RATE_LIMIT_API": "1000000/second",
+        "TASKHUB_RATE_LIMIT_AUTH": "1000000/second",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+    }
+    if redis_url:
+        env["TASKHUB_REDIS_URL"] = redis_url
+    if broker_url:
+        env["TASKHUB_BROKER_URL"] = broker_url
+    return env
+
+
 def ensure_database(name: str, tasks: int, rebuild: bool) -> None:
     if not rebuild and database_exists(name):
         try:
@@ -793,23 +887,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="taskhub-bench-"))
     servers: dict[str, Server] = {}
     facts_out: dict[str, Any] = {}
-    worker_args = ["-k", args.worker_class] + (
-        ["--threads", "4"] if args.worker_class == "gthread" else []
-    )
-    common = [
-        gunicorn,
-        "-w",
-        "2",
-        *worker_args,
-        "--timeout",
-        "60",
-        "--graceful-timeout",
-        "5",
-        "--log-level",
-        "warning",
-        "--error-logfile",
-        "-",
-    ]
+    common = gunicorn_argv(gunicorn, args.worker_class)
     for size, db in (("1m", args.database), ("10k", args.small_database)):
         facts = bench_facts(db)
         session = start_session(db, facts.owner_id, user_agent="bench/run_http")
@@ -838,18 +916,7 @@ def main() -> None:
             )
         metrics_dir = workdir / f"metrics-{size}"
         metrics_dir.mkdir()
-        th_env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("TASKHUB_")},
-            "TASKHUB_DATABASE_URL": sqlalchemy_url(db),
-            "TASKHUB_SECRET_KEY": secret,
-            "TASKHUB_RATE_LIMIT_API": "1000000/second",
-            "TASKHUB_RATE_LIMIT_AUTH": "1000000/second",
-            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-        }
-        if redis_url:
-            th_env["TASKHUB_REDIS_URL"] = redis_url
-        if broker_url:
-            th_env["TASKHUB_BROKER_URL"] = broker_url
+        th_env = taskhub_env(db, secret, metrics_dir, redis_url, broker_url)
         th = servers[f"th{size}"]
         start(
             th,
