@@ -57,13 +57,15 @@ def note(
     note_id: uuid.UUID | None = None,
     in_app: bool = True,
     email_pending: bool = False,
+    invited: bool = False,
 ) -> Notification:
+    """A comment on TASK, or (`invited`) an invitation, about no task."""
     return Notification(
         id=note_id or new_id(),
         org_id=org_id,
         user_id=user_id,
-        reason=Reason.COMMENTED,
-        task_id=TASK,
+        reason=Reason.INVITED if invited else Reason.COMMENTED,
+        task_id=None if invited else TASK,
         actor_id=uid(0x99),
         summary=f"New comment at {minutes}",
         created_at=at(minutes),
@@ -274,6 +276,26 @@ class NotificationsRepositoryContract:
             ).items
         assert [n.id for n in mine] == [kept.id]
         assert len(theirs) == 1
+
+    def test_a_notice_about_no_task_reads_back_and_is_removed_by_its_key(
+        self, uow_factory: UowFactory
+    ) -> None:
+        me = uid(0x20)
+        invited, other_org = note(me, 1, invited=True), note(me, 2, org_id=OTHER_ORG)
+        self._write(uow_factory, note(me, 0), invited, other_org)
+        with uow_factory(read_only=True) as uow:
+            inbox = uow.notifications.page(me, unread_only=False, page=PageRequest(10)).items
+        assert inbox[1] == invited
+        assert inbox[1].task_id is None
+        with uow_factory() as uow:
+            uow.notifications.remove(ORG, invited.id)
+            uow.notifications.remove(ORG, other_org.id)  # not in this org: stays
+            uow.notifications.remove(ORG, new_id())
+            uow.commit()
+        with uow_factory(read_only=True) as uow:
+            inbox = uow.notifications.page(me, unread_only=False, page=PageRequest(10)).items
+        assert [n.id for n in inbox] == [other_org.id, inbox[1].id]
+        assert invited.id not in {n.id for n in inbox}
 
     def test_emails_are_gathered_oldest_first_and_only_once(self, uow_factory: UowFactory) -> None:
         me, other = uid(0x20), uid(0x30)

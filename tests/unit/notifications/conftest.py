@@ -24,6 +24,7 @@ from taskhub.contexts.notifications.application.testing.fakes import (
 from taskhub.contexts.notifications.domain.notification import Notification
 from taskhub.contexts.tenancy.application.testing.fakes import FakeUserDirectory
 from taskhub.contexts.tenancy.public import MEMBER_REMOVED
+from taskhub.contexts.tenancy.public.events import INVITATION_CREATED
 from taskhub.contexts.work.application.testing.fakes import FakeRoleLookup
 from taskhub.contexts.work.public.events import COMMENT_CREATED, TASK_CREATED, TASK_UPDATED
 from taskhub.shared_kernel.ids import new_id
@@ -104,6 +105,28 @@ class Notifications:
         self.roles.remove_member(self.org_id, user_id)
         self.hear(MEMBER_REMOVED, None, user_id=str(user_id))
 
+    def invite(self, email: str, by: uuid.UUID, *, role: str = "member") -> uuid.UUID:
+        """Tenancy's invitation event, made by `by`; returns the invitation's id."""
+        invitation_id = new_id()
+        self.hear(INVITATION_CREATED, by, **self.invitation(invitation_id, email, by, role=role))
+        return invitation_id
+
+    def invitation(
+        self, invitation_id: uuid.UUID, email: str, by: uuid.UUID, *, role: str = "member"
+    ) -> dict[str, Any]:
+        """The payload of an invitation event, as tenancy publishes it."""
+        return {
+            "id": str(invitation_id),
+            "org_id": str(self.org_id),
+            "email": email,
+            "role": role,
+            "status": "pending",
+            "invited_by": str(by),
+            "expires_at": (self.clock.now() + timedelta(days=7)).isoformat(),
+            "created_at": self.clock.now().isoformat(),
+            "accepted_by": None,
+        }
+
     def watchers(self, task_id: uuid.UUID) -> set[uuid.UUID]:
         return {user for (_org, task, user) in self.store.watchers if task == task_id}
 
@@ -132,7 +155,7 @@ def notifications() -> Notifications:
         clock=clock,
         roles=roles,
         directory=directory,
-        reactions=NotificationReactions(delivery=delivery, members=roles),
+        reactions=NotificationReactions(delivery=delivery, members=roles, directory=directory),
         due_soon=DueSoonNotices(uow=uow, delivery=delivery, members=roles, clock=clock),
         email=EmailDigest(
             uow=uow,

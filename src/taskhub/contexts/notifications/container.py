@@ -1,5 +1,5 @@
 """Notifications' providers. From other contexts, through the root: whether a task is live
-(work), who is a member (tenancy), who a user is (identity)."""
+(work), who is a member (tenancy), who a user is and who an invited address is (identity)."""
 
 from collections.abc import Callable
 
@@ -50,7 +50,9 @@ class NotificationsContainer(containers.DeclarativeContainer):
     )
     letters = providers.Singleton(FileLetters, providers.Object(TEMPLATES))
     delivery = providers.Singleton(NotificationDelivery, members=roles)
-    reactions = providers.Singleton(NotificationReactions, delivery=delivery, members=roles)
+    reactions = providers.Singleton(
+        NotificationReactions, delivery=delivery, members=roles, directory=user_directory
+    )
     watchers = providers.Singleton(
         WatcherService, uow=unit_of_work.provider, tasks=tasks, members=roles, clock=clock
     )

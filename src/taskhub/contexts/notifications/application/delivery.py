@@ -1,15 +1,17 @@
 """Turning "these people, for these reasons" into stored notifications, the one way every
-producer does it: only current members of the organization, only on a live task, and
-each through the channels the recipient chose."""
+producer does it: each through the channels the recipient chose. About a task, only
+current members of the organization are told, and only while the task is live; about an
+invitation, the invitee is told although not a member yet, since the invitation is why."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from taskhub.contexts.notifications.application.ports import NotificationsRepositories
+from taskhub.contexts.notifications.domain import recipients
 from taskhub.contexts.notifications.domain.notification import Notification
 from taskhub.contexts.notifications.domain.reasons import Reason
-from taskhub.contexts.notifications.domain.summaries import summary
+from taskhub.contexts.notifications.domain.summaries import invited_summary, summary
 from taskhub.contexts.notifications.domain.watched_task import TaskState
 from taskhub.contexts.tenancy.public import RoleLookup
 from taskhub.shared_kernel.ids import new_id
@@ -35,25 +37,70 @@ class NotificationDelivery:
             return 0
         if members is None:
             members = self._members.members_among(task.org_id, list(reasons))
-        if not members:
+        told = {user_id: reason for user_id, reason in reasons.items() if user_id in members}
+        return self._store(
+            repositories,
+            task.org_id,
+            told,
+            task_id=task.id,
+            line=lambda reason: summary(reason, task),
+            actor_id=actor_id,
+            now=now,
+        )
+
+    def deliver_invitation(
+        self,
+        repositories: NotificationsRepositories,
+        *,
+        org_id: uuid.UUID,
+        invitation_id: uuid.UUID,
+        invitee: uuid.UUID,
+        role: str,
+        actor_id: uuid.UUID | None,
+        now: datetime,
+    ) -> int:
+        """The invitee's `invited`, about no task. It takes the invitation's id, so the
+        invitation's revocation can find it again."""
+        return self._store(
+            repositories,
+            org_id,
+            recipients.of_invitation(invitee, actor_id),
+            task_id=None,
+            line=lambda _reason: invited_summary(role),
+            actor_id=actor_id,
+            now=now,
+            new_ids=lambda: invitation_id,
+        )
+
+    def _store(
+        self,
+        repositories: NotificationsRepositories,
+        org_id: uuid.UUID,
+        reasons: Mapping[uuid.UUID, Reason],
+        *,
+        task_id: uuid.UUID | None,
+        line: Callable[[Reason], str],
+        actor_id: uuid.UUID | None,
+        now: datetime,
+        new_ids: Callable[[], uuid.UUID] = new_id,
+    ) -> int:
+        if not reasons:
             return 0
-        settings = repositories.recipients.settings_of(members)
+        settings = repositories.recipients.settings_of(list(reasons))
         made = []
         for user_id, reason in reasons.items():
-            if user_id not in members:
-                continue
             choice = settings[user_id].choice(reason)
             if not choice.any:
                 continue
             made.append(
                 Notification(
-                    id=new_id(),
-                    org_id=task.org_id,
+                    id=new_ids(),
+                    org_id=org_id,
                     user_id=user_id,
                     reason=reason,
-                    task_id=task.id,
+                    task_id=task_id,
                     actor_id=actor_id,
-                    summary=summary(reason, task),
+                    summary=line(reason),
                     created_at=now,
                     in_app=choice.in_app,
                     email_pending=choice.email,

@@ -68,7 +68,10 @@ class NotificationRepository(Protocol):
     def page(
         self, user_id: uuid.UUID, *, unread_only: bool, page: PageRequest
     ) -> Page[Notification]:
-        """The user's inbox across organizations, newest first (by creation, then id)."""
+        """The user's inbox across organizations, newest first (by creation, then id):
+        every notification stored for them and shown in the app. Membership is not asked
+        here: a leaver's are deleted when they leave (`forget_member`), and an `invited`
+        one is its recipient's before they are a member."""
         ...
 
     def mark_read(
@@ -83,6 +86,10 @@ class NotificationRepository(Protocol):
         ...
 
     def forget_member(self, org_id: uuid.UUID, user_id: uuid.UUID) -> None: ...
+
+    def remove(self, org_id: uuid.UUID, notification_id: uuid.UUID) -> None:
+        """Delete it, whoever's it is; nothing when there is none."""
+        ...
 
     def awaiting_email(self, limit: int) -> list[uuid.UUID]:
         """Users with notifications not yet gathered into an email."""

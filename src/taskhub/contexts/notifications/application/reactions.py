@@ -1,9 +1,10 @@
-"""The reactions to other contexts' events: who starts watching, who is notified, and who
-leaves with their notifications.
+"""The reactions to other contexts' events: who starts watching, who is notified, who
+leaves with their notifications, and who is told of an invitation.
 
 It runs in the event consumer's transaction on repositories built on its connection,
 outside any request, and is idempotent: an event seen twice finds the task state it
-already wrote (same version) and adds nothing.
+already wrote (same version) and adds nothing. (An invitation's notice is not: it relies
+on the consumer, which never hands a subscriber the same event twice.)
 """
 
 import uuid
@@ -13,12 +14,14 @@ from typing import Any
 
 import attrs
 
+from taskhub.contexts.identity.public import UserDirectory
 from taskhub.contexts.notifications.application.delivery import NotificationDelivery
 from taskhub.contexts.notifications.application.ports import NotificationsRepositories
 from taskhub.contexts.notifications.domain import recipients
 from taskhub.contexts.notifications.domain.mentions import mentioned_ids
 from taskhub.contexts.notifications.domain.watched_task import TaskState
 from taskhub.contexts.tenancy.public import MEMBER_REMOVED, RoleLookup
+from taskhub.contexts.tenancy.public.events import INVITATION_CREATED, INVITATION_REVOKED
 from taskhub.contexts.work.public.events import (
     COMMENT_CREATED,
     TASK_CREATED,
@@ -28,7 +31,13 @@ from taskhub.contexts.work.public.events import (
 )
 
 TASK_EVENTS = (TASK_CREATED, TASK_UPDATED, TASK_DELETED, TASK_RESTORED)
-HEARD_TYPES = (*TASK_EVENTS, COMMENT_CREATED, MEMBER_REMOVED)
+HEARD_TYPES = (
+    *TASK_EVENTS,
+    COMMENT_CREATED,
+    MEMBER_REMOVED,
+    INVITATION_CREATED,
+    INVITATION_REVOKED,
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -63,9 +72,12 @@ def task_state(org_id: uuid.UUID, data: Mapping[str, Any], *, deleted: bool) -> 
 
 
 class NotificationReactions:
-    def __init__(self, *, delivery: NotificationDelivery, members: RoleLookup) -> None:
+    def __init__(
+        self, *, delivery: NotificationDelivery, members: RoleLookup, directory: UserDirectory
+    ) -> None:
         self._delivery = delivery
         self._members = members
+        self._directory = directory
 
     def react(
         self, repositories: NotificationsRepositories, events: Sequence[ReceivedEvent]
@@ -81,6 +93,10 @@ class NotificationReactions:
                 user_id = uuid.UUID(event.data["user_id"])
                 repositories.watchers.forget_member(event.org_id, user_id)
                 repositories.notifications.forget_member(event.org_id, user_id)
+            elif event.type == INVITATION_CREATED:
+                made += self._invited(repositories, event)
+            elif event.type == INVITATION_REVOKED:
+                repositories.notifications.remove(event.org_id, uuid.UUID(event.data["id"]))
         return made
 
     def _task_changed(self, repositories: NotificationsRepositories, event: ReceivedEvent) -> int:
@@ -129,4 +145,20 @@ class NotificationReactions:
         reasons = recipients.of_comment(author_id, mentioned, watchers)
         return self._delivery.deliver(
             repositories, remembered.state, reasons, actor_id=author_id, now=event.occurred_at
+        )
+
+    def _invited(self, repositories: NotificationsRepositories, event: ReceivedEvent) -> int:
+        """Only an address with an active account is told here; anyone else learns of the
+        invitation from its email alone."""
+        invitee = self._directory.find_by_email(str(event.data["email"]))
+        if invitee is None:
+            return 0
+        return self._delivery.deliver_invitation(
+            repositories,
+            org_id=event.org_id,
+            invitation_id=uuid.UUID(event.data["id"]),
+            invitee=invitee.id,
+            role=str(event.data["role"]),
+            actor_id=uuid.UUID(event.data["invited_by"]),
+            now=event.occurred_at,
         )

@@ -1,4 +1,5 @@
-"""A notification: one recipient told of one change, in the inbox, by email, or both."""
+"""A notification: one recipient told of one change, in the inbox, by email, or both.
+`task_id` is None for what is about no task (`invited`)."""
 
 import uuid
 from datetime import datetime
@@ -14,7 +15,7 @@ class Notification:
     org_id: uuid.UUID
     user_id: uuid.UUID
     reason: Reason
-    task_id: uuid.UUID
+    task_id: uuid.UUID | None
     actor_id: uuid.UUID | None
     summary: str
     created_at: datetime

@@ -43,3 +43,8 @@ def of_comment(
     for watcher in watchers:
         reasons.setdefault(watcher, Reason.COMMENTED)
     return _without_actor(reasons, author_id)
+
+
+def of_invitation(invitee: uuid.UUID, inviter: uuid.UUID | None) -> dict[uuid.UUID, Reason]:
+    """The invitee, unless they invited themselves (an admin inviting their own address)."""
+    return _without_actor({invitee: Reason.INVITED}, inviter)

@@ -31,7 +31,7 @@ class NotificationBody:
     id: uuid.UUID
     org_id: uuid.UUID
     reason: Reason
-    task_id: uuid.UUID
+    task_id: uuid.UUID | None
     actor_id: uuid.UUID | None
     summary: str
     created_at: datetime

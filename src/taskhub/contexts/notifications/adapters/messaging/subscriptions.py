@@ -1,5 +1,6 @@
 """The subscription that feeds notifications: tasks and comments from work, members
-leaving from tenancy. Work knows nothing of it; it only publishes."""
+leaving and invitations made or revoked from tenancy. Neither knows anything of it; they
+only publish."""
 
 from collections.abc import Sequence
 

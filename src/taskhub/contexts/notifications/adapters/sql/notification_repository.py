@@ -95,6 +95,13 @@ class SqlNotificationRepository:
             )
         )
 
+    def remove(self, org_id: uuid.UUID, notification_id: uuid.UUID) -> None:
+        self._connection.execute(
+            notifications.delete().where(
+                notifications.c.org_id == org_id, notifications.c.id == notification_id
+            )
+        )
+
     def awaiting_email(self, limit: int) -> list[uuid.UUID]:
         return list(
             self._connection.execute(

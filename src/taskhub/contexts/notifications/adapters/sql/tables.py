@@ -53,7 +53,8 @@ notifications = sa.Table(
     sa.Column("id", sa.Uuid, nullable=False),
     sa.Column("user_id", sa.Uuid, nullable=False),
     sa.Column("reason", sa.String(20), nullable=False),
-    sa.Column("task_id", sa.Uuid, nullable=False),
+    # None for what is about no task (`invited`).
+    sa.Column("task_id", sa.Uuid),
     sa.Column("actor_id", sa.Uuid),
     sa.Column("summary", sa.String(300), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),

@@ -172,6 +172,9 @@ class FakeNotificationRepository:
             if (notification.org_id, notification.user_id) == (org_id, user_id):
                 del self._store.notifications[key]
 
+    def remove(self, org_id: uuid.UUID, notification_id: uuid.UUID) -> None:
+        self._store.notifications.pop((org_id, notification_id), None)
+
     def awaiting_email(self, limit: int) -> list[uuid.UUID]:
         waiting = {n.user_id: None for n in self._store.notifications.values() if n.email_pending}
         return list(waiting)[:limit]
