@@ -283,6 +283,21 @@ class Builder:
         c.execute("CREATE TEMP TABLE bench_projects (idx int PRIMARY KEY, id uuid NOT NULL)")
         c.execute("CREATE TEMP TABLE bench_users (idx int PRIMARY KEY, id uuid NOT NULL)")
         c.execute("CREATE TEMP TABLE bench_labels (idx int PRIMARY KEY, id uuid NOT NULL)")
+        # Cycle k of a project starts on day 30k; milestone k is due on day 91k + 90.
+        c.execute(
+            "CREATE TEMP TABLE bench_cycles AS "
+            "SELECT project_id, (starts_on - %s::date) / 30 AS k, id FROM work_cycles",
+            (self.t0.date(),),
+        )
+        c.execute("CREATE UNIQUE INDEX ON bench_cycles (project_id, k)")
+        c.execute(
+            "CREATE TEMP TABLE bench_milestones AS "
+            "SELECT project_id, (due_on - %s::date - 90) / 91 AS k, id FROM work_milestones",
+            (self.t0.date(),),
+        )
+        c.execute("CREATE UNIQUE INDEX ON bench_milestones (project_id, k)")
+        c.execute("ANALYZE bench_cycles")
+        c.execute("ANALYZE bench_milestones")
         with c.cursor() as cur:
             cur.executemany(
                 "INSERT INTO bench_projects VALUES (%s, %s)", list(enumerate(self.project_ids))
@@ -340,16 +355,18 @@ class Builder:
                                             1), '' ORDER BY k DESC)
                    FROM generate_series(0, 3) AS k),
            CASE WHEN pg_temp.r(s.i, 18) < 0.7 THEN (1 + floor(pg_temp.r(s.i, 19) * 8))::int END,
+           -- the cycle the creation date falls in, and the milestone due next, found by
+           -- their number in the staged maps (a lookup by date range per row is too slow)
            CASE WHEN pg_temp.r(s.i, 22) < 0.85 THEN
-             (SELECT wc.id FROM work_cycles wc
-              WHERE wc.org_id = %(org)s AND wc.project_id = bp.id
-                AND wc.starts_on <= ts.created_at::date AND wc.ends_on >= ts.created_at::date)
+             (SELECT bc.id FROM bench_cycles bc
+              WHERE bc.project_id = bp.id
+                AND bc.k = (ts.created_at::date - %(t0_date)s::date) / 30)
            END,
            CASE WHEN pg_temp.r(s.i, 23) < 0.40 THEN
-             (SELECT wm.id FROM work_milestones wm
-              WHERE wm.org_id = %(org)s AND wm.project_id = bp.id
-                AND wm.due_on >= ts.created_at::date
-              ORDER BY wm.due_on LIMIT 1)
+             (SELECT bm.id FROM bench_milestones bm
+              WHERE bm.project_id = bp.id
+                AND bm.k = greatest(0, ceil(((ts.created_at::date - %(t0_date)s::date) - 90)
+                                            / 91.0))::int)
            END
     FROM bench_stage s
     JOIN bench_projects bp ON bp.idx = s.project_idx
@@ -466,6 +483,7 @@ class Builder:
         params = {
             "org": self.org_id,
             "t0": self.t0,
+            "t0_date": self.t0.date(),
             "end": self.end,
             "step": step,
             "verbs": VERBS,
