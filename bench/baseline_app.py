@@ -50,7 +50,8 @@ MAX_LIMIT = 100
 _COLUMNS = (
     "t.id, t.project_id, t.number, p.key || '-' || t.number::text AS key, t.title, "
     "t.description, t.status, t.priority, t.due_at, t.parent_id, "
-    "t.assignee_ids, t.label_ids, t.created_by, t.created_at, t.updated_at, t.version"
+    "t.assignee_ids, t.label_ids, t.created_by, t.created_at, t.updated_at, t.version, "
+    "t.state_id, t.rank, t.estimate, t.start_at, t.cycle_id, t.milestone_id"
 )
 PAGE_SQL = (
     f"SELECT {_COLUMNS} FROM work_tasks t JOIN work_projects p ON p.id = t.project_id "
@@ -88,6 +89,12 @@ _NAMES = (
     "created_at",
     "updated_at",
     "version",
+    "state_id",
+    "rank",
+    "estimate",
+    "start_at",
+    "cycle_id",
+    "milestone_id",
 )
 _CREATED_AT = _NAMES.index("created_at")
 
