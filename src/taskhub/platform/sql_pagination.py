@@ -2,13 +2,18 @@
 
 Never OFFSET: a page is found by its position in the index, so it costs the same on
 page 1,000 as on page 1 and stays stable while rows are inserted concurrently.
+
+`?include=total` counts the very query that is paged, before the cursor, the order and
+the limit are added (`count_statement`), so the total is the size of the filtered list
+by construction, never a second description of the filters that could drift.
 """
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+import attrs
 import sqlalchemy as sa
 
 from taskhub.platform.sql_types import UtcDateTime
@@ -110,6 +115,24 @@ def keyset_result(
     return Page(items=[to_item(row) for row in rows], next_after=cursor)
 
 
+def count_statement(query: sa.Select[Any]) -> sa.Select[Any]:
+    """`SELECT count(*) FROM (<query>)`: the size of the filtered list `query` pages.
+
+    `query` is the filtered query as it is before `keyset_statement` (no cursor, order
+    or limit); any order it carries is dropped, since it cannot change a count. Its bind
+    parameters stay bind parameters, so a cached query counts with the same values.
+    """
+    filtered = query.order_by(None).subquery("filtered")
+    return sa.select(sa.func.count()).select_from(filtered)
+
+
+def count_rows(
+    connection: sa.Connection, query: sa.Select[Any], params: Mapping[str, Any] | None = None
+) -> int:
+    """The number of rows `query` selects (see `count_statement`)."""
+    return int(connection.execute(count_statement(query), dict(params or {})).scalar_one())
+
+
 def keyset_page(
     connection: sa.Connection,
     query: sa.Select[Any],
@@ -119,8 +142,14 @@ def keyset_page(
     *,
     descending: bool = False,
 ) -> Page[T]:
-    """Run `query` one page at a time; `keys` must identify a row uniquely (end with an id)."""
+    """Run `query` one page at a time; `keys` must identify a row uniquely (end with an id).
+
+    With `page.with_total`, the same `query` is counted as well (the cursor ignored).
+    """
     params = keyset_params(keys, page)
     statement = keyset_statement(query, keys, descending=descending, after=page.after is not None)
     rows = connection.execute(statement, params).all()
-    return keyset_result(rows, keys, page, to_item)
+    found = keyset_result(rows, keys, page, to_item)
+    if not page.with_total:
+        return found
+    return attrs.evolve(found, total=count_rows(connection, query))
