@@ -126,11 +126,61 @@ def count_statement(query: sa.Select[Any]) -> sa.Select[Any]:
     return sa.select(sa.func.count()).select_from(filtered)
 
 
-def count_rows(
-    connection: sa.Connection, query: sa.Select[Any], params: Mapping[str, Any] | None = None
+COUNT_BUDGET_MS = 250
+"""The database time a count may take on PostgreSQL (API.md: no request holds a worker
+for more than a few hundred milliseconds of database time). Counting is linear in the
+rows counted, index-only scans included, so a broad filter over a large organization
+can need more; the request is then refused (422 on `include`) rather than answered late
+or with a guess (ADR 0034, bench/results/list-total-*.md)."""
+
+_QUERY_CANCELED = "57014"
+
+
+def count_rows(connection: sa.Connection, query: sa.Select[Any]) -> int:
+    """The number of rows `query` selects (see `count_statement`), within the budget."""
+    return run_count(connection, count_statement(query))
+
+
+def run_count(
+    connection: sa.Connection,
+    statement: sa.Select[Any],
+    params: Mapping[str, Any] | None = None,
+    *,
+    budget_ms: int | None = None,
 ) -> int:
-    """The number of rows `query` selects (see `count_statement`)."""
-    return int(connection.execute(count_statement(query), dict(params or {})).scalar_one())
+    """Run a `count_statement` (cached by the caller, if it likes) within `budget_ms`.
+
+    On PostgreSQL the count runs under `statement_timeout`, set for it alone and reset
+    after it; a count that runs out of time is a ValidationFailed on `include`. SQLite
+    (one embedded process, small data) counts without a bound.
+    """
+    values = dict(params or {})
+    budget_ms = COUNT_BUDGET_MS if budget_ms is None else budget_ms
+    if connection.dialect.name != "postgresql":
+        return int(connection.execute(statement, values).scalar_one())
+    connection.exec_driver_sql(f"SET statement_timeout = {int(budget_ms)}")
+    try:
+        return int(connection.execute(statement, values).scalar_one())
+    except sa.exc.DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _QUERY_CANCELED:
+            raise
+        raise ValidationFailed.single(
+            "include",
+            f"cannot be answered for this list: counting it takes more than {budget_ms} ms; "
+            "narrow the filters, or ask without include=total",
+        ) from None
+    finally:
+        _reset_timeout(connection)
+
+
+def _reset_timeout(connection: sa.Connection) -> None:
+    """Back to the session's own timeout. Inside a transaction the count aborted, the
+    reset cannot run, and need not: the rollback that follows undoes the SET."""
+    try:
+        connection.exec_driver_sql("RESET statement_timeout")
+    except sa.exc.DBAPIError:
+        if not connection.in_transaction():
+            raise
 
 
 def keyset_page(

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
@@ -38,7 +39,7 @@ from taskhub.contexts.work.adapters.sql.task_list_statements import (
 )
 from taskhub.contexts.work.application.ports import NoneSet, TaskFilter, TaskSort, TaskSummary
 from taskhub.platform.sql_driver import DriverQuery
-from taskhub.platform.sql_pagination import keyset_params, next_after
+from taskhub.platform.sql_pagination import keyset_params, next_after, run_count
 from taskhub.shared_kernel.errors import ValidationFailed
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
@@ -120,14 +121,14 @@ class SqlTaskList:
             if found is not None:
                 lead = [found]
                 values["key_task_id"] = found.id  # the rest of the list leaves it out
-        total = len(lead) + self._count(shape, values) if page.with_total else None
         # The keyed task leads the first page and is in no keyed order, so the page
         # after the first continues from the start of the rest: an empty position.
         first = lead if page.after is None else []
         rest = PageRequest(limit=page.limit - len(first), after=page.after or None)
         if rest.limit == 0:
             more = self._connection.execute(any_match(shape), values).first() is not None
-            return Page(items=summaries(first), next_after=_REST if more else None, total=total)
+            found_page = Page(items=summaries(first), next_after=_REST if more else None)
+            return self._counted(found_page, shape, values, page, len(lead))
         if f.sort in (TaskSort.DUE, TaskSort.DUE_DESC):
             rows = self._by_due_date(shape, values, rest, descending=f.sort is TaskSort.DUE_DESC)
         else:
@@ -136,11 +137,24 @@ class SqlTaskList:
             rows = self._page(
                 shape, sorted_page(shape, f.sort, rest.after is not None), keys, values, rest
             )
-        return Page(items=summaries([*first, *rows.items]), next_after=rows.next_after, total=total)
+        found_page = Page(items=summaries([*first, *rows.items]), next_after=rows.next_after)
+        return self._counted(found_page, shape, values, page, len(lead))
 
-    def _count(self, shape: Shape, values: dict[str, Any]) -> int:
-        """The size of the filtered list (the keyed task left out, as in its pages)."""
-        return int(self._connection.execute(count_matches(shape), values).scalar_one())
+    def _counted(
+        self,
+        found: Page[TaskSummary],
+        shape: Shape,
+        values: dict[str, Any],
+        page: PageRequest,
+        keyed: int,
+    ) -> Page[TaskSummary]:
+        """With `?include=total`, the size of the filtered list: the rest counted as its
+        pages read it (the keyed task left out), plus the keyed task. Counted last, so a
+        count out of time budget has nothing after it to spoil."""
+        if not page.with_total:
+            return found
+        rest = run_count(self._connection, count_matches(shape), values)
+        return attrs.evolve(found, total=keyed + rest)
 
     def _page(
         self,
