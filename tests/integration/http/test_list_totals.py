@@ -200,3 +200,21 @@ def test_include_takes_only_total_once(client: testing.TestClient) -> None:
         "next_cursor": None,
         "total": 0,
     }
+
+
+def test_openapi_declares_include_and_total_on_every_list(
+    client: testing.TestClient, container: ApplicationContainer
+) -> None:
+    document = client.simulate_get("/openapi.json").json
+    lists = [e for e in endpoints(container) if e.paginated and e.include_in_schema]
+    assert lists
+    for endpoint in lists:
+        operation = document["paths"][_template(endpoint)][endpoint.method.lower()]
+        (include,) = [p for p in operation["parameters"] if p["name"] == "include"]
+        assert include["in"] == "query"
+        assert include["schema"] == {"type": "string", "enum": ["total"]}
+        success = operation["responses"][str(endpoint.status)]["content"]["application/json"]
+        properties = success["schema"]["properties"]
+        assert properties["total"]["type"] == "integer"
+        assert "total" not in success["schema"]["required"]
+        assert "422" in operation["responses"]
