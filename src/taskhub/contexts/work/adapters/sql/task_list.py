@@ -219,5 +219,7 @@ class SqlTaskList:
             undated_request,
         )
         filler = (FAR_PAST if descending else FAR_FUTURE).isoformat()
-        next_after = (_NO_DUE, filler, *undated.next_after) if undated.next_after else None
+        next_after = (
+            (_NO_DUE, filler, *undated.next_after) if undated.next_after is not None else None
+        )
         return Page(items=rows + undated.items, next_after=next_after)
