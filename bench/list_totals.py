@@ -218,8 +218,7 @@ def main() -> None:
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, `bench/list_totals.py`, {args.runs} runs "
         "per cell after one warm-up; wall time of `SqlTaskList.find` (limit 20) in ms, "
-        "on a 2-core host shared with other work (the absolute numbers move with it; "
-        "the difference is what the count adds).",
+        "on a 2-core host shared with other work (the absolute numbers move with it).",
         "",
         f"The count runs under a {COUNT_BUDGET_MS} ms `statement_timeout` "
         "(`platform.sql_pagination.COUNT_BUDGET_MS`); past it the request is a 422 on "
