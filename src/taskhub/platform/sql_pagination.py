@@ -2,13 +2,18 @@
 
 Never OFFSET: a page is found by its position in the index, so it costs the same on
 page 1,000 as on page 1 and stays stable while rows are inserted concurrently.
+
+`?include=total` counts the very query that is paged, before the cursor, the order and
+the limit are added (`count_statement`), so the total is the size of the filtered list
+by construction, never a second description of the filters that could drift.
 """
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+import attrs
 import sqlalchemy as sa
 
 from taskhub.platform.sql_types import UtcDateTime
@@ -110,6 +115,74 @@ def keyset_result(
     return Page(items=[to_item(row) for row in rows], next_after=cursor)
 
 
+def count_statement(query: sa.Select[Any]) -> sa.Select[Any]:
+    """`SELECT count(*) FROM (<query>)`: the size of the filtered list `query` pages.
+
+    `query` is the filtered query as it is before `keyset_statement` (no cursor, order
+    or limit); any order it carries is dropped, since it cannot change a count. Its bind
+    parameters stay bind parameters, so a cached query counts with the same values.
+    """
+    filtered = query.order_by(None).subquery("filtered")
+    return sa.select(sa.func.count()).select_from(filtered)
+
+
+COUNT_BUDGET_MS = 250
+"""The database time a count may take on PostgreSQL (API.md: no request holds a worker
+for more than a few hundred milliseconds of database time). Counting is linear in the
+rows counted, index-only scans included, so a broad filter over a large organization
+can need more; the request is then refused (422 on `include`) rather than answered late
+or with a guess (ADR 0034, bench/results/list-total-*.md)."""
+
+_QUERY_CANCELED = "57014"
+
+
+def count_rows(connection: sa.Connection, query: sa.Select[Any]) -> int:
+    """The number of rows `query` selects (see `count_statement`), within the budget."""
+    return run_count(connection, count_statement(query))
+
+
+def run_count(
+    connection: sa.Connection,
+    statement: sa.Select[Any],
+    params: Mapping[str, Any] | None = None,
+    *,
+    budget_ms: int | None = None,
+) -> int:
+    """Run a `count_statement` (cached by the caller, if it likes) within `budget_ms`.
+
+    On PostgreSQL the count runs under `statement_timeout`, set for it alone and reset
+    after it; a count that runs out of time is a ValidationFailed on `include`. SQLite
+    (one embedded process, small data) counts without a bound.
+    """
+    values = dict(params or {})
+    budget_ms = COUNT_BUDGET_MS if budget_ms is None else budget_ms
+    if connection.dialect.name != "postgresql":
+        return int(connection.execute(statement, values).scalar_one())
+    connection.exec_driver_sql(f"SET statement_timeout = {int(budget_ms)}")
+    try:
+        return int(connection.execute(statement, values).scalar_one())
+    except sa.exc.DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _QUERY_CANCELED:
+            raise
+        raise ValidationFailed.single(
+            "include",
+            f"cannot be answered for this list: counting it takes more than {budget_ms} ms; "
+            "narrow the filters, or ask without include=total",
+        ) from None
+    finally:
+        _reset_timeout(connection)
+
+
+def _reset_timeout(connection: sa.Connection) -> None:
+    """Back to the session's own timeout. Inside a transaction the count aborted, the
+    reset cannot run, and need not: the rollback that follows undoes the SET."""
+    try:
+        connection.exec_driver_sql("RESET statement_timeout")
+    except sa.exc.DBAPIError:
+        if not connection.in_transaction():
+            raise
+
+
 def keyset_page(
     connection: sa.Connection,
     query: sa.Select[Any],
@@ -119,8 +192,14 @@ def keyset_page(
     *,
     descending: bool = False,
 ) -> Page[T]:
-    """Run `query` one page at a time; `keys` must identify a row uniquely (end with an id)."""
+    """Run `query` one page at a time; `keys` must identify a row uniquely (end with an id).
+
+    With `page.with_total`, the same `query` is counted as well (the cursor ignored).
+    """
     params = keyset_params(keys, page)
     statement = keyset_statement(query, keys, descending=descending, after=page.after is not None)
     rows = connection.execute(statement, params).all()
-    return keyset_result(rows, keys, page, to_item)
+    found = keyset_result(rows, keys, page, to_item)
+    if not page.with_total:
+        return found
+    return attrs.evolve(found, total=count_rows(connection, query))

@@ -4,7 +4,8 @@ Every context's fakes page their lists through this one helper, so a fake cannot
 from the SQL pages on the points the contract tests care about: the order (each key
 term in its direction, ties broken by the last term, an id), where a page continues
 after `next_after`, the cursor strings it writes (timestamps as UTC ISO 8601, the rest
-as `str`), and the 422 for a cursor that belongs to another list.
+as `str`), the 422 for a cursor that belongs to another list, and the total
+(`?include=total`): the number of items given, whatever the cursor, only when asked.
 """
 
 import functools
@@ -91,12 +92,14 @@ def creation_key(item: Created) -> tuple[datetime, uuid.UUID]:
 
 
 def keyset_page(items: Iterable[T], page: PageRequest, order: KeyOrder[T]) -> Page[T]:
-    """The page of `items` after `page.after` in `order`, at most `page.limit` long."""
+    """The page of `items` after `page.after` in `order`, at most `page.limit` long;
+    `items` is the filtered list, so its size is the total when the page asks for it."""
 
     def compare(a: T, b: T) -> int:
         return order.compare(order.values(a), order.values(b))
 
     ordered = sorted(items, key=functools.cmp_to_key(compare))
+    total = len(ordered) if page.with_total else None
     if page.after is not None:
         bound = order.bound(page.after)
         ordered = [item for item in ordered if order.compare(order.values(item), bound) > 0]
@@ -104,4 +107,4 @@ def keyset_page(items: Iterable[T], page: PageRequest, order: KeyOrder[T]) -> Pa
     next_after = None
     if len(ordered) > page.limit and chunk:
         next_after = tuple(cursor_text(value) for value in order.values(chunk[-1]))
-    return Page(items=chunk, next_after=next_after)
+    return Page(items=chunk, next_after=next_after, total=total)

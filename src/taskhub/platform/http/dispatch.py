@@ -37,7 +37,7 @@ from taskhub.platform.http.problems import (
     UnsupportedMediaType,
     problem_body,
 )
-from taskhub.platform.http.query import read_query
+from taskhub.platform.http.query import TOTAL, read_query
 from taskhub.platform.http.request_body import read_body
 from taskhub.platform.http.streamed_bodies import (
     STREAMED_BODIES,
@@ -118,7 +118,19 @@ def _page_request(query: Mapping[str, Any], cursors: CursorCodec) -> PageRequest
     return PageRequest(
         limit=query.get("limit", DEFAULT_LIMIT),
         after=cursors.decode(cursor) if cursor else None,
+        with_total=query.get("include") == TOTAL,
     )
+
+
+def _page_document(page: Page[Any], items: list[Any], next_cursor: str | None, asked: bool) -> Any:
+    """The list's body: `total` only when the request asked for it."""
+    if not asked:
+        return {"items": items, "next_cursor": next_cursor}
+    if page.total is None:
+        # Every list counts through `keyset_page` or `Page.map`; one that drops the
+        # total is a bug the route-walking test catches, never a silent omission.
+        raise RuntimeError("the list was asked for its total but did not count it")
+    return {"items": items, "next_cursor": next_cursor, "total": page.total}
 
 
 def _next_link(req: falcon.Request, cursor: str) -> str:
@@ -212,7 +224,7 @@ class EndpointResource:
         )
         keyed = IdempotentRequest.from_http(req, endpoint, who, raw_body)
         if keyed is None:
-            self._write(endpoint, endpoint.handler(call), req, resp)
+            self._write(endpoint, endpoint.handler(call), req, resp, page)
         else:
             self._handle_once(keyed, endpoint, call, req, resp)
         if isinstance(call.body, MultipartFile):
@@ -251,7 +263,7 @@ class EndpointResource:
             outcome.replay_to(resp)
             return
         try:
-            self._write(endpoint, endpoint.handler(call), req, resp)
+            self._write(endpoint, endpoint.handler(call), req, resp, call.page)
         except BaseException:
             guard.abandon(outcome)
             raise
@@ -288,7 +300,12 @@ class EndpointResource:
         return structure(self._converter(endpoint), document, endpoint.body)
 
     def _write(
-        self, endpoint: Endpoint, reply: Reply, req: falcon.Request, resp: falcon.Response
+        self,
+        endpoint: Endpoint,
+        reply: Reply,
+        req: falcon.Request,
+        resp: falcon.Response,
+        page: PageRequest,
     ) -> None:
         resp.status = reply.status
         for name, value in reply.headers.items():
@@ -321,8 +338,11 @@ class EndpointResource:
                 return
         converter = self._converter(endpoint)
         if isinstance(body, Page):
+            # An empty position is a position (see PageRequest.after): only None ends the list.
             next_cursor = (
-                self._pipeline.cursors.encode(body.next_after) if body.next_after else None
+                self._pipeline.cursors.encode(body.next_after)
+                if body.next_after is not None
+                else None
             )
             if next_cursor:
                 resp.append_header("Link", _next_link(req, next_cursor))
@@ -331,7 +351,7 @@ class EndpointResource:
             records = bool(items) and dataclasses.is_dataclass(items[0])
             if not records:
                 items = [converter.unstructure(item) for item in items]
-            document: Any = {"items": items, "next_cursor": next_cursor}
+            document = _page_document(body, items, next_cursor, page.with_total)
             resp.content_type = reply.media_type
             resp.data = dumps_records(document) if records else dumps(document)
             return

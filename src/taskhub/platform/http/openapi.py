@@ -271,6 +271,7 @@ def _success_responses(
                 "properties": {
                     "items": {"type": "array", "items": schema},
                     "next_cursor": {"type": ["string", "null"]},
+                    "total": _TOTAL_PROPERTY,
                 },
             }
         success["content"] = {endpoint.response_media_type: {"schema": schema}}
@@ -284,6 +285,13 @@ def _success_responses(
         }
     return responses
 
+
+_TOTAL_PROPERTY = {
+    "type": "integer",
+    "minimum": 0,
+    "description": "With `?include=total` only: the size of the filtered list, "
+    "whatever the cursor.",
+}
 
 _BINARY_CONTENT = {
     "application/octet-stream": {

@@ -166,7 +166,25 @@ LIMIT = QueryParam(
     {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
 )
 CURSOR = QueryParam("cursor", _cursor, "The `next_cursor` of the previous page; opaque.")
-PAGE_PARAMS: tuple[QueryParam, ...] = (LIMIT, CURSOR)
+
+TOTAL = "total"
+"""The one value of `include`: add `total`, the size of the filtered list."""
+
+
+def _include(raw: str) -> str:
+    if raw != TOTAL:
+        raise ValueError(f"must be {TOTAL}")
+    return raw
+
+
+INCLUDE = QueryParam(
+    "include",
+    _include,
+    "`total` adds `total` to the response: the exact size of the filtered list, "
+    "whatever the cursor. Counted only when asked.",
+    {"type": "string", "enum": [TOTAL]},
+)
+PAGE_PARAMS: tuple[QueryParam, ...] = (LIMIT, CURSOR, INCLUDE)
 """What every list takes besides its own filters."""
 
 

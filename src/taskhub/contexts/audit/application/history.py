@@ -30,4 +30,4 @@ class AuditEntityHistory:
         criteria = AuditFilter(entity_type=entity_type, entity_id=entity_id)
         with self._uow(read_only=True) as uow:
             found = uow.entries.page(ChainKey.org(org_id), criteria, page)
-        return Page(items=[entry_view(e) for e in found.items], next_after=found.next_after)
+        return found.map(entry_view)

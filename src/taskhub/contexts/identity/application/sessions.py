@@ -102,12 +102,7 @@ class SessionService:
     def page_live(self, principal: Principal, page: PageRequest) -> Page[SessionView]:
         with self._uow(read_only=True) as uow:
             sessions = uow.sessions.page_live(principal.user_id, page)
-        return Page(
-            items=[
-                SessionView(session=s, current=s.id == principal.session_id) for s in sessions.items
-            ],
-            next_after=sessions.next_after,
-        )
+        return sessions.map(lambda s: SessionView(session=s, current=s.id == principal.session_id))
 
     def revoke(
         self, principal: Principal, session_id: uuid.UUID, reason: str = RevokeReason.USER_REVOKED

@@ -10,6 +10,8 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import timedelta
 
+import attrs
+
 from taskhub.contexts.integrations.application.ports import EventLog
 from taskhub.contexts.integrations.domain.feed import FeedEvent, types_matching
 from taskhub.shared_kernel.clock import Clock
@@ -53,5 +55,5 @@ class EventFeed:
                     "retention, or was never one of its events.",
                     code="event_gone",
                 )
-            page = PageRequest(limit=page.limit, after=(str(position),))
+            page = attrs.evolve(page, after=(str(position),))
         return self._log.page(actor.org_id, page, types=chosen, since=since)

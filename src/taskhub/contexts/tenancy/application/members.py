@@ -52,6 +52,7 @@ class MemberService:
                 if m.user_id in users
             ],
             next_after=memberships.next_after,
+            total=memberships.total,
         )
 
     def add(self, actor: Actor, *, email: str, role: Role) -> MemberView:

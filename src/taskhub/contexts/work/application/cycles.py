@@ -73,8 +73,7 @@ class CycleService:
                 raise project_not_found()
             found = uow.cycles.page(actor.org_id, project_id, page)
             progress = uow.cycles.progress(actor.org_id, [c.id for c in found.items])
-        items = [CycleWithProgress(c, progress.get(c.id, Progress())) for c in found.items]
-        return Page(items=items, next_after=found.next_after)
+        return found.map(lambda c: CycleWithProgress(c, progress.get(c.id, Progress())))
 
     def get(self, actor: Actor, project_id: uuid.UUID, cycle_id: uuid.UUID) -> CycleWithProgress:
         with self._uow(read_only=True) as uow:

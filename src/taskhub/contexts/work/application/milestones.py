@@ -76,8 +76,7 @@ class MilestoneService:
                 raise project_not_found()
             found = uow.milestones.page(actor.org_id, project_id, page)
             progress = uow.milestones.progress(actor.org_id, [m.id for m in found.items])
-        items = [MilestoneWithProgress(m, progress.get(m.id, Progress())) for m in found.items]
-        return Page(items=items, next_after=found.next_after)
+        return found.map(lambda m: MilestoneWithProgress(m, progress.get(m.id, Progress())))
 
     def get(
         self, actor: Actor, project_id: uuid.UUID, milestone_id: uuid.UUID

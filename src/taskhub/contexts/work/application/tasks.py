@@ -10,6 +10,8 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 
+import attrs
+
 from taskhub.contexts.tenancy.public import RoleLookup
 from taskhub.contexts.work.application.new_tasks import NewTasks
 from taskhub.contexts.work.application.ports import TaskFilter, TaskSummary, WorkUnitOfWork
@@ -113,11 +115,13 @@ class TaskService:
         if page.after is not None:
             if not page.after or page.after[0] != sort:
                 raise ValidationFailed.single("cursor", "belongs to another sort; start again")
-            page = PageRequest(limit=page.limit, after=page.after[1:])
+            page = attrs.evolve(page, after=page.after[1:])
         with self._uow(read_only=True) as uow:
             found = uow.task_list.find(actor.org_id, task_filter, page)
-        after = (sort, *found.next_after) if found.next_after else None
-        return Page(items=found.items, next_after=after)
+        if found.next_after is None:
+            return found
+        # An empty position (after the task a searched key put first) is one too.
+        return attrs.evolve(found, next_after=(sort, *found.next_after))
 
     def change(self, actor: Actor, task_id: uuid.UUID, command: ChangeTask) -> Task:
         with self._uow() as uow:

@@ -28,7 +28,6 @@ from taskhub.platform.http.routes import Routes
 from taskhub.platform.http.streamed_bodies import MultipartFile, OctetStream
 from taskhub.shared_kernel.clock import Clock
 from taskhub.shared_kernel.errors import PermissionDenied
-from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 ATTACHMENTS = "/tasks/{task_id:task}/attachments"
@@ -64,9 +63,7 @@ class AttachmentEndpoints:
 
     def list(self, call: Call[None]) -> Reply:
         page = self._attachments.page(call.in_org, call.params["task_id"], call.page)
-        return Reply(
-            body=Page(items=[attachment_body(a) for a in page.items], next_after=page.next_after)
-        )
+        return Reply(body=page.map(attachment_body))
 
     def get(self, call: Call[None]) -> Reply:
         attachment = self._attachments.get(

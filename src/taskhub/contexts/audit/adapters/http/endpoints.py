@@ -25,7 +25,7 @@ def entry_body(entry: AuditEntry) -> AuditEntryBody:
 
 
 def _bodies(page: Page[AuditEntry]) -> Page[AuditEntryBody]:
-    return Page(items=[entry_body(e) for e in page.items], next_after=page.next_after)
+    return page.map(entry_body)
 
 
 class AuditEndpoints:

@@ -27,7 +27,6 @@ from taskhub.contexts.identity.domain.user import User
 from taskhub.platform.http.endpoints import Access, Call, Cookie, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
 from taskhub.shared_kernel.field_copy import fields_from
-from taskhub.shared_kernel.pagination import Page
 
 REFRESH_COOKIE = "taskhub_refresh"
 REFRESH_COOKIE_PATH = "/api/v1/auth"
@@ -121,18 +120,18 @@ class IdentityEndpoints:
 
     def list_sessions(self, call: Call[None]) -> Reply:
         views = self._sessions.page_live(call.user, call.page)
-        items = [
-            SessionBody(
-                id=v.session.id,
-                created_at=v.session.created_at,
-                last_used_at=v.session.last_used_at,
-                ip=v.session.ip,
-                user_agent=v.session.user_agent,
-                current=v.current,
+        return Reply(
+            body=views.map(
+                lambda v: SessionBody(
+                    id=v.session.id,
+                    created_at=v.session.created_at,
+                    last_used_at=v.session.last_used_at,
+                    ip=v.session.ip,
+                    user_agent=v.session.user_agent,
+                    current=v.current,
+                )
             )
-            for v in views.items
-        ]
-        return Reply(body=Page(items=items, next_after=views.next_after))
+        )
 
     def revoke_session(self, call: Call[None]) -> Reply:
         self._sessions.revoke(call.user, call.params["session_id"])

@@ -15,7 +15,6 @@ from taskhub.contexts.identity.domain.user import User
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.query import choice_param, text_param
 from taskhub.platform.http.routes import Routes
-from taskhub.shared_kernel.pagination import Page
 
 ADMIN_USER_QUERY = (
     text_param("q", "Part of the email or the name, ignoring case.", max_length=254),
@@ -47,9 +46,7 @@ class AdminEndpoints:
             None if active is None else active is ActiveFilter.TRUE,
             call.page,
         )
-        return Reply(
-            body=Page(items=[admin_user_body(u) for u in page.items], next_after=page.next_after)
-        )
+        return Reply(body=page.map(admin_user_body))
 
     def create_user(self, call: Call[CreateUserRequest]) -> Reply:
         user = self._staff.create(email=call.body.email, name=call.body.name)

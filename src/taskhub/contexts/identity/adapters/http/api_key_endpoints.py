@@ -12,7 +12,6 @@ from taskhub.contexts.identity.domain.api_key import ApiKey
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
 from taskhub.shared_kernel.field_copy import fields_from
-from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 
@@ -45,7 +44,7 @@ class ApiKeyEndpoints:
 
     def list(self, call: Call[None]) -> Reply:
         page = self._api_keys.page(call.in_org, call.page)
-        return Reply(body=Page(items=[key_body(k) for k in page.items], next_after=page.next_after))
+        return Reply(body=page.map(key_body))
 
     def revoke(self, call: Call[None]) -> Reply:
         self._api_keys.revoke(call.in_org, call.params["key_id"])

@@ -55,9 +55,7 @@ class IntegrationEndpoints:
 
     def list(self, call: Call[None]) -> Reply:
         page = self._webhooks.page(call.in_org, call.page)
-        return Reply(
-            body=Page(items=[webhook_body(w) for w in page.items], next_after=page.next_after)
-        )
+        return Reply(body=page.map(webhook_body))
 
     def get(self, call: Call[None]) -> Reply:
         return Reply(body=webhook_body(self._webhooks.get(call.in_org, call.params["webhook_id"])))
@@ -89,9 +87,7 @@ class IntegrationEndpoints:
 
     def deliveries(self, call: Call[None]) -> Reply:
         page = self._deliveries.page(call.in_org, call.params["webhook_id"], call.page)
-        return Reply(
-            body=Page(items=[delivery_body(d) for d in page.items], next_after=page.next_after)
-        )
+        return Reply(body=page.map(delivery_body))
 
     def redeliver(self, call: Call[None]) -> Reply:
         delivery = self._deliveries.redeliver(
@@ -198,14 +194,14 @@ class EventEndpoints:
         self._feed = feed
 
     def list_event_types(self, call: Call[None]) -> Reply:
-        return Reply(body=Page(items=self._types, next_after=None))
+        # The catalogue is one page, whatever the limit: its size is its total.
+        return Reply(body=Page(items=self._types, next_after=None, total=len(self._types)))
 
     def list_events(self, call: Call[None]) -> Reply:
         page = self._feed.page(
             call.in_org, call.page, after=call.query.get("after"), types=call.query.get("types")
         )
-        items = [fields_from(EventBody, event, data=dict(event.data)) for event in page.items]
-        return Reply(body=Page(items=items, next_after=page.next_after))
+        return Reply(body=page.map(lambda e: fields_from(EventBody, e, data=dict(e.data))))
 
     def endpoints(self) -> Sequence[Endpoint]:
         catalogue = Routes(tag="events", access=Access.PUBLIC)

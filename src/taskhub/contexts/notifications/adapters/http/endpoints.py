@@ -20,7 +20,6 @@ from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.query import choice_param
 from taskhub.platform.http.routes import Routes
 from taskhub.shared_kernel.errors import ValidationFailed
-from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 WATCHERS = "/tasks/{task_id:task}/watchers"
@@ -41,9 +40,7 @@ class NotificationEndpoints:
 
     def list_watchers(self, call: Call[None]) -> Reply:
         page = self._watchers.page(call.in_org, call.params["task_id"], call.page)
-        return Reply(
-            body=Page(items=[watcher_body(w) for w in page.items], next_after=page.next_after)
-        )
+        return Reply(body=page.map(watcher_body))
 
     def watch(self, call: Call[None]) -> Reply:
         self._watchers.watch(call.in_org, call.params["task_id"], call.params["user_id"])
@@ -56,9 +53,7 @@ class NotificationEndpoints:
     def list_notifications(self, call: Call[None]) -> Reply:
         unread_only = call.query.get("unread") is Flag.TRUE
         page = self._inbox.page(call.user.user_id, unread_only=unread_only, page=call.page)
-        return Reply(
-            body=Page(items=[notification_body(n) for n in page.items], next_after=page.next_after)
-        )
+        return Reply(body=page.map(notification_body))
 
     def mark_read(self, call: Call[MarkReadRequest]) -> Reply:
         body = call.body

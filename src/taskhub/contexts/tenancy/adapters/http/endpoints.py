@@ -27,7 +27,6 @@ from taskhub.contexts.tenancy.domain.team import Team, TeamMember
 from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.routes import Routes
 from taskhub.shared_kernel.field_copy import fields_from
-from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 
@@ -69,19 +68,19 @@ class TenancyEndpoints:
 
     def list_orgs(self, call: Call[None]) -> Reply:
         page = self._organizations.page_mine(call.user.user_id, call.page)
-        items = [
-            MyOrganizationBody(
-                id=o.id,
-                name=o.name,
-                slug=o.slug,
-                plan=o.plan,
-                created_at=o.created_at,
-                version=o.version,
-                role=role,
+        return Reply(
+            body=page.map(
+                lambda found: MyOrganizationBody(
+                    id=found[0].id,
+                    name=found[0].name,
+                    slug=found[0].slug,
+                    plan=found[0].plan,
+                    created_at=found[0].created_at,
+                    version=found[0].version,
+                    role=found[1],
+                )
             )
-            for o, role in page.items
-        ]
-        return Reply(body=Page(items=items, next_after=page.next_after))
+        )
 
     def get_org(self, call: Call[None]) -> Reply:
         return Reply(body=org_body(self._organizations.get(call.in_org)))
@@ -101,9 +100,7 @@ class TenancyEndpoints:
     # members
     def list_members(self, call: Call[None]) -> Reply:
         page = self._members.page(call.in_org, call.page)
-        return Reply(
-            body=Page(items=[member_body(v) for v in page.items], next_after=page.next_after)
-        )
+        return Reply(body=page.map(member_body))
 
     def add_member(self, call: Call[AddMemberRequest]) -> Reply:
         body = call.body
@@ -127,9 +124,7 @@ class TenancyEndpoints:
 
     def list_teams(self, call: Call[None]) -> Reply:
         page = self._teams.page(call.in_org, call.page)
-        return Reply(
-            body=Page(items=[team_body(t) for t in page.items], next_after=page.next_after)
-        )
+        return Reply(body=page.map(team_body))
 
     def get_team(self, call: Call[None]) -> Reply:
         return Reply(body=team_body(self._teams.get(call.in_org, call.params["team_id"])))
@@ -151,9 +146,7 @@ class TenancyEndpoints:
 
     def list_team_members(self, call: Call[None]) -> Reply:
         page = self._teams.page_members(call.in_org, call.params["team_id"], call.page)
-        return Reply(
-            body=Page(items=[team_member_body(m) for m in page.items], next_after=page.next_after)
-        )
+        return Reply(body=page.map(team_member_body))
 
     def put_team_member(self, call: Call[PutTeamMemberRequest]) -> Reply:
         body = call.body

@@ -15,7 +15,6 @@ from taskhub.platform.http.endpoints import Call, Endpoint, Reply
 from taskhub.platform.http.query import choice_param
 from taskhub.platform.http.routes import Routes
 from taskhub.shared_kernel.clock import Clock
-from taskhub.shared_kernel.pagination import Page
 from taskhub.shared_kernel.roles import Role
 
 INVITATION_QUERY = (choice_param("status", InvitationStatus, "Only invitations in this state."),)
@@ -47,11 +46,7 @@ class InvitationEndpoints:
         status: InvitationStatus | None = call.query.get("status")
         page = self._invitations.page(call.in_org, status, call.page)
         now = self._clock.now()
-        return Reply(
-            body=Page(
-                items=[invitation_body(i, now) for i in page.items], next_after=page.next_after
-            )
-        )
+        return Reply(body=page.map(lambda i: invitation_body(i, now)))
 
     def revoke(self, call: Call[None]) -> Reply:
         self._invitations.revoke(call.in_org, call.params["invitation_id"])

@@ -17,7 +17,9 @@ class DependencyEndpoints:
 
     def list(self, call: Call[None]) -> Reply:
         blockers = self._dependencies.blockers(call.in_org, call.params["task_id"])
-        return Reply(body=Page(items=[task_body(t) for t in blockers], next_after=None))
+        # Every blocker in one page (a task has few): the page is the whole list.
+        items = [task_body(t) for t in blockers]
+        return Reply(body=Page(items=items, next_after=None, total=len(items)))
 
     def add(self, call: Call[AddDependencyRequest]) -> Reply:
         blocker = self._dependencies.add(

@@ -10,4 +10,4 @@ T = TypeVar("T")
 
 
 def page_reply(page: Page[T], body: Callable[[T], Any]) -> Reply:
-    return Reply(body=Page(items=[body(item) for item in page.items], next_after=page.next_after))
+    return Reply(body=page.map(body))

@@ -2,8 +2,8 @@
 
 It keeps the SQL read model's semantics, down to the cursors: tasks are ordered by the
 same keys, a page continues after the same `next_after` strings, deleted tasks and
-those of deleted projects are hidden, and the text filter matches whole words,
-ignoring case.
+those of deleted projects are hidden, the text filter matches whole words,
+ignoring case, a searched task key puts that task first, and `total` counts the same.
 """
 
 import re
@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+
+import attrs
 
 from taskhub.contexts.work.application.ports import NoneSet, TaskFilter, TaskSort, TaskSummary
 from taskhub.contexts.work.application.testing.store import WorkStore
@@ -92,27 +94,47 @@ class FakeTaskList:
         self, org_id: uuid.UUID, task_filter: TaskFilter, page: PageRequest
     ) -> Page[TaskSummary]:
         f = task_filter
+        listed = [
+            task_as_read(self._store, t)
+            for t in self._store.tasks.values()
+            if self._wanted(t, org_id, attrs.evolve(f, text=None))
+        ]
+        found = [t for t in listed if not f.text or _matches_text(t, f.text)]
+        lead = None
+        if f.key is not None and f.text and _words(f.text):
+            # The keyed task leads, under every filter but the text, as in SQL.
+            project_key, number = f.key
+            keyed = (t for t in listed if (t.project_key, t.number) == (project_key, number))
+            lead = next(keyed, None)
+        rest = [t for t in found if lead is None or t.id != lead.id]
+        total = len(rest) + (lead is not None) if page.with_total else None
+        first = [lead] if lead is not None and page.after is None else []
+        # After a first page the keyed task filled, the rest starts at the empty position.
+        rest_page = PageRequest(limit=page.limit - len(first), after=page.after or None)
+        if rest_page.limit == 0:
+            more: tuple[str, ...] | None = () if rest else None
+            return Page(items=[TaskSummary.of(t) for t in first], next_after=more, total=total)
+        tasks = keyset_page(rest, rest_page, _task_order(f.sort))
+        return Page(
+            items=[TaskSummary.of(t) for t in [*first, *tasks.items]],
+            next_after=tasks.next_after,
+            total=total,
+        )
 
-        def wanted(task: Task) -> bool:
-            checks = (
-                task.org_id == org_id
-                and task.deleted_at is None
-                and project_live(self._store, task),
-                f.project_id is None or task.project_id == f.project_id,
-                not f.statuses or task.status in f.statuses,
-                not f.priorities or task.priority in f.priorities,
-                f.parent_id is None or task.parent_id == f.parent_id,
-                f.due_before is None or (task.due_at is not None and task.due_at < f.due_before),
-                f.due_after is None or (task.due_at is not None and task.due_at > f.due_after),
-                f.assignee_id is None or f.assignee_id in task.assignee_ids,
-                f.label_id is None or f.label_id in task.label_ids,
-                not f.text or _matches_text(task, f.text),
-                not f.state_ids or task.state_id in f.state_ids,
-                _matches_reference(task.cycle_id, f.cycle_id),
-                _matches_reference(task.milestone_id, f.milestone_id),
-            )
-            return all(checks)
-
-        found = [task_as_read(self._store, t) for t in self._store.tasks.values() if wanted(t)]
-        tasks = keyset_page(found, page, _task_order(f.sort))
-        return Page(items=[TaskSummary.of(t) for t in tasks.items], next_after=tasks.next_after)
+    def _wanted(self, task: Task, org_id: uuid.UUID, f: TaskFilter) -> bool:
+        checks = (
+            task.org_id == org_id and task.deleted_at is None and project_live(self._store, task),
+            f.project_id is None or task.project_id == f.project_id,
+            not f.statuses or task.status in f.statuses,
+            not f.priorities or task.priority in f.priorities,
+            f.parent_id is None or task.parent_id == f.parent_id,
+            f.due_before is None or (task.due_at is not None and task.due_at < f.due_before),
+            f.due_after is None or (task.due_at is not None and task.due_at > f.due_after),
+            f.assignee_id is None or f.assignee_id in task.assignee_ids,
+            f.label_id is None or f.label_id in task.label_ids,
+            not f.text or _matches_text(task, f.text),
+            not f.state_ids or task.state_id in f.state_ids,
+            _matches_reference(task.cycle_id, f.cycle_id),
+            _matches_reference(task.milestone_id, f.milestone_id),
+        )
+        return all(checks)
