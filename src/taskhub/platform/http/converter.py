@@ -22,7 +22,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
-from taskhub.platform.http.fields import InvalidField, PartialUpdate
+from taskhub.platform.http.fields import InvalidField, PartialUpdate, refused_nulls
 from taskhub.shared_kernel.errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
@@ -236,6 +236,13 @@ def _partial_update_hook(converter: cattrs.Converter, cls: type[Any]) -> Any:
     def structure_partial(data: Any, type_: Any) -> Any:
         if not isinstance(data, dict):
             raise TypeError("must be an object")
+        nulls = refused_nulls(cls, data)
+        if nulls:
+            raise ClassValidationError(
+                "null sent for fields that cannot be cleared",
+                [InvalidField(name, "must not be null") for name in nulls],
+                cls,
+            )
         result = base(data, type_)
         object.__setattr__(result, "provided", frozenset(data))
         return result

@@ -18,7 +18,7 @@ import attrs
 from taskhub.platform.http import idempotency
 from taskhub.platform.http.binary_replies import BinaryContent
 from taskhub.platform.http.endpoints import Access, Endpoint, openapi_path, path_parameters
-from taskhub.platform.http.fields import OPENAPI_KEY
+from taskhub.platform.http.fields import OPENAPI_KEY, PartialUpdate
 from taskhub.platform.http.problems import PROBLEM_JSON
 from taskhub.platform.http.query import QueryParam
 from taskhub.platform.http.streamed_bodies import FILE_FIELD, MultipartFile, OctetStream
@@ -83,9 +83,18 @@ class SchemaBuilder:
         hints = typing.get_type_hints(cls)
         properties: dict[str, Any] = {}
         required: list[str] = []
+        partial = issubclass(cls, PartialUpdate)
         for field in attrs.fields(cls):
-            schema = dict(self.schema_for(hints[field.name]))
+            if not field.init:
+                continue  # filled by the server (PartialUpdate.provided), never sent
+            hint = hints[field.name]
+            clearable = partial and field.name in cls.clearable  # type: ignore[attr-defined]
+            if partial and not clearable:
+                hint = _without_null(hint)
+            schema = dict(self.schema_for(hint))
             schema.update(field.metadata.get(OPENAPI_KEY, {}))
+            if clearable:
+                schema["description"] = f"{schema.get('description', '')} `null` clears it.".strip()
             properties[field.name] = schema
             if field.default is attrs.NOTHING:
                 required.append(field.name)
@@ -100,6 +109,14 @@ class SchemaBuilder:
             component["description"] = " ".join(cls.__doc__.split())
         self.components[name] = component
         return ref
+
+
+def _without_null(type_: Any) -> Any:
+    """`X | None` as `X`: a PATCH field that `null` may not clear is declared without it."""
+    if typing.get_origin(type_) not in (typing.Union, types.UnionType):
+        return type_
+    kept = tuple(arg for arg in typing.get_args(type_) if arg is not type(None))
+    return kept[0] if len(kept) == 1 else typing.Union[kept]  # noqa: UP007
 
 
 _PROBLEM_SCHEMA = {
