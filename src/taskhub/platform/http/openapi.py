@@ -146,7 +146,11 @@ def _success_responses(
         success["headers"] = _BINARY_HEADERS
         responses["206"] = {
             "description": "The byte range asked for with `Range`.",
-            "headers": {**_BINARY_HEADERS, "Content-Range": {"schema": {"type": "string"}}},
+            "headers": {
+                **_BINARY_HEADERS,
+                "Content-Range": {"schema": {"type": "string"}},
+                **openapi_http.every_response_headers(endpoint),
+            },
             "content": _BINARY_CONTENT,
         }
     elif endpoint.response is not None:
@@ -171,7 +175,10 @@ def _success_responses(
     if endpoint.redirects:
         responses["302"] = {
             "description": "Fetch the content from the URL in `Location` instead.",
-            "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+            "headers": {
+                "Location": {"schema": {"type": "string", "format": "uri"}},
+                **openapi_http.every_response_headers(endpoint),
+            },
         }
     return responses
 
