@@ -7,6 +7,7 @@ configured for (PostgreSQL when `TASKHUB_TEST_DATABASE_URL` is set, else a SQLit
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -18,10 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from tests.integration.conftest import ensure_postgres_database, run_scoped_postgres_url
-from tests.integration.test_server_process import free_port
 
 GENEROUS_LIMIT = "1000000/minute"
 """Rate limits the tools never reach: they test the API, not the budget."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def database_url(directory: Path, name: str) -> str:
