@@ -22,16 +22,22 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
-from taskhub.platform.http.fields import InvalidField, PartialUpdate
+from taskhub.platform.http.fields import InvalidField, PartialUpdate, refused_nulls
 from taskhub.shared_kernel.errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
+
+
+_NULL = "must not be null"
+"""What a field that takes no `null` says of one, whatever its type."""
 
 
 def _strict_str(value: Any, type_: Any) -> str:
     # A str-based enum (Role) dispatches here before any Enum hook: its MRO has str first.
     if type_ is not str and isinstance(type_, type) and issubclass(type_, enum.Enum):
         return _enum(value, type_)  # type: ignore[return-value]
+    if value is None:
+        raise TypeError(_NULL)
     if not isinstance(value, str):
         raise TypeError("must be a string")
     if "\x00" in value:
@@ -41,24 +47,32 @@ def _strict_str(value: Any, type_: Any) -> str:
 
 
 def _strict_int(value: Any, _type: Any) -> int:
+    if value is None:
+        raise TypeError(_NULL)
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("must be an integer")
     return value
 
 
 def _strict_float(value: Any, _type: Any) -> float:
+    if value is None:
+        raise TypeError(_NULL)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError("must be a number")
     return float(value)
 
 
 def _strict_bool(value: Any, _type: Any) -> bool:
+    if value is None:
+        raise TypeError(_NULL)
     if not isinstance(value, bool):
         raise TypeError("must be true or false")
     return value
 
 
 def _uuid(value: Any, _type: Any) -> uuid.UUID:
+    if value is None:
+        raise TypeError(_NULL)
     if not isinstance(value, str):
         raise TypeError("must be a UUID string")
     try:
@@ -91,6 +105,8 @@ def parse_timestamp(value: str) -> datetime:
 
 
 def _datetime(value: Any, _type: Any) -> datetime:
+    if value is None:
+        raise TypeError(_NULL)
     if not isinstance(value, str):
         raise TypeError("must be an RFC 3339 timestamp string")
     return parse_timestamp(value)
@@ -98,6 +114,8 @@ def _datetime(value: Any, _type: Any) -> datetime:
 
 def _date(value: Any, _type: Any) -> date:
     """A calendar date, `YYYY-MM-DD` in ASCII digits and nothing else."""
+    if value is None:
+        raise TypeError(_NULL)
     if not isinstance(value, str):
         raise TypeError("must be a date string such as 2026-11-22")
     if not (value.isascii() and len(value) == 10):
@@ -113,6 +131,8 @@ def format_timestamp(value: datetime) -> str:
 
 
 def _enum(value: Any, type_: type[enum.Enum]) -> enum.Enum:
+    if value is None:
+        raise TypeError(_NULL)
     try:
         return type_(value)
     except ValueError:
@@ -236,6 +256,13 @@ def _partial_update_hook(converter: cattrs.Converter, cls: type[Any]) -> Any:
     def structure_partial(data: Any, type_: Any) -> Any:
         if not isinstance(data, dict):
             raise TypeError("must be an object")
+        nulls = refused_nulls(cls, data)
+        if nulls:
+            raise ClassValidationError(
+                "null sent for fields that cannot be cleared",
+                [InvalidField(name, _NULL) for name in nulls],
+                cls,
+            )
         result = base(data, type_)
         object.__setattr__(result, "provided", frozenset(data))
         return result

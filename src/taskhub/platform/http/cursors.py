@@ -17,6 +17,10 @@ from taskhub.platform.http.problems import BadRequest
 
 _MAC_BYTES = 16
 
+CURSOR_PATTERN = "^[A-Za-z0-9_-]*$"
+"""What every cursor this codec writes looks like (URL-safe base64, unpadded); the
+OpenAPI document declares it for `cursor`."""
+
 
 def _b64encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")

@@ -8,13 +8,12 @@ describes the field in the OpenAPI document, so the two cannot disagree.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
 
 import attrs
 
 from taskhub.shared_kernel.canonical_text import canonical_too_long
-from taskhub.shared_kernel.errors import FieldError, ValidationFailed
 
 OPENAPI_KEY = "openapi"
 
@@ -67,22 +66,35 @@ def _check_text(
 
 @attrs.frozen
 class PartialUpdate:
-    """Base of PATCH bodies: `provided` names the fields the client sent.
+    """Base of PATCH bodies: one meaning of `null` for every resource.
 
-    A field that is absent stays as it is; one sent as `null` is cleared, where the
-    resource allows that. The platform converter fills `provided` while structuring.
+    A field that is absent stays as it is. A field named in `clearable` (one the
+    resource may hold without a value, such as a task's `due_at`) is cleared by `null`;
+    any other field sent as `null` is a 422 naming it, refused by the platform converter
+    while structuring, before a handler runs. The OpenAPI document declares exactly the
+    `clearable` fields nullable, from this same set.
+
+    `provided` names the fields the client sent; the converter fills it. It is not part
+    of the request: the document leaves it out and a body that sends it is a 422.
     """
+
+    clearable: ClassVar[frozenset[str]] = frozenset()
 
     provided: frozenset[str] = attrs.field(factory=frozenset, init=False)
 
-    def changes(self, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
-        """The sent fields and their values; ValidationFailed for a `null` that may not be."""
-        nulls = sorted(
-            name for name in self.provided if getattr(self, name) is None and name not in nullable
-        )
-        if nulls:
-            raise ValidationFailed([FieldError(name, "must not be null") for name in nulls])
+    def changes(self) -> dict[str, Any]:
+        """The sent fields and their values (`None` only for a clearable field)."""
         return {name: getattr(self, name) for name in self.provided}
+
+
+def refused_nulls(cls: type[PartialUpdate], data: Mapping[str, Any]) -> list[str]:
+    """The fields of `cls` that `data` sends as `null` though they are not clearable."""
+    names = {field.name for field in attrs.fields(cls) if field.init}
+    return sorted(
+        name
+        for name, value in data.items()
+        if value is None and name in names and name not in cls.clearable
+    )
 
 
 def text(

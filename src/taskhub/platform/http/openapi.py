@@ -5,124 +5,16 @@ classes (types, required fields, limits from `fields.text` and friends), paths a
 parameters from the endpoint declarations.
 """
 
-import enum
-import types
-import typing
-import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
 from typing import Any
 
-import attrs
-
-from taskhub.platform.http import idempotency
+from taskhub.platform.http import idempotency, openapi_http
 from taskhub.platform.http.binary_replies import BinaryContent
 from taskhub.platform.http.endpoints import Access, Endpoint, openapi_path, path_parameters
-from taskhub.platform.http.fields import OPENAPI_KEY
+from taskhub.platform.http.openapi_schemas import CONVERTER_SCHEMAS, PROBLEM_SCHEMA, SchemaBuilder
 from taskhub.platform.http.problems import PROBLEM_JSON
 from taskhub.platform.http.query import QueryParam
 from taskhub.platform.http.streamed_bodies import FILE_FIELD, MultipartFile, OctetStream
-
-_SCALARS: dict[Any, dict[str, Any]] = {
-    Any: {},
-    str: {"type": "string"},
-    bool: {"type": "boolean"},
-    int: {"type": "integer"},
-    float: {"type": "number"},
-    uuid.UUID: {"type": "string", "format": "uuid"},
-    datetime: {"type": "string", "format": "date-time"},
-    date: {"type": "string", "format": "date"},
-}
-_CONVERTER_SCHEMAS = {
-    "uuid": {"type": "string", "format": "uuid"},
-    "int": {"type": "integer"},
-    "task": {
-        "type": "string",
-        "description": "The task's id, or its key such as ENG-42 (any case).",
-        "examples": ["ENG-42"],
-    },
-}
-
-
-class SchemaBuilder:
-    def __init__(self) -> None:
-        self.components: dict[str, Any] = {}
-
-    def schema_for(self, type_: Any) -> dict[str, Any]:
-        origin = typing.get_origin(type_)
-        args = typing.get_args(type_)
-        if type_ is type(None):
-            return {"type": "null"}
-        if origin in (typing.Union, types.UnionType):
-            options = [self.schema_for(arg) for arg in args]
-            return {"anyOf": options}
-        if origin is typing.Literal:
-            return {"enum": list(args)}
-        if origin in (list, tuple, Sequence, frozenset, set) or (
-            isinstance(origin, type) and issubclass(origin, Sequence) and origin is not str
-        ):
-            item = args[0] if args else Any
-            return {"type": "array", "items": self.schema_for(item)}
-        if origin is dict:
-            value = args[1] if len(args) == 2 else Any
-            return {"type": "object", "additionalProperties": self.schema_for(value)}
-        if type_ in _SCALARS:
-            return dict(_SCALARS[type_])
-        if isinstance(type_, type) and issubclass(type_, enum.Enum):
-            return {"type": "string", "enum": [m.value for m in type_]}
-        if attrs.has(type_):
-            return self._component(type_)
-        raise TypeError(f"no OpenAPI schema for {type_!r}")
-
-    def _component(self, cls: type) -> dict[str, Any]:
-        name = cls.__name__
-        ref = {"$ref": f"#/components/schemas/{name}"}
-        if name in self.components:
-            return ref
-        self.components[name] = {}  # placeholder so recursive types terminate
-        hints = typing.get_type_hints(cls)
-        properties: dict[str, Any] = {}
-        required: list[str] = []
-        for field in attrs.fields(cls):
-            schema = dict(self.schema_for(hints[field.name]))
-            schema.update(field.metadata.get(OPENAPI_KEY, {}))
-            properties[field.name] = schema
-            if field.default is attrs.NOTHING:
-                required.append(field.name)
-        component: dict[str, Any] = {
-            "type": "object",
-            "properties": properties,
-            "additionalProperties": False,
-        }
-        if required:
-            component["required"] = required
-        if cls.__doc__:
-            component["description"] = " ".join(cls.__doc__.split())
-        self.components[name] = component
-        return ref
-
-
-_PROBLEM_SCHEMA = {
-    "type": "object",
-    "description": "RFC 9457 problem details.",
-    "required": ["type", "title", "status", "detail", "code", "request_id"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "code": {"type": "string"},
-        "request_id": {"type": ["string", "null"]},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["field", "message"],
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        },
-    },
-}
 
 _ERROR_TEXT = {
     400: "Malformed JSON or bad query syntax.",
@@ -132,6 +24,7 @@ _ERROR_TEXT = {
     409: "Conflict with the current state.",
     412: "If-Match does not match the current version.",
     413: "Body over the size limit.",
+    414: "The request line (the query string) is longer than the server reads.",
     415: "Body is not JSON.",
     416: "The range starts past the end of the content.",
     422: "Validation failed; `errors` names each field.",
@@ -155,21 +48,6 @@ def _query_parameter(param: QueryParam) -> dict[str, Any]:
     return described
 
 
-_IDEMPOTENCY_PARAMETER = {
-    "name": idempotency.HEADER,
-    "in": "header",
-    "required": False,
-    "description": "Makes a retry safe: the same key with the same request from the same "
-    "caller within 24 hours replays the first successful response instead of running again. "
-    "The same key with a different request is 422; while the first is still running, 409. "
-    "A failed request does not use up its key.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.MAX_KEY_LENGTH},
-}
-_REPLAYED_RESPONSE_HEADER = {
-    "description": "`true` when this is the stored response to an earlier request with the "
-    f"same {idempotency.HEADER}.",
-    "schema": {"type": "string", "enum": ["true"]},
-}
 _IDEMPOTENCY_ERROR_TEXT = {
     400: f"Or an invalid {idempotency.HEADER}.",
     409: f"Or a request with this {idempotency.HEADER} is still running.",
@@ -177,22 +55,30 @@ _IDEMPOTENCY_ERROR_TEXT = {
 }
 
 
+_API_DESCRIPTION = (
+    "Every rule the server applies to a request is declared here: types, formats, "
+    "lengths, patterns and enums in the schemas, and in `description` what a schema "
+    "cannot say. Strings never contain the NUL character (422). A PATCH body changes "
+    "only the fields it sends; `null` clears a field declared nullable and is a 422 for "
+    "any other. Errors are RFC 9457 problem details (`application/problem+json`)."
+)
+
+
 def build_document(endpoints: Sequence[Endpoint], *, title: str, version: str) -> dict[str, Any]:
     builder = SchemaBuilder()
     paths: dict[str, dict[str, Any]] = {}
-    for endpoint in endpoints:
-        if not endpoint.include_in_schema:
-            continue
+    documented = [endpoint for endpoint in endpoints if endpoint.include_in_schema]
+    for endpoint in documented:
         paths.setdefault(openapi_path(endpoint.path), {})[endpoint.method.lower()] = _operation(
-            endpoint, builder
+            endpoint, builder, documented
         )
     return {
         "openapi": "3.1.0",
-        "info": {"title": title, "version": version},
+        "info": {"title": title, "version": version, "description": _API_DESCRIPTION},
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
-            "schemas": {**builder.components, "Problem": _PROBLEM_SCHEMA},
+            "schemas": {**builder.components, "Problem": PROBLEM_SCHEMA},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",
@@ -204,7 +90,9 @@ def build_document(endpoints: Sequence[Endpoint], *, title: str, version: str) -
     }
 
 
-def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
+def _operation(
+    endpoint: Endpoint, builder: SchemaBuilder, endpoints: list[Endpoint]
+) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": endpoint.operation_id,
         "summary": endpoint.summary,
@@ -217,14 +105,13 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": _CONVERTER_SCHEMAS.get(converter or "", {"type": "string"}),
+            "schema": CONVERTER_SCHEMAS.get(converter or "", {"type": "string"}),
         }
         for name, converter in path_parameters(endpoint.path)
     ]
     parameters.extend(_query_parameter(param) for param in endpoint.query_params)
     idempotent = idempotency.takes_idempotency_key(endpoint)
-    if idempotent:
-        parameters.append(_IDEMPOTENCY_PARAMETER)
+    parameters.extend(openapi_http.header_parameters(endpoint))
     if parameters:
         operation["parameters"] = parameters
     if endpoint.access is Access.PUBLIC:
@@ -236,7 +123,7 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
             "required": not endpoint.body_optional,
             "content": _request_content(endpoint.body, builder),
         }
-    responses = _success_responses(endpoint, builder, idempotent=idempotent)
+    responses = _success_responses(endpoint, builder, endpoints)
     statuses = _error_statuses(endpoint)
     if endpoint.org_role is not None:
         operation["description"] = (
@@ -244,13 +131,13 @@ def _operation(endpoint: Endpoint, builder: SchemaBuilder) -> dict[str, Any]:
             + operation.get("description", "")
         ).strip()
     for status in sorted(statuses):
-        responses[str(status)] = _problem_response(status, idempotent=idempotent)
+        responses[str(status)] = _problem_response(endpoint, status, idempotent=idempotent)
     operation["responses"] = responses
     return operation
 
 
 def _success_responses(
-    endpoint: Endpoint, builder: SchemaBuilder, *, idempotent: bool
+    endpoint: Endpoint, builder: SchemaBuilder, endpoints: list[Endpoint]
 ) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     success: dict[str, Any] = {"description": endpoint.summary}
@@ -259,7 +146,11 @@ def _success_responses(
         success["headers"] = _BINARY_HEADERS
         responses["206"] = {
             "description": "The byte range asked for with `Range`.",
-            "headers": {**_BINARY_HEADERS, "Content-Range": {"schema": {"type": "string"}}},
+            "headers": {
+                **_BINARY_HEADERS,
+                "Content-Range": {"schema": {"type": "string"}},
+                **openapi_http.every_response_headers(endpoint),
+            },
             "content": _BINARY_CONTENT,
         }
     elif endpoint.response is not None:
@@ -275,13 +166,20 @@ def _success_responses(
                 },
             }
         success["content"] = {endpoint.response_media_type: {"schema": schema}}
-    if idempotent:
-        success["headers"] = {idempotency.REPLAYED_HEADER: _REPLAYED_RESPONSE_HEADER}
+    success["headers"] = {**success.get("headers", {}), **openapi_http.success_headers(endpoint)}
+    links = openapi_http.create_links(endpoint, endpoints)
+    if links:
+        success["links"] = links
     responses[str(endpoint.status)] = success
+    if openapi_http.conditional_read(endpoint):
+        responses["304"] = openapi_http.not_modified_response(endpoint)
     if endpoint.redirects:
         responses["302"] = {
             "description": "Fetch the content from the URL in `Location` instead.",
-            "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+            "headers": {
+                "Location": {"schema": {"type": "string", "format": "uri"}},
+                **openapi_http.every_response_headers(endpoint),
+            },
         }
     return responses
 
@@ -329,14 +227,18 @@ def _request_content(body: type, builder: SchemaBuilder) -> dict[str, Any]:
     return {"application/json": {"schema": builder.schema_for(body)}}
 
 
-def _problem_response(status: int, *, idempotent: bool) -> dict[str, Any]:
+def _problem_response(endpoint: Endpoint, status: int, *, idempotent: bool) -> dict[str, Any]:
     description = _ERROR_TEXT.get(status, "Error.")
     if idempotent and status in _IDEMPOTENCY_ERROR_TEXT:
         description = f"{description} {_IDEMPOTENCY_ERROR_TEXT[status]}"
-    return {
+    response: dict[str, Any] = {
         "description": description,
         "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
+    headers = openapi_http.error_headers(endpoint, status)
+    if headers:
+        response["headers"] = headers
+    return response
 
 
 def _error_statuses(endpoint: Endpoint) -> set[int]:
@@ -357,8 +259,7 @@ def _error_statuses(endpoint: Endpoint) -> set[int]:
         statuses.add(400)
     if endpoint.query_params:
         statuses.add(422)
-    if endpoint.method in ("PATCH", "PUT", "DELETE") and endpoint.org_role is not None:
-        statuses.add(412)
+    statuses.update(openapi_http.pipeline_statuses(endpoint))
     if idempotency.takes_idempotency_key(endpoint):
         statuses.update({400, 409, 422})
     return statuses

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from taskhub.platform.http.converter import parse_timestamp
+from taskhub.platform.http.cursors import CURSOR_PATTERN
 from taskhub.platform.http.problems import BadRequest
 from taskhub.shared_kernel.errors import FieldError, ValidationFailed
 from taskhub.shared_kernel.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -165,7 +166,13 @@ LIMIT = QueryParam(
     f"Items per page, {DEFAULT_LIMIT} unless given.",
     {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
 )
-CURSOR = QueryParam("cursor", _cursor, "The `next_cursor` of the previous page; opaque.")
+CURSOR = QueryParam(
+    "cursor",
+    _cursor,
+    "The `next_cursor` of the previous page, as given: opaque and signed; any other value "
+    "is a 400. Empty means the first page.",
+    {"type": "string", "pattern": CURSOR_PATTERN},
+)
 
 TOTAL = "total"
 """The one value of `include`: add `total`, the size of the filtered list."""

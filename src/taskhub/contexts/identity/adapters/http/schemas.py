@@ -17,7 +17,13 @@ from taskhub.shared_kernel.roles import Role
 class RegisterRequest:
     """Create an account and sign in."""
 
-    email: str = text(min_length=3, max_length=254, canonical=True, example="ada@example.com")
+    email: str = text(
+        min_length=3,
+        max_length=254,
+        canonical=True,
+        description="An email address (name@domain.tld, no spaces), compared ignoring case.",
+        example="ada@example.com",
+    )
     password: str = text(
         min_length=8,
         max_length=128,

@@ -90,6 +90,7 @@ class InvitationEndpoints:
                 name="revoke_invitation",
                 summary="Revoke a pending invitation (its token stops working)",
                 role=Role.ADMIN,
+                status=204,
                 errors=(409,),
             ),
             mine.post(

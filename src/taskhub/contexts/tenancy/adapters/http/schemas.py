@@ -7,7 +7,7 @@ import attrs
 
 from taskhub.contexts.tenancy.domain.organization import SLUG_PATTERN, Plan
 from taskhub.contexts.tenancy.domain.team import TeamRole
-from taskhub.platform.http.fields import text
+from taskhub.platform.http.fields import PartialUpdate, text
 from taskhub.shared_kernel.roles import Role
 
 _SLUG_TEXT = "3-63 of a-z, 0-9 and '-', starting and ending with a letter or digit."
@@ -22,7 +22,7 @@ class CreateOrganizationRequest:
 
 
 @attrs.frozen
-class UpdateOrganizationRequest:
+class UpdateOrganizationRequest(PartialUpdate):
     name: str | None = text(min_length=1, max_length=200, not_blank=True, default=None)
     slug: str | None = text(
         min_length=3, max_length=63, pattern=SLUG_PATTERN, description=_SLUG_TEXT, default=None
@@ -79,7 +79,7 @@ class CreateTeamRequest:
 
 
 @attrs.frozen
-class UpdateTeamRequest:
+class UpdateTeamRequest(PartialUpdate):
     name: str | None = text(
         min_length=1, max_length=200, not_blank=True, canonical=True, default=None
     )

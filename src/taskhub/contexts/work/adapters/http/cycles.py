@@ -209,7 +209,7 @@ class MilestoneEndpoints:
 
     def update(self, call: Call[UpdateMilestoneRequest]) -> Reply:
         body = call.body
-        sent = body.changes(nullable=frozenset({"due_on"}))
+        sent = body.changes()
         command = ChangeMilestone(
             name=body.name,
             description=body.description,

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -107,6 +107,8 @@ class CreateMilestoneRequest:
 @attrs.frozen
 class UpdateMilestoneRequest(PartialUpdate):
     """`null` clears `due_on`."""
+
+    clearable: ClassVar[frozenset[str]] = frozenset({"due_on"})
 
     name: str | None = _name(None)
     description: str | None = text(max_length=20_000, default=None)

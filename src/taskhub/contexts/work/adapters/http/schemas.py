@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import attrs
 
@@ -90,7 +90,11 @@ class CreateTaskRequest:
 
 @attrs.frozen
 class UpdateTaskRequest(PartialUpdate):
-    """Send only what changes; `null` clears `due_at` or `parent_id`."""
+    """Send only what changes; `null` clears a field the task may be without."""
+
+    clearable: ClassVar[frozenset[str]] = frozenset(
+        {"due_at", "parent_id", "estimate", "start_at", "cycle_id", "milestone_id"}
+    )
 
     title: str | None = text(min_length=1, max_length=200, not_blank=True, default=None)
     description: str | None = text(max_length=20_000, default=None)
@@ -109,11 +113,6 @@ class UpdateTaskRequest(PartialUpdate):
     start_at: datetime | None = None
     cycle_id: uuid.UUID | None = None
     milestone_id: uuid.UUID | None = None
-
-
-NULLABLE_TASK_FIELDS = frozenset(
-    {"due_at", "parent_id", "estimate", "start_at", "cycle_id", "milestone_id"}
-)
 
 
 @attrs.frozen

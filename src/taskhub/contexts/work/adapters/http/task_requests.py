@@ -5,7 +5,6 @@ operations of a batch (whose `data` is structured here, so errors name
 from typing import Any
 
 from taskhub.contexts.work.adapters.http.schemas import (
-    NULLABLE_TASK_FIELDS,
     BatchRequest,
     CreateTaskRequest,
     UpdateTaskRequest,
@@ -44,7 +43,7 @@ def create_task(body: CreateTaskRequest) -> CreateTask:
 
 def change_task(body: UpdateTaskRequest, expected_version: int | None) -> ChangeTask:
     """Fields not sent stay; `null` clears a nullable field (a 422 elsewhere)."""
-    sent = body.changes(nullable=NULLABLE_TASK_FIELDS)
+    sent = body.changes()
 
     def kept(name: str) -> Any:
         return getattr(body, name) if name in sent else KEEP
