@@ -8,10 +8,13 @@ every `taskhub serve` worker runs them in the background instead.
 import signal
 import threading
 from types import FrameType
+from typing import Any
 
 import structlog
+from prometheus_client import start_http_server
 
 from taskhub.bootstrap import ApplicationContainer
+from taskhub.platform.observability_settings import split_bind
 
 log = structlog.get_logger("taskhub.worker")
 
@@ -22,6 +25,8 @@ class MessagingThreads:
         self._consumer = container.consumer()
         self._has_subscribers = bool(container.subscriptions())
         self._jobs = container.background_jobs()
+        # The outbox backlog and queue depths are this process's to report: it relays.
+        container.backlog_metrics()
         self._stop = threading.Event()
         self.consumer_ready = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -62,9 +67,27 @@ class MessagingThreads:
             self._stop.wait(1.0)
 
 
+def serve_worker_metrics(container: ApplicationContainer) -> Any | None:
+    """The worker's metrics on TASKHUB_WORKER_METRICS_BIND (any path answers), for
+    Prometheus and for the worker's probes; None when switched off or the address is
+    taken (logged: the worker's job matters more than its figures)."""
+    address = split_bind(container.settings().worker_metrics_bind)
+    if address is None:
+        return None
+    host, port = address
+    try:
+        server, _thread = start_http_server(port, addr=host, registry=container.metrics().registry)
+    except OSError as exc:
+        log.error("worker_metrics_unavailable", address=f"{host}:{port}", error=str(exc))
+        return None
+    log.info("worker_metrics_serving", address=f"{host}:{server.server_port}")
+    return server
+
+
 def run_worker(container: ApplicationContainer) -> None:
     """Relay and consume until asked to stop; a second signal is not needed to exit."""
     threads = MessagingThreads(container)
+    metrics_server = serve_worker_metrics(container)
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
         log.info("worker_stopping", signal=signal.Signals(signum).name)
@@ -76,4 +99,6 @@ def run_worker(container: ApplicationContainer) -> None:
     log.info("worker_started", subscribers=len(container.subscriptions()))
     threads.wait()
     threads.stop()
+    if metrics_server is not None:
+        metrics_server.shutdown()
     log.info("worker_stopped")

@@ -135,6 +135,7 @@ class OutboxRelay:
                     data=row.payload,
                     position=row.position,
                     actor_id=row.actor_id,
+                    traceparent=row.traceparent,
                 )
                 for row in rows
             ]
