@@ -5,6 +5,7 @@ The SDK's in-memory exporter collects the spans; the Falcon and SQLAlchemy
 instrumentations are the maintained ones `TASKHUB_OTEL_EXPORTER` installs.
 """
 
+import os
 import uuid
 from collections.abc import Iterator
 
@@ -21,11 +22,14 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 from sqlalchemy.engine import Engine
 
+from taskhub.bootstrap import ApplicationContainer
+from taskhub.entrypoints.worker import MessagingThreads
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform import tracing
 from taskhub.platform.database import create_database_engine
 from taskhub.platform.messaging.relay import OutboxRelay
 from taskhub.platform.messaging.tables import outbox
+from tests.conftest import service_unavailable
 from tests.integration.conftest import container_for
 from tests.integration.http.world import API, create_org, register
 from tests.integration.integrations.receiver import running_receiver
@@ -184,3 +188,86 @@ def test_a_batch_span_continues_the_first_trace_and_links_the_others(
     assert [_hex(link.context.trace_id) for link in batch.links] == [
         "0af7651916cd43dd8448eb211c80319c"
     ]
+
+
+BROKER_URL = os.environ.get("TASKHUB_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+@pytest.mark.rabbitmq
+def test_the_trace_crosses_rabbitmq_into_the_worker_threads(
+    spans: InMemorySpanExporter, engine: Engine
+) -> None:
+    """The same path with what `taskhub worker` runs: relay, consumer and dispatcher
+    threads against RabbitMQ, in a namespace of this test's own."""
+    try:
+        with Connection(BROKER_URL, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as exc:
+        service_unavailable("RabbitMQ", exc)
+    traced_engine = create_database_engine(engine.url.render_as_string(hide_password=False))
+    container = container_for(
+        engine,
+        webhook_allow_private=True,
+        broker_url=BROKER_URL,
+        broker_namespace=f"trace-{uuid.uuid4().hex[:12]}",
+    )
+    container.engine.override(providers.Object(traced_engine))
+    threads = MessagingThreads(container)
+    try:
+        client = testing.TestClient(create_app(container))
+        owner = register(client, "owner")
+        org = create_org(client, owner)
+        with running_receiver() as receiver:
+            created = client.simulate_post(
+                f"{API}/orgs/{org['id']}/webhooks",
+                json={"url": receiver.url, "events": ["task.created"]},
+                headers=owner.auth,
+            )
+            assert created.status_code == 201, created.text
+            project = client.simulate_post(
+                f"{API}/orgs/{org['id']}/projects",
+                json={"name": "P", "key": "PRJ"},
+                headers=owner.auth,
+            ).json
+            threads.start()
+            assert threads.consumer_ready.wait(10)
+            spans.clear()
+            task = client.simulate_post(
+                f"{API}/orgs/{org['id']}/tasks",
+                json={"project_id": project["id"], "title": "Ship it"},
+                headers=owner.auth,
+            )
+            assert task.status_code == 201, task.text
+            (request_span,) = [s for s in spans.get_finished_spans() if s.kind is SpanKind.SERVER]
+            trace_id = _hex(request_span.context.trace_id)
+            assert receiver.arrived.wait(20), "the webhook never arrived"
+        (received,) = receiver.requests
+        assert received.headers["traceparent"].split("-")[1] == trace_id
+        consumed = [
+            s
+            for s in spans.get_finished_spans()
+            if s.name == "webhooks process" and _hex(s.context.trace_id) == trace_id
+        ]
+        assert consumed, "the fan-out's consumer span is in the request's trace"
+        # The backlog read from RabbitMQ itself: everything consumed, nothing dead.
+        registry = container.metrics().registry
+        names = container.broker_names()
+        queue = names.queue_name("webhooks")
+        assert registry.get_sample_value("taskhub_queue_messages", {"queue": queue}) == 0
+        assert not registry.get_sample_value("taskhub_probe_errors_total", {"probe": "queues"})
+    finally:
+        threads.stop()
+        _delete_namespace(container)
+        container.engine.reset_override()
+        traced_engine.dispose()
+
+
+def _delete_namespace(container: ApplicationContainer) -> None:
+    names = container.broker_names()
+    with Connection(BROKER_URL) as connection:
+        channel = connection.default_channel
+        for subscription in container.subscriptions():
+            channel.queue_delete(names.queue_name(subscription.name))
+        channel.queue_delete(names.dead_letter_queue().name)
+        channel.exchange_delete(names.exchange.name)
+        channel.exchange_delete(names.dead_letters.name)
