@@ -96,8 +96,12 @@ def install(provider: Any) -> None:
     trace.set_tracer_provider(provider)
     falcon_instrumentor = FalconInstrumentor()
     if not falcon_instrumentor.is_instrumented_by_opentelemetry:
-        # Health probes and scrapes are not worth a trace each.
-        falcon_instrumentor.instrument(excluded_urls="health/live,health/ready,metrics")
+        # Probes and scrapes are not worth a trace each. The instrumentation reads its
+        # exclusions from this variable only; an operator's own value wins.
+        os.environ.setdefault(
+            "OTEL_PYTHON_FALCON_EXCLUDED_URLS", "/health/live$,/health/ready$,/metrics$"
+        )
+        falcon_instrumentor.instrument()
     _accept_numeric_statuses()
     sqlalchemy_instrumentor = SQLAlchemyInstrumentor()
     if not sqlalchemy_instrumentor.is_instrumented_by_opentelemetry:

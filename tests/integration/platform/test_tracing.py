@@ -167,6 +167,18 @@ def _relay_and_consume(container: object, engine: Engine) -> None:
     relay.close()
 
 
+def test_probes_and_scrapes_are_not_traced(spans: InMemorySpanExporter, engine: Engine) -> None:
+    client = testing.TestClient(create_app(container_for(engine)))
+    spans.clear()
+    for path in ("/health/live", "/health/ready", "/metrics"):
+        assert client.simulate_get(path).status_code == 200
+    assert [s for s in spans.get_finished_spans() if s.kind is SpanKind.SERVER] == []
+    assert client.simulate_get("/openapi.json").status_code == 200
+    assert [s.name for s in spans.get_finished_spans() if s.kind is SpanKind.SERVER] == [
+        "GET /openapi.json"
+    ]
+
+
 def test_nothing_is_written_when_no_span_is_current(spans: InMemorySpanExporter) -> None:
     assert tracing.current_traceparent() is None
     with tracing.span_from("work", [None, "not a traceparent"]) as span:
