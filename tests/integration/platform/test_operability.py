@@ -58,6 +58,43 @@ def test_readiness_names_a_broker_that_answers(engine: Engine) -> None:
     assert ready.json["checks"]["broker"] == "ok"
 
 
+@pytest.mark.rabbitmq
+def test_queue_depths_are_read_from_rabbitmq_and_missing_queues_left_out(
+    engine: Engine,
+) -> None:
+    try:
+        with Connection(BROKER_URL, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as exc:
+        service_unavailable("RabbitMQ", exc)
+    container = container_for(
+        engine, broker_url=BROKER_URL, broker_namespace=f"depth-{uuid.uuid4().hex[:12]}"
+    )
+    names = container.broker_names()
+    registry = container.metrics().registry
+    container.backlog_metrics()
+    # Nothing declared yet: no queue to count, and that is no error.
+    assert (
+        registry.get_sample_value("taskhub_queue_messages", {"queue": names.queue_name("webhooks")})
+        is None
+    )
+    assert not registry.get_sample_value("taskhub_probe_errors_total", {"probe": "queues"})
+    with Connection(BROKER_URL) as connection:
+        channel = connection.default_channel
+        queue = container.integrations.subscription().queue(names)(channel)
+        try:
+            queue.declare()
+            for number in range(3):
+                connection.Producer(channel).publish(
+                    {"n": number}, routing_key=queue.name, exchange="", retry=False
+                )
+            assert sample(registry, "taskhub_queue_messages", queue=queue.name) == 3
+            assert not registry.get_sample_value("taskhub_probe_errors_total", {"probe": "queues"})
+        finally:
+            queue.delete()
+            names.exchange(channel).delete()
+
+
 def test_readiness_with_the_in_process_bus_names_no_broker(engine: Engine) -> None:
     client = testing.TestClient(create_app(container_for(engine)))
     assert "broker" not in client.simulate_get("/health/ready").json["checks"]

@@ -70,6 +70,13 @@ class BacklogCollector(Collector):
         self._now = now
         self._errors = _Errors()
 
+    def describe(self) -> Iterator[Metric]:
+        """The names, without reading anything: registering must not query or connect."""
+        yield GaugeMetricFamily("taskhub_outbox_unpublished", "")
+        yield GaugeMetricFamily("taskhub_outbox_lag_seconds", "")
+        yield GaugeMetricFamily("taskhub_queue_messages", "", labels=["queue"])
+        yield CounterMetricFamily("taskhub_probe_errors", "", labels=["probe"])
+
     def collect(self) -> Iterator[Metric]:
         try:
             yield from self._outbox()
@@ -120,6 +127,14 @@ class BacklogCollector(Collector):
                 except conn.channel_errors:
                     continue  # not declared yet: the relay declares it before it publishes
                 finally:
-                    channel.close()
+                    _close_quietly(channel)
                 family.add_metric([name], messages)
         return family
+
+
+def _close_quietly(channel: object) -> None:
+    """A channel the broker closed (a passive declare of a missing queue) is done."""
+    try:
+        channel.close()  # type: ignore[attr-defined]
+    except Exception:
+        log.debug("probe_channel_close_failed")
