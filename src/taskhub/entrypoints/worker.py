@@ -7,6 +7,7 @@ every `taskhub serve` worker runs them in the background instead.
 
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -15,6 +16,7 @@ from prometheus_client import start_http_server
 
 from taskhub.bootstrap import ApplicationContainer
 from taskhub.platform.observability_settings import split_bind
+from taskhub.platform.tracing import untraced
 
 log = structlog.get_logger("taskhub.worker")
 
@@ -34,13 +36,16 @@ class MessagingThreads:
     def start(self) -> None:
         self._threads = [
             threading.Thread(
-                target=self._relay.run, args=(self._stop,), name="outbox-relay", daemon=True
+                target=_untraced(self._relay.run),
+                args=(self._stop,),
+                name="outbox-relay",
+                daemon=True,
             )
         ]
         if self._has_subscribers:
             self._threads.append(
                 threading.Thread(
-                    target=self._consumer.run,
+                    target=_untraced(self._consumer.run),
                     args=(self._stop, self.consumer_ready),
                     name="event-consumer",
                     daemon=True,
@@ -51,7 +56,10 @@ class MessagingThreads:
         for index, job in enumerate(self._jobs):
             self._threads.append(
                 threading.Thread(
-                    target=job.run, args=(self._stop,), name=f"job-{index}", daemon=True
+                    target=_untraced(job.run),
+                    args=(self._stop,),
+                    name=f"job-{index}",
+                    daemon=True,
                 )
             )
         for thread in self._threads:
@@ -65,6 +73,16 @@ class MessagingThreads:
     def wait(self) -> None:
         while not self._stop.is_set():
             self._stop.wait(1.0)
+
+
+def _untraced(loop: Callable[..., None]) -> Callable[..., None]:
+    """`loop` with its idle polls left out of the traces (`tracing.untraced`)."""
+
+    def run(*args: Any) -> None:
+        with untraced():
+            loop(*args)
+
+    return run
 
 
 def serve_worker_metrics(container: ApplicationContainer) -> Any | None:

@@ -19,7 +19,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from opentelemetry import context as otel_context
 from opentelemetry import trace
+from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY
 from opentelemetry.trace import Link, Span, SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
@@ -27,6 +29,8 @@ TRACEPARENT = "traceparent"
 # The longest traceparent of version 00 is 55 characters; a later version may add fields.
 TRACEPARENT_MAX = 128
 
+# `_SUPPRESS_INSTRUMENTATION_KEY` is the flag every instrumentation reads before it makes
+# a span (the SDK keeps its own exports untraced with it); only its name is private.
 _propagator = TraceContextTextMapPropagator()
 # A proxy: it follows whichever provider is installed, also one installed after import.
 _tracer = trace.get_tracer("taskhub")
@@ -77,10 +81,31 @@ def span_from(
         if span_context.span_id not in seen:
             seen.add(span_context.span_id)
             links.append(Link(span_context))
-    with _tracer.start_as_current_span(
-        name, context=parent, kind=kind, links=links, attributes=dict(attributes or {})
-    ) as span:
-        yield span
+    # What runs in a span started here is deliberate work: its statements are traced
+    # even inside a loop that is otherwise `untraced`.
+    token = otel_context.attach(otel_context.set_value(_SUPPRESS_INSTRUMENTATION_KEY, False))
+    try:
+        with _tracer.start_as_current_span(
+            name, context=parent, kind=kind, links=links, attributes=dict(attributes or {})
+        ) as span:
+            yield span
+    finally:
+        otel_context.detach(token)
+
+
+@contextmanager
+def untraced() -> Iterator[None]:
+    """Statements run inside make no spans of their own (the instrumentations skip them).
+
+    The worker's loops poll: the relay ten times a second, the dispatcher and the jobs
+    on their intervals. Traced, each idle poll would be a trace of its own; the work
+    they find is traced by the spans they start with `span_from`.
+    """
+    token = otel_context.attach(otel_context.set_value(_SUPPRESS_INSTRUMENTATION_KEY, True))
+    try:
+        yield
+    finally:
+        otel_context.detach(token)
 
 
 def install(provider: Any) -> None:

@@ -6,6 +6,7 @@ instrumentations are the maintained ones `TASKHUB_OTEL_EXPORTER` installs.
 """
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -112,6 +113,15 @@ def test_a_task_created_over_http_is_traced_to_the_webhook_request(
             assert written.traceparent.split("-")[1] == trace_id
 
             _relay_and_consume(container, traced_engine)
+            publish_span = _only(
+                [
+                    s
+                    for s in spans.get_finished_spans()
+                    if s.name == "outbox publish" and _hex(s.context.trace_id) == trace_id
+                ],
+                "the relay's publish span in the request's trace",
+            )
+            assert publish_span.kind is SpanKind.PRODUCER
             consumer_span = _only(
                 [
                     s
@@ -177,6 +187,49 @@ def test_probes_and_scrapes_are_not_traced(spans: InMemorySpanExporter, engine: 
     assert [s.name for s in spans.get_finished_spans() if s.kind is SpanKind.SERVER] == [
         "GET /openapi.json"
     ]
+
+
+def test_the_worker_loops_idle_untraced_and_trace_the_work_they_find(
+    spans: InMemorySpanExporter, engine: Engine
+) -> None:
+    traced_engine = create_database_engine(engine.url.render_as_string(hide_password=False))
+    container = container_for(engine, broker_url=f"memory://{uuid.uuid4().hex}")
+    container.engine.override(providers.Object(traced_engine))
+    threads = MessagingThreads(container)
+    try:
+        client = testing.TestClient(create_app(container))
+        owner = register(client, "owner")
+        threads.start()
+        assert threads.consumer_ready.wait(10)
+        time.sleep(1.0)  # the relay polls ten times a second, the jobs start their rounds
+        spans.clear()
+        time.sleep(1.0)
+        assert spans.get_finished_spans() == (), "idle polls make no spans"
+
+        org = create_org(client, owner)
+        (request_span,) = [s for s in spans.get_finished_spans() if s.kind is SpanKind.SERVER]
+        trace_id = request_span.context.trace_id
+        deadline = time.monotonic() + 10
+        consumed: list[ReadableSpan] = []
+        while not consumed and time.monotonic() < deadline:
+            time.sleep(0.05)
+            consumed = [
+                s
+                for s in spans.get_finished_spans()
+                if s.kind is SpanKind.CONSUMER and s.context.trace_id == trace_id
+            ]
+        assert consumed, f"no consumer span for the organization's events ({org['id']})"
+        inside = {s.context.span_id for s in consumed}
+        statements = [
+            s
+            for s in spans.get_finished_spans()
+            if s.kind is SpanKind.CLIENT and s.parent is not None and s.parent.span_id in inside
+        ]
+        assert statements, "the consumer's statements are traced inside its span"
+    finally:
+        threads.stop()
+        container.engine.reset_override()
+        traced_engine.dispose()
 
 
 def test_nothing_is_written_when_no_span_is_current(spans: InMemorySpanExporter) -> None:
