@@ -23,7 +23,7 @@ from taskhub.platform import idempotency_tables
 from taskhub.platform.acting import ContextActingSource
 from taskhub.platform.answer_cache import redis_answer_cache
 from taskhub.platform.context_facets import FACETS
-from taskhub.platform.database import create_database_engine
+from taskhub.platform.database_metrics import watched_engine
 from taskhub.platform.keyring import Keyring
 from taskhub.platform.mail import tables as mail_tables
 from taskhub.platform.mail.outbox import MAIL_BODIES, MailOutboxWriter
@@ -34,6 +34,7 @@ from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.consumer import EventConsumer
 from taskhub.platform.messaging.names import broker_names as broker_names_for
 from taskhub.platform.messaging.outbox import OutboxWriter
+from taskhub.platform.messaging.probes import BacklogCollector
 from taskhub.platform.messaging.relay import OutboxRelay, OutboxSignal
 from taskhub.platform.metrics import HttpMetrics
 from taskhub.platform.rate_limit import InMemoryRateLimiter, RateLimiter
@@ -53,6 +54,19 @@ def _rate_limiter(settings: Settings, metrics: HttpMetrics) -> RateLimiter:
     if settings.redis_url:
         return redis_rate_limiter(settings.redis_url, registry=metrics.registry)
     return InMemoryRateLimiter()
+
+
+def _backlog_metrics(root: "ApplicationContainer") -> BacklogCollector:
+    """The outbox backlog and queue depths, rendered in this process's metrics."""
+    collector = BacklogCollector(
+        root.engine(),
+        root.settings().broker_url,
+        root.broker_names(),
+        root.subscriptions(),
+        root.clock().now,
+    )
+    root.metrics().add_scraped(collector)
+    return collector
 
 
 def _answer_cache(settings: Settings, raise_when_not_broadcast: bool) -> AnswerCache:
@@ -141,9 +155,15 @@ class ApplicationContainer(containers.DeclarativeContainer):
     # Per-purpose keys derived from the secret key, previous keys kept for reading.
     keyring = providers.Singleton(Keyring, secret_key, settings.provided.previous_secret_keys)
 
-    engine = providers.Singleton(create_database_engine, settings.provided.database_url)
-    clock = providers.Singleton(SystemClock)
     metrics = providers.Singleton(HttpMetrics)
+    # Its pool and slow statements are measured (platform.database_metrics).
+    engine = providers.Singleton(
+        watched_engine,
+        settings.provided.database_url,
+        metrics.provided.registry,
+        settings.provided.slow_query_ms,
+    )
+    clock = providers.Singleton(SystemClock)
     rate_limiter = providers.Singleton(_rate_limiter, settings=settings, metrics=metrics)
     # Session and role answers, remembered between requests (see platform.answer_cache).
     # A command raises `ForgetNotBroadcast` when the others could not be told (ADR 0020).
@@ -178,6 +198,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
         "keyring": keyring,
         "engine": engine,
         "clock": clock,
+        "metrics_registry": metrics.provided.registry,
         "answers": answers,
         "acting": acting,
         "event_sinks": event_sinks,
@@ -247,6 +268,8 @@ class ApplicationContainer(containers.DeclarativeContainer):
     consumer = providers.Factory(
         EventConsumer, engine, settings.provided.broker_url, subscriptions, clock, broker_names
     )
+    # Registered once, by the process that relays (entrypoints.worker.MessagingThreads).
+    backlog_metrics = providers.Singleton(_backlog_metrics, __self__)
 
 
 def build_container(

@@ -115,6 +115,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         resolve_secret_key(settings)
     except SettingsError as exc:
         _fail(exc.problems)
+    _tracing_installed(settings)
     _database_reachable(settings)
     if settings.is_sqlite:
         _migrate(settings)
@@ -126,6 +127,25 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     _progress(f"serving on http://{args.bind} with {args.workers} worker(s)")
     serve(bind=args.bind, workers=args.workers)
+
+
+def _tracing_installed(settings: Settings) -> None:
+    """Each server worker installs tracing itself (after the fork); check it can."""
+    from taskhub.platform.tracing import TracingUnavailable, require_sdk
+
+    try:
+        require_sdk(settings.otel_exporter)
+    except TracingUnavailable as exc:
+        _fail([str(exc)])
+
+
+def _start_tracing(settings: Settings, service_name: str) -> None:
+    from taskhub.platform.tracing import TracingUnavailable, configure_tracing
+
+    try:
+        configure_tracing(settings.otel_exporter, service_name=service_name)
+    except TracingUnavailable as exc:
+        _fail([str(exc)])
 
 
 def _require_current_schema(settings: Settings) -> None:
@@ -167,6 +187,7 @@ def cmd_worker(_args: argparse.Namespace) -> None:
         _migrate(settings)
     else:
         _require_current_schema(settings)
+    _start_tracing(settings, "taskhub-worker")
     try:
         container = build_container(settings)
     except SettingsError as exc:

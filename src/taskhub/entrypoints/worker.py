@@ -7,11 +7,16 @@ every `taskhub serve` worker runs them in the background instead.
 
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
+from typing import Any
 
 import structlog
+from prometheus_client import start_http_server
 
 from taskhub.bootstrap import ApplicationContainer
+from taskhub.platform.observability_settings import split_bind
+from taskhub.platform.tracing import untraced
 
 log = structlog.get_logger("taskhub.worker")
 
@@ -22,6 +27,8 @@ class MessagingThreads:
         self._consumer = container.consumer()
         self._has_subscribers = bool(container.subscriptions())
         self._jobs = container.background_jobs()
+        # The outbox backlog and queue depths are this process's to report: it relays.
+        container.backlog_metrics()
         self._stop = threading.Event()
         self.consumer_ready = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -29,13 +36,16 @@ class MessagingThreads:
     def start(self) -> None:
         self._threads = [
             threading.Thread(
-                target=self._relay.run, args=(self._stop,), name="outbox-relay", daemon=True
+                target=_untraced(self._relay.run),
+                args=(self._stop,),
+                name="outbox-relay",
+                daemon=True,
             )
         ]
         if self._has_subscribers:
             self._threads.append(
                 threading.Thread(
-                    target=self._consumer.run,
+                    target=_untraced(self._consumer.run),
                     args=(self._stop, self.consumer_ready),
                     name="event-consumer",
                     daemon=True,
@@ -46,7 +56,10 @@ class MessagingThreads:
         for index, job in enumerate(self._jobs):
             self._threads.append(
                 threading.Thread(
-                    target=job.run, args=(self._stop,), name=f"job-{index}", daemon=True
+                    target=_untraced(job.run),
+                    args=(self._stop,),
+                    name=f"job-{index}",
+                    daemon=True,
                 )
             )
         for thread in self._threads:
@@ -62,9 +75,37 @@ class MessagingThreads:
             self._stop.wait(1.0)
 
 
+def _untraced(loop: Callable[..., None]) -> Callable[..., None]:
+    """`loop` with its idle polls left out of the traces (`tracing.untraced`)."""
+
+    def run(*args: Any) -> None:
+        with untraced():
+            loop(*args)
+
+    return run
+
+
+def serve_worker_metrics(container: ApplicationContainer) -> Any | None:
+    """The worker's metrics on TASKHUB_WORKER_METRICS_BIND (any path answers), for
+    Prometheus and for the worker's probes; None when switched off or the address is
+    taken (logged: the worker's job matters more than its figures)."""
+    address = split_bind(container.settings().worker_metrics_bind)
+    if address is None:
+        return None
+    host, port = address
+    try:
+        server, _thread = start_http_server(port, addr=host, registry=container.metrics().registry)
+    except OSError as exc:
+        log.error("worker_metrics_unavailable", address=f"{host}:{port}", error=str(exc))
+        return None
+    log.info("worker_metrics_serving", address=f"{host}:{server.server_port}")
+    return server
+
+
 def run_worker(container: ApplicationContainer) -> None:
     """Relay and consume until asked to stop; a second signal is not needed to exit."""
     threads = MessagingThreads(container)
+    metrics_server = serve_worker_metrics(container)
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
         log.info("worker_stopping", signal=signal.Signals(signum).name)
@@ -76,4 +117,6 @@ def run_worker(container: ApplicationContainer) -> None:
     log.info("worker_started", subscribers=len(container.subscriptions()))
     threads.wait()
     threads.stop()
+    if metrics_server is not None:
+        metrics_server.shutdown()
     log.info("worker_stopped")

@@ -4,6 +4,10 @@ Under several gunicorn workers each process keeps its own counters; when
 `PROMETHEUS_MULTIPROC_DIR` is set (`taskhub serve` sets it for more than one worker)
 the `/metrics` answer aggregates every worker's files, so a scrape sees the service,
 not whichever worker happened to answer.
+
+Figures read at scrape time from the database or the broker (the outbox backlog, queue
+depths) describe the deployment rather than a process: they are added with
+`add_scraped` and rendered as they are read, beside the per-process files.
 """
 
 import os
@@ -16,6 +20,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.registry import Collector
 
 METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -37,6 +42,13 @@ class HttpMetrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
 
+        self._scraped: list[Collector] = []
+
+    def add_scraped(self, collector: Collector) -> None:
+        """Render `collector` in every answer, read when the answer is made."""
+        self._scraped.append(collector)
+        self._registry.register(collector)
+
     @property
     def registry(self) -> CollectorRegistry:
         return self._registry
@@ -49,5 +61,7 @@ class HttpMetrics:
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            for collector in self._scraped:
+                registry.register(collector)
             return generate_latest(registry)
         return generate_latest(self._registry)

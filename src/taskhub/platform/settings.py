@@ -17,6 +17,11 @@ from urllib.parse import urlsplit
 import attrs
 
 from taskhub.platform.mail.transports import parse_smtp_url
+from taskhub.platform.observability_settings import (
+    DEFAULT_WORKER_METRICS_BIND,
+    metrics_bind,
+    otel_exporter,
+)
 
 _RATE_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)s?\s*$")
@@ -76,6 +81,12 @@ class Settings:
     event_retention_days: int = 30
     # Seconds: a user gets at most one notification email in any such span.
     notification_email_delay: int = 300
+    # Observability (ADR 0037): the traces' exporter (none, console, otlp), the time
+    # above which a statement is logged and counted as slow, and where `taskhub worker`
+    # serves its metrics ("" for nowhere).
+    otel_exporter: str = "none"
+    slow_query_ms: int = 500
+    worker_metrics_bind: str = DEFAULT_WORKER_METRICS_BIND
 
     @property
     def event_retention(self) -> timedelta:
@@ -224,6 +235,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     take("TASKHUB_ORG_STORAGE_QUOTA_BYTES", "org_storage_quota_bytes", _positive_int)
     take("TASKHUB_EVENT_RETENTION_DAYS", "event_retention_days", _retention_days)
     take("TASKHUB_NOTIFICATION_EMAIL_DELAY", "notification_email_delay", _positive_int)
+    take("TASKHUB_OTEL_EXPORTER", "otel_exporter", otel_exporter)
+    take("TASKHUB_SLOW_QUERY_MS", "slow_query_ms", _positive_int)
+    take("TASKHUB_WORKER_METRICS_BIND", "worker_metrics_bind", metrics_bind)
 
     if problems:
         raise SettingsError(problems)

@@ -4,9 +4,14 @@ from collections.abc import Callable
 
 import orjson
 from dependency_injector import containers, providers
+from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 
 from taskhub.contexts.integrations.adapters.delivery.loop import DispatcherLoop
+from taskhub.contexts.integrations.adapters.delivery.observed import (
+    DeliveryMetrics,
+    ObservedSender,
+)
 from taskhub.contexts.integrations.adapters.delivery.resolver import SystemResolver
 from taskhub.contexts.integrations.adapters.delivery.secrets import RandomSecrets
 from taskhub.contexts.integrations.adapters.delivery.sender import SafeHttpSender
@@ -47,6 +52,7 @@ class IntegrationsContainer(containers.DeclarativeContainer):
     known_event_types: providers.Dependency[frozenset[str]] = providers.Dependency()
     event_catalogue: providers.Dependency[tuple[EventType, ...]] = providers.Dependency()
     keyring = providers.Dependency(instance_of=Keyring)
+    metrics_registry = providers.Dependency(instance_of=CollectorRegistry)
 
     # Webhook secrets are sealed in their rows under a key of their own purpose.
     secret_box = providers.Singleton(SecretBox, keyring, WEBHOOK_SECRETS)
@@ -80,7 +86,12 @@ class IntegrationsContainer(containers.DeclarativeContainer):
     subscription = providers.Singleton(
         fan_out_subscription, fan_out, secret_box, signal.provided.notify
     )
-    sender = providers.Singleton(SafeHttpSender)
+    # Each attempt counted by outcome and traced (adapters.delivery.observed).
+    sender = providers.Singleton(
+        ObservedSender,
+        providers.Singleton(SafeHttpSender),
+        providers.Singleton(DeliveryMetrics, metrics_registry),
+    )
     dispatcher = providers.Singleton(
         Dispatcher,
         uow=unit_of_work.provider,

@@ -35,6 +35,7 @@ from taskhub.platform.messaging.envelope import Envelope
 from taskhub.platform.messaging.names import BrokerNames
 from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.platform.sql_lists import among, unnested_insert
+from taskhub.platform.tracing import span_from
 from taskhub.shared_kernel.clock import Clock
 
 log = structlog.get_logger("taskhub.consumer")
@@ -88,7 +89,18 @@ class EventConsumer:
         if not envelopes:
             return True
         try:
-            with self._engine.begin() as connection:
+            with (
+                span_from(
+                    f"{subscription.name} process",
+                    [e.traceparent for e in envelopes.values()],
+                    attributes={
+                        "messaging.operation.type": "process",
+                        "messaging.destination.name": self._names.queue_name(subscription.name),
+                        "messaging.batch.message_count": len(envelopes),
+                    },
+                ),
+                self._engine.begin() as connection,
+            ):
                 fresh = self._not_consumed(connection, subscription.name, list(envelopes.values()))
                 if not fresh:
                     return True

@@ -14,6 +14,8 @@ class Envelope:
     `actor_id` is the user whose request made the change (None for the system and for
     API keys): what subscribers need to leave the actor out of reactions to their own
     change. It travels beside `data`, which stays the resource as partners see it.
+    `traceparent` is the W3C trace context of the request that made the change, when it
+    was traced: consumers continue that trace (ADR 0037).
     """
 
     event_id: uuid.UUID
@@ -24,6 +26,7 @@ class Envelope:
     data: dict[str, Any]
     position: int
     actor_id: uuid.UUID | None = None
+    traceparent: str | None = None
 
     def body(self) -> dict[str, Any]:
         return {
@@ -35,6 +38,7 @@ class Envelope:
             "position": self.position,
             "data": self.data,
             "actor_id": None if self.actor_id is None else str(self.actor_id),
+            "traceparent": self.traceparent,
         }
 
     @classmethod
@@ -48,4 +52,5 @@ class Envelope:
             data=dict(body["data"]),
             position=int(body["position"]),
             actor_id=uuid.UUID(actor) if (actor := body.get("actor_id")) else None,
+            traceparent=trace if isinstance(trace := body.get("traceparent"), str) else None,
         )

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from taskhub.platform.acting import ContextActingSource
 from taskhub.platform.messaging.tables import outbox
 from taskhub.platform.sql_lists import unnested_insert
+from taskhub.platform.tracing import current_traceparent
 from taskhub.shared_kernel.acting import ActingSource, ActorType
 from taskhub.shared_kernel.events import DomainEvent
 
@@ -23,6 +24,7 @@ _COLUMNS = (
     "occurred_at",
     "payload",
     "actor_id",
+    "traceparent",
 )
 # Positions are given in the events' order: the relay publishes by position.
 _INSERT_UNNESTED = unnested_insert(outbox, _COLUMNS, in_order=True)
@@ -38,6 +40,7 @@ class OutboxWriter:
     def write(self, connection: sa.Connection, events: Sequence[DomainEvent]) -> None:
         acting = self._acting.current()
         actor_id = acting.actor_id if acting.actor_type is ActorType.USER else None
+        traceparent = current_traceparent()
         rows = []
         for event in events:
             published = event.integration_event()
@@ -52,6 +55,7 @@ class OutboxWriter:
                     "occurred_at": published.occurred_at,
                     "payload": dict(published.data),
                     "actor_id": actor_id,
+                    "traceparent": traceparent,
                 }
             )
         if connection.dialect.name == "postgresql" and len(rows) > 1:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 import structlog
 from kombu.connection import Connection
 from kombu.entity import Queue
+from opentelemetry.trace import SpanKind
 from sqlalchemy.engine import Engine
 
 from taskhub.platform.messaging.bus import Publisher, Subscription, connect
@@ -24,6 +25,7 @@ from taskhub.platform.messaging.envelope import Envelope
 from taskhub.platform.messaging.names import BrokerNames
 from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.platform.sql_lists import among
+from taskhub.platform.tracing import span_from
 from taskhub.shared_kernel.clock import Clock
 
 log = structlog.get_logger("taskhub.relay")
@@ -135,15 +137,23 @@ class OutboxRelay:
                     data=row.payload,
                     position=row.position,
                     actor_id=row.actor_id,
+                    traceparent=row.traceparent,
                 )
                 for row in rows
             ]
-            self._broker().publish(envelopes)
-            connection.execute(
-                outbox.update()
-                .where(among(connection, outbox.c.position, [row.position for row in rows]))
-                .values(published_at=self._clock.now())
-            )
+            # In the trace of the first event's request, linked to the others'.
+            with span_from(
+                "outbox publish",
+                [e.traceparent for e in envelopes],
+                kind=SpanKind.PRODUCER,
+                attributes={"messaging.batch.message_count": len(envelopes)},
+            ):
+                self._broker().publish(envelopes)
+                connection.execute(
+                    outbox.update()
+                    .where(among(connection, outbox.c.position, [row.position for row in rows]))
+                    .values(published_at=self._clock.now())
+                )
         return len(rows)
 
     def prune(self) -> int:

@@ -26,6 +26,9 @@ outbox = sa.Table(
     # The user whose request made the change; null for the system and for API keys.
     # Subscribers read it (nobody is notified of their own action); partners never see it.
     sa.Column("actor_id", sa.Uuid),
+    # The W3C trace context of the request that wrote the event, when it was traced:
+    # the consumers and the webhook requests continue its trace (ADR 0037).
+    sa.Column("traceparent", sa.String(128)),
     sa.Index(
         "ix_platform_outbox_unpublished",
         "position",

@@ -146,9 +146,11 @@ class Dispatcher:
             int(self._clock.now().timestamp()),
             body,
         )
-        return self._sender.send(
-            target, addresses, {**signed, "user-agent": "taskhub-webhooks/1"}, body
-        )
+        sent = {**signed, "user-agent": "taskhub-webhooks/1"}
+        if delivery.trace_context:
+            # W3C Trace Context: the receiver may join the trace of the change.
+            sent["traceparent"] = delivery.trace_context
+        return self._sender.send(target, addresses, sent, body)
 
     def _record(self, attempts: Sequence[tuple[Delivery, AttemptResult | None]]) -> None:
         """Every outcome of a batch in one transaction; `None` means not attempted (the

@@ -33,6 +33,8 @@ class ReceivedEvent:
     ordering_key: str
     position: int
     data: dict[str, Any]
+    # The trace context of the change, when it was traced; deliveries carry it on.
+    trace_context: str | None = None
 
 
 class FanOut:
@@ -99,6 +101,7 @@ class FanOut:
                     "data": event.data,
                 },
                 now=now,
+                trace_context=event.trace_context,
             )
             for event in events
             for webhook in webhooks.get(event.org_id, ())

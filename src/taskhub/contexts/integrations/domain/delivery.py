@@ -53,6 +53,9 @@ class Delivery:
     last_error: str | None
     created_at: datetime
     updated_at: datetime
+    # The trace context of the change that caused the event, opaque here: the webhook
+    # request carries it on, so the partner's receiver can join the trace (ADR 0037).
+    trace_context: str | None = None
 
     @classmethod
     def schedule(
@@ -66,6 +69,7 @@ class Delivery:
         position: int,
         payload: dict[str, Any],
         now: datetime,
+        trace_context: str | None = None,
     ) -> "Delivery":
         return cls(
             id=new_id(),
@@ -84,4 +88,5 @@ class Delivery:
             last_error=None,
             created_at=now,
             updated_at=now,
+            trace_context=trace_context,
         )

@@ -32,6 +32,7 @@ def fan_out_subscription(
                     ordering_key=envelope.ordering_key,
                     position=envelope.position,
                     data=envelope.data,
+                    trace_context=envelope.traceparent,
                 )
                 for envelope in envelopes
             ],

@@ -40,6 +40,7 @@ def _delivery(row: Any) -> Delivery:
         last_error=row.last_error,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        trace_context=row.traceparent,
     )
 
 
@@ -58,6 +59,7 @@ def _scheduled_values(delivery: Delivery) -> dict[str, Any]:
         "next_attempt_at": delivery.next_attempt_at,
         "created_at": delivery.created_at,
         "updated_at": delivery.updated_at,
+        "traceparent": delivery.trace_context,
     }
 
 
@@ -75,6 +77,7 @@ _UNNESTED_COLUMNS = (
     "next_attempt_at",
     "created_at",
     "updated_at",
+    "traceparent",
 )
 _ONE_PER_EVENT = ["org_id", "webhook_id", "event_id"]
 _INSERT_UNNESTED = (

@@ -51,6 +51,8 @@ deliveries = sa.Table(
     sa.Column("next_attempt_at", UtcDateTime),
     sa.Column("leased_until", UtcDateTime),
     sa.Column("last_error", sa.String(500)),
+    # The W3C trace context of the change that caused the event (ADR 0037).
+    sa.Column("traceparent", sa.String(128)),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.PrimaryKeyConstraint("org_id", "id"),
