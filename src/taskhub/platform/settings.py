@@ -76,6 +76,8 @@ class Settings:
     event_retention_days: int = 30
     # Seconds: a user gets at most one notification email in any such span.
     notification_email_delay: int = 300
+    # Seconds between `: ping` comments on an idle event stream (and WebSocket pings).
+    stream_heartbeat_seconds: int = 15
 
     @property
     def event_retention(self) -> timedelta:
@@ -224,6 +226,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     take("TASKHUB_ORG_STORAGE_QUOTA_BYTES", "org_storage_quota_bytes", _positive_int)
     take("TASKHUB_EVENT_RETENTION_DAYS", "event_retention_days", _retention_days)
     take("TASKHUB_NOTIFICATION_EMAIL_DELAY", "notification_email_delay", _positive_int)
+    take("TASKHUB_STREAM_HEARTBEAT_SECONDS", "stream_heartbeat_seconds", _heartbeat_seconds)
 
     if problems:
         raise SettingsError(problems)
@@ -231,6 +234,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
 
 MAX_EVENT_RETENTION_DAYS = 3650
+# The contract promises a comment line at least every 15 seconds.
+MAX_STREAM_HEARTBEAT_SECONDS = 15
+
+
+def _heartbeat_seconds(name: str, raw: str, problems: list[str]) -> int | None:
+    seconds = _positive_int(name, raw, problems)
+    if seconds is not None and seconds > MAX_STREAM_HEARTBEAT_SECONDS:
+        problems.append(f"{name} must be at most {MAX_STREAM_HEARTBEAT_SECONDS} seconds")
+        return None
+    return seconds
 
 
 def _retention_days(name: str, raw: str, problems: list[str]) -> int | None:
