@@ -4,7 +4,7 @@
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from taskhub.contexts.integrations.public import PublishedEvent
@@ -126,3 +126,14 @@ class FakeTicketCodec:
         if owner != str(org_id):
             raise ValueError("sealed for another organization")
         return credential
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        self._now += timedelta(seconds=seconds)
