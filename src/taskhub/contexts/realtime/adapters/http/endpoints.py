@@ -98,7 +98,14 @@ class RealtimeEndpoints:
         for name, value in call.headers.items():
             headers[name] = value
         protocol = ServerProtocol(max_size=MAX_CLIENT_MESSAGE_BYTES, logger=_WEBSOCKET_LOG)
-        response = protocol.accept(Request(path="/", headers=headers))
+        # The protocol reads the handshake itself, as it would from the socket: then its
+        # parser stands after the request, at the first frame.
+        protocol.receive_data(Request(path="/", headers=headers).serialize())
+        received = protocol.events_received()
+        request = received[0] if received else None
+        if not isinstance(request, Request):
+            raise BadRequest("The WebSocket handshake could not be read.")
+        response = protocol.accept(request)
         if response.status_code != 101:
             raise BadRequest(
                 "This route is a WebSocket: send GET with Upgrade: websocket, "
