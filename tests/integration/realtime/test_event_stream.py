@@ -5,6 +5,8 @@ import threading
 import time
 import uuid
 
+import pytest
+
 from tests.integration.realtime.clients import (
     SseReader,
     add_member,
@@ -16,6 +18,8 @@ from tests.integration.realtime.clients import (
     sign_in,
 )
 from tests.integration.realtime.conftest import HEARTBEAT_SECONDS, Deployment
+
+pytestmark = pytest.mark.process
 
 
 def _stream(base: str, org_id: str, token: str, **headers: str) -> SseReader:

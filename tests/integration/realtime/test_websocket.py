@@ -23,6 +23,8 @@ from tests.integration.realtime.clients import (
 )
 from tests.integration.realtime.conftest import Deployment
 
+pytestmark = pytest.mark.process
+
 
 def _url(base: str, org_id: str, query: str = "") -> str:
     return base.replace("http://", "ws://") + f"/api/v1/orgs/{org_id}/events/ws{query}"
