@@ -100,6 +100,12 @@ class StreamHub:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._wake_all)
 
+    def stop(self) -> None:
+        """Stop the loop and the bus listener (tests; a serving process just exits)."""
+        self._stop.set()
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+
     def open_connections(self) -> int:
         return len(self._connections)
 
