@@ -79,6 +79,7 @@ class StreamHub:
         self._recheck_seconds = recheck_seconds
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self.bus_ready = threading.Event()
         self._channels: dict[uuid.UUID, OrgChannel] = {}
@@ -100,11 +101,25 @@ class StreamHub:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._wake_all)
 
-    def stop(self) -> None:
-        """Stop the loop and the bus listener (tests; a serving process just exits)."""
+    def stop(self, timeout: float = 5.0) -> None:
+        """End every stream and stop the loop and the bus listener (tests; a serving
+        process just exits)."""
         self._stop.set()
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
+        thread.join(timeout)
+
+    async def _shutdown(self) -> None:
+        current = asyncio.current_task()
+        tasks = [task for task in asyncio.all_tasks() if task is not current]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for connection in list(self._connections):
+            connection.drop()
+        asyncio.get_running_loop().stop()
 
     def open_connections(self) -> int:
         return len(self._connections)
@@ -116,12 +131,13 @@ class StreamHub:
             if self._loop is not None:
                 return self._loop
             loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(
+                target=self._run, args=(loop,), name="realtime-hub", daemon=True
+            )
             loop.set_default_executor(
                 concurrent.futures.ThreadPoolExecutor(DB_THREADS, thread_name_prefix="realtime-db")
             )
-            threading.Thread(
-                target=self._run, args=(loop,), name="realtime-hub", daemon=True
-            ).start()
+            self._thread.start()
             if self._wakeups is not None:
                 threading.Thread(
                     target=self._wakeups.run,
@@ -139,6 +155,8 @@ class StreamHub:
         loop.create_task(self._every(self._recheck_seconds, self._recheck))
         loop.create_task(self._every(self._heartbeat_seconds, self._heartbeat))
         loop.run_forever()
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
 
     # -- on the loop -------------------------------------------------------------------
 
