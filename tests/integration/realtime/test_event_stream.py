@@ -181,3 +181,30 @@ def test_a_stream_ends_within_two_seconds_when_its_user_leaves(deployment: Deplo
     assert stream.ended_at is not None
     assert stream.ended_at - removed < 2.0
     assert any("4403" in text for _, text in stream.comments)
+
+
+def test_a_stream_ends_within_two_seconds_when_its_api_key_is_revoked(
+    deployment: Deployment,
+) -> None:
+    owner = register(deployment.a.base, "owner")
+    org_id = create_org(deployment.a.base, owner)
+    status, key = call(
+        deployment.a.base,
+        "POST",
+        f"/orgs/{org_id}/api-keys",
+        {"name": "reader", "role": "viewer"},
+        owner.token,
+    )
+    assert status == 201, key
+    stream = _stream(deployment.b.base, org_id, key["key"])
+    assert stream.status == 200
+    time.sleep(0.5)
+    revoked = time.monotonic()
+    status, _ = call(
+        deployment.a.base, "DELETE", f"/orgs/{org_id}/api-keys/{key['id']}", None, owner.token
+    )
+    assert status == 204
+    assert stream.ended.wait(5)
+    assert stream.ended_at is not None
+    assert stream.ended_at - revoked < 2.0
+    assert any("4401" in text for _, text in stream.comments)

@@ -3,6 +3,8 @@ and on two serving processes sharing PostgreSQL and RabbitMQ."""
 
 import datetime
 import json
+import subprocess
+import sys
 import time
 import uuid
 from typing import Any
@@ -216,3 +218,22 @@ def test_a_plain_get_is_not_a_websocket(deployment: Deployment) -> None:
     status, body = call(deployment.b.base, "GET", f"/orgs/{org_id}/events/ws", None, owner.token)
     assert status == 400
     assert body["code"] == "websocket_handshake_invalid"
+
+
+def test_a_deactivated_user_is_closed_4401_within_two_seconds(deployment: Deployment) -> None:
+    owner, member = register(deployment.a.base, "owner"), register(deployment.a.base, "member")
+    org_id = create_org(deployment.a.base, owner)
+    add_member(deployment.a.base, org_id, owner, member, "viewer")
+    with _open(deployment.b.base, org_id, member.token) as socket:
+        time.sleep(0.5)
+        # The command commits before it returns: the 2 s run from its return at the latest.
+        subprocess.run(
+            [sys.executable, "-m", "taskhub.entrypoints.cli", "users", "deactivate", member.email],
+            cwd=deployment.a.cwd,
+            env=deployment.a.environ(),
+            check=True,
+            capture_output=True,
+        )
+        deactivated = time.monotonic()
+        assert _closed_with(socket) == 4401
+        assert time.monotonic() - deactivated < 2.0
