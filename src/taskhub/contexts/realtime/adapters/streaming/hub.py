@@ -6,10 +6,10 @@ a wake from the bus makes it read that organization's newer events once (reads o
 organization never overlap, and wakes during a read coalesce into one more read),
 encode each event once and offer it to the organization's connections in position
 order. A new or resumed connection registers first, then reads its own backlog, then
-goes live (`StreamCursor`), so nothing falls between and nothing comes twice. Once a
-second the distinct (credential, organization) pairs among open connections are asked
-again; a stream whose answer changed ends. Blocking reads run on a small thread pool,
-never on the loop.
+goes live (`StreamCursor`), so nothing falls between and nothing comes twice. Every
+half second the distinct (credential, organization) pairs among open connections are
+asked again; a stream whose answer changed ends. Blocking reads run on a small thread
+pool, never on the loop.
 """
 
 import asyncio
@@ -48,6 +48,10 @@ log = structlog.get_logger("taskhub.realtime")
 READ_LIMIT = 500
 DB_THREADS = 4
 POLICY_VIOLATION = 1008
+# How often the credentials of open streams are asked again. The contract ends a stream
+# within 2 s of its credential dying; half a second leaves the check itself (one
+# authentication per distinct credential, on a busy host) the rest of the budget.
+RECHECK_SECONDS = 0.5
 
 
 @attrs.define
@@ -69,7 +73,7 @@ class StreamHub:
         opening: StreamOpening,
         wakeups: BusWakeups | None,
         heartbeat_seconds: float,
-        recheck_seconds: float = 1.0,
+        recheck_seconds: float = RECHECK_SECONDS,
     ) -> None:
         self._log = log
         self._access = access
