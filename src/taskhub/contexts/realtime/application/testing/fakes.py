@@ -18,6 +18,7 @@ class FakeEventLog:
     def __init__(self) -> None:
         self.events: list[tuple[uuid.UUID, PublishedEvent]] = []
         self.reads = 0
+        self._last_position = 0
 
     def append(
         self,
@@ -26,8 +27,9 @@ class FakeEventLog:
         occurred_at: datetime,
         data: Mapping[str, Any] | None = None,
     ) -> PublishedEvent:
+        self._last_position += 1  # positions only grow, pruned or not
         event = PublishedEvent(
-            position=len(self.events) + 1,
+            position=self._last_position,
             id=uuid.uuid4(),
             type=event_type,
             occurred_at=occurred_at,
