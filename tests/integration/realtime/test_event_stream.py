@@ -4,9 +4,11 @@ sharing PostgreSQL and RabbitMQ (`a` and `b`)."""
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
+from tests.integration.conftest import REDIS_URL
 from tests.integration.realtime.clients import (
     SseReader,
     add_member,
@@ -17,7 +19,8 @@ from tests.integration.realtime.clients import (
     register,
     sign_in,
 )
-from tests.integration.realtime.conftest import HEARTBEAT_SECONDS, Deployment
+from tests.integration.realtime.conftest import COMMON, HEARTBEAT_SECONDS, Deployment
+from tests.integration.test_server_process import Server
 
 pytestmark = pytest.mark.process
 
@@ -208,3 +211,29 @@ def test_a_stream_ends_within_two_seconds_when_its_api_key_is_revoked(
     assert stream.ended_at is not None
     assert stream.ended_at - revoked < 2.0
     assert any("4401" in text for _, text in stream.comments)
+
+
+class _TwoWorkers(Server):
+    def command(self) -> list[str]:
+        return [*super().command(), "--workers", "2"]
+
+
+def test_the_embedded_bus_with_two_workers_misses_nothing(
+    tmp_path: Path, redis_client: object
+) -> None:
+    """Each worker of `serve --workers 2` on `memory://` has its own bus and relay: a
+    stream at one worker still gets what the other worker's relay published."""
+    server = _TwoWorkers(tmp_path, {**COMMON, "TASKHUB_REDIS_URL": REDIS_URL})
+    server.start()
+    try:
+        owner = register(server.base, "owner")
+        org_id = create_org(server.base, owner)
+        streams = [_stream(server.base, org_id, owner.token) for _ in range(4)]
+        for i in range(6):
+            create_label(server.base, org_id, owner, f"label-{i}")
+        expected = [i["id"] for i in feed(server.base, org_id, owner.token)][-6:]
+        for stream in streams:
+            assert [e["id"] for e in stream.take(6, timeout=10)] == expected
+            stream.close()
+    finally:
+        server.stop()

@@ -6,12 +6,17 @@ the queue goes with the process. A message only wakes the hub for its organizati
 the events themselves are read from the database, in position order, so a message
 lost, duplicated or out of order costs nothing but a read. After a reconnect every
 organization is woken, since messages may have passed while no queue existed. With the
-in-process `memory://` bus the same code binds an in-process queue.
+in-process `memory://` bus the same code binds an in-process queue; but each process of
+`taskhub serve --workers N` then has a bus and a relay of its own and hears only what its
+own relay published, so every organization with open streams is also read once a
+second there (one query per organization, not per connection).
 """
 
+import contextlib
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -26,11 +31,14 @@ from taskhub.platform.messaging.names import BrokerNames
 log = structlog.get_logger("taskhub.realtime")
 
 MAX_BACKOFF_SECONDS = 10.0
+# With the in-process bus: how often every organization with open streams is read anyway.
+IN_PROCESS_SWEEP_SECONDS = 1.0
 
 
 class BusWakeups:
     def __init__(self, broker_url: str, names: Callable[[], BrokerNames]) -> None:
         self._broker_url = broker_url
+        self._sweep = IN_PROCESS_SWEEP_SECONDS if broker_url.startswith("memory://") else None
         # Resolved when the listener starts: they are read from the database.
         self._names = names
 
@@ -75,11 +83,13 @@ class BusWakeups:
                         if ready is not None:
                             ready.set()
                         failures = 0
+                        next_sweep = time.monotonic() + (self._sweep or 0)
                         while not stop.is_set():
-                            try:
-                                connection.drain_events(timeout=1.0)
-                            except TimeoutError:
-                                continue
+                            with contextlib.suppress(TimeoutError):
+                                connection.drain_events(timeout=self._sweep or 1.0)
+                            if self._sweep is not None and time.monotonic() >= next_sweep:
+                                next_sweep = time.monotonic() + self._sweep
+                                reconnected()
             except Exception as exc:
                 failures += 1
                 delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** min(failures, 5))
