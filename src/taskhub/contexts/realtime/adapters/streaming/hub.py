@@ -230,8 +230,8 @@ class StreamHub:
 
     async def _catch_up(self, connection: Connection) -> None:
         """Read the connection's backlog until it has passed what the hub fanned out."""
-        channel = self._channels[connection.org_id]
-        while not connection.ended.is_set():
+        channel = self._channels.get(connection.org_id)
+        while channel is not None and not connection.ended.is_set():
             events = await asyncio.to_thread(
                 self._log.after, connection.org_id, connection.cursor.position, limit=BACKLOG_PAGE
             )
