@@ -16,6 +16,7 @@ from taskhub.contexts.audit.container import AuditContainer
 from taskhub.contexts.identity.container import IdentityContainer
 from taskhub.contexts.integrations.container import IntegrationsContainer
 from taskhub.contexts.notifications.container import NotificationsContainer
+from taskhub.contexts.realtime.container import RealtimeContainer
 from taskhub.contexts.tenancy.container import TenancyContainer
 from taskhub.contexts.work.adapters.sql import tables as work_tables
 from taskhub.contexts.work.container import WorkContainer
@@ -190,6 +191,8 @@ class ApplicationContainer(containers.DeclarativeContainer):
     # names alone: the types a webhook may subscribe to and the feed may filter by.
     event_catalogue = providers.Callable(_event_catalogue, __self__)
     known_event_types = providers.Callable(_known_event_types, __self__)
+    # Exchange and queue names, and the deployment id every message carries.
+    broker_names = providers.Singleton(broker_names_for, settings, engine)
 
     # What a context is given when its container declares a dependency of that name.
     _shared: Mapping[str, providers.Provider[Any]] = {
@@ -205,6 +208,7 @@ class ApplicationContainer(containers.DeclarativeContainer):
         "on_commit": outbox_signal.provided.notify,
         "known_event_types": known_event_types,
         "event_catalogue": event_catalogue,
+        "broker_names": broker_names,
     }
 
     # The contexts: this list is the only place that names them all. Everything that
@@ -236,6 +240,13 @@ class ApplicationContainer(containers.DeclarativeContainer):
         roles=tenancy.access,
         user_directory=identity.user_directory,
     )
+    realtime = compose_context(
+        RealtimeContainer,
+        _shared,
+        event_log=integrations.event_log,
+        authenticator=identity.authenticator,
+        roles=tenancy.access,
+    )
 
     # What the HTTP platform needs from particular contexts: who the caller is, and
     # their role in an organization.
@@ -253,8 +264,6 @@ class ApplicationContainer(containers.DeclarativeContainer):
     # Loops that run beside the relay and the consumers (in `worker`, or in `serve`
     # with the in-process bus): each has `run(stop_event)`. The mail sender is one.
     background_jobs = providers.Callable(_background_jobs, __self__)
-    # Exchange and queue names, and the deployment id every message carries.
-    broker_names = providers.Singleton(broker_names_for, settings, engine)
     relay = providers.Factory(
         OutboxRelay,
         engine,

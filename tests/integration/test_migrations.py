@@ -56,6 +56,7 @@ TABLES_SINCE_0013 = {
     "notifications_tasks",
     "notifications_notifications",
     "notifications_recipients",
+    "realtime_tickets",
 }
 
 

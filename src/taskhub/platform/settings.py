@@ -87,6 +87,8 @@ class Settings:
     otel_exporter: str = "none"
     slow_query_ms: int = 500
     worker_metrics_bind: str = DEFAULT_WORKER_METRICS_BIND
+    # Seconds between `: ping` comments on an idle event stream (and WebSocket pings).
+    stream_heartbeat_seconds: int = 15
 
     @property
     def event_retention(self) -> timedelta:
@@ -238,6 +240,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     take("TASKHUB_OTEL_EXPORTER", "otel_exporter", otel_exporter)
     take("TASKHUB_SLOW_QUERY_MS", "slow_query_ms", _positive_int)
     take("TASKHUB_WORKER_METRICS_BIND", "worker_metrics_bind", metrics_bind)
+    take("TASKHUB_STREAM_HEARTBEAT_SECONDS", "stream_heartbeat_seconds", _heartbeat_seconds)
 
     if problems:
         raise SettingsError(problems)
@@ -245,6 +248,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
 
 MAX_EVENT_RETENTION_DAYS = 3650
+# The contract promises a comment line at least every 15 seconds.
+MAX_STREAM_HEARTBEAT_SECONDS = 15
+
+
+def _heartbeat_seconds(name: str, raw: str, problems: list[str]) -> int | None:
+    seconds = _positive_int(name, raw, problems)
+    if seconds is not None and seconds > MAX_STREAM_HEARTBEAT_SECONDS:
+        problems.append(f"{name} must be at most {MAX_STREAM_HEARTBEAT_SECONDS} seconds")
+        return None
+    return seconds
 
 
 def _retention_days(name: str, raw: str, problems: list[str]) -> int | None:

@@ -103,10 +103,12 @@ class IntegrationsContainer(containers.DeclarativeContainer):
     )
     dispatcher_loop = providers.Factory(DispatcherLoop, dispatcher, signal)
     http = providers.Singleton(IntegrationEndpoints, webhooks=webhooks, deliveries=delivery_log)
-    # The organization's events, read from the outbox, which keeps them for the retention.
+    # The organization's events, read from the outbox, which keeps them for the retention;
+    # published as `OrgEventLog` for the live stream (realtime).
+    event_log = providers.Singleton(SqlEventLog, engine)
     event_feed = providers.Singleton(
         EventFeed,
-        log=providers.Singleton(SqlEventLog, engine),
+        log=event_log,
         clock=clock,
         retention=settings.provided.event_retention,
         known_event_types=known_event_types,

@@ -27,6 +27,7 @@ from taskhub.platform.http.binary_replies import BinaryContent, write_binary
 from taskhub.platform.http.converter import structure
 from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
+from taskhub.platform.http.hand_off import HAND_OFF
 from taskhub.platform.http.idempotency import IdempotencyGuard, IdempotentRequest, StoredResponse
 from taskhub.platform.http.media import JSONDecodeError, dumps, dumps_records, loads
 from taskhub.platform.http.path_references import KeyReference, KeyResolver
@@ -154,10 +155,24 @@ class EndpointResource:
 
         return respond
 
-    def _authenticate(self, endpoint: Endpoint, req: falcon.Request) -> Principal | None:
+    def _credential(self, endpoint: Endpoint, req: falcon.Request, params: dict[str, Any]) -> str:
+        """The Authorization header's credential, or what the route's query credential
+        (a WebSocket ticket) stands for when there is no header."""
+        by_query = endpoint.query_credential
+        if req.auth is None and by_query is not None:
+            value = req.get_param(by_query.name)
+            if value:
+                return by_query.redeem(value, params["org_id"])
+        return bearer_credential(req.auth)
+
+    def _authenticate(
+        self, endpoint: Endpoint, req: falcon.Request, params: dict[str, Any]
+    ) -> Principal | None:
         if endpoint.access is Access.PUBLIC:
             return None
-        principal = self._pipeline.authenticator.authenticate(bearer_credential(req.auth))
+        credential = self._credential(endpoint, req, params)
+        principal = self._pipeline.authenticator.authenticate(credential)
+        req.context.credential = credential
         if endpoint.admits is not None and not endpoint.admits(principal):
             raise NotFound("Not found.")
         req.context.principal = principal
@@ -195,7 +210,7 @@ class EndpointResource:
     ) -> None:
         if endpoint.limited_per_client_ip:
             self._limit(resp, "auth", f"ip:{req.context.origin.ip}", self._pipeline.auth_limit)
-        principal = self._authenticate(endpoint, req)
+        principal = self._authenticate(endpoint, req, params)
         who = principal_scope(principal) if principal is not None else None
         if who is not None and not endpoint.limited_per_client_ip:
             self._limit(resp, "api", who, self._pipeline.api_limit)
@@ -221,6 +236,8 @@ class EndpointResource:
             actor=actor,
             page=page,
             if_match=_if_match(req) if req.method in ("PATCH", "PUT", "DELETE") else None,
+            credential=getattr(req.context, "credential", None),
+            hand_off=req.env.get(HAND_OFF),
         )
         keyed = IdempotentRequest.from_http(req, endpoint, who, raw_body)
         if keyed is None:

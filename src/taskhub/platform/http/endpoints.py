@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from taskhub.platform.http.hand_off import HandOff
 from taskhub.platform.http.path_references import REFERENCE_CONVERTERS
 from taskhub.platform.http.query import PAGE_PARAMS, QueryParam
 from taskhub.shared_kernel.pagination import PageRequest
@@ -65,6 +66,12 @@ class Call(Generic[BodyT]):
     actor: Actor | None = None
     page: PageRequest = attrs.field(factory=PageRequest)
     if_match: int | None = None
+    credential: str | None = None
+    """The credential the caller authenticated with (the bearer token, API key, or what
+    a query credential stood for), for a stream that must re-check it while it runs."""
+    hand_off: HandOff | None = None
+    """The server's hook for handing the connection to a stream (`platform.http.hand_off`);
+    None under a server without one."""
 
     @property
     def user(self) -> Principal:
@@ -90,6 +97,16 @@ class Reply:
 
 
 Handler = Callable[[Call[Any]], Reply]
+
+
+@attrs.frozen
+class QueryCredential:
+    """A query parameter (`name`) that stands for a credential: `redeem(value, org_id)`
+    returns the credential it stands for, or raises `Unauthenticated`. The parameter
+    must also be declared in the route's `query`."""
+
+    name: str
+    redeem: Callable[[str, uuid.UUID], str]
 
 
 @attrs.frozen
@@ -127,6 +144,9 @@ class Endpoint:
     admits: Callable[[Principal], bool] | None = None
     """Asked right after authentication, before anything else is read: a principal it
     refuses gets a 404, as if the route did not exist (the operators' routes)."""
+    query_credential: QueryCredential | None = None
+    """A credential the route also accepts in the query string, for clients that cannot
+    set headers (a browser's WebSocket): used only when there is no Authorization."""
 
     def __attrs_post_init__(self) -> None:
         if self.org_role is not None and "{org_id" not in self.path:

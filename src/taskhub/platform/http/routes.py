@@ -20,7 +20,7 @@ from typing import Any, NotRequired, TypedDict, TypeVar, Unpack, overload
 
 import attrs
 
-from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
+from taskhub.platform.http.endpoints import Access, Call, Endpoint, QueryCredential, Reply
 from taskhub.platform.http.query import QueryParam
 from taskhub.shared_kernel.principal import Principal
 from taskhub.shared_kernel.roles import Role
@@ -47,6 +47,7 @@ class RouteOptions(TypedDict):
     secret_in_response: NotRequired[bool]
     limited_per_client_ip: NotRequired[bool]
     redirects: NotRequired[bool]
+    query_credential: NotRequired[QueryCredential]
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,1 @@
+"""Realtime's adapters: HTTP routes, the ticket table, and the streaming hub."""

@@ -1,0 +1,1 @@
+"""Realtime's routes: the event stream, the WebSocket, and its tickets."""

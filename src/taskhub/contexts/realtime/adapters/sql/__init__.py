@@ -1,0 +1,1 @@
+"""The ticket table and its store."""

@@ -1,0 +1,1 @@
+"""In-memory fakes of realtime's ports, for unit tests."""

@@ -1,0 +1,1 @@
+"""Realtime over real HTTP: a server process, a real SSE reader and WebSocket client."""

@@ -1,0 +1,1 @@
+"""Realtime: stream rules and tickets on fakes."""
