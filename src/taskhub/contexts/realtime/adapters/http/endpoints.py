@@ -165,7 +165,7 @@ class RealtimeEndpoints:
                 ),
                 role=Role.VIEWER,
                 query=WEBSOCKET_QUERY,
-                errors=(410, 501),
+                errors=(400, 410, 501),
                 query_credential=QueryCredential("ticket", self._tickets.redeem),
             ),
         ]
