@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 import cattrs
 import falcon
+import structlog
 from sqlalchemy.engine import Engine
 
 from taskhub.platform.acting import bind_acting
@@ -28,6 +29,7 @@ from taskhub.platform.http.converter import structure
 from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.idempotency import IdempotencyGuard, IdempotentRequest, StoredResponse
+from taskhub.platform.http.locations import created_location
 from taskhub.platform.http.media import JSONDecodeError, dumps, dumps_records, loads
 from taskhub.platform.http.path_references import KeyReference, KeyResolver
 from taskhub.platform.http.problems import (
@@ -57,6 +59,8 @@ from taskhub.shared_kernel.principal import Actor, Principal
 
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
+_SAFE = frozenset({"GET", "HEAD"})
+log = structlog.get_logger("taskhub.http")
 
 
 @attrs.frozen
@@ -134,6 +138,9 @@ class EndpointResource:
         self._pipeline = pipeline
         for endpoint in endpoints:
             setattr(self, f"on_{endpoint.method.lower()}", self._responder(endpoint))
+            if endpoint.method == "GET":
+                # HEAD is the GET with its body left out (Falcon drops it), headers and all.
+                self.on_head = self._responder(endpoint)
 
     def _responder(self, endpoint: Endpoint) -> Any:
         def respond(req: falcon.Request, resp: falcon.Response, **params: Any) -> None:
@@ -212,7 +219,7 @@ class EndpointResource:
         )
         keyed = IdempotentRequest.from_http(req, endpoint, who, raw_body)
         if keyed is None:
-            self._write(endpoint, endpoint.handler(call), req, resp)
+            self._write(endpoint, endpoint.handler(call), req, resp, call.params)
         else:
             self._handle_once(keyed, endpoint, call, req, resp)
         if isinstance(call.body, MultipartFile):
@@ -251,7 +258,7 @@ class EndpointResource:
             outcome.replay_to(resp)
             return
         try:
-            self._write(endpoint, endpoint.handler(call), req, resp)
+            self._write(endpoint, endpoint.handler(call), req, resp, call.params)
         except BaseException:
             guard.abandon(outcome)
             raise
@@ -288,9 +295,22 @@ class EndpointResource:
         return structure(self._converter(endpoint), document, endpoint.body)
 
     def _write(
-        self, endpoint: Endpoint, reply: Reply, req: falcon.Request, resp: falcon.Response
+        self,
+        endpoint: Endpoint,
+        reply: Reply,
+        req: falcon.Request,
+        resp: falcon.Response,
+        params: Mapping[str, Any],
     ) -> None:
         resp.status = reply.status
+        template = endpoint.location_template
+        if reply.status == 201 and template is not None:
+            try:
+                resp.location = created_location(template, params, reply.body)
+            except KeyError as exc:
+                # A route whose template does not fit its body (the test over every 201
+                # route catches it): the resource was created, so it still answers 201.
+                log.error("location_not_filled", route=endpoint.operation_id, error=str(exc))
         for name, value in reply.headers.items():
             resp.set_header(name, value)
         for cookie in reply.cookies:
@@ -316,7 +336,7 @@ class EndpointResource:
         version = getattr(body, "version", None)
         if isinstance(version, int):
             resp.etag = f'"{version}"'
-            if req.method == "GET" and _etag_version(req.get_header("If-None-Match")) == version:
+            if req.method in _SAFE and _etag_version(req.get_header("If-None-Match")) == version:
                 resp.status = 304
                 return
         converter = self._converter(endpoint)
