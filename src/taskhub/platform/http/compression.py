@@ -82,7 +82,8 @@ class GzipMiddleware:
             or not _COMPRESSIBLE.match(resp.content_type or "")
         ):
             return
-        resp.append_header("Vary", "Accept-Encoding")
+        if "accept-encoding" not in (resp.get_header("Vary") or "").lower():
+            resp.append_header("Vary", "Accept-Encoding")
         if not accepts_gzip(req.get_header("Accept-Encoding")):
             return
         resp.data = gzip.compress(data, compresslevel=LEVEL, mtime=0)
