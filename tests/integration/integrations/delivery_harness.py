@@ -257,19 +257,6 @@ def private_vhost() -> Iterator[str]:
         rabbitmqctl("delete_vhost", vhost)
 
 
-@contextmanager
-def broker_stopped() -> Iterator[None]:
-    """RabbitMQ down (`stop_app`) for the body of the block, and always back up after."""
-    rabbitmqctl("stop_app")
-    try:
-        yield
-    finally:
-        try:
-            rabbitmqctl("start_app")
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            rabbitmqctl("start_app")  # once more: a broker left down breaks every other test
-
-
 # `taskhub worker` processes
 
 

@@ -1,5 +1,5 @@
 """What the test command promises about itself: tests that need Redis skip without it
-(and fail with CI=true), and a run leaves no database of its own behind.
+(and fail with CI=true), and a run leaves no database or files folder of its own behind.
 
 Each runs pytest again, in a child process, on a few tests with the service in
 question made unreachable or on a test that creates a database the way the migration
@@ -79,18 +79,24 @@ def test_with_ci_true_a_missing_redis_fails_the_run() -> None:
 CHILD_TEST = """
 from pathlib import Path
 
-from tests.integration.conftest import ensure_postgres_database, run_scoped_postgres_url
+from tests.integration.conftest import (
+    STORAGE_ROOT,
+    ensure_postgres_database,
+    run_scoped_postgres_url,
+)
 
 
-def test_a_database_of_the_runs_own() -> None:
+def test_a_database_and_a_files_folder_of_the_runs_own() -> None:
     url = run_scoped_postgres_url("_migrations")
     ensure_postgres_database(url)
-    Path(__file__).with_name("made.txt").write_text(url)
+    STORAGE_ROOT.mkdir(exist_ok=True)
+    (STORAGE_ROOT / "stored").write_bytes(b"x")
+    Path(__file__).with_name("made.txt").write_text(f"{url} {STORAGE_ROOT}")
 """
 
 
 @pytest.mark.postgres
-def test_a_run_drops_the_databases_it_named_for_itself(tmp_path: Path) -> None:
+def test_a_run_drops_the_databases_and_folders_it_named_for_itself(tmp_path: Path) -> None:
     admin = sa.create_engine(
         make_url(POSTGRES_URL).set(database="postgres"), connect_args={"connect_timeout": 3}
     )
@@ -104,7 +110,8 @@ def test_a_run_drops_the_databases_it_named_for_itself(tmp_path: Path) -> None:
     try:
         result = pytest_child("-p", "tests.integration.conftest", str(tmp_path / "test_child.py"))
         assert result.returncode == 0, result.stdout[-3000:]
-        made = make_url((tmp_path / "made.txt").read_text()).database
+        url, folder = (tmp_path / "made.txt").read_text().split()
+        made = make_url(url).database
         assert made is not None
         assert re.fullmatch(rf"{make_url(POSTGRES_URL).database}_\d+_migrations", made)
         with admin.connect() as connection:
@@ -114,3 +121,4 @@ def test_a_run_drops_the_databases_it_named_for_itself(tmp_path: Path) -> None:
     finally:
         admin.dispose()
     assert left == [], f"{made} was left behind"
+    assert not Path(folder).exists(), f"{folder} was left behind"
