@@ -254,7 +254,15 @@ def private_vhost() -> Iterator[str]:
         rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
         yield broker_url_for_vhost(vhost)
     finally:
-        rabbitmqctl("delete_vhost", vhost)
+        # The broker may still be closing the test's connections: retry before failing.
+        for attempt in range(3):
+            try:
+                rabbitmqctl("delete_vhost", vhost)
+                break
+            except subprocess.CalledProcessError as exc:
+                if attempt == 2:
+                    raise AssertionError(f"delete_vhost {vhost}: {exc.stderr!r}") from exc
+                time.sleep(2)
 
 
 # `taskhub worker` processes

@@ -147,7 +147,8 @@ def test_serving_on_is_said_only_once_the_port_is_bound(tmp_path: Path) -> None:
         assert refused.value.errno == errno.EADDRINUSE
         for _ in range(100):
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                # Generous: a loaded machine may take a while to build the worker's app.
+                with socket.create_connection(("127.0.0.1", port), timeout=60) as conn:
                     conn.sendall(b"HEAD /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
                     assert conn.recv(64).startswith(b"HTTP/1.1 200")
                     break
