@@ -88,8 +88,12 @@ def bind_listener(bind: str) -> socket.socket:
     left waiting in the backlog while migrations run.
     """
     host, port = _split_bind(bind)
+    # As gunicorn decides: IPv6 only for an IPv6 literal, so `localhost` is 127.0.0.1.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        infos = socket.getaddrinfo(
+            host, port, family=family, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
     except socket.gaierror as exc:
         raise PreflightError(
             f"cannot serve on {bind}: unknown host {host!r} ({exc.strerror})"

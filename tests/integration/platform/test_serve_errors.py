@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from taskhub.entrypoints.serve_preflight import PreflightError, bind_listener
 from tests.integration.platform.served import free_port, serve_command, serve_environment
 
 pytestmark = pytest.mark.process
@@ -161,3 +162,28 @@ def test_serving_on_is_said_only_once_the_port_is_bound(tmp_path: Path) -> None:
         process.wait(20)
         if process.stderr:
             process.stderr.close()
+
+
+@pytest.mark.parametrize(
+    ("host", "bound"),
+    [("localhost", "127.0.0.1"), ("127.0.0.1", "127.0.0.1"), ("", "0.0.0.0")],
+)
+def test_bind_reads_hosts_as_gunicorn_does(host: str, bound: str) -> None:
+    listener = bind_listener(f"{host}:{free_port()}")
+    try:
+        assert listener.getsockname()[0] == bound
+    finally:
+        listener.close()
+
+
+def test_an_ipv6_literal_binds_ipv6() -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    try:
+        listener = bind_listener(f"[::1]:{free_port()}")
+    except PreflightError as exc:
+        pytest.skip(f"::1 cannot be bound here: {exc}")
+    try:
+        assert listener.family == socket.AF_INET6
+    finally:
+        listener.close()
