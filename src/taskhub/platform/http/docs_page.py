@@ -87,9 +87,10 @@ class StaticFile:
     media_type: str
     cache_control: str
     extra_headers: Mapping[str, str] = attrs.field(factory=dict)
+    etag: str = attrs.field(init=False)
 
-    @property
-    def etag(self) -> str:
+    @etag.default
+    def _digest(self) -> str:
         return f'"{hashlib.sha256(self.content).hexdigest()[:32]}"'
 
     def reply(self, call: Call[None]) -> Reply:
