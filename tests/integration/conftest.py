@@ -89,10 +89,11 @@ def run_scoped_postgres_url(suffix: str = "") -> str:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """No run leaves a database of its own behind, whichever tests made one."""
+    """No run leaves a database or a files folder of its own behind."""
     for url in sorted(_RUN_SCOPED_URLS):
         with contextlib.suppress(sa.exc.OperationalError):
             drop_postgres_database(url)
+    shutil.rmtree(STORAGE_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

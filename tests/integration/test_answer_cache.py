@@ -29,7 +29,8 @@ class FakeClock:
 
 
 @pytest.fixture
-def channel() -> str:
+def channel(redis_client: redis.Redis) -> str:
+    """A channel of this test's own, on a Redis that answers (else skipped, or failed in CI)."""
     return f"taskhub-test:answers:{uuid.uuid4().hex}"
 
 

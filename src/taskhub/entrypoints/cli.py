@@ -25,9 +25,17 @@ EXIT_NOT_BROADCAST = 3
 
 
 def _fail(lines: Sequence[str]) -> NoReturn:
+    if len(lines) == 1:
+        print(f"taskhub: configuration error: {lines[0]}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
     print("taskhub: configuration error:", file=sys.stderr)
     for line in lines:
         print(f"  {line}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+def _fail_line(message: str) -> NoReturn:
+    print(f"taskhub: {message}", file=sys.stderr)
     raise SystemExit(EXIT_USAGE)
 
 
@@ -99,6 +107,11 @@ def _redacted(url: str) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
+    from taskhub.entrypoints.serve_preflight import (
+        PreflightError,
+        bind_listener,
+        check_writable_folders,
+    )
     from taskhub.platform.secret_key import resolve_secret_key
 
     settings = _settings()
@@ -111,6 +124,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 "shared by every process that serves"
             ]
         )
+    try:
+        listener = bind_listener(args.bind)
+        check_writable_folders(settings)
+    except PreflightError as exc:
+        _fail_line(str(exc))
     try:
         resolve_secret_key(settings)
     except SettingsError as exc:
@@ -126,7 +144,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from taskhub.entrypoints.server import serve
 
     _progress(f"serving on http://{args.bind} with {args.workers} worker(s)")
-    serve(bind=args.bind, workers=args.workers)
+    serve(listener=listener, workers=args.workers)
 
 
 def _tracing_installed(settings: Settings) -> None:

@@ -1,9 +1,12 @@
 """Running the WSGI app under gunicorn from `taskhub serve`.
 
 The app is built in each worker after the fork, so no database connection or thread is
-ever shared across processes.
+ever shared across processes. The listening socket is bound by `taskhub serve` itself
+(`serve_preflight.bind_listener`) and handed over as a descriptor, so the command has
+the port before it says it is serving.
 """
 
+import socket
 from typing import Any
 
 import falcon
@@ -27,10 +30,12 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return application()
 
 
-def serve(*, bind: str, workers: int) -> None:
+def serve(*, listener: socket.socket, workers: int) -> None:
+    # gunicorn adopts the descriptor (and closes it when done); the socket object lets go.
+    descriptor = listener.detach()
     _Gunicorn(
         {
-            "bind": bind,
+            "bind": f"fd://{descriptor}",
             "workers": workers,
             "worker_class": "taskhub.entrypoints.gunicorn_worker.EdgeWorker",
             "threads": THREADS_PER_WORKER,

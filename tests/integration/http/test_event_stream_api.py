@@ -77,3 +77,25 @@ def test_an_api_key_may_stream_its_organization(client: testing.TestClient) -> N
     ).json["key"]
     stream = client.simulate_get(f"{API}/orgs/{org['id']}/events/stream", headers=bearer(key))
     problem(stream, 501, "streaming_unavailable")
+
+
+def test_head_on_the_stream_is_checked_like_get_and_opens_nothing(
+    client: testing.TestClient,
+) -> None:
+    owner = register(client, "owner")
+    org = create_org(client, owner)
+    path = f"{API}/orgs/{org['id']}/events/stream"
+    head = client.simulate_head(path, headers=owner.auth)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert client.simulate_head(path).status_code == 401
+    gone = client.simulate_head(path, headers={**owner.auth, "Last-Event-ID": str(uuid.uuid4())})
+    assert gone.status_code == 410
+
+
+def test_a_ticket_points_at_the_socket_it_opens(client: testing.TestClient) -> None:
+    owner = register(client, "owner")
+    org = create_org(client, owner)
+    issued = client.simulate_post(f"{API}/orgs/{org['id']}/events/tickets", headers=owner.auth)
+    assert issued.status_code == 201, issued.text
+    assert issued.headers["location"] == f"{API}/orgs/{org['id']}/events/ws"

@@ -13,7 +13,7 @@ from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.http.endpoints import openapi_path
 
-HTTP_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
 
 
 def router_routes(app: falcon.App) -> set[tuple[str, str]]:

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from taskhub import __version__
 from taskhub.platform.http.authentication import Authenticator
 from taskhub.platform.http.authorization import OrgAccess
+from taskhub.platform.http.compression import GzipMiddleware
 from taskhub.platform.http.converter import make_converter
 from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.dispatch import Pipeline, mount
@@ -21,6 +22,7 @@ from taskhub.platform.http.endpoints import Endpoint
 from taskhub.platform.http.idempotency import IdempotencyGuard
 from taskhub.platform.http.middleware import RequestContextMiddleware
 from taskhub.platform.http.openapi import build_document
+from taskhub.platform.http.openapi_heads import with_heads_and_locations
 from taskhub.platform.http.operations import HealthCheck, operational_endpoints
 from taskhub.platform.http.path_references import REFERENCE_CONVERTERS, KeyResolver
 from taskhub.platform.http.problems import install_error_handlers
@@ -44,7 +46,11 @@ def build_falcon_app(
     extra_middleware: Sequence[Any] = (),
     key_resolvers: Mapping[str, KeyResolver] | None = None,
 ) -> falcon.App[falcon.Request, falcon.Response]:
-    middleware: list[Any] = [RequestContextMiddleware(settings.trusted_proxies, metrics)]
+    middleware: list[Any] = [
+        RequestContextMiddleware(settings.trusted_proxies, metrics),
+        # Second, so that it compresses what every later one (and the handler) wrote.
+        GzipMiddleware(),
+    ]
     if settings.cors_origins:
         middleware.append(
             falcon.CORSMiddleware(
@@ -73,7 +79,9 @@ def build_falcon_app(
 
     @cache
     def document() -> dict[str, Any]:
-        return build_document(all_endpoints, title="taskhub API", version=__version__)
+        return with_heads_and_locations(
+            build_document(all_endpoints, title="taskhub API", version=__version__)
+        )
 
     all_endpoints.extend(endpoints)
     all_endpoints.extend(

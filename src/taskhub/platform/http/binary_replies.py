@@ -72,7 +72,7 @@ def write_binary(req: falcon.Request, resp: falcon.Response, content: BinaryCont
     resp.set_header("Accept-Ranges", "bytes")
     if content.etag is not None:
         resp.etag = content.etag
-        if req.method == "GET" and req.get_header("If-None-Match") == content.etag:
+        if req.method in ("GET", "HEAD") and req.get_header("If-None-Match") == content.etag:
             resp.status = 304
             return
     resp.content_type = content.media_type

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 import cattrs
 import falcon
+import structlog
 from sqlalchemy.engine import Engine
 
 from taskhub.platform.acting import bind_acting
@@ -27,8 +28,9 @@ from taskhub.platform.http.binary_replies import BinaryContent, write_binary
 from taskhub.platform.http.converter import structure
 from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
-from taskhub.platform.http.hand_off import HAND_OFF
+from taskhub.platform.http.hand_off import HAND_OFF, no_stream
 from taskhub.platform.http.idempotency import IdempotencyGuard, IdempotentRequest, StoredResponse
+from taskhub.platform.http.locations import created_location
 from taskhub.platform.http.media import JSONDecodeError, dumps, dumps_records, loads
 from taskhub.platform.http.path_references import KeyReference, KeyResolver
 from taskhub.platform.http.problems import (
@@ -58,6 +60,8 @@ from taskhub.shared_kernel.principal import Actor, Principal
 
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
+_SAFE = frozenset({"GET", "HEAD"})
+log = structlog.get_logger("taskhub.http")
 
 
 @attrs.frozen
@@ -147,6 +151,9 @@ class EndpointResource:
         self._pipeline = pipeline
         for endpoint in endpoints:
             setattr(self, f"on_{endpoint.method.lower()}", self._responder(endpoint))
+            if endpoint.method == "GET":
+                # HEAD is the GET with its body left out (Falcon drops it), headers and all.
+                self.on_head = self._responder(endpoint)
 
     def _responder(self, endpoint: Endpoint) -> Any:
         def respond(req: falcon.Request, resp: falcon.Response, **params: Any) -> None:
@@ -237,11 +244,11 @@ class EndpointResource:
             page=page,
             if_match=_if_match(req) if req.method in ("PATCH", "PUT", "DELETE") else None,
             credential=getattr(req.context, "credential", None),
-            hand_off=req.env.get(HAND_OFF),
+            hand_off=no_stream if req.method == "HEAD" else req.env.get(HAND_OFF),
         )
         keyed = IdempotentRequest.from_http(req, endpoint, who, raw_body)
         if keyed is None:
-            self._write(endpoint, endpoint.handler(call), req, resp, page)
+            self._write(endpoint, endpoint.handler(call), req, resp, call)
         else:
             self._handle_once(keyed, endpoint, call, req, resp)
         if isinstance(call.body, MultipartFile):
@@ -280,7 +287,7 @@ class EndpointResource:
             outcome.replay_to(resp)
             return
         try:
-            self._write(endpoint, endpoint.handler(call), req, resp, call.page)
+            self._write(endpoint, endpoint.handler(call), req, resp, call)
         except BaseException:
             guard.abandon(outcome)
             raise
@@ -322,9 +329,17 @@ class EndpointResource:
         reply: Reply,
         req: falcon.Request,
         resp: falcon.Response,
-        page: PageRequest,
+        call: Call[Any],
     ) -> None:
         resp.status = reply.status
+        template = endpoint.location_template
+        if reply.status == 201 and template is not None:
+            try:
+                resp.location = created_location(template, call.params, reply.body)
+            except KeyError as exc:
+                # A route whose template does not fit its body (the test over every 201
+                # route catches it): the resource was created, so it still answers 201.
+                log.error("location_not_filled", route=endpoint.operation_id, error=str(exc))
         for name, value in reply.headers.items():
             resp.set_header(name, value)
         for cookie in reply.cookies:
@@ -350,7 +365,7 @@ class EndpointResource:
         version = getattr(body, "version", None)
         if isinstance(version, int):
             resp.etag = f'"{version}"'
-            if req.method == "GET" and _etag_version(req.get_header("If-None-Match")) == version:
+            if req.method in _SAFE and _etag_version(req.get_header("If-None-Match")) == version:
                 resp.status = 304
                 return
         converter = self._converter(endpoint)
@@ -368,7 +383,7 @@ class EndpointResource:
             records = bool(items) and dataclasses.is_dataclass(items[0])
             if not records:
                 items = [converter.unstructure(item) for item in items]
-            document = _page_document(body, items, next_cursor, page.with_total)
+            document = _page_document(body, items, next_cursor, call.page.with_total)
             resp.content_type = reply.media_type
             resp.data = dumps_records(document) if records else dumps(document)
             return

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from taskhub.platform.http.hand_off import HandOff
+from taskhub.platform.http.locations import COLLECTION_RULE
 from taskhub.platform.http.path_references import REFERENCE_CONVERTERS
 from taskhub.platform.http.query import PAGE_PARAMS, QueryParam
 from taskhub.shared_kernel.pagination import PageRequest
@@ -147,6 +148,9 @@ class Endpoint:
     query_credential: QueryCredential | None = None
     """A credential the route also accepts in the query string, for clients that cannot
     set headers (a browser's WebSocket): used only when there is no Authorization."""
+    location: str | None = None
+    """Where a 201's created resource lives (`platform.http.locations`); the route's own
+    path plus `/{id}` when None."""
 
     def __attrs_post_init__(self) -> None:
         if self.org_role is not None and "{org_id" not in self.path:
@@ -161,6 +165,13 @@ class Endpoint:
         names = [param.name for param in self.query_params]
         if len(names) != len(set(names)):
             raise ValueError(f"{self.path}: a query parameter is declared twice: {names}")
+
+    @property
+    def location_template(self) -> str | None:
+        """The full template the 201's `Location` is filled from; None for other routes."""
+        if self.status != 201:
+            return None
+        return self.location if self.location is not None else self.path + COLLECTION_RULE
 
     @property
     def query_params(self) -> tuple[QueryParam, ...]:

@@ -26,3 +26,7 @@ class StreamingUnavailable(HttpProblem):
 
     code = "streaming_unavailable"
     status = 501
+
+
+def no_stream(_taker: ConnectionTaker) -> None:
+    """The hand-off of a HEAD request: validated like its GET, but nothing is opened."""

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 import structlog
 
+from taskhub.platform.http.docs_page import docs_endpoints
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.problems import PROBLEM_JSON, problem_body
 from taskhub.platform.http.routes import Routes
@@ -18,24 +19,6 @@ from taskhub.platform.metrics import METRICS_CONTENT_TYPE, HttpMetrics
 log = structlog.get_logger("taskhub.health")
 
 HealthCheck = Callable[[], None]
-
-_DOCS_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>taskhub API</title>
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
-</head>
-<body>
-  <div id="swagger-ui"></div>
-  <script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-  <script>
-    window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui"});
-  </script>
-</body>
-</html>
-"""
 
 
 @attrs.frozen
@@ -98,9 +81,6 @@ def operational_endpoints(
     def openapi(_call: Call[None]) -> Reply:
         return Reply(body=document())
 
-    def docs(_call: Call[None]) -> Reply:
-        return Reply(body=_DOCS_PAGE, media_type="text/html; charset=utf-8")
-
     def prometheus(_call: Call[None]) -> Reply:
         return Reply(body=metrics.render(), media_type=METRICS_CONTENT_TYPE)
 
@@ -128,14 +108,7 @@ def operational_endpoints(
             summary="The OpenAPI 3.1 document",
             response=dict[str, Any],
         ),
-        public.get(
-            "/docs",
-            handler=docs,
-            name="docs",
-            summary="Interactive API documentation",
-            response=str,
-            response_media_type="text/html",
-        ),
+        *docs_endpoints(),
         public.get(
             "/metrics",
             handler=prometheus,

@@ -48,6 +48,9 @@ class RouteOptions(TypedDict):
     limited_per_client_ip: NotRequired[bool]
     redirects: NotRequired[bool]
     query_credential: NotRequired[QueryCredential]
+    location: NotRequired[str]
+    """A 201's created resource, relative to the group's prefix like the path
+    (`"/members/{user_id}"`); the route's path plus `/{id}` when left out."""
 
 
 @attrs.frozen(kw_only=True)
@@ -305,6 +308,8 @@ class Routes:
             raise ValueError(f"{full_path}: a route under the organization needs a role")
         if not self.org_scoped and role is not None:
             raise ValueError(f"{full_path}: only routes under the organization take a role")
+        if "location" in options:
+            options["location"] = self.prefix + options["location"]
         return Endpoint(
             method=method,
             path=full_path,

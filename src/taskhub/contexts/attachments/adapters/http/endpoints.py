@@ -197,6 +197,7 @@ class AttachmentEndpoints:
                 role=Role.MEMBER,
                 response=UploadBody,
                 status=201,
+                location=ATTACHMENTS + "/uploads/{upload_id}",
                 errors=(409,),
             ),
             files.post(
@@ -208,6 +209,7 @@ class AttachmentEndpoints:
                 role=Role.MEMBER,
                 response=AttachmentBody,
                 status=201,
+                location=ATTACHMENTS + "/{id}",
                 errors=(409, 422),
             ),
             signed.put(

@@ -150,6 +150,7 @@ class IdentityEndpoints:
                 summary="Create an account",
                 response=AuthResponse,
                 status=201,
+                location="/users/me",
                 errors=(409, 429),
                 limited_per_client_ip=True,
             ),

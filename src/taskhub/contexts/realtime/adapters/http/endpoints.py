@@ -130,6 +130,8 @@ class RealtimeEndpoints:
                 role=Role.VIEWER,
                 response=TicketBody,
                 status=201,
+                # The ticket names no resource of its own: it opens the socket.
+                location="/events/ws",
                 secret_in_response=True,
             ),
             routes.get(

@@ -227,6 +227,7 @@ class TenancyEndpoints:
                 role=Role.ADMIN,
                 response=MemberBody,
                 status=201,
+                location="/members/{user_id}",
                 errors=(409,),
             ),
             members.patch(
