@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.settings import RateLimit
 from tests.integration.conftest import REDIS_URL, container_for
-from tests.integration.http.world import API
+from tests.integration.world import API
 
 DEAD_REDIS_URL = "redis://127.0.0.1:1/0"
 WRONG_LOGIN = {"email": "nobody@example.com", "password": "wrong-password-1"}

@@ -18,8 +18,8 @@ from taskhub.entrypoints.demo_seed import (
 )
 from taskhub.entrypoints.wsgi import create_app
 from tests.integration.conftest import TEST_SECRET
-from tests.integration.http.world import API, bearer
 from tests.integration.test_cli import run
+from tests.integration.world import API, bearer
 
 
 def _all(client: testing.TestClient, path: str, headers: dict[str, str]) -> list[dict[str, Any]]:

@@ -12,8 +12,8 @@ from taskhub.contexts.identity.adapters.sql.tables import email_tokens
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.settings import RateLimit
 from tests.integration.conftest import container_for
-from tests.integration.http.world import API, PASSWORD, bearer, problem, register
 from tests.integration.smtp_server import SmtpServer, html_of, text_of, token_in
+from tests.integration.world import API, PASSWORD, bearer, problem, register
 
 NEW_PASSWORD = "a brand new 2"
 

@@ -10,7 +10,9 @@ from sqlalchemy.engine import Engine
 from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import create_app
 from tests.integration.conftest import TEST_SECRET, container_for
-from tests.integration.http.world import (
+from tests.integration.smtp_server import SmtpServer, token_in
+from tests.integration.test_cli import run
+from tests.integration.world import (
     API,
     PASSWORD,
     User,
@@ -20,8 +22,6 @@ from tests.integration.http.world import (
     problem,
     register,
 )
-from tests.integration.smtp_server import SmtpServer, token_in
-from tests.integration.test_cli import run
 
 
 def _staff(client: testing.TestClient, container: ApplicationContainer, name: str) -> User:

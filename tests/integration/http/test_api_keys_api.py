@@ -7,7 +7,7 @@ from falcon import testing
 from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import ApplicationContainer
-from tests.integration.http.world import (
+from tests.integration.world import (
     API,
     add_member,
     bearer,

@@ -21,7 +21,7 @@ from taskhub.platform.acting import acting_as
 from taskhub.shared_kernel.acting import Acting, ActorType
 from taskhub.shared_kernel.events import DomainEvent
 from tests.integration.audit.events import account_touched, commit_events, gadget_changed
-from tests.integration.http.world import (
+from tests.integration.world import (
     API,
     User,
     add_member,

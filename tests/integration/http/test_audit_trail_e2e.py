@@ -6,7 +6,7 @@ user would and read the log back.
 
 from falcon import testing
 
-from tests.integration.http.world import (
+from tests.integration.world import (
     API,
     PASSWORD,
     add_member,

@@ -17,7 +17,7 @@ from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import endpoints
 from taskhub.platform.http.endpoints import Endpoint
 from taskhub.shared_kernel.roles import Role
-from tests.integration.http.world import (
+from tests.integration.world import (
     add_member,
     bearer,
     create_api_key,

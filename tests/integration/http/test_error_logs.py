@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from taskhub.bootstrap import ApplicationContainer
 from taskhub.contexts.identity.adapters.security.passwords import SCHEME
 from taskhub.contexts.identity.adapters.sql.tables import api_keys
-from tests.integration.http.world import API, bearer, create_api_key, create_org, register
+from tests.integration.world import API, bearer, create_api_key, create_org, register
 from tests.log_capture import Stdout
 
 PASSWORD = "Sw0rdfish-never-logged"

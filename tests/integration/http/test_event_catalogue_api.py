@@ -22,7 +22,7 @@ from taskhub.platform.settings import Settings, SettingsError, load_settings
 from taskhub.shared_kernel.roles import Role
 from tests.integration.attachments.conftest import upload
 from tests.integration.conftest import container_for
-from tests.integration.http.world import API, User, add_member, register
+from tests.integration.world import API, User, add_member, register
 from tests.unit.integrations.hostile_targets import NAMES
 
 HOOK = "https://public.partner.example/hook"

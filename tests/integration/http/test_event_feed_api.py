@@ -16,7 +16,7 @@ from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.messaging.tables import outbox
 from tests.integration.conftest import container_for
-from tests.integration.http.world import API, User, add_member, create_org, problem, register
+from tests.integration.world import API, User, add_member, create_org, problem, register
 
 # A new project gets one workflow state per task status, each announced as an event.
 DEFAULT_STATES = 5

@@ -34,7 +34,7 @@ from taskhub.platform.http.idempotency import (
 )
 from taskhub.platform.idempotency_tables import idempotency_keys
 from tests.integration.conftest import TEST_SECRET, container_for
-from tests.integration.http.world import (
+from tests.integration.world import (
     API,
     User,
     bearer,

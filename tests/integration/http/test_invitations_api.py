@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 from taskhub.bootstrap import ApplicationContainer
 from taskhub.contexts.tenancy.adapters.sql.tables import invitations
 from taskhub.platform.messaging.tables import outbox
-from tests.integration.http.world import (
+from tests.integration.smtp_server import SmtpServer, html_of, text_of, token_in
+from tests.integration.world import (
     API,
     PASSWORD,
     User,
@@ -22,7 +23,6 @@ from tests.integration.http.world import (
     problem,
     register,
 )
-from tests.integration.smtp_server import SmtpServer, html_of, text_of, token_in
 
 
 def _invite(

@@ -7,7 +7,7 @@ is a 422, on SQLite and PostgreSQL, never a 500 from the database.
 import pytest
 from falcon import testing
 
-from tests.integration.http.world import API, PASSWORD, User, problem
+from tests.integration.world import API, PASSWORD, User, problem
 
 DOTTED = "\u0130"
 

@@ -5,7 +5,7 @@ from typing import Any
 from falcon import testing
 
 from taskhub.bootstrap import ApplicationContainer
-from tests.integration.http.world import (
+from tests.integration.world import (
     API,
     PASSWORD,
     User,

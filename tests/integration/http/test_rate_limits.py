@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.settings import RateLimit
 from tests.integration.conftest import container_for
-from tests.integration.http.world import API, PASSWORD, create_org, problem, register
+from tests.integration.world import API, PASSWORD, create_org, problem, register
 
 
 def app(engine: Engine, **settings: object) -> testing.TestClient:

@@ -17,7 +17,7 @@ from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.answer_cache import RedisAnswerCache
 from taskhub.platform.settings import RateLimit
 from tests.integration.conftest import REDIS_URL, container_for
-from tests.integration.http.world import (
+from tests.integration.world import (
     API,
     PASSWORD,
     User,

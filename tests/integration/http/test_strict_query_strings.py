@@ -14,7 +14,7 @@ from falcon import testing
 from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import endpoints
 from taskhub.platform.http.endpoints import Endpoint
-from tests.integration.http.world import API, PASSWORD, User, problem
+from tests.integration.world import API, PASSWORD, User, problem
 
 OUT_OF_RANGE = ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"]
 

@@ -4,7 +4,7 @@ import uuid
 
 from falcon import testing
 
-from tests.integration.http.world import (
+from tests.integration.world import (
     API,
     add_member,
     create_org,

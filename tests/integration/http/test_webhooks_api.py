@@ -20,8 +20,8 @@ from taskhub.bootstrap import ApplicationContainer
 from taskhub.contexts.integrations.application.testing.fakes import FakeAddressResolver
 from taskhub.entrypoints.wsgi import create_app
 from tests.integration.conftest import container_for
-from tests.integration.http.world import API, User, add_member, create_org, problem, register
 from tests.integration.integrations.receiver import Receiver, running_receiver
+from tests.integration.world import API, User, add_member, create_org, problem, register
 from tests.unit.integrations.hostile_targets import (
     ALL_HOSTILE,
     HOSTILE_ADDRESSES,

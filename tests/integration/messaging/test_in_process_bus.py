@@ -14,7 +14,7 @@ from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.messaging.bus import Subscription
 from taskhub.platform.messaging.envelope import Envelope
 from tests.integration.conftest import container_for
-from tests.integration.http.world import create_org, register
+from tests.integration.world import create_org, register
 
 
 def test_a_commit_reaches_a_subscriber_through_the_in_process_bus(engine: Engine) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from falcon import testing
 
-from tests.integration.http.world import create_api_key, problem
-from tests.integration.work_api.helpers import Org, make_org
+from tests.integration.work_world import Org, make_org
+from tests.integration.world import create_api_key, problem
 
 # The audit log's entry shape (API.md §Audit).
 ACTIVITY_FIELDS = {

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from falcon import testing
 
-from tests.integration.http.world import problem
-from tests.integration.work_api.helpers import TASK_FIELDS, Org, invalid, make_org
+from tests.integration.work_world import TASK_FIELDS, Org, invalid, make_org
+from tests.integration.world import problem
 
 
 @pytest.fixture

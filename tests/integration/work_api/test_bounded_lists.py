@@ -11,9 +11,9 @@ import pytest
 from falcon import testing
 from sqlalchemy.engine import Engine
 
-from tests.integration.http.world import add_member, problem, register
-from tests.integration.work_api.helpers import Org, make_org
 from tests.integration.work_api.test_query_count import counting
+from tests.integration.work_world import Org, make_org
+from tests.integration.world import add_member, problem, register
 
 
 @pytest.fixture

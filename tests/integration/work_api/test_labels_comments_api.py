@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from falcon import testing
 
-from tests.integration.http.world import problem
-from tests.integration.work_api.helpers import Org, invalid, make_org
+from tests.integration.work_world import Org, invalid, make_org
+from tests.integration.world import problem
 
 LABEL_FIELDS = {"id", "name", "color", "created_at", "updated_at", "version"}
 COMMENT_FIELDS = {"id", "task_id", "author_id", "body", "created_at", "updated_at", "version"}

@@ -18,7 +18,7 @@ from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
 from tests.integration.concurrency.races import race
 from tests.integration.conftest import container_for, empty_postgres
-from tests.integration.work_api.helpers import Org, make_org
+from tests.integration.work_world import Org, make_org
 
 pytestmark = pytest.mark.postgres
 

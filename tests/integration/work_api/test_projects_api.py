@@ -6,8 +6,8 @@ import uuid
 import pytest
 from falcon import testing
 
-from tests.integration.http.world import problem
-from tests.integration.work_api.helpers import PROJECT_FIELDS, invalid, link_target, make_org
+from tests.integration.work_world import PROJECT_FIELDS, invalid, link_target, make_org
+from tests.integration.world import problem
 
 
 def test_an_admin_creates_a_project(client: testing.TestClient) -> None:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from falcon import testing
 from sqlalchemy.engine import Engine
 
-from tests.integration.work_api.helpers import Org, make_org
+from tests.integration.work_world import Org, make_org
 
 
 @contextmanager

@@ -11,8 +11,8 @@ import attrs
 import pytest
 from falcon import testing
 
-from tests.integration.http.world import problem
-from tests.integration.work_api.helpers import Org, invalid, link_target, make_org
+from tests.integration.work_world import Org, invalid, link_target, make_org
+from tests.integration.world import problem
 
 SORTS = (
     "created_at",

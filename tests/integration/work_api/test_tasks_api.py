@@ -8,8 +8,8 @@ import pytest
 from falcon import testing
 from sqlalchemy.engine import Engine
 
-from tests.integration.http.world import create_api_key, problem, register
-from tests.integration.work_api.helpers import TASK_FIELDS, Org, invalid, make_org
+from tests.integration.work_world import TASK_FIELDS, Org, invalid, make_org
+from tests.integration.world import create_api_key, problem, register
 
 
 @pytest.fixture

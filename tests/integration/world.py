@@ -1,4 +1,5 @@
-"""Building blocks for HTTP tests: users, organizations and members made through the API."""
+"""Building blocks for the API tests of every context: users, organizations, members and
+API keys made through the API, and the problem+json reader."""
 
 import uuid
 from typing import Any

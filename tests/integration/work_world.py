@@ -1,5 +1,6 @@
-"""Building blocks for the work API tests: an organization with one user per role, its
-projects, labels and tasks, all made through HTTP."""
+"""Building blocks for the tests that need work items (work, notifications, concurrency):
+an organization with one user per role, its projects, labels and tasks, all made through
+HTTP."""
 
 import urllib.parse
 import uuid
@@ -8,7 +9,7 @@ from typing import Any
 import attrs
 from falcon import testing
 
-from tests.integration.http.world import API, User, add_member, create_org, problem, register
+from tests.integration.world import API, User, add_member, create_org, problem, register
 
 TASK_FIELDS = {
     "id",
