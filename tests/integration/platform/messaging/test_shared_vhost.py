@@ -26,7 +26,7 @@ from tests.integration.conftest import (
     run_scoped_postgres_url,
 )
 from tests.integration.integrations.delivery_harness import wait_until
-from tests.integration.messaging.conftest import found_organizations
+from tests.integration.platform.messaging.conftest import found_organizations
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 

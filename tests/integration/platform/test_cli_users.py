@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from taskhub.contexts.identity.application.accounts import Register
 from taskhub.entrypoints.wsgi import create_app
 from tests.integration.conftest import REDIS_URL, TEST_SECRET, container_for
-from tests.integration.test_cli import run
+from tests.integration.platform.test_cli import run
 from tests.integration.world import API
 
 DEAD_REDIS_URL = "redis://127.0.0.1:1/0"

@@ -18,7 +18,7 @@ import pytest
 import redis
 
 from tests.conftest import service_unavailable
-from tests.integration.test_server_process import free_port
+from tests.integration.platform.test_server_process import free_port
 
 pytestmark = [pytest.mark.process, pytest.mark.redis]
 

@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 import pytest
 
-from tests.integration.test_server_process import Server
+from tests.integration.platform.test_server_process import Server
 
 pytestmark = pytest.mark.process
 
@@ -39,7 +39,7 @@ class PlainGunicorn(Server):
     """The WSGI app under plain gunicorn with deploy/gunicorn.conf.py, migrated first."""
 
     def command(self) -> list[str]:
-        config = Path(__file__).parents[2] / "deploy" / "gunicorn.conf.py"
+        config = Path(__file__).parents[3] / "deploy" / "gunicorn.conf.py"
         return [
             sys.executable,
             "-m",

@@ -11,7 +11,7 @@ import pytest
 from falcon import testing
 from sqlalchemy.engine import Engine
 
-from tests.integration.work_api.test_query_count import counting
+from tests.integration.work.test_query_count import counting
 from tests.integration.work_world import Org, make_org
 from tests.integration.world import add_member, problem, register
 

@@ -28,7 +28,7 @@ from taskhub.platform.messaging.relay import OutboxRelay
 from taskhub.platform.messaging.tables import outbox
 from taskhub.shared_kernel.clock import SystemClock
 from tests.integration.conftest import TEST_SECRET, empty_postgres, names_of
-from tests.integration.messaging.conftest import found_organizations
+from tests.integration.platform.messaging.conftest import found_organizations
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 

@@ -18,7 +18,7 @@ from taskhub.entrypoints.demo_seed import (
 )
 from taskhub.entrypoints.wsgi import create_app
 from tests.integration.conftest import TEST_SECRET
-from tests.integration.test_cli import run
+from tests.integration.platform.test_cli import run
 from tests.integration.world import API, bearer
 
 

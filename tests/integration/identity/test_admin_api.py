@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import create_app
 from tests.integration.conftest import TEST_SECRET, container_for
+from tests.integration.platform.test_cli import run
 from tests.integration.smtp_server import SmtpServer, token_in
-from tests.integration.test_cli import run
 from tests.integration.world import (
     API,
     PASSWORD,

@@ -27,7 +27,7 @@ from taskhub.platform.context_facets import FACETS
 from taskhub.platform.settings import Settings
 from tests.integration.conftest import TEST_SECRET
 
-CONTEXTS_FOLDER = Path(__file__).resolve().parents[2] / "src" / "taskhub" / "contexts"
+CONTEXTS_FOLDER = Path(__file__).resolve().parents[3] / "src" / "taskhub" / "contexts"
 
 
 @pytest.fixture(scope="module")

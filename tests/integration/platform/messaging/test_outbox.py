@@ -23,7 +23,7 @@ from taskhub.shared_kernel.events import DomainEvent, IntegrationEvent
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
 from tests.integration.conftest import names_of
-from tests.integration.messaging.conftest import found_organizations
+from tests.integration.platform.messaging.conftest import found_organizations
 
 
 def outbox_rows(engine: Engine) -> list[sa.Row]:  # type: ignore[type-arg]
