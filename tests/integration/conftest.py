@@ -1,7 +1,10 @@
 """Databases for integration tests: a fresh SQLite file and the PostgreSQL test database.
 
 Both are migrated with alembic (the same path production takes); every test starts from
-empty tables.
+empty tables. The fixtures here serve every folder below (`<context>/`, `platform/`,
+`concurrency/`): the databases, the real container and its test client, a real SMTP server,
+and a registered user who owns an organization (`owner`, `org_id`), made through the API
+with `world.py`. A folder's own `conftest.py` only narrows them for that folder.
 """
 
 import contextlib
@@ -30,6 +33,7 @@ from taskhub.platform.secret_box import SecretBox
 from taskhub.platform.settings import Settings
 from tests.conftest import service_unavailable
 from tests.integration.smtp_server import SmtpServer
+from tests.integration.world import User, create_org, register
 
 POSTGRES_URL = os.environ.get(
     "TASKHUB_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/taskhub_test"
@@ -216,6 +220,18 @@ def container(engine: Engine) -> ApplicationContainer:
 @pytest.fixture
 def client(container: ApplicationContainer) -> testing.TestClient:
     return testing.TestClient(create_app(container))
+
+
+@pytest.fixture
+def owner(client: testing.TestClient) -> User:
+    """A registered user, through the API of `client`."""
+    return register(client, "owner")
+
+
+@pytest.fixture
+def org_id(client: testing.TestClient, owner: User) -> str:
+    """The id of an organization `owner` created and owns."""
+    return str(create_org(client, owner)["id"])
 
 
 @pytest.fixture

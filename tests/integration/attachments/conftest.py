@@ -21,7 +21,7 @@ from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import create_app
 from tests.conftest import service_unavailable
 from tests.integration.conftest import container_for
-from tests.integration.http.world import API, User, create_org, register
+from tests.integration.world import API, User, create_org, register
 
 S3_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "taskhub-test",

@@ -11,7 +11,7 @@ from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.messaging.tables import outbox
 from tests.integration.attachments.conftest import attachments_container, new_task, s3_url, upload
-from tests.integration.http.world import API, User, add_member, create_org, problem, register
+from tests.integration.world import API, User, add_member, create_org, problem, register
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(200)
 

@@ -17,7 +17,7 @@ from taskhub.bootstrap import ApplicationContainer
 from taskhub.contexts.attachments.adapters.janitor_loop import JanitorLoop
 from taskhub.entrypoints.wsgi import create_app
 from tests.integration.attachments.conftest import attachments_container, new_task, upload
-from tests.integration.http.world import API, User, create_org, problem, register
+from tests.integration.world import API, User, create_org, problem, register
 
 
 class SteppedClock:

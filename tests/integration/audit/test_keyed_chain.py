@@ -27,9 +27,9 @@ from taskhub.platform.migrations import upgrade
 from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
 from tests.integration.audit.events import gadget_changed
+from tests.integration.audit.test_audit_api import write
 from tests.integration.conftest import container_for
-from tests.integration.http.test_audit_api import write
-from tests.integration.http.world import API, User, create_org, register
+from tests.integration.world import API, User, create_org, register
 from tests.unit.audit.test_keyed_chain import legacy_chain, plain_sha256_chain
 
 OLD_SECRET = "the-secret-before-the-rotation-0123456789"

@@ -12,7 +12,7 @@ from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.settings import RateLimit
 from tests.integration.conftest import container_for, empty_postgres
-from tests.integration.work_api.helpers import Org, make_org
+from tests.integration.work_world import Org, make_org
 
 
 @pytest.fixture

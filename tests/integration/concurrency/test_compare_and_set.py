@@ -14,8 +14,8 @@ import pytest
 from falcon import testing
 
 from tests.integration.concurrency.races import race
-from tests.integration.http.world import User
-from tests.integration.work_api.helpers import Org
+from tests.integration.work_world import Org
+from tests.integration.world import User
 
 pytestmark = pytest.mark.postgres
 

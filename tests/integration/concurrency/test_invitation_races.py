@@ -13,7 +13,8 @@ from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.settings import RateLimit
 from tests.integration.concurrency.races import race
 from tests.integration.conftest import container_for, empty_postgres
-from tests.integration.http.world import (
+from tests.integration.smtp_server import SmtpServer, token_in
+from tests.integration.world import (
     API,
     PASSWORD,
     User,
@@ -22,7 +23,6 @@ from tests.integration.http.world import (
     create_org,
     register,
 )
-from tests.integration.smtp_server import SmtpServer, token_in
 
 pytestmark = pytest.mark.postgres
 

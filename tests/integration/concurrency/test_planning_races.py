@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from tests.integration.concurrency.races import race
-from tests.integration.work_api.helpers import Org
+from tests.integration.work_world import Org
 
 pytestmark = pytest.mark.postgres
 

@@ -8,8 +8,8 @@ import pytest
 from falcon import testing
 
 from tests.integration.concurrency.races import race
-from tests.integration.http.world import API, User, add_member, create_org, register
-from tests.integration.work_api.helpers import Org
+from tests.integration.work_world import Org
+from tests.integration.world import API, User, add_member, create_org, register
 
 pytestmark = pytest.mark.postgres
 

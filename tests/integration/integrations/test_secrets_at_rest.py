@@ -22,7 +22,7 @@ from taskhub.shared_kernel.principal import Actor, Principal, PrincipalKind
 from taskhub.shared_kernel.roles import Role
 from tests.integration.conftest import TEST_SECRET, container_for
 from tests.integration.integrations.delivery_harness import RecordingReceiver, signature_is_valid
-from tests.integration.test_migrations import blank_engine  # noqa: F401 - a fixture
+from tests.integration.platform.test_migrations import blank_engine  # noqa: F401 - a fixture
 
 NEW_SECRET = "a-brand-new-secret-key-for-the-rotation-0123456789"
 

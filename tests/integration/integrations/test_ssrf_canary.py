@@ -33,8 +33,8 @@ from taskhub.contexts.integrations.domain.webhook import Webhook
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.shared_kernel.pagination import PageRequest
 from tests.integration.conftest import WEBHOOK_BOX, container_for
-from tests.integration.http.world import API, create_org, register
 from tests.integration.integrations.listeners import Listener, canary, listening, read_request
+from tests.integration.world import API, create_org, register
 from tests.unit.integrations.hostile_targets import (
     ALL_HOSTILE,
     HOSTILE_ADDRESSES,

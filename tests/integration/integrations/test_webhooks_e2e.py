@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.messaging.relay import OutboxRelay
 from tests.integration.conftest import container_for
-from tests.integration.http.world import API, create_org, register
 from tests.integration.integrations.receiver import running_receiver
+from tests.integration.world import API, create_org, register
 
 
 def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:

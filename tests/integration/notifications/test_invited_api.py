@@ -14,11 +14,11 @@ from taskhub.contexts.notifications.adapters.sql.tables import notifications
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.settings import RateLimit
 from tests.integration.conftest import container_for
-from tests.integration.http.world import API, User, register
 from tests.integration.notifications.conftest import deliver
 from tests.integration.notifications.test_notifications_api import inbox
 from tests.integration.smtp_server import SmtpServer, text_of, token_in
-from tests.integration.work_api.helpers import Org, make_org
+from tests.integration.work_world import Org, make_org
+from tests.integration.world import API, User, register
 
 
 def _invite(org: Org, email: str, role: str = "member", by: User | None = None) -> str:

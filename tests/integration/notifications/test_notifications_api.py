@@ -6,9 +6,9 @@ from typing import Any
 from falcon import testing
 
 from taskhub.bootstrap import ApplicationContainer
-from tests.integration.http.world import API, User, problem
 from tests.integration.notifications.conftest import deliver
-from tests.integration.work_api.helpers import make_org
+from tests.integration.work_world import make_org
+from tests.integration.world import API, User, problem
 
 
 def inbox(client: testing.TestClient, user: User, query: str = "") -> list[dict[str, Any]]:

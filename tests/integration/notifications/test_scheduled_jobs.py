@@ -15,10 +15,10 @@ from taskhub.bootstrap import ApplicationContainer
 from taskhub.entrypoints.wsgi import create_app
 from taskhub.platform.settings import RateLimit
 from tests.integration.conftest import container_for
-from tests.integration.http.world import API
 from tests.integration.notifications.conftest import deliver
 from tests.integration.smtp_server import SmtpServer, html_of, text_of
-from tests.integration.work_api.helpers import make_org
+from tests.integration.work_world import make_org
+from tests.integration.world import API
 
 
 def digests(smtp_server: SmtpServer, address: str) -> list[EmailMessage]:

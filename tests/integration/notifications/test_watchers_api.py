@@ -6,9 +6,9 @@ import uuid
 from falcon import testing
 
 from taskhub.bootstrap import ApplicationContainer
-from tests.integration.http.world import problem, register
 from tests.integration.notifications.conftest import deliver
-from tests.integration.work_api.helpers import Org, make_org
+from tests.integration.work_world import Org, make_org
+from tests.integration.world import problem, register
 
 
 def watchers(org: Org, task_id: str) -> set[str]:

@@ -14,7 +14,7 @@ from taskhub.entrypoints.wsgi import endpoints as declared_endpoints
 from taskhub.platform.http.endpoints import Endpoint, path_parameters
 from taskhub.platform.http.locations import created_location, location_route
 from tests.integration.attachments.conftest import upload
-from tests.integration.http.world import API, User, create_org, register
+from tests.integration.world import API, User, create_org, register
 
 
 def created_routes(container: ApplicationContainer) -> list[Endpoint]:

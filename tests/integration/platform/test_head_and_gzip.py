@@ -13,7 +13,7 @@ from taskhub.entrypoints.wsgi import endpoints as declared_endpoints
 from taskhub.platform.http.compression import MIN_BYTES
 from taskhub.platform.http.endpoints import openapi_path
 from tests.integration.attachments.conftest import upload
-from tests.integration.http.world import API, User, create_org, register
+from tests.integration.world import API, User, create_org, register
 
 GZIP = {"Accept-Encoding": "gzip"}
 

@@ -22,7 +22,7 @@ from taskhub.platform.database_metrics import DatabaseMetrics
 from taskhub.platform.messaging.relay import OutboxRelay
 from tests.conftest import service_unavailable
 from tests.integration.conftest import container_for, settings_for
-from tests.integration.http.world import create_org, register
+from tests.integration.world import create_org, register
 from tests.log_capture import Stdout
 
 BROKER_URL = os.environ.get("TASKHUB_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from taskhub.bootstrap import ApplicationContainer
 from tests.integration.conftest import container_for
-from tests.integration.http.world import API, User, add_member, create_org, register
+from tests.integration.world import API, User, add_member, create_org, register
 
 Made = dict[str, str]
 """The path parameters of one resource to PATCH, by name."""

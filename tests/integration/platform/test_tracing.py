@@ -32,8 +32,8 @@ from taskhub.platform.messaging.relay import OutboxRelay
 from taskhub.platform.messaging.tables import outbox
 from tests.conftest import service_unavailable
 from tests.integration.conftest import container_for
-from tests.integration.http.world import API, create_org, register
 from tests.integration.integrations.receiver import running_receiver
+from tests.integration.world import API, create_org, register
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from tests.integration.conftest import (
     ensure_postgres_database,
     run_scoped_postgres_url,
 )
-from tests.integration.test_server_process import Server
+from tests.integration.platform.test_server_process import Server
 
 BROKER_URL = os.environ.get("TASKHUB_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 HEARTBEAT_SECONDS = 1

@@ -20,7 +20,7 @@ from tests.integration.realtime.clients import (
     sign_in,
 )
 from tests.integration.realtime.conftest import COMMON, HEARTBEAT_SECONDS, Deployment
-from tests.integration.test_server_process import Server
+from tests.integration.platform.test_server_process import Server
 
 pytestmark = pytest.mark.process
 
