@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.conftest import REDIS_URL
+from tests.integration.platform.test_server_process import Server
 from tests.integration.realtime.clients import (
     SseReader,
     add_member,
@@ -20,7 +21,6 @@ from tests.integration.realtime.clients import (
     sign_in,
 )
 from tests.integration.realtime.conftest import COMMON, HEARTBEAT_SECONDS, Deployment
-from tests.integration.platform.test_server_process import Server
 
 pytestmark = pytest.mark.process
 
