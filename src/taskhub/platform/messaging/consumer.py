@@ -35,6 +35,7 @@ from taskhub.platform.messaging.envelope import Envelope
 from taskhub.platform.messaging.names import BrokerNames
 from taskhub.platform.messaging.tables import consumed_events, outbox
 from taskhub.platform.sql_lists import among, unnested_insert
+from taskhub.platform.unit_of_work import statement_on_its_own
 from taskhub.shared_kernel.clock import Clock
 
 log = structlog.get_logger("taskhub.consumer")
@@ -150,7 +151,9 @@ class EventConsumer:
                 continue
         known: set[uuid.UUID] = set()
         if ids:
-            with self._engine.connect() as connection:
+            # One statement per batch, in autocommit on PostgreSQL: a plain checkout would
+            # add BEGIN, and the pool's reset on return a ROLLBACK (ADR 0039).
+            with statement_on_its_own(self._engine) as connection:
                 known = set(
                     connection.execute(
                         sa.select(outbox.c.event_id).where(
