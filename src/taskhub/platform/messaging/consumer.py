@@ -45,6 +45,9 @@ REDELIVERY_PAUSE_SECONDS = 1.0
 # and how long the oldest of them may wait while messages keep trickling in.
 QUIET_SECONDS = 0.02
 MAX_GATHER_SECONDS = 0.1
+# How long the consumer waits for the broker when nothing is gathered: how quickly it
+# notices `stop`, never how late it sees a message.
+IDLE_WAIT_SECONDS = 0.25
 HEARTBEAT_CHECK_SECONDS = 1.0
 
 _RECORD_UNNESTED = unnested_insert(
@@ -273,8 +276,13 @@ class EventConsumer:
         next_heartbeat = time.monotonic() + HEARTBEAT_CHECK_SECONDS
         while not stop.is_set():
             quiet = False
+            gathering = any(gathered[s.name] for s in self._subscriptions)
+            # Short waits only while a batch is gathering; with nothing gathered, polling
+            # every 20 ms kept the idle worker at ~15% of a core (ADR 0039). A message
+            # ends the wait as soon as it arrives either way.
+            wait = QUIET_SECONDS if gathering else IDLE_WAIT_SECONDS
             try:
-                connection.drain_events(timeout=QUIET_SECONDS)
+                connection.drain_events(timeout=wait)
             except TimeoutError:
                 quiet = True
             now = time.monotonic()
