@@ -27,7 +27,9 @@ What it does, all on loopback, stopping every process it started:
    to the mode's tasks in turn with `If-Match` the version that task will have then
    (each task's versions are read from the database just before a run; 1,500 tasks
    per mode, so no two requests in flight touch one task); comments go to the mode's
-   tasks in turn with a fresh key. Any non-2xx answer fails the run.
+   tasks in turn with a fresh key. Non-2xx answers are counted in the report (the
+   first few printed); after each run the server is left to answer what wrk left
+   queued before anything is read for the next.
 5. Around every run it reads the CPU time of the web processes (the gunicorn group),
    of the worker's process and of the database's PostgreSQL backends; after a taskhub
    run it waits until the outbox is relayed (at most 60 s) before reading the worker,
@@ -335,6 +337,7 @@ def measure(
         result = run_wrk_script(wrk, server, args.connections, seconds, f"{kind}/{mode}", f.name)
     finally:
         os.unlink(f.name)
+    settle(server)  # the requests wrk left queued are answered before anything is read
     app1, db1 = group_cpu(server.process.pid), dbcpu.sample()
     run = Run(kind, mode, result)
     n = max(1, result.requests)
@@ -353,12 +356,24 @@ def measure(
         f"{result.db_cpu_ms:5.2f} worker {run.worker_cpu_ms:5.2f} ms"
         + (f"  ERRORS {result.errors}" if result.errors else "")
     )
-    if result.errors:
-        raise SystemExit(
-            f"{server.name}: {result.errors} failed requests; see {server.log}\n"
-            + result.raw[-2000:]
-        )
+    if result.errors:  # kept in the report, marked; the failures are printed
+        say("\n".join(line for line in result.raw.splitlines() if line.startswith("failed:")))
     return run
+
+
+def settle(server: Server, quiet: float = 1.0, timeout: float = 20.0) -> None:
+    """Wait until the server's processes stop using CPU: when wrk stops, the requests
+    queued in the listen backlog are still answered, and a PATCH among them moves a
+    task's version after the next run has read it."""
+    assert server.process is not None
+    began = time.monotonic()
+    last = group_cpu(server.process.pid)
+    while time.monotonic() - began < timeout:
+        time.sleep(quiet)
+        now = group_cpu(server.process.pid)
+        if now - last < 0.05 * quiet:
+            return
+        last = now
 
 
 def run_wrk_script(
@@ -423,15 +438,15 @@ def write_report(
         "## Every run",
         "",
         "| write | mode | app | req/s | p50 ms | p99 ms | requests | CPU/req web ms | "
-        "db ms | worker ms | outbox drained after s |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "db ms | worker ms | outbox drained after s | non-2xx |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in runs:
         x = r.result
         lines.append(
             f"| {r.kind} | {r.mode} | {x.server} | {x.rps:.1f} | {x.p50_ms:.1f} | {x.p99_ms:.1f}"
             f" | {x.requests} | {x.app_cpu_ms:.2f} | {x.db_cpu_ms:.2f} | {r.worker_cpu_ms:.2f}"
-            f" | {r.drain_s:.1f} |"
+            f" | {r.drain_s:.1f} | {x.errors} |"
         )
     lines += [
         "",
