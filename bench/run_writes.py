@@ -25,15 +25,18 @@ What it does, all on loopback, stopping every process it started:
    the order of baseline and taskhub alternated, DURATION s each, wrk with CONNECTIONS
    connections and one thread: creates carry a fresh Idempotency-Key each; PATCH goes
    to the mode's tasks in turn with `If-Match` the version that task will have then
-   (each task's versions are read from the database just before a run; 1,500 tasks
-   per mode, so no two requests in flight touch one task); comments go to the mode's
-   tasks in turn with a fresh key. Non-2xx answers are counted in the report (the
+   (each task's versions are read from the database just before a run; up to 6,000
+   tasks per mode, so no two requests in flight touch one task, and a run rarely
+   comes back to a task: a request wrk generates but never delivers, when a
+   connection closes under it, would make that task's next If-Match wrong); comments
+   go to the mode's tasks in turn with a fresh key. Non-2xx answers are counted in the report (the
    first few printed); after each run the server is left to answer what wrk left
    queued before anything is read for the next.
 5. Around every run it reads the CPU time of the web processes (the gunicorn group),
    of the worker's process and of the database's PostgreSQL backends; after a taskhub
-   run it waits until the outbox is relayed (at most 60 s) before reading the worker,
-   so the worker's CPU covers every event the run made. CPU per request is the measure
+   run it waits until the outbox is relayed (at most 60 s) and the consumers have
+   recorded nothing new for a second before reading the worker, so the worker's CPU
+   covers every event the run made. CPU per request is the measure
    other load on the host disturbs least; req/s on a shared 2-core host is mostly "who
    got the CPU", so `--note` records the machine state (and the load average is printed).
 6. Writes bench/results/writes-<date>[-tag].md: every run (none left out), medians,
@@ -102,7 +105,7 @@ TARGET_RPS_RATIO = 0.7
 TARGET_P99_RATIO = 1.5
 KINDS = ("create", "patch", "comment")
 MODES = ("one", "spread")
-TARGETS_PER_MODE = 1500
+TARGETS_PER_MODE = 6000
 EXTRA_TASKS = 250
 
 
@@ -306,6 +309,12 @@ def unrelayed(dbname: str) -> int:
         )
 
 
+def consumed(dbname: str) -> int:
+    with psycopg.connect(conninfo(dbname)) as conn:
+        row = conn.execute("SELECT count(*) FROM platform_consumed_events").fetchone()
+        return int(row[0])
+
+
 @dataclass
 class Run:
     kind: str
@@ -347,8 +356,14 @@ def measure(
         began = time.monotonic()
         while unrelayed(args.database) and time.monotonic() - began < 60:
             time.sleep(0.25)
-        time.sleep(1.0)  # the consumers behind the relay
-        run.drain_s = time.monotonic() - began - 1.0
+        run.drain_s = time.monotonic() - began
+        last = consumed(args.database)  # the consumers behind the relay: until they rest
+        while time.monotonic() - began < 90:
+            time.sleep(1.0)
+            now = consumed(args.database)
+            if now == last:
+                break
+            last = now
         run.worker_cpu_ms = 1000 * (_proc_cpu(worker.pid) - wk0) / n
     say(
         f"  {kind:<8}{mode:<7}{server.name:<9} {result.rps:7.1f} req/s  p50 {result.p50_ms:7.1f}"
