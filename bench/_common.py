@@ -30,6 +30,7 @@ REPO_ROOT = BENCH_DIR.parent
 ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DEFAULT_DB = "taskhub_bench"
 SMALL_DB = "taskhub_bench_10k"
+WRITES_DB = "taskhub_bench_writes"  # bench/run_writes.py, bench/profile_writes.py: 10k tasks
 
 ORG_SLUG = "bench-org"
 OWNER_EMAIL = "owner@bench.example"

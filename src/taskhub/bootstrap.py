@@ -122,7 +122,10 @@ def _gathered(root: "ApplicationContainer", facet: str) -> list[Any]:
 
 
 def _event_sinks(root: "ApplicationContainer") -> list[EventSink]:
-    return [root.audit.writer(), root.outbox_writer(), root.mail_outbox_writer()]
+    """The audit writer last: it locks the organization's chain head, which every write
+    in the organization waits for, so that lock is taken after the outbox rows are
+    written and held only for the entry, the head and the commit (ADR 0039)."""
+    return [root.outbox_writer(), root.mail_outbox_writer(), root.audit.writer()]
 
 
 def _background_jobs(root: "ApplicationContainer") -> list[Any]:

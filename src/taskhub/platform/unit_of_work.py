@@ -17,7 +17,8 @@ Inside a request the connection comes from the request's scope
 (`platform.connection_scope`), so the units of work of one request share one checkout.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -164,3 +165,29 @@ def _prepare(connection: sa.Connection, *, read_only: bool) -> bool:
     if bool(options.get("read_only")) != read_only:
         connection.execution_options(read_only=read_only)
     return False
+
+
+@contextmanager
+def statement_on_its_own(engine: Engine) -> Iterator[sa.Connection]:
+    """A connection for writes that commit by themselves, outside any unit of work.
+
+    The request's connection when it is free (`connection_scope`), so a claim or a
+    stored response costs no checkout of its own. On PostgreSQL it runs in autocommit:
+    one statement is its own transaction there, and BEGIN and COMMIT would add two
+    round trips to it; on SQLite in a write transaction of its own.
+    """
+    connection, shared = acquire(engine)
+    try:
+        if connection.dialect.name == "postgresql":
+            _prepare(connection, read_only=True)  # autocommit: what read-only means there
+            try:
+                yield connection
+            finally:
+                if connection.in_transaction():  # SQLAlchemy's bookkeeping only, as above
+                    connection.rollback()
+        else:
+            _prepare(connection, read_only=False)
+            with connection.begin():
+                yield connection
+    finally:
+        release(connection, shared)

@@ -88,11 +88,29 @@ class VersionedRows:
     def update(self, row_id: uuid.UUID, values: Mapping[str, Any]) -> None:
         """Write `values` (holding the new `version`) over the version read, or raise
         PreconditionFailed."""
-        table = self._table
-        where = [table.c.id == row_id, table.c.version == self._read.of(row_id)]
+        params = {**values, "cas_id": row_id, "cas_version": self._read.of(row_id)}
         if self._scoped:
-            where.append(table.c.org_id == self._orgs[row_id])
-        result = self._connection.execute(table.update().where(*where).values(**values))
+            params["cas_org_id"] = self._orgs[row_id]
+        result = self._connection.execute(_compare_and_set(self._table, self._scoped), params)
         if result.rowcount != 1:
             raise changed_meanwhile()
         self._read.note(row_id, int(values["version"]))
+
+
+_COMPARE_AND_SET: dict[sa.Table, sa.Update] = {}
+
+
+def _compare_and_set(table: sa.Table, scoped: bool) -> sa.Update:
+    """`UPDATE table SET <the parameters' columns> WHERE [org_id AND] id AND version`,
+    built once per table with bound parameters: building it with its values on every
+    write cost more CPU than sending it."""
+    statement = _COMPARE_AND_SET.get(table)
+    if statement is None:
+        where = [
+            table.c.id == sa.bindparam("cas_id"),
+            table.c.version == sa.bindparam("cas_version"),
+        ]
+        if scoped:
+            where.append(table.c.org_id == sa.bindparam("cas_org_id"))
+        statement = _COMPARE_AND_SET[table] = table.update().where(*where)
+    return statement

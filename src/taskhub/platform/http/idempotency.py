@@ -4,10 +4,11 @@ A client that sends `Idempotency-Key` on a POST may repeat the request (a timeou
 dropped connection) without doing the work twice. The dispatch pipeline asks the
 `IdempotencyGuard` before calling the handler:
 
-- `begin` claims the key with a `running` row, committed on its own before the handler
-  runs, so the database decides a race between processes and hosts: exactly one
-  request wins the INSERT. A loser gets the stored response if the winner finished,
-  409 if it is still running, and 422 if it sent a different request under that key.
+- `begin` claims the key with a `running` row (one upsert that also takes over an
+  expired row), committed on its own before the handler runs, so the database decides
+  a race between processes and hosts: exactly one request wins the row. A loser gets
+  the stored response if the winner finished, 409 if it is still running, and 422 if
+  it sent a different request under that key.
 - `complete` stores a 2xx response (status, body, a few headers) for 24 hours from the
   first request; anything else releases the claim, so a request that failed (a 4xx, a
   crash) can be retried under the same key.
@@ -39,6 +40,8 @@ from taskhub.platform.http.endpoints import Access, Endpoint
 from taskhub.platform.http.problems import HttpProblem
 from taskhub.platform.http.streamed_bodies import STREAMED_BODIES
 from taskhub.platform.idempotency_tables import idempotency_keys as keys
+from taskhub.platform.sql_upsert import dialect_insert
+from taskhub.platform.unit_of_work import statement_on_its_own
 from taskhub.shared_kernel.clock import Clock, SystemClock
 
 HEADER: Final = "Idempotency-Key"
@@ -213,6 +216,7 @@ class IdempotencyGuard:
             self.abandon(claim)
             return
         values = {
+            **_held_values(claim),
             "state": _DONE,
             "expires_at": claim.created_at + RETENTION,
             "response_status": response.status,
@@ -221,40 +225,37 @@ class IdempotencyGuard:
         }
         # The handler's work is committed: failing the response now would invite a retry
         # that does it again. The claim runs out after its lease instead.
-        self._quietly("complete", sa.update(keys).where(*_held(claim)).values(**values))
+        self._quietly("complete", _COMPLETE, values)
 
     def abandon(self, claim: Claim) -> None:
         """Release the key: the request failed, so its retry must run."""
-        self._quietly("abandon", sa.delete(keys).where(*_held(claim)))
+        self._quietly("abandon", _ABANDON, _held_values(claim))
 
     def _claim(self, request: IdempotentRequest, fingerprint: str, now: datetime) -> Claim | None:
+        """One statement: insert the claim, or take over the key's expired row; nothing
+        when a live row holds the key (the unique key makes a racing claimer wait for
+        the first to commit, then see its row)."""
         claim = Claim(request.principal, request.key, uuid.uuid4(), now)
+        values = {
+            "principal": claim.principal,
+            "idempotency_key": claim.key,
+            "claim_id": claim.id,
+            "fingerprint": fingerprint,
+            "state": _RUNNING,
+            "created_at": now,
+            "expires_at": now + CLAIM_LEASE,
+        }
         try:
-            with self._engine.begin() as connection:
-                connection.execute(
-                    sa.delete(keys).where(*_same_key(claim), keys.c.expires_at <= now)
-                )
-                connection.execute(
-                    sa.insert(keys).values(
-                        principal=claim.principal,
-                        idempotency_key=claim.key,
-                        claim_id=claim.id,
-                        fingerprint=fingerprint,
-                        state=_RUNNING,
-                        created_at=now,
-                        expires_at=now + CLAIM_LEASE,
-                    )
-                )
+            with statement_on_its_own(self._engine) as connection:
+                claimed = connection.execute(_claim_statement(connection), values).first()
         except sa.exc.IntegrityError:
             return None
-        return claim
+        return claim if claimed is not None else None
 
     def _find(self, principal: str, key: str) -> sa.Row[Any] | None:
         query = sa.select(keys).where(keys.c.principal == principal, keys.c.idempotency_key == key)
-        with self._engine.connect() as connection:
-            reader = connection.execution_options(read_only=True)
-            with reader.begin():
-                return reader.execute(query).first()
+        with statement_on_its_own(self._engine) as connection:
+            return connection.execute(query).first()
 
     def _sweep_if_due(self, now: datetime) -> None:
         """Delete expired rows now and then, so keys nobody reuses do not pile up."""
@@ -263,17 +264,50 @@ class IdempotencyGuard:
         self._next_sweep = time.monotonic() + SWEEP_INTERVAL_SECONDS
         self._quietly("sweep", sa.delete(keys).where(keys.c.expires_at <= now))
 
-    def _quietly(self, action: str, statement: sa.Executable) -> None:
+    def _quietly(
+        self, action: str, statement: sa.Executable, values: Mapping[str, Any] | None = None
+    ) -> None:
         try:
-            with self._engine.begin() as connection:
-                connection.execute(statement)
+            with statement_on_its_own(self._engine) as connection:
+                connection.execute(statement, dict(values) if values is not None else None)
         except sa.exc.SQLAlchemyError as error:
             log.error("idempotency_store_failed", action=action, error=type(error).__name__)
 
 
-def _same_key(claim: Claim) -> tuple[sa.ColumnElement[bool], ...]:
-    return (keys.c.principal == claim.principal, keys.c.idempotency_key == claim.key)
+_CLAIM_STATEMENTS: dict[str, sa.Executable] = {}
 
 
-def _held(claim: Claim) -> tuple[sa.ColumnElement[bool], ...]:
-    return (*_same_key(claim), keys.c.claim_id == claim.id, keys.c.state == _RUNNING)
+def _claim_statement(connection: sa.Connection) -> sa.Executable:
+    """Built once per dialect, with bound parameters, so a request compiles nothing."""
+    dialect = connection.dialect.name
+    if dialect not in _CLAIM_STATEMENTS:
+        insert = dialect_insert(connection, keys)
+        taken_over = {
+            name: insert.excluded[name]
+            for name in ("claim_id", "fingerprint", "state", "created_at", "expires_at")
+        }
+        _CLAIM_STATEMENTS[dialect] = insert.on_conflict_do_update(
+            index_elements=[keys.c.principal, keys.c.idempotency_key],
+            set_={
+                **taken_over,
+                "response_status": None,
+                "response_headers": None,
+                "response_body": None,
+            },
+            where=keys.c.expires_at <= insert.excluded.created_at,
+        ).returning(keys.c.claim_id)
+    return _CLAIM_STATEMENTS[dialect]
+
+
+_HELD = (
+    keys.c.principal == sa.bindparam("held_principal"),
+    keys.c.idempotency_key == sa.bindparam("held_key"),
+    keys.c.claim_id == sa.bindparam("held_claim_id"),
+    keys.c.state == _RUNNING,
+)
+_COMPLETE = sa.update(keys).where(*_HELD)
+_ABANDON = sa.delete(keys).where(*_HELD)
+
+
+def _held_values(claim: Claim) -> dict[str, Any]:
+    return {"held_principal": claim.principal, "held_key": claim.key, "held_claim_id": claim.id}

@@ -16,6 +16,8 @@ from taskhub.platform.sql_pagination import keyset_page
 from taskhub.platform.versioned_rows import VersionedRows
 from taskhub.shared_kernel.pagination import Page, PageRequest
 
+_INSERT_COMMENT = comments.insert()
+
 
 def _comment(row: Any) -> Comment:
     return Comment(
@@ -38,18 +40,20 @@ class SqlCommentRepository:
         self._tasks = tasks_read or VersionedRows(connection, tasks)
 
     def add(self, comment: Comment) -> None:
+        # The bare INSERT with the row as parameters: compiled once (ADR 0039).
         self._connection.execute(
-            comments.insert().values(
-                id=comment.id,
-                org_id=comment.org_id,
-                task_id=comment.task_id,
-                author_id=comment.author_id,
-                body=comment.body,
-                created_at=comment.created_at,
-                updated_at=comment.updated_at,
-                version=comment.version,
-                deleted_at=comment.deleted_at,
-            )
+            _INSERT_COMMENT,
+            {
+                "id": comment.id,
+                "org_id": comment.org_id,
+                "task_id": comment.task_id,
+                "author_id": comment.author_id,
+                "body": comment.body,
+                "created_at": comment.created_at,
+                "updated_at": comment.updated_at,
+                "version": comment.version,
+                "deleted_at": comment.deleted_at,
+            },
         )
         self._rows.inserted(comment.id, comment.version, comment.org_id)
 

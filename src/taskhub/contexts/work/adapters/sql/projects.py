@@ -1,5 +1,6 @@
 """The SQL repository of projects, which also keeps each project's task counter."""
 
+import functools
 import uuid
 from typing import Any
 
@@ -67,9 +68,9 @@ class SqlProjectRepository:
         include_deleted: bool = False,
         for_update: bool = False,
     ) -> Project | None:
-        query = sa.select(projects).where(projects.c.id == project_id, projects.c.org_id == org_id)
-        row = self._rows.one(query, include_deleted=include_deleted, for_update=for_update)
-        return _project(row) if row else None
+        query = _get_project(include_deleted=include_deleted, for_update=for_update)
+        row = self._connection.execute(query, {"in_org": org_id, "project_id": project_id}).first()
+        return _project(self._rows.read(row)) if row else None
 
     def update(self, project: Project) -> None:
         with unique_or(self._connection, ProjectKeyTaken):
@@ -109,3 +110,15 @@ _ALLOCATE_NUMBERS = (
     .values(next_number=projects.c.next_number + sa.bindparam("count", type_=sa.Integer))
     .returning(projects.c.next_number)
 )
+
+
+@functools.cache
+def _get_project(*, include_deleted: bool, for_update: bool) -> sa.Select[Any]:
+    """One project by id, built once per variant with bound parameters (every task
+    create reads its project: building the query each time cost more than running it)."""
+    query = sa.select(projects).where(
+        projects.c.id == sa.bindparam("project_id"), projects.c.org_id == sa.bindparam("in_org")
+    )
+    if not include_deleted:
+        query = query.where(projects.c.deleted_at.is_(None))
+    return query.with_for_update(of=projects) if for_update else query

@@ -79,16 +79,10 @@ class SqlStateRepository:
         self._rows.update(state.id, self._values(state))
 
     def of_project(self, org_id: uuid.UUID, project_id: uuid.UUID) -> list[State]:
-        query = (
-            sa.select(states)
-            .where(
-                states.c.org_id == org_id,
-                states.c.project_id == project_id,
-                states.c.deleted_at.is_(None),
-            )
-            .order_by(states.c.position, states.c.id)
+        rows = self._connection.execute(
+            _STATES_OF_PROJECT, {"in_org": org_id, "project_id": project_id}
         )
-        return [_state(row) for row in self._rows.read_all(self._connection.execute(query))]
+        return [_state(row) for row in self._rows.read_all(rows)]
 
     def holds_tasks(self, org_id: uuid.UUID, state_id: uuid.UUID) -> bool:
         query = sa.select(tasks.c.id).where(
@@ -131,3 +125,15 @@ class SqlStateRepository:
             .values(state_id=to.id, status=to.category.value, **stepped(now))
         )
         return int(self._connection.execute(statement).rowcount)
+
+
+# Every task create reads its project's states: built once, with bound parameters.
+_STATES_OF_PROJECT = (
+    sa.select(states)
+    .where(
+        states.c.org_id == sa.bindparam("in_org"),
+        states.c.project_id == sa.bindparam("project_id"),
+        states.c.deleted_at.is_(None),
+    )
+    .order_by(states.c.position, states.c.id)
+)

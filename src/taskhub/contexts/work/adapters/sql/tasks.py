@@ -3,8 +3,8 @@
 Task lists are read through a read model of their own (`task_list.py`), not this.
 """
 
+import functools
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,7 +21,7 @@ from taskhub.contexts.work.adapters.sql.tables import (
 from taskhub.contexts.work.application.planning_ports import RankTaken
 from taskhub.contexts.work.domain.task import Task
 from taskhub.contexts.work.domain.values import Priority, TaskStatus
-from taskhub.platform.sql_lists import among, array_text, unnested_insert
+from taskhub.platform.sql_lists import array_text, unnested_insert
 from taskhub.platform.sql_locks import hold_transaction_lock
 from taskhub.platform.versioned_rows import VersionedRows
 
@@ -55,6 +55,7 @@ _NEW_TASK_COLUMNS = (
 )
 _SET_COPIES = ("assignee_ids", "label_ids")
 _INSERT_TASKS_UNNESTED = unnested_insert(tasks, _NEW_TASK_COLUMNS, as_text=_SET_COPIES)
+_INSERT_TASK = tasks.insert()
 _ASSIGNEE_COLUMNS = ("org_id", "task_id", "user_id")
 _LABEL_COLUMNS = ("org_id", "task_id", "label_id")
 _INSERT_ASSIGNEES_UNNESTED = unnested_insert(task_assignees, _ASSIGNEE_COLUMNS)
@@ -122,6 +123,9 @@ class SqlTaskRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
         self._rows = VersionedRows(connection, tasks)
+        # The assignee and label ids each task had when read or written: an update
+        # rewrites its link rows only when they changed.
+        self._sets: dict[uuid.UUID, tuple[frozenset[uuid.UUID], frozenset[uuid.UUID]]] = {}
 
     def _values(self, task: Task) -> dict[str, Any]:
         return {
@@ -152,19 +156,21 @@ class SqlTaskRepository:
             self._connection.execute(task_labels.insert(), _label_rows([task]))
 
     def add(self, task: Task) -> None:
+        row = {
+            "id": task.id,
+            "org_id": task.org_id,
+            "project_id": task.project_id,
+            "number": task.number,
+            "created_by": task.created_by,
+            "created_at": task.created_at,
+            **self._values(task),
+        }
         with _rank_unique():
-            self._connection.execute(
-                tasks.insert().values(
-                    id=task.id,
-                    org_id=task.org_id,
-                    project_id=task.project_id,
-                    number=task.number,
-                    created_by=task.created_by,
-                    created_at=task.created_at,
-                    **self._values(task),
-                )
-            )
+            # The bare INSERT with the row as parameters: compiled once, where building
+            # it with `.values(...)` each time cost more CPU than the round trip.
+            self._connection.execute(_INSERT_TASK, row)
         self._rows.inserted(task.id, task.version, task.org_id)
+        self._sets[task.id] = (task.assignee_ids, task.label_ids)
         self._write_sets(task)
 
     def add_all(self, tasks_: Sequence[Task]) -> None:
@@ -216,38 +222,25 @@ class SqlTaskRepository:
     def update(self, task: Task) -> None:
         with _rank_unique():
             self._rows.update(task.id, self._values(task))
+        sets = (task.assignee_ids, task.label_ids)
+        if self._sets.get(task.id) == sets:
+            return  # the links are as read: most changes (a title, a status) keep them
         org_id = self._rows.org_of(task.id)
         for link in (task_assignees, task_labels):
             self._connection.execute(
                 link.delete().where(link.c.org_id == org_id, link.c.task_id == task.id)
             )
         self._write_sets(task)
-
-    def _select(self) -> sa.Select[Any]:
-        return sa.select(*_TASK_COLUMNS).join(
-            projects,
-            sa.and_(projects.c.org_id == tasks.c.org_id, projects.c.id == tasks.c.project_id),
-        )
+        self._sets[task.id] = sets
 
     def _with_sets(self, org_id: uuid.UUID, rows: list[Any]) -> list[Task]:
-        ids = [row.id for row in rows]
-        if not ids:
-            return []
-        assignees = self._linked(task_assignees, task_assignees.c.user_id, org_id, ids)
-        task_label_ids = self._linked(task_labels, task_labels.c.label_id, org_id, ids)
-        return [_task(row, assignees[row.id], task_label_ids[row.id]) for row in rows]
-
-    def _linked(
-        self, link: sa.Table, other: sa.Column[Any], org_id: uuid.UUID, ids: list[uuid.UUID]
-    ) -> dict[uuid.UUID, list[uuid.UUID]]:
-        """What a link table ties each of these tasks to (assignees or labels)."""
-        linked: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-        query = sa.select(link.c.task_id, other).where(
-            link.c.org_id == org_id, among(self._connection, link.c.task_id, ids)
-        )
-        for task_id, other_id in self._connection.execute(query):
-            linked[task_id].append(other_id)
-        return linked
+        """The tasks of these rows, with the assignee and label ids each row carries: the
+        copies every write keeps equal to the link tables in the same transaction (the
+        task list reads them too), so loading a task sends one statement, not three."""
+        found = [_task(row, row.assignee_ids, row.label_ids) for row in rows]
+        for task in found:
+            self._sets[task.id] = (task.assignee_ids, task.label_ids)
+        return found
 
     def get(
         self,
@@ -257,10 +250,8 @@ class SqlTaskRepository:
         include_deleted: bool = False,
         for_update: bool = False,
     ) -> Task | None:
-        query = self._select().where(tasks.c.id == task_id, tasks.c.org_id == org_id)
-        if not include_deleted:
-            query = query.where(tasks.c.deleted_at.is_(None), projects.c.deleted_at.is_(None))
-        row = self._connection.execute(self._rows.locked(query, for_update=for_update)).first()
+        query = _get_task(include_deleted=include_deleted, for_update=for_update)
+        row = self._connection.execute(query, {"in_org": org_id, "task_id": task_id}).first()
         return self._with_sets(org_id, [self._rows.read(row)])[0] if row else None
 
     @property
@@ -270,10 +261,8 @@ class SqlTaskRepository:
         return self._rows
 
     def last_rank(self, org_id: uuid.UUID, project_id: uuid.UUID) -> str | None:
-        query = sa.select(sa.func.max(tasks.c.rank)).where(
-            tasks.c.org_id == org_id, tasks.c.project_id == project_id
-        )
-        last: str | None = self._connection.execute(query).scalar()
+        params = {"in_org": org_id, "project_id": project_id}
+        last: str | None = self._connection.execute(_LAST_RANK, params).scalar()
         return last
 
     def rank_beside(
@@ -291,3 +280,25 @@ class SqlTaskRepository:
 
     def lock_graph(self, org_id: uuid.UUID) -> None:
         hold_transaction_lock(self._connection, f"work.task-graph:{org_id}")
+
+
+# Built once with bound parameters: every write of a task reads it (or its project's
+# last rank), and building these with their values cost more CPU than running them.
+_LAST_RANK = sa.select(sa.func.max(tasks.c.rank)).where(
+    tasks.c.org_id == sa.bindparam("in_org"), tasks.c.project_id == sa.bindparam("project_id")
+)
+
+
+@functools.cache
+def _get_task(*, include_deleted: bool, for_update: bool) -> sa.Select[Any]:
+    query = (
+        sa.select(*_TASK_COLUMNS)
+        .join(
+            projects,
+            sa.and_(projects.c.org_id == tasks.c.org_id, projects.c.id == tasks.c.project_id),
+        )
+        .where(tasks.c.id == sa.bindparam("task_id"), tasks.c.org_id == sa.bindparam("in_org"))
+    )
+    if not include_deleted:
+        query = query.where(tasks.c.deleted_at.is_(None), projects.c.deleted_at.is_(None))
+    return query.with_for_update(of=tasks) if for_update else query
