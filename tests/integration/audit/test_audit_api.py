@@ -358,9 +358,9 @@ def test_no_route_changes_or_removes_entries(
 def test_the_openapi_document_describes_the_entry(client: testing.TestClient) -> None:
     document = client.simulate_get("/openapi.json").json
     paths = document["paths"]
-    assert set(paths["/api/v1/orgs/{org_id}/audit-log"]) == {"get"}
-    assert set(paths["/api/v1/orgs/{org_id}/audit-log/verify"]) == {"get"}
-    assert set(paths["/api/v1/users/me/security-log"]) == {"get"}
+    assert set(paths["/api/v1/orgs/{org_id}/audit-log"]) == {"get", "head"}
+    assert set(paths["/api/v1/orgs/{org_id}/audit-log/verify"]) == {"get", "head"}
+    assert set(paths["/api/v1/users/me/security-log"]) == {"get", "head"}
     entry = document["components"]["schemas"]["AuditEntryBody"]
     assert set(entry["properties"]) == ENTRY_FIELDS
     assert entry["properties"]["changes"]["type"] == "object"
