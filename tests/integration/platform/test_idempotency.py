@@ -403,7 +403,13 @@ def test_the_openapi_document_describes_the_header(client: testing.TestClient) -
     (header,) = [p for p in create["parameters"] if p["name"] == "Idempotency-Key"]
     assert header["in"] == "header"
     assert header["required"] is False
-    assert header["schema"] == {"type": "string", "minLength": 1, "maxLength": 255}
+    assert header["schema"] == {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        # Printable ASCII with at least one visible character, as the guard accepts.
+        "pattern": r"^[\x20-\x7e]*[\x21-\x7e][\x20-\x7e]*$",
+    }
     assert "Idempotent-Replayed" in create["responses"]["201"]["headers"]
     assert "still running" in create["responses"]["409"]["description"]
 

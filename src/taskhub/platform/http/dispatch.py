@@ -9,7 +9,6 @@ Falcon.
 
 import dataclasses
 import re
-import urllib.parse
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -30,6 +29,7 @@ from taskhub.platform.http.cursors import CursorCodec
 from taskhub.platform.http.endpoints import Access, Call, Endpoint, Reply
 from taskhub.platform.http.hand_off import HAND_OFF, no_stream
 from taskhub.platform.http.idempotency import IdempotencyGuard, IdempotentRequest, StoredResponse
+from taskhub.platform.http.list_replies import next_link, page_document, page_request
 from taskhub.platform.http.locations import created_location
 from taskhub.platform.http.media import JSONDecodeError, dumps, dumps_records, loads
 from taskhub.platform.http.path_references import KeyReference, KeyResolver
@@ -40,7 +40,7 @@ from taskhub.platform.http.problems import (
     UnsupportedMediaType,
     problem_body,
 )
-from taskhub.platform.http.query import TOTAL, read_query
+from taskhub.platform.http.query import read_query
 from taskhub.platform.http.request_body import read_body
 from taskhub.platform.http.streamed_bodies import (
     STREAMED_BODIES,
@@ -55,7 +55,7 @@ from taskhub.shared_kernel.errors import (
     PermissionDenied,
     PreconditionFailed,
 )
-from taskhub.shared_kernel.pagination import DEFAULT_LIMIT, Page, PageRequest
+from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.principal import Actor, Principal
 
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
@@ -116,32 +116,6 @@ def _if_match(req: falcon.Request) -> int | None:
     if version is None:
         raise PreconditionFailed('If-Match must be an ETag this API issued, such as "3".')
     return version
-
-
-def _page_request(query: Mapping[str, Any], cursors: CursorCodec) -> PageRequest:
-    cursor = query.get("cursor")
-    return PageRequest(
-        limit=query.get("limit", DEFAULT_LIMIT),
-        after=cursors.decode(cursor) if cursor else None,
-        with_total=query.get("include") == TOTAL,
-    )
-
-
-def _page_document(page: Page[Any], items: list[Any], next_cursor: str | None, asked: bool) -> Any:
-    """The list's body: `total` only when the request asked for it."""
-    if not asked:
-        return {"items": items, "next_cursor": next_cursor}
-    if page.total is None:
-        # Every list counts through `keyset_page` or `Page.map`; one that drops the
-        # total is a bug the route-walking test catches, never a silent omission.
-        raise RuntimeError("the list was asked for its total but did not count it")
-    return {"items": items, "next_cursor": next_cursor, "total": page.total}
-
-
-def _next_link(req: falcon.Request, cursor: str) -> str:
-    params = [(k, v) for k, v in urllib.parse.parse_qsl(req.query_string) if k != "cursor"]
-    params.append(("cursor", cursor))
-    return f'<{req.path}?{urllib.parse.urlencode(params)}>; rel="next"'
 
 
 class EndpointResource:
@@ -224,7 +198,7 @@ class EndpointResource:
         actor = self._actor(endpoint, principal, params)
         params = self._resolve_keys(params, actor)
         query = read_query(req.query_string, endpoint.query_params)
-        page = _page_request(query, self._pipeline.cursors) if endpoint.paginated else PageRequest()
+        page = page_request(query, self._pipeline.cursors) if endpoint.paginated else PageRequest()
         streamed = endpoint.body in STREAMED_BODIES
         max_bytes = self._pipeline.max_body_bytes
         raw_body = read_body(req, max_bytes) if endpoint.body and not streamed else b""
@@ -377,13 +351,13 @@ class EndpointResource:
                 else None
             )
             if next_cursor:
-                resp.append_header("Link", _next_link(req, next_cursor))
+                resp.append_header("Link", next_link(req, next_cursor))
             items = body.items
             # A read model's records are shaped for the wire: the encoder writes them.
             records = bool(items) and dataclasses.is_dataclass(items[0])
             if not records:
                 items = [converter.unstructure(item) for item in items]
-            document = _page_document(body, items, next_cursor, call.page.with_total)
+            document = page_document(body, items, next_cursor, call.page.with_total)
             resp.content_type = reply.media_type
             resp.data = dumps_records(document) if records else dumps(document)
             return
