@@ -202,7 +202,7 @@ class NotificationsRepositoryContract:
         assert remembered.state == state(due_at=at(60), title="Ship it now", version=2)
         assert remembered.due_soon_sent_for == at(60)
 
-    def test_states_in_a_batch_save_and_read_back_keeping_due_soon(
+    def test_states_in_a_batch_save_and_read_back_keeping_due_soon_never_older(
         self, uow_factory: UowFactory
     ) -> None:
         other = state(id=uid(0x04), title="Other")
@@ -213,6 +213,7 @@ class NotificationsRepositoryContract:
             assert uow.tasks.claim_due_soon(ORG, TASK, at(60)) is True
             uow.tasks.save_many([state(due_at=at(60), version=2), other, elsewhere])
             uow.tasks.save_many([])
+            uow.tasks.save_many([state(due_at=at(90), title="Stale")])  # version 1 < 2
             uow.commit()
         with uow_factory(read_only=True) as uow:
             found = uow.tasks.get_many([(ORG, TASK), (ORG, uid(0x04)), *unknown])

@@ -69,7 +69,9 @@ class TaskStateRepository(Protocol):
         ...
 
     def save_many(self, states: Collection[TaskState]) -> None:
-        """`save` for many tasks at once (one state per task)."""
+        """`save` for many tasks at once (one state per task), except that a state older
+        than the one stored (by version) leaves it as it is: of two batches saving the
+        same task at once, the later version stays, whichever commits first."""
         ...
 
     def falling_due(self, now: datetime, horizon: datetime, limit: int) -> list[WatchedTask]:

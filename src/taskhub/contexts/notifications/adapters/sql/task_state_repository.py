@@ -83,7 +83,8 @@ class SqlTaskStateRepository:
 
     def save_many(self, states: Collection[TaskState]) -> None:
         """One upsert per chunk, in key order (concurrent writers never deadlock);
-        `due_soon_sent_for` is not among the columns, so it is kept."""
+        `due_soon_sent_for` is not among the columns, so it is kept. A state older than
+        the stored one (a concurrent batch saved a later version first) is not saved."""
         rows = sorted(
             ({"org_id": s.org_id, "id": s.id, **_row(s)} for s in states),
             key=lambda row: (row["org_id"], row["id"]),
@@ -92,7 +93,11 @@ class SqlTaskStateRepository:
             insert = dialect_insert(self._connection, tasks).values(chunk)
             replaced = {name: insert.excluded[name] for name in _row_columns}
             self._connection.execute(
-                insert.on_conflict_do_update(index_elements=["org_id", "id"], set_=replaced)
+                insert.on_conflict_do_update(
+                    index_elements=["org_id", "id"],
+                    set_=replaced,
+                    where=tasks.c.version <= insert.excluded.version,
+                )
             )
 
     def save(self, state: TaskState) -> None:

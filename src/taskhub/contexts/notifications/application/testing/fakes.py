@@ -121,7 +121,9 @@ class FakeTaskStateRepository:
 
     def save_many(self, states: Collection[TaskState]) -> None:
         for state in states:
-            self.save(state)
+            stored = self._store.tasks.get((state.org_id, state.id))
+            if stored is None or stored.state.version <= state.version:
+                self.save(state)
 
     def save(self, state: TaskState) -> None:
         key = (state.org_id, state.id)
