@@ -156,6 +156,37 @@ class NotificationsRepositoryContract:
             assert uow.watchers.watching(ORG, other_task) == []
             assert uow.watchers.watching(OTHER_ORG, TASK) == [uid(0x20)]
 
+    def test_watchers_in_a_batch_start_once_and_read_back_per_task(
+        self, uow_factory: UowFactory
+    ) -> None:
+        other_task = uid(0x04)
+        many = [(ORG, new_id()) for _ in range(600)]  # more than one statement's worth
+        with uow_factory() as uow:
+            uow.watchers.ensure(ORG, TASK, [uid(0x20)], NOW)
+            uow.watchers.ensure_many(
+                [
+                    Watch(org_id=ORG, task_id=TASK, user_id=uid(0x20), since=at(5)),
+                    Watch(org_id=ORG, task_id=TASK, user_id=uid(0x30), since=at(5)),
+                    Watch(org_id=ORG, task_id=TASK, user_id=uid(0x30), since=at(7)),
+                    Watch(org_id=ORG, task_id=other_task, user_id=uid(0x30), since=at(5)),
+                    Watch(org_id=OTHER_ORG, task_id=TASK, user_id=uid(0x40), since=at(5)),
+                ]
+            )
+            uow.watchers.ensure_many([])
+            uow.commit()
+        with uow_factory(read_only=True) as uow:
+            found = uow.watchers.watching_many([(ORG, TASK), (ORG, other_task), *many])
+            kept = uow.watchers.get(ORG, TASK, uid(0x20))
+            started = uow.watchers.get(ORG, TASK, uid(0x30))
+            assert uow.watchers.watching(OTHER_ORG, TASK) == [uid(0x40)]
+        assert sorted(found.pop((ORG, TASK))) == [uid(0x20), uid(0x30)]
+        assert found.pop((ORG, other_task)) == [uid(0x30)]
+        assert found == {key: [] for key in many}
+        assert kept is not None
+        assert kept.since == NOW
+        assert started is not None
+        assert started.since == at(5)
+
     # remembered tasks
 
     def test_saving_a_state_keeps_what_due_soon_was_sent_for(self, uow_factory: UowFactory) -> None:
@@ -170,6 +201,27 @@ class NotificationsRepositoryContract:
         assert remembered is not None
         assert remembered.state == state(due_at=at(60), title="Ship it now", version=2)
         assert remembered.due_soon_sent_for == at(60)
+
+    def test_states_in_a_batch_save_and_read_back_keeping_due_soon_never_older(
+        self, uow_factory: UowFactory
+    ) -> None:
+        other = state(id=uid(0x04), title="Other")
+        elsewhere = state(org_id=OTHER_ORG, title="Elsewhere")
+        unknown = [(ORG, new_id()) for _ in range(600)]  # more than one statement's worth
+        with uow_factory() as uow:
+            uow.tasks.save(state(due_at=at(60)))
+            assert uow.tasks.claim_due_soon(ORG, TASK, at(60)) is True
+            uow.tasks.save_many([state(due_at=at(60), version=2), other, elsewhere])
+            uow.tasks.save_many([])
+            uow.tasks.save_many([state(due_at=at(90), title="Stale")])  # version 1 < 2
+            uow.commit()
+        with uow_factory(read_only=True) as uow:
+            found = uow.tasks.get_many([(ORG, TASK), (ORG, uid(0x04)), *unknown])
+            assert uow.tasks.get(OTHER_ORG, TASK) is not None
+        assert set(found) == {(ORG, TASK), (ORG, uid(0x04))}
+        assert found[(ORG, TASK)].state == state(due_at=at(60), version=2)
+        assert found[(ORG, TASK)].due_soon_sent_for == at(60)
+        assert found[(ORG, uid(0x04))].state == other
 
     def test_due_soon_is_claimed_once_per_due_date(self, uow_factory: UowFactory) -> None:
         with uow_factory() as uow:

@@ -13,6 +13,9 @@ from taskhub.contexts.notifications.domain.watched_task import TaskState, Watche
 from taskhub.shared_kernel.pagination import Page, PageRequest
 from taskhub.shared_kernel.unit_of_work import UnitOfWork
 
+TaskKey = tuple[uuid.UUID, uuid.UUID]
+"""A task as notifications keys it: `(org_id, task_id)`."""
+
 
 class WatcherRepository(Protocol):
     def get(self, org_id: uuid.UUID, task_id: uuid.UUID, user_id: uuid.UUID) -> Watch | None: ...
@@ -41,14 +44,34 @@ class WatcherRepository(Protocol):
         """Those not yet watching start; those already watching keep their `since`."""
         ...
 
+    def watching_many(self, tasks: Collection[TaskKey]) -> dict[TaskKey, list[uuid.UUID]]:
+        """Every watcher of each of `tasks` (keyed `(org_id, task_id)`), an empty list for
+        a task nobody watches: a batch of events asks once, not once per task."""
+        ...
+
+    def ensure_many(self, watches: Collection[Watch]) -> None:
+        """`ensure` for many tasks at once: those not yet watching start, those already
+        watching keep their `since`."""
+        ...
+
     def forget_member(self, org_id: uuid.UUID, user_id: uuid.UUID) -> None: ...
 
 
 class TaskStateRepository(Protocol):
     def get(self, org_id: uuid.UUID, task_id: uuid.UUID) -> WatchedTask | None: ...
 
+    def get_many(self, tasks: Collection[TaskKey]) -> dict[TaskKey, WatchedTask]:
+        """The remembered states of those of `tasks` (keyed `(org_id, task_id)`) heard of."""
+        ...
+
     def save(self, state: TaskState) -> None:
         """Insert or replace the remembered state, keeping what `due_soon` was sent for."""
+        ...
+
+    def save_many(self, states: Collection[TaskState]) -> None:
+        """`save` for many tasks at once (one state per task), except that a state older
+        than the one stored (by version) leaves it as it is: of two batches saving the
+        same task at once, the later version stays, whichever commits first."""
         ...
 
     def falling_due(self, now: datetime, horizon: datetime, limit: int) -> list[WatchedTask]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from taskhub.contexts.notifications.adapters.sql.batches import chunks
 from taskhub.contexts.notifications.adapters.sql.tables import notifications
 from taskhub.contexts.notifications.domain.notification import Notification
 from taskhub.contexts.notifications.domain.reasons import Reason
@@ -53,8 +54,10 @@ class SqlNotificationRepository:
         self._connection = connection
 
     def add_many(self, made: Sequence[Notification]) -> None:
-        if made:
-            self._connection.execute(notifications.insert(), [_row(n) for n in made])
+        """One multi-row INSERT per chunk of rows (not an executemany, which the driver
+        sends as one statement per row)."""
+        for chunk in chunks([_row(n) for n in made]):
+            self._connection.execute(notifications.insert().values(chunk))
 
     def page(
         self, user_id: uuid.UUID, *, unread_only: bool, page: PageRequest

@@ -1,12 +1,15 @@
 """The remembered state of tasks on SQL; claiming a `due_soon` is a compare-and-set."""
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from taskhub.contexts.notifications.adapters.sql.batches import chunks
 from taskhub.contexts.notifications.adapters.sql.tables import tasks
+from taskhub.contexts.notifications.application.ports import TaskKey
 from taskhub.contexts.notifications.domain.watched_task import (
     CLOSED_STATUSES,
     TaskState,
@@ -47,6 +50,18 @@ def _row(state: TaskState) -> dict[str, Any]:
     }
 
 
+_row_columns = (
+    "key",
+    "title",
+    "status",
+    "due_at",
+    "assignee_ids",
+    "created_by",
+    "version",
+    "deleted",
+)
+
+
 class SqlTaskStateRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
@@ -56,6 +71,34 @@ class SqlTaskStateRepository:
             sa.select(tasks).where(tasks.c.org_id == org_id, tasks.c.id == task_id)
         ).first()
         return None if row is None else _watched(row)
+
+    def get_many(self, keys: Collection[TaskKey]) -> dict[TaskKey, WatchedTask]:
+        found: dict[TaskKey, WatchedTask] = {}
+        key = sa.tuple_(tasks.c.org_id, tasks.c.id)
+        for chunk in chunks(sorted(set(keys))):
+            for row in self._connection.execute(sa.select(tasks).where(key.in_(chunk))):
+                watched = _watched(row)
+                found[(watched.state.org_id, watched.state.id)] = watched
+        return found
+
+    def save_many(self, states: Collection[TaskState]) -> None:
+        """One upsert per chunk, in key order (concurrent writers never deadlock);
+        `due_soon_sent_for` is not among the columns, so it is kept. A state older than
+        the stored one (a concurrent batch saved a later version first) is not saved."""
+        rows = sorted(
+            ({"org_id": s.org_id, "id": s.id, **_row(s)} for s in states),
+            key=lambda row: (row["org_id"], row["id"]),
+        )
+        for chunk in chunks(rows):
+            insert = dialect_insert(self._connection, tasks).values(chunk)
+            replaced = {name: insert.excluded[name] for name in _row_columns}
+            self._connection.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["org_id", "id"],
+                    set_=replaced,
+                    where=tasks.c.version <= insert.excluded.version,
+                )
+            )
 
     def save(self, state: TaskState) -> None:
         values = _row(state)

@@ -6,7 +6,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from taskhub.contexts.notifications.adapters.sql.batches import chunks
 from taskhub.contexts.notifications.adapters.sql.tables import watchers
+from taskhub.contexts.notifications.application.ports import TaskKey
 from taskhub.contexts.notifications.domain.watch import Watch
 from taskhub.platform.sql_pagination import keyset_page
 from taskhub.platform.sql_upsert import dialect_insert
@@ -90,6 +92,34 @@ class SqlWatcherRepository:
         self._connection.execute(
             dialect_insert(self._connection, watchers).on_conflict_do_nothing(), rows
         )
+
+    def watching_many(self, tasks: Collection[TaskKey]) -> dict[TaskKey, list[uuid.UUID]]:
+        found: dict[TaskKey, list[uuid.UUID]] = {key: [] for key in tasks}
+        key = sa.tuple_(watchers.c.org_id, watchers.c.task_id)
+        for chunk in chunks(sorted(found)):
+            rows = self._connection.execute(
+                sa.select(watchers.c.org_id, watchers.c.task_id, watchers.c.user_id).where(
+                    key.in_(chunk)
+                )
+            )
+            for org_id, task_id, user_id in rows:
+                found[(org_id, task_id)].append(user_id)
+        return found
+
+    def ensure_many(self, watches: Collection[Watch]) -> None:
+        # In key order: concurrent writers never deadlock; the first `since` of a
+        # duplicate wins, as ON CONFLICT DO NOTHING keeps the first row.
+        rows: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID], dict[str, object]] = {}
+        for w in watches:
+            rows.setdefault(
+                (w.org_id, w.task_id, w.user_id),
+                {"org_id": w.org_id, "task_id": w.task_id, "user_id": w.user_id, "since": w.since},
+            )
+        ordered = [rows[key] for key in sorted(rows)]
+        for chunk in chunks(ordered):
+            self._connection.execute(
+                dialect_insert(self._connection, watchers).values(chunk).on_conflict_do_nothing()
+            )
 
     def forget_member(self, org_id: uuid.UUID, user_id: uuid.UUID) -> None:
         self._connection.execute(

@@ -17,6 +17,7 @@ from taskhub.contexts.notifications.application.ports import (
     NotificationRepository,
     NotificationsUnitOfWork,
     RecipientRepository,
+    TaskKey,
     TaskStateRepository,
     WatcherRepository,
 )
@@ -96,6 +97,13 @@ class FakeWatcherRepository:
                 Watch(org_id=org_id, task_id=task_id, user_id=user_id, since=since),
             )
 
+    def watching_many(self, tasks: Collection[TaskKey]) -> dict[TaskKey, list[uuid.UUID]]:
+        return {key: self.watching(*key) for key in tasks}
+
+    def ensure_many(self, watches: Collection[Watch]) -> None:
+        for watch in watches:
+            self.ensure(watch.org_id, watch.task_id, [watch.user_id], watch.since)
+
     def forget_member(self, org_id: uuid.UUID, user_id: uuid.UUID) -> None:
         for key in [k for k in self._store.watchers if (k[0], k[2]) == (org_id, user_id)]:
             del self._store.watchers[key]
@@ -107,6 +115,15 @@ class FakeTaskStateRepository:
 
     def get(self, org_id: uuid.UUID, task_id: uuid.UUID) -> WatchedTask | None:
         return self._store.tasks.get((org_id, task_id))
+
+    def get_many(self, tasks: Collection[TaskKey]) -> dict[TaskKey, WatchedTask]:
+        return {key: self._store.tasks[key] for key in tasks if key in self._store.tasks}
+
+    def save_many(self, states: Collection[TaskState]) -> None:
+        for state in states:
+            stored = self._store.tasks.get((state.org_id, state.id))
+            if stored is None or stored.state.version <= state.version:
+                self.save(state)
 
     def save(self, state: TaskState) -> None:
         key = (state.org_id, state.id)
