@@ -101,7 +101,7 @@ def test_emails_carry_the_servers_pattern(
     document: dict[str, Any], component: str, field: str
 ) -> None:
     email = document["components"]["schemas"][component]["properties"][field]
-    assert email["format"] == "email"
+    assert "format" not in email  # schemathesis reads `email` as RFC 5322, stricter than this
     assert email["pattern"] == f"^{EMAIL_PATTERN}$"
 
 

@@ -109,7 +109,6 @@ def text(
     max_length: int | None = None,
     pattern: str | None = None,
     pattern_message: str | None = None,
-    string_format: str | None = None,
     declared: Mapping[str, Any] | None = None,
     not_blank: bool = False,
     canonical: bool = False,
@@ -118,13 +117,10 @@ def text(
     default: Any = attrs.NOTHING,
 ) -> Any:
     """A string field; `pattern` is matched whole (`re.fullmatch`), refused with
-    `pattern_message` if given. `string_format` is the document's `format` (an
-    annotation: `pattern` is the rule). `declared` adds schema keywords that a layer
+    `pattern_message` if given. `declared` adds schema keywords that a layer
     behind this one enforces from the same constant (a webhook URL's scheme, which a
     setting relaxes), so the document states them without this field checking them."""
     schema: dict[str, Any] = {}
-    if string_format is not None:
-        schema["format"] = string_format
     if min_length:
         schema["minLength"] = min_length
     if max_length is not None:

@@ -3,7 +3,8 @@
 `name@domain.tld`: no `@` or whitespace in any part, a dot in the domain. Whitespace is
 Python's (`str.isspace`) spelled out as code points, and NUL is excluded, so the pattern
 means the same to the server's `re` and to the ECMA-262 dialect of the OpenAPI document,
-which declares it next to `format: email`.
+which declares it without `format: email` (tools read that as RFC 5322, which is
+stricter than this rule).
 """
 
 from taskhub.shared_kernel.character_classes import class_ranges

@@ -38,7 +38,6 @@ class CreateUserRequest:
         max_length=254,
         pattern=EMAIL_PATTERN,
         pattern_message=EMAIL_MESSAGE,
-        string_format="email",
         canonical=True,
         example="grace@example.com",
     )

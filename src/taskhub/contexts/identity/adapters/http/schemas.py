@@ -24,7 +24,6 @@ class RegisterRequest:
         max_length=254,
         pattern=EMAIL_PATTERN,
         pattern_message=EMAIL_MESSAGE,
-        string_format="email",
         canonical=True,
         description="An email address (name@domain.tld, no whitespace), compared ignoring case.",
         example="ada@example.com",

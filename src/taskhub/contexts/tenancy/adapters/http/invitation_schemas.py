@@ -21,7 +21,6 @@ class CreateInvitationRequest:
         max_length=254,
         pattern=EMAIL_PATTERN,
         pattern_message=EMAIL_MESSAGE,
-        string_format="email",
         canonical=True,
         example="grace@example.com",
     )
