@@ -17,6 +17,11 @@ from taskhub.shared_kernel.canonical_text import canonical_too_long
 
 OPENAPI_KEY = "openapi"
 
+NUL_FREE_PATTERN = "^[^\\u0000]*$"
+"""What the document declares for every request string without a pattern of its own:
+the converter refuses NUL in any string it structures (PostgreSQL cannot store it).
+A field's own pattern must exclude NUL itself, since a schema holds one pattern."""
+
 
 class InvalidField(ValueError):
     """A validator's complaint, carrying the field's name.
@@ -31,10 +36,11 @@ class InvalidField(ValueError):
         self.message = message
 
 
-def _check_text(
+def _check_text(  # noqa: PLR0917 -- private, called once, by `text` with every limit
     min_length: int,
     max_length: int | None,
     pattern: str | None,
+    pattern_message: str | None,
     not_blank: bool,
     canonical: bool,
 ) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
@@ -57,7 +63,7 @@ def _check_text(
         elif not_blank and not value.strip():
             problem = "must not be blank"
         elif compiled is not None and not compiled.fullmatch(value):
-            problem = f"must match {pattern}"
+            problem = pattern_message or f"must match {pattern}"
         if problem is not None:
             raise InvalidField(attribute.name, problem)
 
@@ -102,12 +108,18 @@ def text(
     min_length: int = 0,
     max_length: int | None = None,
     pattern: str | None = None,
+    pattern_message: str | None = None,
+    declared: Mapping[str, Any] | None = None,
     not_blank: bool = False,
     canonical: bool = False,
     description: str | None = None,
     example: str | None = None,
     default: Any = attrs.NOTHING,
 ) -> Any:
+    """A string field; `pattern` is matched whole (`re.fullmatch`), refused with
+    `pattern_message` if given. `declared` adds schema keywords that a layer
+    behind this one enforces from the same constant (a webhook URL's scheme, which a
+    setting relaxes), so the document states them without this field checking them."""
     schema: dict[str, Any] = {}
     if min_length:
         schema["minLength"] = min_length
@@ -119,13 +131,16 @@ def text(
         # Compared ignoring case, so the limit holds on the lower-cased copy as well.
         limit = f"At most {max_length} characters once lower-cased."
         description = f"{description} {limit}" if description else limit
+    schema.update(declared or {})
     if description:
         schema["description"] = description
     if example is not None:
         schema["examples"] = [example]
     return attrs.field(
         default=default,
-        validator=_check_text(min_length, max_length, pattern, not_blank, canonical),
+        validator=_check_text(
+            min_length, max_length, pattern, pattern_message, not_blank, canonical
+        ),
         metadata={OPENAPI_KEY: schema},
     )
 

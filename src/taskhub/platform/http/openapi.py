@@ -11,6 +11,7 @@ from typing import Any
 from taskhub.platform.http import idempotency, openapi_http
 from taskhub.platform.http.binary_replies import BinaryContent
 from taskhub.platform.http.endpoints import Access, Endpoint, openapi_path, path_parameters
+from taskhub.platform.http.fields import NUL_FREE_PATTERN
 from taskhub.platform.http.openapi_schemas import CONVERTER_SCHEMAS, PROBLEM_SCHEMA, SchemaBuilder
 from taskhub.platform.http.problems import PROBLEM_JSON
 from taskhub.platform.http.query import QueryParam
@@ -33,16 +34,25 @@ _ERROR_TEXT = {
 }
 
 
+def _query_schema(param: QueryParam) -> dict[str, Any]:
+    """The parameter's schema; free text also declares the NUL that `read_query` refuses
+    in every value (a format, enum or pattern of its own already excludes it)."""
+    schema = dict(param.schema)
+    if schema.get("type") == "string" and not schema.keys() & {"format", "enum", "pattern"}:
+        schema["pattern"] = NUL_FREE_PATTERN
+    return schema
+
+
 def _query_parameter(param: QueryParam) -> dict[str, Any]:
     described: dict[str, Any] = {
         "name": param.name,
         "in": "query",
         "required": False,
         "description": param.description,
-        "schema": dict(param.schema),
+        "schema": _query_schema(param),
     }
     if param.repeatable:
-        described["schema"] = {"type": "array", "items": dict(param.schema)}
+        described["schema"] = {"type": "array", "items": _query_schema(param)}
         described["style"] = "form"
         described["explode"] = True
     return described
@@ -58,14 +68,16 @@ _IDEMPOTENCY_ERROR_TEXT = {
 _API_DESCRIPTION = (
     "Every rule the server applies to a request is declared here: types, formats, "
     "lengths, patterns and enums in the schemas, and in `description` what a schema "
-    "cannot say. Strings never contain the NUL character (422). A PATCH body changes "
+    "cannot say. Request strings never contain the NUL character (422): each one's "
+    "`pattern` excludes it. Letters, digits and whitespace in patterns are explicit "
+    "code point ranges, read alike by every regex dialect. A PATCH body changes "
     "only the fields it sends; `null` clears a field declared nullable and is a 422 for "
     "any other. Errors are RFC 9457 problem details (`application/problem+json`)."
 )
 
 
 def build_document(endpoints: Sequence[Endpoint], *, title: str, version: str) -> dict[str, Any]:
-    builder = SchemaBuilder()
+    builder = _Builders()
     paths: dict[str, dict[str, Any]] = {}
     documented = [endpoint for endpoint in endpoints if endpoint.include_in_schema]
     for endpoint in documented:
@@ -78,7 +90,7 @@ def build_document(endpoints: Sequence[Endpoint], *, title: str, version: str) -
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
-            "schemas": {**builder.components, "Problem": PROBLEM_SCHEMA},
+            "schemas": {**builder.components(), "Problem": PROBLEM_SCHEMA},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",
@@ -90,9 +102,29 @@ def build_document(endpoints: Sequence[Endpoint], *, title: str, version: str) -
     }
 
 
-def _operation(
-    endpoint: Endpoint, builder: SchemaBuilder, endpoints: list[Endpoint]
-) -> dict[str, Any]:
+class _Builders:
+    """One schema builder for request bodies (strings refuse NUL) and one for responses.
+
+    A class is a request or a response, never both; if one ever were, its two schemas
+    would differ and the document could not name both, so that is refused here."""
+
+    def __init__(self) -> None:
+        self.requests = SchemaBuilder(refuses_nul=True)
+        self.responses = SchemaBuilder()
+
+    def components(self) -> dict[str, Any]:
+        shared = self.requests.components.keys() & self.responses.components.keys()
+        clashing = sorted(
+            name
+            for name in shared
+            if self.requests.components[name] != self.responses.components[name]
+        )
+        if clashing:
+            raise TypeError(f"used as both request and response bodies: {clashing}")
+        return {**self.responses.components, **self.requests.components}
+
+
+def _operation(endpoint: Endpoint, builder: _Builders, endpoints: list[Endpoint]) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": endpoint.operation_id,
         "summary": endpoint.summary,
@@ -121,7 +153,7 @@ def _operation(
     if endpoint.body is not None:
         operation["requestBody"] = {
             "required": not endpoint.body_optional,
-            "content": _request_content(endpoint.body, builder),
+            "content": _request_content(endpoint.body, builder.requests),
         }
     responses = _success_responses(endpoint, builder, endpoints)
     statuses = _error_statuses(endpoint)
@@ -137,7 +169,7 @@ def _operation(
 
 
 def _success_responses(
-    endpoint: Endpoint, builder: SchemaBuilder, endpoints: list[Endpoint]
+    endpoint: Endpoint, builder: _Builders, endpoints: list[Endpoint]
 ) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     success: dict[str, Any] = {"description": endpoint.summary}
@@ -154,7 +186,7 @@ def _success_responses(
             "content": _BINARY_CONTENT,
         }
     elif endpoint.response is not None:
-        schema = builder.schema_for(endpoint.response)
+        schema = builder.responses.schema_for(endpoint.response)
         if endpoint.paginated:
             schema = {
                 "type": "object",

@@ -2,7 +2,9 @@
 
 Types, required fields and limits come from the classes and their field declarations
 (`fields.text` and friends), the same ones that validate requests; a PATCH body
-(`PartialUpdate`) declares `null` exactly for the fields it may clear.
+(`PartialUpdate`) declares `null` exactly for the fields it may clear. A builder for
+request bodies also declares, on every string without a pattern of its own, that NUL is
+refused, as the converter refuses it; responses say nothing of the kind.
 """
 
 import enum
@@ -15,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from taskhub.platform.http.fields import OPENAPI_KEY, PartialUpdate
+from taskhub.platform.http.fields import NUL_FREE_PATTERN, OPENAPI_KEY, PartialUpdate
 
 _SCALARS: dict[Any, dict[str, Any]] = {
     Any: {},
@@ -39,8 +41,9 @@ CONVERTER_SCHEMAS = {
 
 
 class SchemaBuilder:
-    def __init__(self) -> None:
+    def __init__(self, *, refuses_nul: bool = False) -> None:
         self.components: dict[str, Any] = {}
+        self._refuses_nul = refuses_nul
 
     def schema_for(self, type_: Any) -> dict[str, Any]:
         origin = typing.get_origin(type_)
@@ -60,6 +63,8 @@ class SchemaBuilder:
         if origin is dict:
             value = args[1] if len(args) == 2 else Any
             return {"type": "object", "additionalProperties": self.schema_for(value)}
+        if type_ is str and self._refuses_nul:
+            return {"type": "string", "pattern": NUL_FREE_PATTERN}
         if type_ in _SCALARS:
             return dict(_SCALARS[type_])
         if isinstance(type_, type) and issubclass(type_, enum.Enum):

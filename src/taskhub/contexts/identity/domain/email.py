@@ -2,7 +2,7 @@
 
 import re
 
-from taskhub.contexts.identity.public.email import EMAIL_PATTERN
+from taskhub.contexts.identity.public.email import EMAIL_MESSAGE, EMAIL_PATTERN
 from taskhub.shared_kernel.canonical_text import canonical, canonical_too_long
 from taskhub.shared_kernel.errors import ValidationFailed
 
@@ -24,6 +24,6 @@ def validated_email(raw: str, field: str = "email") -> str:
     too_long = canonical_too_long(email, MAX_EMAIL_LENGTH)
     if too_long:
         raise ValidationFailed.single(field, too_long)
-    if not _EMAIL.match(email):
-        raise ValidationFailed.single(field, "must be an email address")
+    if not _EMAIL.fullmatch(email):
+        raise ValidationFailed.single(field, EMAIL_MESSAGE)
     return email

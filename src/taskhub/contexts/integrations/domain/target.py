@@ -1,6 +1,7 @@
 """A webhook's target URL and the rules it must follow before anything is resolved."""
 
 import ipaddress
+import re
 import urllib.parse
 
 import attrs
@@ -9,6 +10,17 @@ from taskhub.contexts.integrations.domain.addresses import refusal
 from taskhub.shared_kernel.errors import ValidationFailed
 
 MAX_URL_LENGTH = 2048
+
+HTTPS_URL_PATTERN = "[Hh][Tt][Tt][Pp][Ss]://[^\\u0000]*"
+"""The default rule's scheme check, for `re.fullmatch`: the URL starts with its https
+scheme (any case) and `//`, with nothing before it that `urlsplit` would strip. The
+OpenAPI document declares it anchored; NUL never gets here (the HTTP layer refuses it)."""
+
+HTTP_OR_HTTPS_URL_PATTERN = "[Hh][Tt][Tt][Pp][Ss]?://[^\\u0000]*"
+"""The same with private targets allowed, which lifts the https rule."""
+
+_HTTPS_URL = re.compile(HTTPS_URL_PATTERN)
+_HTTP_OR_HTTPS_URL = re.compile(HTTP_OR_HTTPS_URL_PATTERN)
 
 
 @attrs.frozen
@@ -51,6 +63,9 @@ def parse_target(url: str, *, allow_private: bool, field: str = "url") -> Target
         raise refuse("must name a host")
     if any(ch.isspace() for ch in url):
         raise refuse("must not contain whitespace")
+    if not (_HTTP_OR_HTTPS_URL if allow_private else _HTTPS_URL).fullmatch(url):
+        # What urlsplit forgave (a control character before the scheme, say) is refused.
+        raise refuse("must use https")
     target = Target(
         url=url,
         scheme=scheme,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import attrs
 
-from taskhub.contexts.identity.public.email import EMAIL_PATTERN
+from taskhub.contexts.identity.public.email import EMAIL_MESSAGE, EMAIL_PATTERN
 from taskhub.platform.http.fields import PartialUpdate, text
 
 
@@ -37,6 +37,7 @@ class CreateUserRequest:
         min_length=3,
         max_length=254,
         pattern=EMAIL_PATTERN,
+        pattern_message=EMAIL_MESSAGE,
         canonical=True,
         example="grace@example.com",
     )

@@ -2,9 +2,8 @@
 
 import attrs
 
+from taskhub.contexts.identity.domain.password_policy import PASSWORD_PATTERN, STRENGTH_RULE
 from taskhub.platform.http.fields import described, text
-
-_STRENGTH_RULE = "8-128 characters with at least one letter and one digit."
 
 
 @attrs.frozen
@@ -15,7 +14,13 @@ class PasswordResetRequest:
 @attrs.frozen
 class PasswordResetConfirmRequest:
     token: str = text(min_length=1, max_length=512)
-    new_password: str = text(min_length=8, max_length=128, description=_STRENGTH_RULE)
+    new_password: str = text(
+        min_length=8,
+        max_length=128,
+        pattern=PASSWORD_PATTERN,
+        pattern_message="must contain at least one letter and one digit",
+        description=STRENGTH_RULE,
+    )
 
 
 @attrs.frozen

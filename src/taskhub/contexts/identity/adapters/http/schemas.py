@@ -9,6 +9,8 @@ from datetime import datetime
 
 import attrs
 
+from taskhub.contexts.identity.domain.password_policy import PASSWORD_PATTERN, STRENGTH_RULE
+from taskhub.contexts.identity.public.email import EMAIL_MESSAGE, EMAIL_PATTERN
 from taskhub.platform.http.fields import described, text
 from taskhub.shared_kernel.roles import Role
 
@@ -20,14 +22,18 @@ class RegisterRequest:
     email: str = text(
         min_length=3,
         max_length=254,
+        pattern=EMAIL_PATTERN,
+        pattern_message=EMAIL_MESSAGE,
         canonical=True,
-        description="An email address (name@domain.tld, no spaces), compared ignoring case.",
+        description="An email address (name@domain.tld, no whitespace), compared ignoring case.",
         example="ada@example.com",
     )
     password: str = text(
         min_length=8,
         max_length=128,
-        description="8-128 characters with at least one letter and one digit.",
+        pattern=PASSWORD_PATTERN,
+        pattern_message="must contain at least one letter and one digit",
+        description=STRENGTH_RULE,
     )
     name: str = text(min_length=1, max_length=200, not_blank=True, example="Ada Lovelace")
     invitation_token: str | None = text(
@@ -58,7 +64,9 @@ class ChangePasswordRequest:
     new_password: str = text(
         min_length=8,
         max_length=128,
-        description="8-128 characters with at least one letter and one digit.",
+        pattern=PASSWORD_PATTERN,
+        pattern_message="must contain at least one letter and one digit",
+        description=STRENGTH_RULE,
     )
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import attrs
 
-from taskhub.contexts.identity.public.email import EMAIL_PATTERN
+from taskhub.contexts.identity.public.email import EMAIL_MESSAGE, EMAIL_PATTERN
 from taskhub.contexts.tenancy.domain.invitation import InvitationStatus
 from taskhub.platform.http.fields import text
 from taskhub.shared_kernel.roles import Role
@@ -20,6 +20,7 @@ class CreateInvitationRequest:
         min_length=3,
         max_length=254,
         pattern=EMAIL_PATTERN,
+        pattern_message=EMAIL_MESSAGE,
         canonical=True,
         example="grace@example.com",
     )
